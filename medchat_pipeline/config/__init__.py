@@ -1,0 +1,120 @@
+"""Pipeline configuration: one YAML profile in configs/, validated by pydantic before any work.
+
+    cfg = load_config("demo")          # configs/demo.yaml
+    cfg = load_config("path/to/x.yaml")
+
+Each section has its own model in this package (data, teachers, augment, training, evaluation).
+Errors name the offending key and say what to change, e.g.
+`training.quantization: 4-bit QLoRA needs CUDA; use quantization: none on CPU`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixConfig, ReviewConfig
+from medchat_pipeline.config.data import DataConfig
+from medchat_pipeline.config.evaluation import EvaluationConfig
+from medchat_pipeline.config.teachers import TeachersConfig
+from medchat_pipeline.config.training import TrainingConfig
+
+
+class ConfigError(ValueError):
+    """A profile that cannot run, with a message that says what to change."""
+
+
+class PipelineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: str = Field(description="Profile name, e.g. demo or medgemma-27b")
+    storage_dir: str = Field(
+        default=".medchat",
+        description="Where assets, caches, adapters and reports live; relative paths are resolved "
+        "against the project root. A UPath URL (s3://…, gs://…) is allowed for frames.",
+    )
+    seed: int = 13
+    data: DataConfig = Field(default_factory=DataConfig)
+    teachers: TeachersConfig = Field(default_factory=TeachersConfig)
+    augment: AugmentConfig = Field(default_factory=AugmentConfig)
+    distill: DistillConfig = Field(default_factory=DistillConfig)
+    mix: MixConfig = Field(default_factory=MixConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+
+    def storage_path(self, *parts: str) -> Path:
+        """A local path under the storage dir (MEDCHAT_STORAGE_DIR overrides the profile)."""
+        base = Path(os.environ.get("MEDCHAT_STORAGE_DIR") or self.storage_dir)
+        if not base.is_absolute():
+            base = project_root() / base
+        return base.joinpath(*parts)
+
+
+def project_root() -> Path:
+    """The repository root: MEDCHAT_PROJECT_ROOT, else the folder holding configs/ above this file."""
+    env = os.environ.get("MEDCHAT_PROJECT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "configs").is_dir() and (parent / "pyproject.toml").exists():
+            return parent
+    return Path.cwd()
+
+
+def configs_dir() -> Path:
+    return project_root() / "configs"
+
+
+def available_profiles() -> list[str]:
+    return sorted(
+        p.stem for p in configs_dir().glob("*.yaml") if not p.stem.startswith("_") and p.stem != "prices"
+    )
+
+
+def profile_path(profile_or_path: str) -> Path:
+    candidate = Path(profile_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return candidate
+    path = configs_dir() / f"{profile_or_path}.yaml"
+    if not path.exists():
+        raise ConfigError(
+            f"unknown profile {profile_or_path!r}: no {path}. Available: {', '.join(available_profiles())}"
+        )
+    return path
+
+
+def load_config(profile_or_path: str | None = None, overrides: dict | None = None) -> PipelineConfig:
+    """Load and validate a profile (default: $MEDCHAT_PROFILE or 'demo')."""
+    path = profile_path(profile_or_path or os.environ.get("MEDCHAT_PROFILE", "demo"))
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    raw.setdefault("profile", path.stem)
+    if overrides:
+        raw = _deep_merge(raw, overrides)
+    try:
+        return PipelineConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_explain(path, exc)) from None
+
+
+def _deep_merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _explain(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: {exc.error_count()} problem(s) in the profile:"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"  - {where}: {msg}")
+    return "\n".join(lines)

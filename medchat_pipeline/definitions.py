@@ -1,0 +1,20 @@
+"""The one Definitions object of the medchat_pipeline code location.
+
+Each module in defs/ owns one part of the graph and exports `defs`; they are merged here with the
+resources every part shares.
+"""
+
+import dagster as dg
+
+from medchat_pipeline.defs import augment, data, evaluation, teachers, training
+from medchat_pipeline.defs.io_manager import MedchatIOManager
+from medchat_pipeline.defs.resources import MedchatConfig
+
+shared = dg.Definitions(
+    resources={
+        "io_manager": MedchatIOManager(),
+        "medchat": MedchatConfig(),
+    }
+)
+
+defs = dg.Definitions.merge(shared, data.defs, teachers.defs, augment.defs, training.defs, evaluation.defs)

@@ -1,0 +1,5 @@
+"""Dagster wiring for the augment part of the graph (assets, checks, resources, sensors, schedules)."""
+
+import dagster as dg
+
+defs = dg.Definitions()

@@ -1,0 +1,61 @@
+"""Fixtures every test module shares: the real data slices, the real demo model, isolated storage."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from medchat_pipeline.config import project_root
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def shared_data_root() -> Path:
+    """The real dataset slices: $MEDCHAT_SHARED_DATA, else ../shared/data beside the repo."""
+    env = os.environ.get("MEDCHAT_SHARED_DATA")
+    return Path(env) if env else project_root().parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Skip (or, under CI=true, fail) when the real slices are absent."""
+    root = shared_data_root()
+    if not (root / "PROVENANCE.md").exists():
+        message = (
+            f"real dataset slices not found at {root} "
+            "(set MEDCHAT_SHARED_DATA to the folder holding PROVENANCE.md)"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_model_dir() -> Path:
+    """SmolLM2-135M-Instruct as a plain safetensors directory (converted once from the packaged GGUF)."""
+    from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model
+
+    return Path(resolve_base_model(DEMO_BASE_MODEL))
+
+
+@pytest.fixture(scope="session")
+def embedding_model_dir() -> Path:
+    from medchat_pipeline.models import embedding_model_path
+
+    return embedding_model_path()
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(tmp_path_factory, monkeypatch) -> Path:
+    """Every test writes its assets, caches and MLflow runs under a fresh temporary folder."""
+    storage = tmp_path_factory.mktemp("storage")
+    monkeypatch.setenv("MEDCHAT_STORAGE_DIR", str(storage))
+    return storage
