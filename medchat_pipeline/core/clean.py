@@ -1,0 +1,251 @@
+"""Text cleaning for parsed QAC rows: whitespace, HTML, length bounds and PII scrubbing.
+
+Everything here is column-wise polars; the only per-row Python is html.unescape on the (few) cells
+that still hold an entity after the common named ones were replaced, and the blake2b id hash.
+
+    result = clean_qac(parsed.qac, cfg.data.cleaning)
+    result.kept      # QAC rows, cleaned, ids recomputed from the cleaned text
+    result.rejects   # REJECT_SCHEMA rows, stage "clean", one reason per rejected row
+    result.stats     # {"in", "kept", "rejected", "pii_email", "pii_phone", "pii_url", "pii_name", …}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from medchat_pipeline.config.data import CleaningConfig
+from medchat_pipeline.core.schema import RECORD_SNIPPET_CHARS, REJECT_SCHEMA, conform
+
+STAGE = "clean"
+TEXT_COLUMNS = ("context", "question", "answer", "rationale")
+LABEL_COLUMNS = ("subject", "topic")
+
+# Only tag-shaped text counts as HTML, so "<5 mg" or "a > b" in clinical prose survive.
+HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+HTML_LINE_BREAK = r"(?i)<br\s*/?>|</p\s*>"
+# Inline formatting vanishes without a trace ("<b>rest</b>." → "rest."); other tags separate words.
+HTML_INLINE_TAG = r"(?i)</?(?:b|i|u|em|strong|span|a|font|sup|sub|small|big|mark|abbr|code)(?:\s[^<>]*)?/?>"
+HTML_ENTITY = r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+COMMON_ENTITIES = {
+    "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'", "&nbsp;": " ",
+}
+# Control characters, zero-width marks, and the private-use range (our own scrubbing markers live there).
+INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ue000-\uf8ff]"
+HORIZONTAL_SPACE = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
+
+PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "url": "[URL]", "name": "[NAME]"}
+PII_PATTERNS = {
+    "url": r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+",
+    "email": r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
+    # Separated groups (555-123-4567, (555) 123 4567, +44 20 7946 0958) or 10+ bare digits.
+    # Doses, years and lab values ("500 mg", "2019", "120/80") have neither shape.
+    "phone": r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?|\b\d{2,5}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b"
+    r"|\+?\b\d{10,13}\b",
+}
+# Greeting / self-introduction phrases after which a capitalized word is taken to be a name.
+_GREETING = r"(?i:\b(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening)))"
+_TITLE = r"(?i:dr|doctor|mr|mrs|ms|miss|prof|professor)\.?"
+_INTRO = r"(?i:i\s+am|i'm|im|this\s+is|my\s+name\s+is|it's|it\s+is)"
+_NAME = r"(?P<name>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)"
+NAME_PATTERNS = (
+    # "Dear Dr. Smith", "Hi Doctor Jane Roe"
+    rf"(?P<pre>{_GREETING}[,!.]?\s+{_TITLE}\s+){_NAME}(?P<post>)",
+    # "Hi, I am John", "Hello, this is Sarah"
+    rf"(?P<pre>{_GREETING}[,!.]?\s+{_INTRO}\s+){_NAME}(?P<post>)",
+    # "Hello Sarah," — the punctuation after the name tells it from "Hello Please help"
+    rf"(?P<pre>{_GREETING}\s+){_NAME}(?P<post>\s*[,!.:;\n])",
+    # "my name is John Smith" anywhere
+    rf"(?P<pre>(?i:\bmy\s+name\s+is|\bname's)\s+){_NAME}(?P<post>)",
+)
+# The regex engine has no look-ahead, so candidates are bracketed with private-use characters
+# first, and those whose first word is a common capitalized non-name are unbracketed again.
+_OPEN, _CLOSE = "\ue001", "\ue002"
+_NOT_NAMES = (
+    "doctor|doc|dr|sir|sirs|madam|mam|maam|ma'am|there|all|everyone|everybody|team|friend|friends|"
+    "please|thanks|thank|thankyou|good|my|me|we|our|us|you|your|he|she|his|her|they|their|it|its|"
+    "this|that|these|those|what|why|how|when|where|which|who|can|could|would|should|will|may|"
+    "might|is|are|was|were|am|do|does|did|have|has|had|i|im|iam|just|so|and|but|also|actually|"
+    "recently|today|yesterday|since|sorry|ok|okay|yes|no|well|again|regarding|about|respected|"
+    "sister|brother|mother|father|mom|dad|son|daughter|wife|husband|baby|girlfriend|boyfriend|"
+    "morning|afternoon|evening|night|concerned|worried|suffering|having|getting|pregnant|female|male"
+)
+_NOT_A_NAME = rf"{_OPEN}(?P<word>(?i:{_NOT_NAMES})\b[^{_CLOSE}]*){_CLOSE}"
+_CANDIDATE = rf"{_OPEN}[^{_CLOSE}]*{_CLOSE}"
+
+
+@dataclass
+class CleanResult:
+    kept: pl.DataFrame
+    rejects: pl.DataFrame
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def normalize_whitespace(expr: pl.Expr) -> pl.Expr:
+    """Unify line endings, drop invisible characters, collapse runs of spaces, trim every line and
+    keep at most one blank line: lists and paragraphs survive, hard-wrapped indentation does not."""
+    return (
+        expr.str.replace_all(r"\r\n?", "\n")
+        .str.replace_all(INVISIBLE, "")
+        .str.replace_all(HORIZONTAL_SPACE, " ")
+        .str.replace_all(r" ?\n ?", "\n")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+    )
+
+
+def strip_html(expr: pl.Expr) -> pl.Expr:
+    """Tags out (line-breaking ones become newlines), then entities decoded: tags first, so an
+    escaped "&lt;b&gt;" in the source stays visible text."""
+    return (
+        expr.str.replace_all(HTML_LINE_BREAK, "\n")
+        .str.replace_all(HTML_INLINE_TAG, "")
+        .str.replace_all(HTML_TAG, " ")
+        .str.replace_many(list(COMMON_ENTITIES), list(COMMON_ENTITIES.values()))
+        .map_batches(_unescape_rare_entities, return_dtype=pl.String)
+    )
+
+
+def _unescape_rare_entities(values: pl.Series) -> pl.Series:
+    mask = values.str.contains(HTML_ENTITY).fill_null(False)
+    if not mask.any():
+        return values
+    unescaped = values.filter(mask).map_elements(html.unescape, return_dtype=pl.String)
+    return values.scatter(mask.arg_true(), unescaped)
+
+
+def scrub_pii(expr: pl.Expr, kinds: list[str]) -> pl.Expr:
+    for kind in ("url", "email", "phone"):
+        if kind in kinds:
+            expr = expr.str.replace_all(PII_PATTERNS[kind], PLACEHOLDERS[kind])
+    if "name" in kinds:
+        expr = _bracket_names(expr).str.replace_all(_CANDIDATE, PLACEHOLDERS["name"])
+    return expr
+
+
+def _bracket_names(expr: pl.Expr) -> pl.Expr:
+    for pattern in NAME_PATTERNS:
+        expr = expr.str.replace_all(pattern, f"${{pre}}{_OPEN}${{name}}{_CLOSE}${{post}}")
+    return expr.str.replace_all(_NOT_A_NAME, "${word}")
+
+
+def count_pii(expr: pl.Expr, kind: str) -> pl.Expr:
+    """How many replacements scrub_pii makes for one kind (run on text already scrubbed of the
+    kinds that come before it, exactly as scrub_pii sees it)."""
+    if kind == "name":
+        return _bracket_names(expr).str.count_matches(_OPEN, literal=True)
+    return expr.str.count_matches(PII_PATTERNS[kind])
+
+
+def content_ids(df: pl.DataFrame) -> pl.Series:
+    """core.schema.qac_id for every row, byte for byte, with the join done column-wise."""
+    joined = df.select(
+        pl.concat_str(
+            [pl.col(c).fill_null("") for c in ("source", "context", "question", "answer")],
+            separator="\x1f",
+        )
+        + "\x1f"
+    ).to_series()
+    blake2b = hashlib.blake2b
+    return pl.Series(
+        "id", [blake2b(text.encode("utf-8"), digest_size=8).hexdigest() for text in joined], dtype=pl.String
+    )
+
+
+def clean_qac(df: pl.DataFrame, cfg: CleaningConfig | None = None) -> CleanResult:
+    """Clean every text column, scrub PII from patient text, enforce length bounds, recompute ids."""
+    cfg = cfg or CleaningConfig()
+    frame = conform(df)
+    n_in = frame.height
+    if n_in == 0:
+        return CleanResult(kept=frame, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(0, 0, {}))
+
+    def clean_text(expr: pl.Expr) -> pl.Expr:
+        return normalize_whitespace(strip_html(expr) if cfg.strip_html else expr)
+
+    frame = frame.with_columns(pl.col("context").fill_null("")).with_columns(
+        *(clean_text(pl.col(c)).alias(c) for c in TEXT_COLUMNS),
+        *(normalize_whitespace(pl.col(c)).alias(c) for c in LABEL_COLUMNS),
+        pl.col("options").list.eval(clean_text(pl.element())),
+    )
+
+    pii_counts: dict[str, int] = {}
+    scrub_columns = [c for c in cfg.pii_columns if c in frame.columns]
+    if cfg.pii_kinds and scrub_columns:
+        patient_text = pl.col("kind").is_in(cfg.pii_row_kinds).fill_null(False)
+        pii_counts = _count_pii(frame.filter(patient_text), scrub_columns, cfg.pii_kinds)
+        frame = frame.with_columns(
+            pl.when(patient_text)
+            .then(normalize_whitespace(scrub_pii(pl.col(c), list(cfg.pii_kinds))))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in scrub_columns
+        )
+
+    frame = frame.with_columns(_reject_reason(cfg).alias("_reason"))
+    kept = frame.filter(pl.col("_reason").is_null()).drop("_reason")
+    kept = kept.with_columns(content_ids(kept))
+    rejects = _rejects(frame.filter(pl.col("_reason").is_not_null()))
+    return CleanResult(kept=kept, rejects=rejects, stats=_stats(n_in, kept.height, pii_counts))
+
+
+def _count_pii(patient_rows: pl.DataFrame, columns: list[str], kinds: list[str]) -> dict[str, int]:
+    """Count each kind in the order scrub_pii replaces them, so counts match replacements."""
+    counts: dict[str, int] = {}
+    text = patient_rows.select(columns)
+    for kind in ("url", "email", "phone", "name"):
+        if kind not in kinds:
+            continue
+        counts[f"pii_{kind}"] = int(
+            text.select(pl.sum_horizontal(count_pii(pl.col(c).fill_null(""), kind).sum() for c in columns)).item()
+        )
+        text = text.with_columns(scrub_pii(pl.col(c), [kind]) for c in columns)
+    return counts
+
+
+def _reject_reason(cfg: CleaningConfig) -> pl.Expr:
+    """The first bound a row breaks, as (reason, detail); null when the row is kept."""
+    q_len = pl.col("question").fill_null("").str.len_chars()
+    a_len = pl.col("answer").fill_null("").str.len_chars()
+    c_len = pl.col("context").str.len_chars()
+    checks = [
+        (q_len == 0, "empty_after_cleaning", pl.lit("question is empty after cleaning")),
+        (a_len == 0, "empty_after_cleaning", pl.lit("answer is empty after cleaning")),
+        (q_len < cfg.min_question_chars, "too_short_question",
+         pl.format("question has {} chars, minimum is {}", q_len, pl.lit(cfg.min_question_chars))),
+        (q_len > cfg.max_question_chars, "too_long_question",
+         pl.format("question has {} chars, maximum is {}", q_len, pl.lit(cfg.max_question_chars))),
+        (a_len < cfg.min_answer_chars, "too_short_answer",
+         pl.format("answer has {} chars, minimum is {}", a_len, pl.lit(cfg.min_answer_chars))),
+        (a_len > cfg.max_answer_chars, "too_long_answer",
+         pl.format("answer has {} chars, maximum is {}", a_len, pl.lit(cfg.max_answer_chars))),
+        (c_len > cfg.max_context_chars, "too_long_context",
+         pl.format("context has {} chars, maximum is {}", c_len, pl.lit(cfg.max_context_chars))),
+    ]
+    reason: pl.Expr = pl.lit(None, dtype=pl.Struct({"reason": pl.String, "detail": pl.String}))
+    for condition, name, detail in reversed(checks):
+        reason = pl.when(condition).then(pl.struct(reason=pl.lit(name), detail=detail)).otherwise(reason)
+    return reason
+
+
+def _rejects(rejected: pl.DataFrame) -> pl.DataFrame:
+    record = (
+        pl.struct([c for c in rejected.columns if c != "_reason"])
+        .struct.json_encode()
+        .str.slice(0, RECORD_SNIPPET_CHARS)
+    )
+    return rejected.select(
+        pl.col("source"),
+        pl.col("source_id"),
+        pl.lit(STAGE).alias("stage"),
+        pl.col("_reason").struct.field("reason").alias("reason"),
+        pl.col("_reason").struct.field("detail").alias("detail"),
+        record.alias("record"),
+    ).cast(REJECT_SCHEMA)
+
+
+def _stats(n_in: int, n_kept: int, pii_counts: dict[str, int]) -> dict[str, int]:
+    return {"in": n_in, "kept": n_kept, "rejected": n_in - n_kept, **pii_counts}
