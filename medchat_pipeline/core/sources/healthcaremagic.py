@@ -1,0 +1,55 @@
+"""ChatDoctor HealthCareMagic-100k (and GenMedGPT-5k, the same schema) → dialogue_turn rows.
+
+Native file: one JSON list of {"instruction", "input": patient message, "output": doctor reply}.
+The instruction is the same system prompt on every row ("If you are a doctor, please answer …")
+and is not part of the dialogue. Rows have no id: a row is `<file stem>/<list index>`.
+`read` counts list items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from medchat_pipeline.config.sources import DialogueOptions, HubDataset
+from medchat_pipeline.core.sources import ParseResult
+from medchat_pipeline.core.sources.dialogue import DOCTOR, PATIENT, add_dialogue
+from medchat_pipeline.core.sources.records import (
+    Collector,
+    iter_hub_rows,
+    iter_json_list,
+    require_decodable,
+    text_field,
+)
+
+SOURCE = "healthcaremagic"
+
+
+def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> ParseResult:
+    options = options or DialogueOptions()
+    out = Collector(SOURCE)
+    for path in paths:
+        for record_id, item in iter_json_list(out, path):
+            out.record(record_id, item, lambda: add_item(out, record_id, item, options.dialogue_mode))
+    return out.result()
+
+
+def add_item(out: Collector, record_id: str, item: dict, mode: str) -> None:
+    require_decodable(item, record_id)
+    question = text_field(item, "input", empty_reason="empty_question")
+    answer = text_field(item, "output", empty_reason="empty_answer")
+    add_dialogue(out, record_id, [(PATIENT, question), (DOCTOR, answer)], mode)
+
+
+def parse_hub(hub: HubDataset, options: DialogueOptions | None = None) -> ParseResult:
+    return parse_hub_rows(iter_hub_rows(hub), options)
+
+
+def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptions | None = None) -> ParseResult:
+    """Hub copies (lavita/ChatDoctor-HealthCareMagic-100k, …) have the native columns."""
+    options = options or DialogueOptions()
+    out = Collector(SOURCE)
+    for split, index, row in rows:
+        record_id = f"{split}/{index}"
+        out.record(record_id, row, lambda: add_item(out, record_id, row, options.dialogue_mode))
+    return out.result()
