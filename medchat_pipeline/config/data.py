@@ -47,8 +47,35 @@ class CleaningConfig(BaseModel):
         return self
 
 
+class DedupConfig(BaseModel):
+    """Exact and near-duplicate removal over all sources together (MinHash + LSH on word shingles)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exact: bool = Field(default=True, description="Drop rows whose normalized context+question+answer repeat")
+    near: bool = Field(default=True, description="Drop rows whose question+answer is nearly the same as another's")
+    near_threshold: float = Field(
+        default=0.85, gt=0, le=1, description="Estimated Jaccard similarity of word shingles at or above which rows are near-duplicates"
+    )
+    shingle_words: int = Field(default=3, ge=1, le=8)
+    max_words: int = Field(default=256, ge=8, description="Words of question+answer that enter the signature")
+    num_perm: int = Field(default=32, ge=4, le=256, description="MinHash permutations")
+    bands: int = Field(default=8, ge=1, description="LSH bands; num_perm must be a multiple of bands")
+    prefer_sources: list[str] = Field(
+        default_factory=list,
+        description="Which copy survives: rows of sources listed earlier win; then the smaller id",
+    )
+
+    @model_validator(mode="after")
+    def _bands_divide_permutations(self) -> DedupConfig:
+        if self.num_perm % self.bands:
+            raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
+        return self
+
+
 class DataConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     cleaning: CleaningConfig = Field(default_factory=CleaningConfig)
+    dedup: DedupConfig = Field(default_factory=DedupConfig)

@@ -232,18 +232,34 @@ def _reject_reason(cfg: CleaningConfig) -> pl.Expr:
 
 
 def _rejects(rejected: pl.DataFrame) -> pl.DataFrame:
-    record = (
-        pl.struct([c for c in rejected.columns if c != "_reason"])
-        .struct.json_encode()
-        .str.slice(0, RECORD_SNIPPET_CHARS)
+    return rows_to_rejects(
+        rejected.drop("_reason"),
+        STAGE,
+        rejected["_reason"].struct.field("reason"),
+        rejected["_reason"].struct.field("detail"),
     )
-    return rejected.select(
-        pl.col("source"),
-        pl.col("source_id"),
-        pl.lit(STAGE).alias("stage"),
-        pl.col("_reason").struct.field("reason").alias("reason"),
-        pl.col("_reason").struct.field("detail").alias("detail"),
-        record.alias("record"),
+
+
+def rows_to_rejects(
+    rows: pl.DataFrame, stage: str, reason: str | pl.Series, detail: str | pl.Series
+) -> pl.DataFrame:
+    """REJECT_SCHEMA rows for whole QAC rows dropped by a stage; the row itself, as JSON, is the record."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=REJECT_SCHEMA)
+
+    def column(value: str | pl.Series) -> pl.Series:
+        return value if isinstance(value, pl.Series) else pl.repeat(value, rows.height, eager=True)
+
+    record = rows.select(pl.struct(rows.columns).struct.json_encode().str.slice(0, RECORD_SNIPPET_CHARS))
+    return pl.DataFrame(
+        {
+            "source": rows["source"],
+            "source_id": rows["source_id"],
+            "stage": column(stage),
+            "reason": column(reason),
+            "detail": column(detail),
+            "record": record.to_series(),
+        }
     ).cast(REJECT_SCHEMA)
 
 
