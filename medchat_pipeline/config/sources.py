@@ -162,7 +162,7 @@ class SourcesConfig(BaseModel):
     )
     icliniq: DialogueSourceConfig = Field(
         default_factory=lambda: DialogueSourceConfig(
-            paths=_demo("icliniq", "*.json"), hub=HubDataset(id="lavita/ChatDoctor-iCliniq")
+            paths=_demo("icliniq", "*.json", "*.jsonl"), hub=HubDataset(id="lavita/ChatDoctor-iCliniq")
         )
     )
     medmcqa: MCQSourceConfig = Field(

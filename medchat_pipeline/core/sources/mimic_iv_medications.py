@@ -145,7 +145,7 @@ def _order_line(rx: pl.DataFrame) -> pl.Expr:
             part("form {}", "form_rx"),
             pl.concat_str([part("dose {}", "dose_val_rx"), _col(rx, "dose_unit_rx")], separator=" ", ignore_nulls=True),
             part("route {}", "route"),
-            part("{} doses per 24 h", "doses_per_24_hrs"),
+            part("doses per 24 h: {}", "doses_per_24_hrs"),
             pl.format("frequency {}", pl.col("_frequency")) if "_frequency" in rx.columns else pl.lit(None, pl.String),
             part("started {}", "starttime"),
             part("stopped {}", "stoptime"),
@@ -203,7 +203,7 @@ def _templates(rx: pl.DataFrame) -> dict[str, tuple[pl.Expr, pl.Expr, pl.Expr]]:
     route_text = route.replace_strict(ROUTES, default=pl.format("by route {}", route), return_dtype=pl.String)
     frequency_col = pl.col("_frequency") if "_frequency" in rx.columns else pl.lit(None, pl.String)
     per_day = _col(rx, "doses_per_24_hrs")
-    frequency = pl.coalesce(frequency_col, pl.format("{} doses per 24 hours", per_day))
+    frequency = pl.coalesce(frequency_col, pl.format("{} dose(s) per 24 hours", per_day))
     strength = _col(rx, "prod_strength")
     start, stop = _col(rx, "starttime"), _col(rx, "stoptime")
     return {
