@@ -111,7 +111,7 @@ def minhash_signatures(texts: pl.Series, cfg: DedupConfig) -> np.ndarray:
     signatures = np.full((len(texts), cfg.num_perm), NO_SIGNATURE, dtype=np.uint32)
     for start in range(0, len(texts), _CHUNK_ROWS):
         chunk = texts.slice(start, _CHUNK_ROWS)
-        rows, hashes = _shingle_hashes(chunk, cfg)
+        rows, hashes = shingle_hashes(chunk, cfg.shingle_words, cfg.max_words)
         if rows.size == 0:
             continue
         segment_starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
@@ -124,18 +124,24 @@ def minhash_signatures(texts: pl.Series, cfg: DedupConfig) -> np.ndarray:
     return signatures
 
 
-def _shingle_hashes(texts: pl.Series, cfg: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(row index, shingle hash) pairs sorted by row, for one chunk of texts."""
+def shingle_hashes(
+    texts: pl.Series, k: int, max_words: int | None = None, short_texts_as_words: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row index, k-word shingle hash) pairs sorted by row, over the first max_words words of
+    each normalized text. A text shorter than k words contributes its word hashes instead (or
+    nothing, with short_texts_as_words=False); an empty text contributes nothing."""
+    words = normalized_text(pl.col("text")).str.split(" ")
+    if max_words is not None:
+        words = words.list.head(max_words)
     words = (
         pl.DataFrame({"text": texts})
-        .select(normalized_text(pl.col("text")).str.split(" ").list.head(cfg.max_words).alias("word"))
+        .select(words.alias("word"))
         .with_row_index("row")
         .explode("word")
         .filter(pl.col("word").is_not_null() & (pl.col("word") != ""))
     )
     rows = words["row"].to_numpy()
     hashes = words.select(pl.col("word").hash(_WORD_SEED)).to_series().to_numpy()
-    k = cfg.shingle_words
     if k == 1 or rows.size == 0:
         return rows, hashes
     n_shingles = rows.size - k + 1
@@ -145,7 +151,7 @@ def _shingle_hashes(texts: pl.Series, cfg: DedupConfig) -> tuple[np.ndarray, np.
         shingles += hashes[i : i + n_shingles] * np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)])
     has_shingle = np.zeros(int(rows.max()) + 1, dtype=bool)
     has_shingle[rows[:n_shingles][whole]] = True
-    short = ~has_shingle[rows]
+    short = ~has_shingle[rows] if short_texts_as_words else np.zeros(rows.size, dtype=bool)
     # Whole shingles first, then the words of short texts, re-sorted by row (stable keeps word order).
     all_rows = np.concatenate([rows[:n_shingles][whole], rows[short]])
     all_hashes = np.concatenate([shingles[whole], hashes[short]])
