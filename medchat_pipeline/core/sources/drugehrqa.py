@@ -23,6 +23,7 @@ from medchat_pipeline.core.sources import ParseResult
 from medchat_pipeline.core.sources.records import Collector, RecordRejected, has_undecodable, open_binary
 
 SOURCE = "drugehrqa"
+FILE_GLOBS = ("*.csv", "*.xlsx")  # native files, when a folder is given
 ANSWER_COLUMNS = ("Multimodal_Answer", "Answer_Structured", "Answer_Unstructured")
 ADMISSION_IN_QUESTION = re.compile(r"ADMISSION ID\s*(\d+)", re.IGNORECASE)
 ADMISSION_IN_SQL = re.compile(r"HADM_ID\s*=\s*['\"]?(\d+)", re.IGNORECASE)

@@ -23,6 +23,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "healthcaremagic"
+FILE_GLOBS = ("*.json",)  # native files, when a folder is given
 
 
 def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> ParseResult:

@@ -32,6 +32,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "icliniq"
+FILE_GLOBS = ("*.json", "*.jsonl")  # native files, when a folder is given
 ROLES = {"user": PATIENT, "assistant": DOCTOR}
 
 

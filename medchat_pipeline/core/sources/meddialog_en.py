@@ -31,6 +31,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "meddialog_en"
+FILE_GLOBS = ("*.txt", "*.txt.gz")  # native files, when a folder is given
 ID_LINE = re.compile(rb"^id=(\d+)\s*$")
 MARKERS = {"Patient:": PATIENT, "Doctor:": DOCTOR}
 # healthcaremagic.com's chat widget text that leaked into the start of many patient turns

@@ -33,6 +33,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "medmcqa"
+FILE_GLOBS = ("*.json", "*.jsonl")  # native files, when a folder is given
 OPTION_KEYS = ("opa", "opb", "opc", "opd")
 SELFBIORAG_INPUT = re.compile(
     r"^QUESTION: (?P<question>.*?)\nOption A: (?P<a>.*?)\nOption B: (?P<b>.*?)\n"

@@ -27,6 +27,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "medqa"
+FILE_GLOBS = ("*.jsonl", "*.jsonl.gz")  # native files, when a folder is given
 
 
 def parse_files(paths: list[Path], options: MCQOptions | None = None) -> ParseResult:

@@ -2,8 +2,8 @@
 MedlinePlus health topics / drugs / herbs / ADAM, …; both the <UMLS> and the <FocusAnnotations>
 document layouts).
 
-group_id = "<Document source>/<Document id>" (ids restart in each collection), source_id = the
-question's qid, subject = the collection (Document source), topic = the question type (qtype).
+group_id = "<Document source>/<Document id>" and source_id = "<Document source>/<qid>" (ids
+restart in each collection), subject = the collection (Document source), topic = the question type (qtype).
 The three MedlinePlus subsets (ADAM, Drugs, Herbs) ship with their answers removed for copyright
 reasons: those pairs are rejected as `empty_answer`. A file that is not well-formed XML (truncated
 or otherwise broken) or not valid UTF-8 rejects every <QAPair> found in its raw text, each with its
@@ -30,8 +30,10 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "medquad"
+FILE_GLOBS = ("*.xml",)  # native files, when a folder is given
 QA_PAIR_TAG = re.compile(rb"<QAPair\b")
 QID_ATTR = re.compile(rb'<Question\b[^>]*\bqid="([^"]*)"')
+SOURCE_ATTR = re.compile(rb'<Document\b[^>]*\bsource="([^"]*)"')
 
 
 def parse_files(paths: list[Path], options: NoOptions | None = None) -> ParseResult:
@@ -60,6 +62,8 @@ def _ends_early(data: bytes, exc: ET.ParseError) -> bool:
 
 
 def _reject_file(out: Collector, path: Path, data: bytes, reason: str, detail: str) -> None:
+    collection_attr = SOURCE_ATTR.search(data)
+    collection = collection_attr.group(1).decode("utf-8", "replace") if collection_attr else path.parent.name
     starts = [m.start() for m in QA_PAIR_TAG.finditer(data)]
     if not starts:
         out.read += 1
@@ -70,7 +74,7 @@ def _reject_file(out: Collector, path: Path, data: bytes, reason: str, detail: s
         qid = QID_ATTR.search(data, start, end)
         out.read += 1
         out.reject(
-            qid.group(1).decode("utf-8", "replace") if qid else f"{path.name}#{k + 1}",
+            f"{collection}/{qid.group(1).decode('utf-8', 'replace')}" if qid else f"{collection}/{path.name}#{k + 1}",
             reason,
             detail,
             data[start:end].decode("utf-8", "replace"),
@@ -89,7 +93,8 @@ def _add_document(out: Collector, path: Path, root: ET.Element) -> None:
         out.stats["documents_without_qa_pairs"] += 1
     for k, pair in enumerate(pairs, start=1):
         question = pair.find("Question")
-        source_id = (question.get("qid") if question is not None else None) or f"{group_id}-{pair.get('pid') or k}"
+        qid = question.get("qid") if question is not None else None
+        source_id = f"{collection}/{qid}" if qid else f"{group_id}-{pair.get('pid') or k}"
         record = ET.tostring(pair, encoding="unicode")
         out.record(
             source_id,

@@ -32,6 +32,7 @@ from medchat_pipeline.core.schema import conform, empty_qac, qac_id, reject_row,
 from medchat_pipeline.core.sources import ParseResult
 
 SOURCE = "mimic_iv_medications"
+FILE_GLOBS = ("*.csv", "*.csv.gz")  # native files, when a folder is given
 TABLES = ("prescriptions", "pharmacy", "admissions", "patients", "diagnoses_icd", "d_icd_diagnoses")
 REQUIRED_COLUMNS = {
     "prescriptions": ("subject_id", "hadm_id", "drug"),

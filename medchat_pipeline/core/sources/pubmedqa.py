@@ -31,6 +31,7 @@ from medchat_pipeline.core.sources.records import (
 )
 
 SOURCE = "pubmedqa"
+FILE_GLOBS = ("*.json",)  # native files, when a folder is given
 DECISIONS = ("yes", "no", "maybe")
 
 
