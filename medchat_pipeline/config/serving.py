@@ -1,0 +1,350 @@
+"""`serving:` section — the routed chatbot: which small and large model, router rules, the HTTP server.
+
+The router scores each question with transparent features (each a keyword list and a weight below);
+a score at or above `router.large_threshold` goes to the large model, and any red-flag term sends the
+question to the large model with escalation advice. Keywords match whole words, case-insensitively;
+a trailing `*` matches a word prefix (`suicid*` → suicide, suicidal).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFAULT_SYSTEM_PROMPT = "Respond as a concise, compassionate medical assistant."
+
+EMERGENCY_ADVICE = (
+    "This could be a medical emergency. Call your local emergency number (911 in the US, 112 in the EU, "
+    "999 in the UK) or go to the nearest emergency department now; do not wait for an online answer."
+)
+CRISIS_ADVICE = (
+    "If you are thinking about harming yourself, please reach out now: call or text 988 (US Suicide & "
+    "Crisis Lifeline), call your local emergency number, or go to the nearest emergency department. "
+    "You do not have to face this alone."
+)
+POISONING_ADVICE = (
+    "If someone may have taken too much of a medicine or swallowed something harmful, call Poison Control "
+    "(1-800-222-1222 in the US) or your local emergency number now, even if they seem fine."
+)
+
+
+def _clean_terms(terms: list[str], field_name: str) -> list[str]:
+    cleaned = []
+    for term in terms:
+        norm = " ".join(term.lower().replace("\u2019", "'").split())
+        if not norm or norm == "*":
+            raise ValueError(f"{field_name}: empty keyword; remove it or give a word or phrase")
+        if norm not in cleaned:
+            cleaned.append(norm)
+    return cleaned
+
+
+class RedFlagRule(BaseModel):
+    """A family of emergency terms and the escalation advice shown with any answer that mentions one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Short label shown in the routing reasons, e.g. cardiac, self_harm")
+    terms: list[str] = Field(min_length=1)
+    advice: str = Field(min_length=10, description="Prepended to the answer; says where to get help now")
+    always: bool = Field(
+        default=False,
+        description="Escalate even a general-knowledge question ('what is a stroke?' is not an emergency; "
+        "any mention of suicide still gets crisis resources)",
+    )
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, terms: list[str]) -> list[str]:
+        return _clean_terms(terms, "terms")
+
+
+def _default_red_flags() -> list[RedFlagRule]:
+    return [
+        RedFlagRule(
+            name="self_harm",
+            terms=["suicid*", "kill myself", "end my life", "want to die", "self harm", "self-harm",
+                   "hurt myself", "cutting myself"],
+            advice=CRISIS_ADVICE,
+            always=True,
+        ),
+        RedFlagRule(
+            name="poisoning",
+            terms=["overdose*", "took too many", "too many pills", "too many tablets", "whole bottle",
+                   "swallowed", "ingested", "poisoned", "poisoning", "drank bleach"],
+            advice=POISONING_ADVICE,
+        ),
+        RedFlagRule(
+            name="emergency",
+            terms=["chest pain", "chest pressure", "crushing pain", "heart attack", "can't breathe",
+                   "cannot breathe", "can not breathe", "difficulty breathing", "trouble breathing",
+                   "struggling to breathe", "short of breath", "shortness of breath", "stroke",
+                   "face drooping", "slurred speech", "sudden weakness", "sudden numbness",
+                   "worst headache", "unconscious", "unresponsive", "passed out", "fainted", "seizure*",
+                   "convulsion*", "severe bleeding", "bleeding heavily", "won't stop bleeding",
+                   "vomiting blood", "coughing up blood", "blood in vomit", "anaphyla*", "throat swelling",
+                   "throat is closing", "tongue swelling", "blue lips", "turning blue", "stiff neck and fever",
+                   "not breathing", "choking"],
+            advice=EMERGENCY_ADVICE,
+        ),
+    ]
+
+
+class RouterConfig(BaseModel):
+    """Feature keyword lists and weights. The decision's reasons list every feature that fired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    large_threshold: float = Field(
+        default=1.5, description="Questions whose complexity/risk score is >= this go to the large model"
+    )
+    simple_cues: list[str] = Field(
+        default_factory=lambda: [
+            "what is", "what are", "what's a", "what's the", "define", "definition of", "meaning of",
+            "what does", "what do", "side effect*", "symptom of", "symptoms of", "dose of", "what causes",
+            "how to prevent", "how to treat", "how to diagnose", "how can i prevent", "what can i do to prevent",
+            "who is at risk", "normal range", "how is", "how are", "how does", "is there a cure", "explain",
+            "what to do in case of", "what should i do if i forget", "what should i do if i miss",
+            "what happens if", "can you explain", "tell me about",
+        ],
+        description="Factual/definitional phrasing (the design notes' small-model triggers); counted only "
+        "where a sentence or clause starts, so 'when I stand for an hour' is not 'stand for'",
+    )
+    simple_cue_weight: float = -1.0
+    long_question_words: int = Field(default=35, ge=1, description="A question with at least this many words is long")
+    long_question_weight: float = 1.0
+    multi_part_min_questions: int = Field(default=2, ge=2, description="Questions asked in one message to count as multi-part")
+    multi_part_weight: float = 1.0
+    diagnostic_cues: list[str] = Field(
+        default_factory=lambda: [
+            "what's wrong", "what is wrong", "what could it be", "could it be", "could this be",
+            "could i have", "do i have", "is this serious", "is it serious", "should i worry",
+            "should i be worried", "should i be concerned", "what might be causing", "what could be causing",
+            "what is causing my", "why do i", "why does my", "why am i", "differential",
+            "my symptoms", "is it normal", "is this normal", "need to see a doctor", "go to the er",
+            "test results", "lab results", "report shows", "scan shows", "i think i have", "i think i might",
+            "i might have", "i may have", "i think it might", "i think it's", "experiencing", "suffering from",
+            "suffering with", "diagnosed with", "what could be", "what might be", "what's going on",
+            "what is going on", "any idea", "what do i need", "what should i take",
+            "should i take", "what medication*", "what tests", "what test", "please help", "please advise",
+            "please suggest", "kindly help", "kindly suggest", "suggest me", "help me", "what do you think",
+            "do you think", "i'm worried", "i am worried", "i'm concerned", "i am concerned",
+            "what is the reason", "is there any problem", "is there an issue", "what has to be done",
+        ],
+        description="Someone asking what is wrong with them or what to do about it: needs reasoning "
+        "over their situation",
+    )
+    diagnostic_weight: float = 1.5
+    symptom_terms: list[str] = Field(
+        default_factory=lambda: [
+            "fever", "rash", "headache*", "cough*", "nausea", "vomit*", "diarrh*", "constipat*", "pain*",
+            "ache*", "dizz*", "fatigue*", "tired*", "swelling", "swollen", "itch*", "bleed*", "numb*",
+            "tingling", "weakness", "chills", "sweat*", "palpitation*", "cramp*", "blurred vision",
+            "sore throat", "lump*", "discharge", "burning", "insomnia", "weight loss", "shortness",
+            "wheez*", "jaundice", "yellow", "blood in", "bruis*", "lesion*", "ulcer*", "hurt*", "nause*",
+            "sore", "infect*", "depress*", "anxi*", "faint*", "stiff*", "spotting", "can't sleep",
+        ],
+        description="Symptom words: one adds symptom_weight, several distinct ones also multi_symptom_weight",
+    )
+    symptom_weight: float = Field(default=0.5, description="Added when any symptom word appears")
+    multi_symptom_min: int = Field(default=2, ge=2)
+    multi_symptom_weight: float = 1.0
+    personal_cues: list[str] = Field(
+        default_factory=lambda: [
+            "i have", "i've", "i had", "i am", "i'm", "i feel", "i was", "i got", "my", "me", "mine",
+            "my son", "my daughter", "my husband", "my wife", "my mother", "my father", "my child",
+            "hello doctor", "hi doctor", "dear doctor", "doctor,",
+        ],
+        description="First-person context: the answer has to fit one person's case",
+    )
+    personal_weight: float = 1.0
+    symptom_duration_weight: float = Field(
+        default=0.5, description="'for 3 days', 'since last week', 'for the past month': a case history"
+    )
+    medication_cues: list[str] = Field(
+        default_factory=lambda: [
+            "dose", "doses", "dosage", "dosing", "mg", "milligram*", "how much", "how many tablets",
+            "how many pills", "can i take", "can i give", "safe to take", "interact*", "together with",
+            "mix with", "with alcohol", "stop taking", "double dose", "missed dose", "prescri*",
+        ],
+        description="Dosing and drug-combination questions: a wrong answer can hurt",
+    )
+    medication_weight: float = 1.0
+    special_population_cues: list[str] = Field(
+        default_factory=lambda: [
+            "pregnan*", "breastfeed*", "breast feeding", "nursing mother", "infant*", "newborn*", "baby",
+            "babies", "toddler*", "child", "children", "kid", "kids", "month old", "year old", "years old",
+            "yr old", "elderly", "kidney disease", "kidney failure", "liver disease", "dialysis",
+        ],
+        description="Pregnancy, children, the elderly, organ failure: dosing and advice change",
+    )
+    special_population_weight: float = 0.5
+    red_flags: list[RedFlagRule] = Field(
+        default_factory=_default_red_flags,
+        description="Emergency term families: the large model, and their advice leads the answer. A "
+        "general-knowledge question (simple phrasing, nothing personal) about an emergency topic is "
+        "scored normally plus red_flag_topic_weight, without advice, unless the rule says always",
+    )
+    red_flag_topic_weight: float = 1.0
+
+    @field_validator(
+        "simple_cues", "diagnostic_cues", "symptom_terms", "personal_cues", "medication_cues",
+        "special_population_cues",
+    )
+    @classmethod
+    def _keywords(cls, terms: list[str], info) -> list[str]:
+        return _clean_terms(terms, info.field_name)
+
+    @field_validator("red_flags")
+    @classmethod
+    def _unique_rule_names(cls, rules: list[RedFlagRule]) -> list[RedFlagRule]:
+        names = [rule.name for rule in rules]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"red flag rule names must be unique; repeated: {', '.join(duplicates)}")
+        return rules
+
+
+class FailoverConfig(BaseModel):
+    """When a small-model answer is not good enough to send, and the large model answers instead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    hedging_phrases: list[str] = Field(
+        default_factory=lambda: [
+            "i'm not sure", "i am not sure", "i'm not certain", "i am not certain", "i don't know",
+            "i do not know", "i cannot answer", "i can't answer", "i'm unable to", "i am unable to",
+            "unable to answer", "i cannot provide", "i can't provide", "i cannot help", "i can't help",
+            "as an ai", "as a language model", "i have no idea", "hard to say", "difficult to say",
+            "i cannot determine", "i can't determine", "not able to answer",
+        ],
+        description="Uncertainty or refusal in the small answer (matched case-insensitively, anywhere)",
+    )
+    min_answer_words: int = Field(default=3, ge=0, description="Shorter small answers fail over (empty or cut off)")
+    max_repeated_trigram_fraction: float = Field(
+        default=0.5, gt=0.0, le=1.0,
+        description="A small answer whose word trigrams repeat more than this fraction is a degenerate loop",
+    )
+    repetition_min_words: int = Field(default=24, ge=3, description="Only answers this long are checked for loops")
+
+    @field_validator("hedging_phrases")
+    @classmethod
+    def _phrases(cls, phrases: list[str]) -> list[str]:
+        return _clean_terms(phrases, "hedging_phrases")
+
+
+class RouteCost(BaseModel):
+    """Expected price and latency of one answer, used by routing evaluation (not for billing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cost_usd: float = Field(ge=0.0)
+    latency_s: float = Field(ge=0.0)
+
+
+class SmallModelConfig(BaseModel):
+    """The fine-tuned small model: a base model directory plus an optional PEFT adapter, run locally."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    adapter: str = Field(
+        default="latest",
+        description="'latest' = the newest adapter manifest under <storage>/adapters (base model alone "
+        "if there is none yet), 'none' = the base model alone, or a path to an adapter directory",
+    )
+    base_model: str | None = Field(
+        default=None,
+        description="Base model spec or directory; None = the one recorded in the adapter's manifest, "
+        "else the demo base model (SmolLM2-135M-Instruct)",
+    )
+    max_new_tokens: int = Field(default=160, ge=1, le=8192)
+    max_input_tokens: int = Field(
+        default=1536, ge=32, description="Older conversation turns are dropped to fit; a longer question is refused"
+    )
+    batch_size: int = Field(default=8, ge=1, description="Conversations per generate() call")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        default="auto", description="auto = bfloat16 on CUDA, float32 on CPU"
+    )
+
+
+class LargeModelConfig(BaseModel):
+    """The large model: a teacher from the teacher gateway, or a local model directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["teacher", "local"] = Field(
+        default="teacher",
+        description="teacher = a teacher of the `teachers:` section via the teacher gateway; "
+        "local = a transformers model run in this process (local_model)",
+    )
+    teacher: str | None = Field(default=None, description="Teacher name; None = the gateway's default teacher")
+    local_model: str | None = Field(
+        default=None, description="Model spec or directory for backend=local; None = the demo base model"
+    )
+    max_new_tokens: int = Field(default=384, ge=1, le=32768)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+
+    @model_validator(mode="after")
+    def _backend_fields(self) -> LargeModelConfig:
+        if self.backend == "local" and self.teacher is not None:
+            raise ValueError("teacher is only used with backend: teacher; remove it or set backend: teacher")
+        if self.backend == "teacher" and self.local_model is not None:
+            raise ValueError("local_model is only used with backend: local; remove it or set backend: local")
+        return self
+
+
+class ServingConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system_prompt: str = Field(default=DEFAULT_SYSTEM_PROMPT, min_length=1, description="Sent to both models")
+    model_name: str = Field(default="medchat-router", pattern=r"^[A-Za-z0-9._-]+$",
+                            description="The model id clients ask for on /v1/chat/completions")
+    small: SmallModelConfig = Field(default_factory=SmallModelConfig)
+    large: LargeModelConfig = Field(default_factory=LargeModelConfig)
+    router: RouterConfig = Field(default_factory=RouterConfig)
+    failover: FailoverConfig = Field(default_factory=FailoverConfig)
+    small_cost: RouteCost = Field(default_factory=lambda: RouteCost(cost_usd=0.0001, latency_s=0.2))
+    large_cost: RouteCost = Field(default_factory=lambda: RouteCost(cost_usd=0.0015, latency_s=1.2))
+    host: str = Field(default="127.0.0.1", description="Loopback by default; another address needs auth_token_env")
+    port: int = Field(default=8765, ge=0, le=65535, description="0 = any free port")
+    auth_token_env: str | None = Field(
+        default=None,
+        description="Name of an environment variable holding the bearer token clients must send "
+        "(the value is never logged); None = no authentication (loopback only)",
+    )
+    max_batch_size: int = Field(default=8, ge=1, description="Concurrent HTTP requests answered in one batch")
+    batch_wait_ms: float = Field(default=15.0, ge=0.0, description="How long the batcher waits to fill a batch")
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @field_validator("auth_token_env")
+    @classmethod
+    def _env_name(cls, name: str | None) -> str | None:
+        if name is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(
+                f"auth_token_env must be an environment variable NAME (e.g. MEDCHAT_API_TOKEN), got {name!r}; "
+                "never put the token itself in the config"
+            )
+        return name
+
+    @model_validator(mode="after")
+    def _remote_needs_auth(self) -> ServingConfig:
+        if not is_loopback(self.host) and self.auth_token_env is None:
+            raise ValueError(
+                f"host {self.host!r} is reachable from other machines; set auth_token_env to the name of an "
+                "environment variable holding a bearer token, or serve on 127.0.0.1"
+            )
+        return self
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
