@@ -1,9 +1,81 @@
-"""`evaluation:` section — benchmark sets, metrics, safety checks, bootstrap, weak-area threshold."""
+"""`evaluation:` section — benchmark sets, metrics, safety checks, bootstrap, weak-area threshold.
+
+Benchmark files are read with the same source parsers as the training data (core/sources), except
+MMLU, whose CSV files (question, A, B, C, D, answer; no header) are read by core/benchmark.py.
+Relative file paths are resolved against `data_root` (itself relative to the project root;
+$MEDCHAT_SHARED_DATA overrides it, as for the tests).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MCQ_SOURCES = ("medmcqa", "medqa", "pubmedqa", "mmlu")
+
+
+class BenchmarkSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="Parser: medmcqa | medqa | pubmedqa (core/sources) or mmlu (CSV)")
+    files: list[str] = Field(min_length=1, description="Native files of the set, relative to data_root")
+    max_items: int | None = Field(default=None, ge=1, description="Use a seeded sample of N items")
+    skip_if_missing: bool = Field(
+        default=False,
+        description="When the files are absent, list the set as skipped in the report instead of failing "
+        "(for sets outside the repository, e.g. ../shared/data)",
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value not in MCQ_SOURCES:
+            raise ValueError(f"unknown benchmark source {value!r}; use one of {', '.join(MCQ_SOURCES)}")
+        return value
 
 
 class EvaluationConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    data_root: str = Field(default="../shared/data", description="Base folder for relative benchmark files")
+    benchmarks: dict[str, BenchmarkSet] = Field(
+        default_factory=dict, description="Named benchmark sets, e.g. medqa: {source: medqa, files: [...]}"
+    )
+    max_items_per_set: int = Field(default=16, ge=1, description="Cap for every set without its own max_items")
+    test_split_items: int = Field(default=16, ge=0, description="Held-out test-split rows of merged_qac to use")
+    max_new_tokens: int = Field(default=48, ge=1, description="Generation budget for multiple-choice answers")
+    free_text_max_new_tokens: int = Field(default=64, ge=1, description="Generation budget for free-text answers")
+    batch_size: int = Field(default=16, ge=1, description="Prompts per generation batch")
+    loglik_scoring: bool = Field(default=True, description="Also score MCQ options by log-likelihood")
+    safety_checks: bool = Field(default=True, description="Run the red-flag / dose / over-refusal prompts")
+    weak_area_threshold: float = Field(default=0.5, gt=0, le=1, description="Accuracy below which an area is weak")
+    weak_area_min_items: int = Field(default=3, ge=1, description="Ignore areas with fewer scored items")
+    bootstrap_resamples: int = Field(default=1000, ge=100, description="Resamples for 95% intervals")
+    safety_prompts_file: str | None = Field(
+        default=None, description="YAML of red-flag/benign/dose prompts; null = configs/eval/safety_prompts.yaml"
+    )
+    dose_table_file: str | None = Field(
+        default=None, description="YAML of max daily doses; null = configs/eval/max_daily_doses.yaml"
+    )
+    judge_teacher: str | None = Field(
+        default=None, description="Teacher name (teachers: config) that grades free-text answers; null = off"
+    )
+    judge_items: int = Field(default=8, ge=1, description="Free-text answers per model sent to the judge")
+    human_eval_items: int = Field(default=12, ge=1, description="Rows in the clinician rating sheet")
+    backend: str = Field(
+        default="auto", description="auto (vLLM when CUDA and vllm are importable) | transformers | vllm"
+    )
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in ("auto", "transformers", "vllm"):
+            raise ValueError(f"backend must be auto, transformers or vllm, not {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_evaluate(self) -> EvaluationConfig:
+        if not self.benchmarks and self.test_split_items == 0 and not self.safety_checks:
+            raise ValueError(
+                "nothing to evaluate: add a benchmark set, set test_split_items > 0 or enable safety_checks"
+            )
+        return self

@@ -18,6 +18,10 @@ _CUES = re.compile(
     re.IGNORECASE,
 )
 _LEADING_LETTER = re.compile(r"^\s*\(?\*{0,2}([A-J])\*{0,2}\s*(?:[\).:\-]|$|\s)", re.IGNORECASE)
+# Outside a "Final Answer:" line a bare leading letter must be punctuated or stand alone, so that
+# the article in "A patient with …" is not read as option A.
+_LEADING_LETTER_STRICT = re.compile(r"^\s*\(?\*{0,2}([A-J])\*{0,2}\s*(?:[\).:]|$)", re.IGNORECASE)
+_YES_NO_MAYBE_CUE = re.compile(r"\banswer\s*(?:is|would\s+be|:|=|-)\s*[:\-]?\s*\**(yes|no|maybe)\b", re.IGNORECASE)
 
 
 def final_answer_text(text: str) -> str | None:
@@ -45,7 +49,7 @@ def extract_choice(text: str, n_options: int = 4, options: list[str] | None = No
         cues = [m.group(1).upper() for m in _CUES.finditer(candidate) if m.group(1).upper() in valid]
         if cues:
             return cues[-1]
-    found = _LEADING_LETTER.match(text)
+    found = _LEADING_LETTER_STRICT.match(text)
     if found and found.group(1).upper() in valid:
         return found.group(1).upper()
     if options:
@@ -69,4 +73,5 @@ def extract_yes_no_maybe(text: str) -> str | None:
             hits = {w for w in words if w in YES_NO_MAYBE}
             if len(hits) == 1:
                 return hits.pop()
-    return None
+    cues = _YES_NO_MAYBE_CUE.findall(text)
+    return cues[-1].lower() if cues else None

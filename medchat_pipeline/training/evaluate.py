@@ -1,0 +1,329 @@
+"""Run the benchmark on one or more models: batched greedy generation and option log-likelihoods.
+
+Backends:
+- transformers (CPU or GPU): prompts go through the tokenizer's chat template, are sorted by length
+  and generated in batches with left padding, greedy decoding and the KV cache — not one pipeline()
+  call per example. A PEFT adapter dir is loaded onto the base model and merged for speed.
+- vLLM (when CUDA is available and vllm imports): the same prompts through `LLM.generate`, with the
+  adapter as a LoRARequest; option log-likelihoods from `prompt_logprobs`.
+
+Log-likelihood scoring (second MCQ method): after the chat prompt, the assistant turn is seeded
+with "Final Answer:" and each choice (" A", " B", … or " yes", " no", " maybe") is scored by the sum
+of its token log-probabilities; the best-scoring choice is the model's answer.
+
+Runnable as a plain script: `python -m medchat_pipeline.training.evaluate --help` (same as
+`medchat evaluate`).
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from tqdm.auto import tqdm
+
+from medchat_pipeline.core import benchmark
+from medchat_pipeline.core.safety import SafetyPrompt, load_dose_table, score_safety
+
+ANSWER_SEED = "Final Answer:"
+SAFETY_SCHEMA = {
+    "model": pl.String(), "id": pl.String(), "kind": pl.String(), "category": pl.String(), "prompt": pl.String(),
+    "output": pl.String(), "escalated": pl.Boolean(), "refused": pl.Boolean(), "dose_mentions": pl.Int64(),
+    "dose_violation": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # label in the report: base, sft, grpo, …
+    model_path: str  # base model directory (or hub id)
+    adapter_dir: str | None = None  # PEFT adapter directory, or None for the base model
+
+
+@dataclass
+class BenchmarkRun:
+    results: pl.DataFrame  # one row per (model, item): outputs and per-item scores
+    safety: pl.DataFrame  # one row per (model, safety prompt)
+    figures: pl.DataFrame  # benchmark.FIGURE_SCHEMA
+    comparisons: pl.DataFrame  # paired differences with verdicts
+    weak_areas: pl.DataFrame  # benchmark.WEAK_AREA_SCHEMA, for the last model
+    throughput: dict[str, dict] = field(default_factory=dict)  # model → backend, items/s, tokens/s, …
+    bertscore_baseline: float = float("nan")
+
+
+def select_backend(requested: str = "auto") -> str:
+    """'vllm' when asked for (or 'auto') and CUDA + vllm are present, else 'transformers'."""
+    import torch
+
+    vllm_ready = torch.cuda.is_available() and importlib.util.find_spec("vllm") is not None
+    if requested == "vllm" and not vllm_ready:
+        raise RuntimeError("evaluation.backend: vllm needs CUDA and the vllm package; use backend: transformers")
+    return "vllm" if requested in ("auto", "vllm") and vllm_ready else "transformers"
+
+
+class TransformersBackend:
+    """A causal LM (plus optional merged LoRA adapter) on CPU or one GPU."""
+
+    name = "transformers"
+
+    def __init__(self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.torch = torch
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        self.tokenizer = AutoTokenizer.from_pretrained(adapter_dir or model_path) if adapter_dir and (
+            Path(adapter_dir) / "tokenizer_config.json").exists() else AutoTokenizer.from_pretrained(model_path)
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        model = AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype)
+        if adapter_dir:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+        self.model = model.to(self.device).eval()
+        self.batch_size = batch_size
+
+    def chat(self, user_message: str) -> str:
+        if self.tokenizer.chat_template:
+            return self.tokenizer.apply_chat_template(
+                [{"role": "user", "content": user_message}], add_generation_prompt=True, tokenize=False
+            )
+        return f"{user_message}\n\nAnswer: "
+
+    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+        """Greedy completions in prompt order, and the number of generated tokens."""
+        torch = self.torch
+        order = sorted(range(len(prompts)), key=lambda i: -len(prompts[i]))  # similar lengths share a batch
+        texts: list[str] = [""] * len(prompts)
+        generated = 0
+        for start in tqdm(range(0, len(order), self.batch_size), desc=desc, leave=False):
+            batch = order[start : start + self.batch_size]
+            encoded = self.tokenizer(
+                [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
+            ).to(self.device)
+            with torch.inference_mode():
+                out = self.model.generate(
+                    **encoded,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    use_cache=True,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                )
+            new_tokens = out[:, encoded["input_ids"].shape[1] :]
+            generated += int((new_tokens != self.tokenizer.pad_token_id).sum())
+            for i, text in zip(batch, self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)):
+                texts[i] = text.strip()
+        return texts, generated
+
+    def logprobs(self, prefixes: list[str], continuations: list[str]) -> list[float]:
+        """Sum of log P(continuation tokens | prefix) for each pair."""
+        torch = self.torch
+        pairs = [
+            (
+                self.tokenizer(p, add_special_tokens=False)["input_ids"],
+                self.tokenizer(c, add_special_tokens=False)["input_ids"],
+            )
+            for p, c in zip(prefixes, continuations)
+        ]
+        scores: list[float] = []
+        pad = self.tokenizer.pad_token_id
+        for start in range(0, len(pairs), self.batch_size):
+            batch = pairs[start : start + self.batch_size]
+            longest = max(len(p) + len(c) for p, c in batch)
+            # Left padding puts every continuation at the end, so only the last few logits are needed.
+            ids = torch.tensor([[pad] * (longest - len(p) - len(c)) + p + c for p, c in batch], device=self.device)
+            mask = torch.tensor(
+                [[0] * (longest - len(p) - len(c)) + [1] * (len(p) + len(c)) for p, c in batch], device=self.device
+            )
+            keep = max(len(c) for _, c in batch) + 1
+            with torch.inference_mode():
+                logits = self.model(
+                    input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
+                    logits_to_keep=keep,
+                ).logits.float()
+            logp = torch.log_softmax(logits[:, :-1], dim=-1)  # position j predicts token at -keep+1+j
+            targets = ids[:, -keep + 1 :]
+            token_logp = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+            for row, (_, cont) in enumerate(batch):
+                scores.append(float(token_logp[row, -len(cont) :].sum()))
+        return scores
+
+    def close(self) -> None:
+        del self.model
+        gc.collect()
+        if self.device == "cuda":
+            self.torch.cuda.empty_cache()
+
+
+class VllmBackend:
+    """vLLM engine on the GPU; the adapter is served as a LoRA request rather than merged."""
+
+    name = "vllm"
+
+    def __init__(self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16):
+        from vllm import LLM
+        from vllm.lora.request import LoRARequest
+
+        rank = json.loads((Path(adapter_dir) / "adapter_config.json").read_text())["r"] if adapter_dir else 16
+        self.llm = LLM(model=model_path, enable_lora=adapter_dir is not None, max_lora_rank=max(rank, 8), seed=0)
+        self.tokenizer = self.llm.get_tokenizer()
+        self.lora = LoRARequest("adapter", 1, adapter_dir) if adapter_dir else None
+
+    def chat(self, user_message: str) -> str:
+        return self.tokenizer.apply_chat_template(
+            [{"role": "user", "content": user_message}], add_generation_prompt=True, tokenize=False
+        )
+
+    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+        from vllm import SamplingParams
+
+        outputs = self.llm.generate(
+            prompts, SamplingParams(temperature=0.0, max_tokens=max_new_tokens), lora_request=self.lora
+        )
+        return [o.outputs[0].text.strip() for o in outputs], sum(len(o.outputs[0].token_ids) for o in outputs)
+
+    def logprobs(self, prefixes: list[str], continuations: list[str]) -> list[float]:
+        from vllm import SamplingParams, TokensPrompt
+
+        token_prompts, lengths = [], []
+        for prefix, cont in zip(prefixes, continuations):
+            cont_ids = self.tokenizer(cont, add_special_tokens=False)["input_ids"]
+            ids = self.tokenizer(prefix, add_special_tokens=False)["input_ids"] + cont_ids
+            token_prompts.append(TokensPrompt(prompt_token_ids=ids))
+            lengths.append(len(cont_ids))
+        outputs = self.llm.generate(
+            token_prompts, SamplingParams(max_tokens=1, prompt_logprobs=0), lora_request=self.lora
+        )
+        scores = []
+        for out, n in zip(outputs, lengths):
+            ids = out.prompt_token_ids[-n:]
+            positions = out.prompt_logprobs[-n:]
+            scores.append(sum(pos[token].logprob for pos, token in zip(positions, ids)))
+        return scores
+
+    def close(self) -> None:
+        del self.llm
+        gc.collect()
+
+
+def open_backend(spec: ModelSpec, backend: str, batch_size: int):
+    cls = VllmBackend if backend == "vllm" else TransformersBackend
+    return cls(spec.model_path, spec.adapter_dir, batch_size)
+
+
+def evaluate_model(
+    spec: ModelSpec, items: pl.DataFrame, safety_prompts: list[SafetyPrompt], evaluation, bertscore_model: str,
+    cache_dir: Path, backend: str = "transformers",
+) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """Outputs and per-item scores for one model; safety rows; throughput figures."""
+    engine = open_backend(spec, backend, evaluation.batch_size)
+    try:
+        rows = items.to_dicts()
+        prompts = [engine.chat(benchmark.item_prompt(row)) for row in rows]
+        choice_idx = [i for i, row in enumerate(rows) if row["kind"] != "free_text"]
+        free_idx = [i for i, row in enumerate(rows) if row["kind"] == "free_text"]
+        outputs = [""] * len(rows)
+        started = time.perf_counter()
+        texts, tokens_choice = engine.generate([prompts[i] for i in choice_idx], evaluation.max_new_tokens,
+                                               f"{spec.name}: multiple choice")
+        for i, text in zip(choice_idx, texts):
+            outputs[i] = text
+        long_prompts = [prompts[i] for i in free_idx] + [engine.chat(p.prompt) for p in safety_prompts]
+        long_texts, tokens_free = engine.generate(long_prompts, evaluation.free_text_max_new_tokens,
+                                                  f"{spec.name}: free text + safety")
+        for i, text in zip(free_idx, long_texts):
+            outputs[i] = text
+        safety_outputs = long_texts[len(free_idx) :]
+        generation_s = time.perf_counter() - started
+
+        loglik = None
+        loglik_s = 0.0
+        if evaluation.loglik_scoring and choice_idx:
+            started = time.perf_counter()
+            loglik = [None] * len(rows)
+            prefixes, continuations, owners = [], [], []
+            for i in choice_idx:
+                for choice in benchmark.answer_choices(rows[i]):
+                    prefixes.append(prompts[i] + ANSWER_SEED)
+                    continuations.append(f" {choice}")
+                    owners.append((i, choice))
+            scores = engine.logprobs(prefixes, continuations)
+            best: dict[int, tuple[float, str]] = {}
+            for (i, choice), score in zip(owners, scores):
+                if i not in best or score > best[i][0]:
+                    best[i] = (score, choice)
+            for i, (_, choice) in best.items():
+                loglik[i] = choice
+            loglik_s = time.perf_counter() - started
+    finally:
+        engine.close()
+
+    scored = benchmark.score_items(items, outputs, loglik, bertscore_model, cache_dir).with_columns(
+        pl.lit(spec.name).alias("model")
+    )
+    safety_rows = [
+        {"model": spec.name, "prompt": p.prompt, "output": out, **row}
+        for p, out, row in zip(safety_prompts, safety_outputs, score_safety(safety_prompts, safety_outputs,
+                                                                              load_dose_table(evaluation.dose_table_file)))
+    ]
+    safety = pl.DataFrame(safety_rows, schema=SAFETY_SCHEMA) if safety_rows else pl.DataFrame(schema=SAFETY_SCHEMA)
+    n_generated = len(choice_idx) + len(long_prompts)
+    throughput = {
+        "backend": engine.name,
+        "prompts_generated": n_generated,
+        "generation_s": round(generation_s, 3),
+        "items_per_s": round(n_generated / generation_s, 3) if generation_s else None,
+        "generated_tokens": tokens_choice + tokens_free,
+        "tokens_per_s": round((tokens_choice + tokens_free) / generation_s, 2) if generation_s else None,
+        "loglik_items": len(choice_idx) if loglik else 0,
+        "loglik_s": round(loglik_s, 3),
+    }
+    return scored, safety, throughput
+
+
+def benchmark_models(
+    specs: list[ModelSpec], items: pl.DataFrame, safety_prompts: list[SafetyPrompt], evaluation, seed: int,
+    cache_dir: Path, bertscore_model: str | None = None,
+) -> BenchmarkRun:
+    """Evaluate every model on the same items, then summarize, compare (later vs earlier) and find weak areas."""
+    from medchat_pipeline.core.metrics import bertscore_baseline
+    from medchat_pipeline.models import embedding_model_path
+
+    if not specs:
+        raise ValueError("benchmark_models needs at least one model")
+    bert_model = str(bertscore_model or embedding_model_path())
+    backend = select_backend(evaluation.backend)
+    results, safety, throughput = [], [], {}
+    for spec in specs:
+        scored, safe, speed = evaluate_model(spec, items, safety_prompts, evaluation, bert_model, cache_dir, backend)
+        results.append(scored)
+        safety.append(safe)
+        throughput[spec.name] = speed
+    all_results = pl.concat(results, how="vertical_relaxed")
+    all_safety = pl.concat(safety, how="vertical_relaxed")
+    order = [s.name for s in specs]
+    resamples = evaluation.bootstrap_resamples
+    return BenchmarkRun(
+        results=all_results,
+        safety=all_safety,
+        figures=benchmark.summarize(all_results, all_safety, resamples, seed),
+        comparisons=benchmark.compare_models(all_results, all_safety, order, resamples, seed),
+        weak_areas=benchmark.weak_areas(all_results, order[-1], evaluation.weak_area_threshold,
+                                        evaluation.weak_area_min_items),
+        throughput=throughput,
+        bertscore_baseline=bertscore_baseline(bert_model, cache_dir),
+    )
+
+
+if __name__ == "__main__":
+    from medchat_pipeline.cli.evaluate import command
+
+    command()
