@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixConfig, ReviewConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
+from medchat_pipeline.config.serving import ServingConfig
 from medchat_pipeline.config.teachers import TeachersConfig
 from medchat_pipeline.config.training import TrainingConfig
 
@@ -45,6 +46,7 @@ class PipelineConfig(BaseModel):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    serving: ServingConfig = Field(default_factory=ServingConfig)
 
     def storage_path(self, *parts: str) -> Path:
         """A local path under the storage dir (MEDCHAT_STORAGE_DIR overrides the profile)."""
