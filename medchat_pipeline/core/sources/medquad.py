@@ -125,9 +125,16 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: NoOptions | N
     or keivalya/MedQuad-MedicalQnADataset (qtype, Question, Answer)."""
     out = Collector(SOURCE)
     for split, index, row in rows:
-        source_id = str(row.get("question_id")) if isinstance(row, dict) and row.get("question_id") else f"{split}/{index}"
+        source_id = _hub_source_id(row) or f"{split}/{index}"
         out.record(source_id, row, lambda: _add_hub_row(out, source_id, row))
     return out.result()
+
+
+def _hub_source_id(row: dict) -> str | None:
+    """"<collection>/<qid>", like the native files, when the row carries them."""
+    if not isinstance(row, dict) or not row.get("question_id"):
+        return None
+    return f"{row['document_source']}/{row['question_id']}" if row.get("document_source") else str(row["question_id"])
 
 
 def _add_hub_row(out: Collector, source_id: str, row: dict) -> None:

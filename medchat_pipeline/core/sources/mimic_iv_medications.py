@@ -68,20 +68,18 @@ def table_name(path: Path) -> str:
 def read_tables(paths: list[Path]) -> tuple[dict[str, pl.DataFrame], list[str]]:
     """The tables this loader uses (all columns as strings, invalid UTF-8 kept as U+FFFD so the
     affected rows can be rejected), and the names of the files it ignored."""
+    used = [path for path in paths if table_name(path) in TABLES]
+    ignored = [path.name for path in paths if table_name(path) not in TABLES]
+    if not any(table_name(path) == "prescriptions" for path in used):
+        raise ValueError("mimic_iv_medications needs hosp/prescriptions.csv or .csv.gz among the paths")
     tables: dict[str, pl.DataFrame] = {}
-    ignored = []
-    for path in paths:
+    for path in used:
         name = table_name(path)
-        if name not in TABLES:
-            ignored.append(path.name)
-            continue
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
         missing = [c for c in REQUIRED_COLUMNS[name] if c not in frame.columns]
         if missing:
             raise ValueError(f"{path}: MIMIC-IV {name} table lacks column(s) {missing}; found {frame.columns}")
-        tables[name] = frame
-    if "prescriptions" not in tables:
-        raise ValueError("mimic_iv_medications needs hosp/prescriptions.csv or .csv.gz among the paths")
+        tables[name] = pl.concat([tables[name], frame], how="diagonal") if name in tables else frame
     return tables, ignored
 
 
