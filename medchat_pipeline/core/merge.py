@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from medchat_pipeline.config.data import DataConfig
+from pathlib import Path
+
+from medchat_pipeline.config.data import BenchmarkFiles, CleaningConfig, DataConfig
+from medchat_pipeline.config.sources import SourcesConfig
+from medchat_pipeline.core.clean import clean_qac
 from medchat_pipeline.core.decontaminate import decontaminate, eval_items
 from medchat_pipeline.core.dedup import dedup_qac
 from medchat_pipeline.core.mix import weighted_mix
 from medchat_pipeline.core.schema import QAC_SCHEMA, SPLITS, conform, empty_rejects
+from medchat_pipeline.core.sources import parse_source
 from medchat_pipeline.core.split import assign_splits, stable_unit_interval
 
 MERGED_SCHEMA = {**QAC_SCHEMA, "split": pl.String()}
@@ -84,3 +89,17 @@ def seeded_shuffle(df: pl.DataFrame, seed: int) -> pl.DataFrame:
 def split_counts(df: pl.DataFrame) -> dict[str, int]:
     counts = dict(df.group_by("split").len().iter_rows()) if df.height else {}
     return {s: int(counts.get(s, 0)) for s in SPLITS}
+
+
+def benchmark_eval_items(
+    benchmarks: list[BenchmarkFiles], sources: SourcesConfig, cleaning: CleaningConfig, root: Path
+) -> pl.DataFrame:
+    """Evaluation items of the configured benchmark files, parsed by their source's parser (with
+    that source's configured options) and cleaned like training rows, so both sides of the
+    n-gram comparison see the same normalized text. Items are labelled "benchmark:<source>:<id>"."""
+    frames = []
+    for bench in benchmarks:
+        source_cfg = getattr(sources, bench.source).model_copy(update={"mode": "local", "paths": bench.paths, "enabled": True})
+        parsed = parse_source(bench.source, source_cfg, root)
+        frames.append(eval_items(clean_qac(parsed.qac, cleaning).kept, "benchmark"))
+    return pl.concat(frames) if frames else eval_items(conform(pl.DataFrame(schema=QAC_SCHEMA)), "benchmark")

@@ -1,0 +1,31 @@
+"""The data version of a configured source: what must change for its rows to change.
+
+Local files: a blake2b hash over every matched file's path (relative to the project root) and
+bytes, so editing, adding, removing or renaming a file gives a new version. Hub datasets: the id,
+config, splits and revision — pin the revision and the version is exact; leave it null and a new
+upload on the hub is not noticed until the revision is pinned (the version says "unpinned").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+_READ_BYTES = 1 << 20
+
+
+def source_data_version(source_cfg, root: Path) -> str:
+    if source_cfg.mode == "hub":
+        hub = source_cfg.hub
+        spec = {"id": hub.id, "config": hub.config, "splits": list(hub.splits), "revision": hub.revision or "unpinned"}
+        return "hub-" + hashlib.blake2b(json.dumps(spec, sort_keys=True).encode(), digest_size=12).hexdigest()
+    digest = hashlib.blake2b(digest_size=12)
+    for path in source_cfg.resolve_paths(root):
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(str(name).encode() + b"\0")
+        with path.open("rb") as handle:
+            while block := handle.read(_READ_BYTES):
+                digest.update(block)
+        digest.update(b"\0")
+    return "files-" + digest.hexdigest()
