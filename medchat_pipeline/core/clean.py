@@ -250,7 +250,12 @@ def rows_to_rejects(
     def column(value: str | pl.Series) -> pl.Series:
         return value if isinstance(value, pl.Series) else pl.repeat(value, rows.height, eager=True)
 
-    record = rows.select(pl.struct(rows.columns).struct.json_encode().str.slice(0, RECORD_SNIPPET_CHARS))
+    as_json = pl.struct(rows.columns).struct.json_encode()
+    record = rows.select(
+        pl.when(as_json.str.len_chars() > RECORD_SNIPPET_CHARS)
+        .then(as_json.str.slice(0, RECORD_SNIPPET_CHARS) + "…")
+        .otherwise(as_json)
+    )
     return pl.DataFrame(
         {
             "source": rows["source"],
