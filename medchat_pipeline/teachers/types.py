@@ -28,7 +28,8 @@ class TeacherResult:
     usage: dict[str, int] = field(default_factory=dict)  # input_tokens, output_tokens, cached_tokens
     cost: float = 0.0  # USD from configs/prices.yaml
     latency_s: float = 0.0
-    cached: bool = False
+    cached: bool = False  # every completion came from the cache (cost then is 0: nothing was paid now)
+    attempts: int = 0  # provider calls made for this item (retries and repairs included)
     parsed: Any = None  # response_schema instance(s) when a schema was requested
     error_kind: str | None = None  # rate_limited | quota_exhausted | auth | server | timeout | malformed | …
     error: str | None = None  # human-readable, key-free
