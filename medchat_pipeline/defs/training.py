@@ -1,5 +1,159 @@
-"""Dagster wiring for the training part of the graph (assets, checks, resources, sensors, schedules)."""
+"""Dagster wiring for training: base_model → sft_lora_adapter → grpo_adapter (group "training").
+
+Values are small manifest dicts pointing at directories (never pickled models). Each adapter's data
+version is the hash of its weights; its manifest.json records every upstream asset event read from the
+instance's event log. Training runs in the step (runner: in_process), in a subprocess through Dagster
+Pipes (pipes_subprocess: logs and metrics stream into the run), or on a GPU pod (pipes_k8s).
+"""
+
+from __future__ import annotations
+
+import sys
 
 import dagster as dg
+import polars as pl
 
-defs = dg.Definitions()
+from medchat_pipeline.config import PipelineConfig
+from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.models import resolve_base_model
+from medchat_pipeline.training.jobs import TrainingJob, output_dir_for
+from medchat_pipeline.training.lineage import upstream_of_inputs
+from medchat_pipeline.training.manifest import model_fingerprint, read_manifest
+from medchat_pipeline.training.recipe import recipe_hash
+from medchat_pipeline.training.runners import k8s_run_kwargs
+
+TRAINING_MIX = dg.AssetKey("training_mix")
+
+
+@dg.asset(
+    group_name="training",
+    kinds={"huggingface"},
+    pool="gpu",
+    description="The base model as a local directory (the demo's GGUF is converted to safetensors once, cached).",
+)
+def base_model(context: dg.AssetExecutionContext, medchat: MedchatConfig) -> dg.Output[dict]:
+    cfg = medchat.cfg.training
+    path = resolve_base_model(cfg.base_model)
+    fingerprint = model_fingerprint(path, cfg.base_model_revision)
+    value = {"model_path": path, "base_model": cfg.base_model, "revision": cfg.base_model_revision, "fingerprint": fingerprint}
+    return dg.Output(value, data_version=dg.DataVersion(fingerprint), metadata={"model_path": dg.MetadataValue.path(path)})
+
+
+@dg.asset(
+    group_name="training",
+    kinds={"pytorch", "mlflow"},
+    pool="gpu",
+    ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "base_model": dg.AssetIn()},
+    description="LoRA (QLoRA on GPU) SFT adapter on the training mix: answer-only loss, packing, validation "
+    "loss, resumable checkpoints; tracked in MLflow; manifest.json carries the full upstream lineage.",
+)
+def sft_lora_adapter(
+    context: dg.AssetExecutionContext,
+    medchat: MedchatConfig,
+    pipes_subprocess_client: dg.PipesSubprocessClient,
+    training_mix: pl.DataFrame,
+    base_model: dict,
+) -> dg.Output[dict]:
+    job = _job(context, medchat.cfg, "sft", training_mix, base_model, [TRAINING_MIX, dg.AssetKey("base_model")])
+    return _adapter_output(_train(context, job, pipes_subprocess_client), base_model)
+
+
+@dg.asset(
+    group_name="training",
+    kinds={"pytorch", "mlflow"},
+    pool="gpu",
+    ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(), "base_model": dg.AssetIn()},
+    required_resource_keys={"teachers"},
+    description="GRPO adapter continuing the SFT adapter, rewarded by MCQ/yes-no-maybe match, format, MiniLM "
+    "similarity, BERTScore, difflib, safety, citations (and optionally a teacher judge); each reward logged.",
+)
+def grpo_adapter(
+    context: dg.AssetExecutionContext,
+    medchat: MedchatConfig,
+    pipes_subprocess_client: dg.PipesSubprocessClient,
+    training_mix: pl.DataFrame,
+    sft_lora_adapter: dict,
+    base_model: dict,
+) -> dg.Output[dict]:
+    keys = [TRAINING_MIX, dg.AssetKey("sft_lora_adapter"), dg.AssetKey("base_model")]
+    job = _job(context, medchat.cfg, "grpo", training_mix, base_model, keys, parent=sft_lora_adapter["adapter_dir"])
+    judge = context.resources.teachers.pool() if job.training.grpo.rewards.teacher_judge else None
+    return _adapter_output(_train(context, job, pipes_subprocess_client, teacher_pool=judge), base_model)
+
+
+def _job(context, cfg: PipelineConfig, stage: str, mix: pl.DataFrame, base: dict, input_keys, parent=None) -> TrainingJob:
+    """Write the job (and the frame it trains on) where a retry of the same inputs will find it."""
+    upstream = [entry.as_dict() for entry in upstream_of_inputs(context.instance, input_keys)]
+    direct_versions = [e["data_version"] for e in upstream if e["depth"] == 1]
+    output_dir = output_dir_for(cfg.storage_path("adapters"), stage, recipe_hash(cfg.training, stage), direct_versions)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    mix.write_parquet(output_dir / "training_mix.parquet")
+    job = TrainingJob(
+        stage=stage,
+        training=cfg.training,
+        base_model_path=base["model_path"],
+        train_data=str(output_dir / "training_mix.parquet"),
+        output_dir=str(output_dir),
+        storage_dir=str(cfg.storage_path()),
+        seed=cfg.seed,
+        parent_adapter_dir=parent,
+        upstream=upstream,
+        dagster={"run_id": context.run.run_id, "asset_key": context.asset_key.to_user_string()},
+    )
+    job.save()
+    context.log.info(f"{stage} job at {output_dir}; {len(upstream)} upstream asset events recorded")
+    return job
+
+
+def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, teacher_pool=None) -> dict:
+    module = f"medchat_pipeline.training.{job.stage}"
+    config_path = f"{job.output_dir}/job.json"
+    if job.training.runner == "in_process":
+        if job.stage == "sft":
+            from medchat_pipeline.training.sft import run_sft
+
+            return run_sft(job)
+        from medchat_pipeline.training.grpo import run_grpo
+
+        return run_grpo(job, teacher_pool=teacher_pool)
+    if job.training.runner == "pipes_subprocess":
+        invocation = pipes_client.run(context=context, command=[sys.executable, "-m", module, "--config", config_path])
+    else:
+        try:
+            from dagster_k8s import PipesK8sClient
+        except ImportError as exc:
+            raise RuntimeError("training.runner: pipes_k8s needs the dagster-k8s package (pip install dagster-k8s)") from exc
+        invocation = PipesK8sClient().run(context=context, **k8s_run_kwargs(job.training.k8s, module, config_path))
+    steps = [m for m in invocation.get_custom_messages() if isinstance(m, dict) and m.get("type") == "metrics"]
+    context.log.info(f"{job.stage}: {len(steps)} metric reports streamed from the trainer")
+    return read_manifest(job.adapter_dir)
+
+
+def _adapter_output(manifest: dict, base: dict) -> dg.Output[dict]:
+    metrics = {k: v for k, v in manifest["metrics"].items() if isinstance(v, (int, float))}
+    value = {
+        "adapter_dir": manifest["adapter_dir"],
+        "base_model_path": base["model_path"],
+        "base_model": base["base_model"],
+        "stage": manifest["stage"],
+        "mlflow_run_id": manifest["mlflow"]["run_id"],
+        "recipe_hash": manifest["recipe_hash"],
+        "metrics": metrics,
+    }
+    metadata = {
+        "adapter_dir": dg.MetadataValue.path(manifest["adapter_dir"]),
+        "mlflow_run_id": manifest["mlflow"]["run_id"],
+        "mlflow_tracking_uri": manifest["mlflow"]["tracking_uri"],
+        "recipe_hash": manifest["recipe_hash"],
+        "loss_mode": manifest["loss_mode"],
+        "train_rows": manifest["data"]["train_rows"],
+        "git_commit": manifest["git_commit"] or "unknown",
+        **{f"metric/{k}": float(v) for k, v in metrics.items()},
+    }
+    return dg.Output(value, data_version=dg.DataVersion(manifest["adapter_fingerprint"]), metadata=metadata)
+
+
+defs = dg.Definitions(
+    assets=[base_model, sft_lora_adapter, grpo_adapter],
+    resources={"pipes_subprocess_client": dg.PipesSubprocessClient()},
+)

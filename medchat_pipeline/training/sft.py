@@ -1,0 +1,112 @@
+"""Supervised fine-tuning of a LoRA (or QLoRA) adapter with TRL's SFTTrainer.
+
+    python -m medchat_pipeline.training.sft --config <output_dir>/job.json
+
+Answer-only loss (assistant-only when the chat template marks assistant turns, else completion-only),
+best-fit packing without padding, validation loss on split=val rows, checkpoints every save_steps and
+resume from the last one. Launched by Dagster Pipes, its logs and metrics stream to the Dagster run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from medchat_pipeline.training.data import sft_dataset
+from medchat_pipeline.training.jobs import TrainingJob
+from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer, lora_config
+from medchat_pipeline.training.session import load_rows, save_adapter, training_device_args, training_session
+from medchat_pipeline.training.tracking import Reporter, open_reporter
+
+
+def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
+    from trl import SFTConfig
+
+    sft = job.training.sft
+    return SFTConfig(
+        output_dir=str(job.checkpoints_dir),
+        max_steps=sft.max_steps,
+        num_train_epochs=sft.num_train_epochs,
+        learning_rate=sft.learning_rate,
+        lr_scheduler_type=sft.lr_scheduler_type,
+        warmup_steps=sft.warmup_ratio,
+        weight_decay=sft.weight_decay,
+        per_device_train_batch_size=sft.per_device_train_batch_size,
+        per_device_eval_batch_size=sft.per_device_eval_batch_size,
+        gradient_accumulation_steps=sft.gradient_accumulation_steps,
+        gradient_checkpointing=sft.gradient_checkpointing,
+        max_length=sft.max_length,
+        packing=sft.packing,
+        packing_strategy="bfd",
+        padding_free=sft.padding_free or sft.packing,
+        completion_only_loss=loss_mode == "completion_only",
+        assistant_only_loss=loss_mode == "assistant_only",
+        logging_steps=sft.logging_steps,
+        logging_first_step=True,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=sft.eval_steps,
+        save_strategy="steps",
+        save_steps=sft.save_steps,
+        save_total_limit=sft.save_total_limit,
+        include_num_input_tokens_seen="non_padding",
+        **training_device_args(job),
+    )
+
+
+def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
+    """Train, save `<output_dir>/adapter` with manifest.json, and return the manifest."""
+    from trl import SFTTrainer
+
+    if job.stage != "sft":
+        raise ValueError(f"run_sft got a {job.stage!r} job")
+    reporter = reporter or Reporter()
+    cfg = job.training
+    tokenizer = load_tokenizer(job.base_model_path, cfg.base_model_revision)
+    check = check_recipe(cfg, tokenizer)
+    rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows)
+    train = sft_dataset(rows.train, cfg.system_prompt, check.loss_mode)
+    val = sft_dataset(rows.val, cfg.system_prompt, check.loss_mode) if rows.val.height else None
+    with training_session(job, reporter, rows, {"loss_mode": check.loss_mode}) as session:
+        trainer = SFTTrainer(
+            model=load_base_model(cfg, job.base_model_path),
+            args=sft_config(job, check.loss_mode, has_eval=val is not None),
+            train_dataset=train,
+            eval_dataset=val,
+            processing_class=tokenizer,
+            peft_config=lora_config(cfg),
+            callbacks=[session.callback],
+        )
+        result = trainer.train(resume_from_checkpoint=session.resume_from)
+        metrics = {
+            "train_loss": result.training_loss,
+            "global_step": trainer.state.global_step,
+            "train_runtime_s": result.metrics.get("train_runtime", 0.0),
+            "train_tokens": trainer.state.num_input_tokens_seen,
+        }
+        if metrics["train_runtime_s"]:
+            metrics["train_tokens_per_second"] = metrics["train_tokens"] / metrics["train_runtime_s"]
+        if val is not None:
+            metrics["eval_loss"] = trainer.evaluate()["eval_loss"]
+        if not all(math.isfinite(float(v)) for v in metrics.values()):
+            raise FloatingPointError(f"SFT produced non-finite metrics {metrics}; lower the learning rate or check the data")
+        return save_adapter(session, trainer, tokenizer, metrics, check.loss_mode, parent=None)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m medchat_pipeline.training.sft",
+        description="Train a LoRA SFT adapter from a job file (written by the sft_lora_adapter asset, or by hand).",
+    )
+    parser.add_argument("--config", required=True, help="job file (JSON or YAML) matching medchat_pipeline.training.jobs.TrainingJob")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    job = TrainingJob.load(args.config)
+    with open_reporter() as reporter:
+        run_sft(job, reporter)
+
+
+if __name__ == "__main__":
+    main()

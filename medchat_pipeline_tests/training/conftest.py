@@ -1,0 +1,84 @@
+"""A small training mix (QAC columns + split + origin) and a tiny recipe that trains in seconds on CPU."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from medchat_pipeline.config.training import GRPOSettings, RewardWeights, SFTSettings, TrainingConfig
+from medchat_pipeline.core.schema import conform, qac_id
+
+# Hand-written rows in the shapes the real sources produce (MedQA/MedMCQA MCQ, PubMedQA yes/no/maybe,
+# MedQuAD QA, HealthCareMagic-style dialogue turns).
+ROWS = [
+    ("medqa", "mcq", "", "A 45-year-old man has crushing chest pain radiating to the left arm and ST elevation in leads II, III and aVF. Which artery is most likely occluded?",
+     "Right coronary artery", ["Left anterior descending artery", "Right coronary artery", "Left circumflex artery", "Left main coronary artery"], "B", "Cardiology"),
+    ("medmcqa", "mcq", "", "Drug of choice for absence seizures in a child?",
+     "Ethosuximide", ["Phenytoin", "Carbamazepine", "Ethosuximide", "Phenobarbital"], "C", "Pharmacology"),
+    ("medmcqa", "mcq", "", "Vitamin deficiency causing Wernicke encephalopathy?",
+     "Thiamine", ["Thiamine", "Niacin", "Cobalamin", "Folate"], "A", "Medicine"),
+    ("pubmedqa", "yes_no_maybe", "Telephone counseling and tailored print communications increased mammography use in a three-year randomized trial of HMO women.",
+     "Can tailored interventions increase mammography use among HMO women?",
+     "Tailored telephone counseling increased mammography use compared with usual care.", None, "yes", "Oncology"),
+    ("pubmedqa", "yes_no_maybe", "In a cohort of 300 patients, early mobilisation after hip surgery did not change 30-day mortality.",
+     "Does early mobilisation after hip surgery reduce 30-day mortality?",
+     "Early mobilisation did not reduce 30-day mortality in this cohort.", None, "no", "Orthopedics"),
+    ("medquad", "qa", "", "What are the symptoms of iron deficiency anemia?",
+     "Fatigue, pale skin, shortness of breath on exertion, brittle nails and cold hands and feet.", None, None, "Hematology"),
+    ("medquad", "qa", "", "How is type 2 diabetes diagnosed?",
+     "By a fasting plasma glucose of 126 mg/dL or more, an HbA1c of 6.5% or more, or a 2-hour glucose of 200 mg/dL or more on an oral glucose tolerance test.", None, None, "Endocrinology"),
+    ("healthcaremagic", "dialogue_turn", "", "I have had a dry cough for three weeks after a cold. Should I worry?",
+     "A cough that lingers for a few weeks after a cold is common. See your doctor if it lasts beyond eight weeks, or sooner if you cough blood, lose weight or feel short of breath.", None, None, "Pulmonology"),
+    ("healthcaremagic", "dialogue_turn", "", "My 4 year old has a fever of 38.5 C and is drinking well. What can I give him?",
+     "Paracetamol at the dose on the label for his weight can make him comfortable; keep him drinking. Seek care if he is drowsy, has a rash that does not fade, or the fever lasts more than three days.", None, None, "Pediatrics"),
+    ("medquad", "qa", "", "What causes gout?",
+     "Gout is caused by uric acid crystals depositing in joints when blood uric acid is high.", None, None, "Rheumatology"),
+]
+
+
+def training_mix_frame() -> pl.DataFrame:
+    records = []
+    for i, (source, kind, context, question, answer, options, key, subject) in enumerate(ROWS):
+        records.append(
+            {
+                "id": qac_id(source, context, question, answer),
+                "source": source,
+                "source_id": f"{source}-{i}",
+                "group_id": f"{source}-g{i}",
+                "kind": kind,
+                "context": context,
+                "question": question,
+                "answer": answer,
+                "rationale": None,
+                "options": options,
+                "answer_key": key,
+                "subject": subject,
+                "topic": None,
+                "split": "val" if i in (2, 6) else "train",
+                "origin": "original",
+            }
+        )
+    return conform(pl.DataFrame(records, infer_schema_length=None))
+
+
+@pytest.fixture
+def training_mix() -> pl.DataFrame:
+    return training_mix_frame()
+
+
+def tiny_recipe(**overrides) -> TrainingConfig:
+    """A few steps on short sequences: enough to move the LoRA weights, fast on two shared cores."""
+    base = {
+        "device": "cpu",
+        "sft": SFTSettings(
+            max_steps=2, learning_rate=1e-3, per_device_train_batch_size=2, per_device_eval_batch_size=2,
+            gradient_accumulation_steps=1, max_length=96, gradient_checkpointing=False, logging_steps=1,
+            eval_steps=2, save_steps=1, save_total_limit=3, max_eval_rows=2,
+        ),
+        "grpo": GRPOSettings(
+            max_steps=1, learning_rate=1e-4, per_device_train_batch_size=2, gradient_accumulation_steps=1,
+            num_generations=2, max_completion_length=8, gradient_checkpointing=False, logging_steps=1,
+            save_steps=1, max_train_rows=4, rewards=RewardWeights(bertscore=0.0),
+        ),
+    }
+    return TrainingConfig(**{**base, **overrides})
