@@ -10,7 +10,12 @@ import pytest
 
 from medchat_pipeline.config.sources import MimicOptions
 from medchat_pipeline.core.sources import SOURCES
-from medchat_pipeline.core.sources.dialogue import DOCTOR, PATIENT, dialogue_pairs, merge_consecutive
+from medchat_pipeline.core.sources.dialogue import (
+    DOCTOR,
+    PATIENT,
+    dialogue_pairs,
+    merge_consecutive,
+)
 from medchat_pipeline.core.sources.records import RecordRejected
 from medchat_pipeline_tests.conftest import FIXTURES
 

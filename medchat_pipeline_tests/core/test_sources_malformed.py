@@ -66,6 +66,7 @@ EXPECTED = {
             "dev/13": "ambiguous_answer",
             "dev/14": "malformed_question",
             "dev/15": "wrong_type",
+            "demo-0016": "bad_encoding",  # a lone-surrogate \\udce9 escape: valid JSON, not valid text
         },
         {"demo-0001", "dev/11"},
     ),

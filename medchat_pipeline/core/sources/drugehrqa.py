@@ -20,7 +20,12 @@ from pathlib import Path
 
 from medchat_pipeline.config.sources import HubDataset, NoOptions
 from medchat_pipeline.core.sources import ParseResult
-from medchat_pipeline.core.sources.records import Collector, RecordRejected, has_undecodable, open_binary
+from medchat_pipeline.core.sources.records import (
+    Collector,
+    RecordRejected,
+    has_undecodable,
+    open_binary,
+)
 
 SOURCE = "drugehrqa"
 FILE_GLOBS = ("*.csv", "*.xlsx")  # native files, when a folder is given
@@ -40,7 +45,8 @@ def parse_files(paths: list[Path], options: NoOptions | None = None) -> ParseRes
                 out.read += 1
                 out.reject(record_id, problem.reason, problem.detail, row)
                 continue
-            out.record(record_id, row, lambda: add_row(out, record_id, path.stem, row))
+            with out.record(record_id, row):
+                add_row(out, record_id, path.stem, row)
     return out.result()
 
 

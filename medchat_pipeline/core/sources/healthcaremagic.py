@@ -31,7 +31,8 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
     out = Collector(SOURCE)
     for path in paths:
         for record_id, item in iter_json_list(out, path):
-            out.record(record_id, item, lambda: add_item(out, record_id, item, options.dialogue_mode))
+            with out.record(record_id, item):
+                add_item(out, record_id, item, options.dialogue_mode)
     return out.result()
 
 
@@ -52,5 +53,6 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptio
     out = Collector(SOURCE)
     for split, index, row in rows:
         record_id = f"{split}/{index}"
-        out.record(record_id, row, lambda: add_item(out, record_id, row, options.dialogue_mode))
+        with out.record(record_id, row):
+            add_item(out, record_id, row, options.dialogue_mode)
     return out.result()

@@ -25,8 +25,8 @@ from medchat_pipeline.core.sources.records import (
     field,
     is_json_list_document,
     iter_hub_rows,
-    iter_json_list,
     iter_json_lines,
+    iter_json_list,
     require_decodable,
     text_field,
 )
@@ -42,7 +42,8 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
     for path in paths:
         if is_json_list_document(path):
             for record_id, item in iter_json_list(out, path):
-                out.record(record_id, item, lambda: add_native(out, record_id, item, options.dialogue_mode))
+                with out.record(record_id, item):
+                    add_native(out, record_id, item, options.dialogue_mode)
             continue
         for line_no, record, raw, problem in iter_json_lines(path):
             record_id = f"{path.stem}/{line_no}"
@@ -50,7 +51,8 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
                 out.read += 1
                 out.reject(record_id, problem.reason, problem.detail, raw)
                 continue
-            out.record(record_id, raw, lambda: add_evals_chat(out, record_id, record, options.dialogue_mode))
+            with out.record(record_id, raw):
+                add_evals_chat(out, record_id, record, options.dialogue_mode)
     return out.result()
 
 
@@ -95,5 +97,6 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptio
     out = Collector(SOURCE)
     for split, index, row in rows:
         record_id = f"{split}/{index}"
-        out.record(record_id, row, lambda: add_native(out, record_id, row, options.dialogue_mode))
+        with out.record(record_id, row):
+            add_native(out, record_id, row, options.dialogue_mode)
     return out.result()

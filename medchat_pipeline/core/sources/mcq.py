@@ -9,7 +9,6 @@ column is the stem only: the options live in `options`, and prompt templates ren
 from __future__ import annotations
 
 import hashlib
-import re
 
 from medchat_pipeline.core.sources.records import Collector, RecordRejected
 
@@ -62,4 +61,4 @@ def question_group_id(source: str, question: str, options: list[str]) -> str:
 
 
 def normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.split()).casefold()

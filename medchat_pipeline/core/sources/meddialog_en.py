@@ -55,11 +55,8 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
             if seen[raw_id] > 1:
                 out.stats["repeated_dialogue_ids"] += 1
             raw_text = b"\n".join(lines).decode("utf-8", errors="replace")
-            out.record(
-                dialogue_id,
-                raw_text,
-                lambda: add_dialogue(out, dialogue_id, _block_turns(lines, out, path, line_no), options.dialogue_mode),
-            )
+            with out.record(dialogue_id, raw_text):
+                add_dialogue(out, dialogue_id, _block_turns(lines, out, path, line_no), options.dialogue_mode)
     return out.result()
 
 
@@ -134,8 +131,9 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptio
     out = Collector(SOURCE)
     for split, index, row in rows:
         dialogue_id = _hub_dialogue_id(split, index, row)
-        out.record(
-            dialogue_id, row, lambda: add_dialogue(out, dialogue_id, hub_turns(row, out), options.dialogue_mode)
+        with out.record(
+            dialogue_id, row):
+            add_dialogue(out, dialogue_id, hub_turns(row, out), options.dialogue_mode
         )
     return out.result()
 

@@ -52,10 +52,12 @@ def parse_files(paths: list[Path], options: MCQOptions | None = None) -> ParseRe
                 out.read += 1
                 out.reject(line_id, problem.reason, problem.detail, raw)
             elif isinstance(record, dict) and "instances" in record:
-                out.record(line_id, raw, lambda: add_selfbiorag(out, line_id, record, options))
+                with out.record(line_id, raw):
+                    add_selfbiorag(out, line_id, record, options)
             else:
                 record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else line_id
-                out.record(record_id, raw, lambda: add_native(out, record, cop_base=1, options=options))
+                with out.record(record_id, raw):
+                    add_native(out, record, cop_base=1, options=options)
     return out.result()
 
 
@@ -123,5 +125,6 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: MCQOptions | 
     out = Collector(SOURCE)
     for split, index, row in rows:
         record_id = row.get("id") if isinstance(row, dict) and isinstance(row.get("id"), str) else f"{split}/{index}"
-        out.record(record_id, row, lambda: add_native(out, row, cop_base=0, options=options))
+        with out.record(record_id, row):
+            add_native(out, row, cop_base=0, options=options)
     return out.result()

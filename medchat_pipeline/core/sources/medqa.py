@@ -15,7 +15,12 @@ from pathlib import Path
 
 from medchat_pipeline.config.sources import HubDataset, MCQOptions
 from medchat_pipeline.core.sources import ParseResult
-from medchat_pipeline.core.sources.mcq import LETTERS, add_mcq, normalize, question_group_id
+from medchat_pipeline.core.sources.mcq import (
+    LETTERS,
+    add_mcq,
+    normalize,
+    question_group_id,
+)
 from medchat_pipeline.core.sources.records import (
     Collector,
     RecordRejected,
@@ -40,7 +45,8 @@ def parse_files(paths: list[Path], options: MCQOptions | None = None) -> ParseRe
                 out.read += 1
                 out.reject(record_id, problem.reason, problem.detail, raw)
                 continue
-            out.record(record_id, raw, lambda: add_item(out, record_id, record, options))
+            with out.record(record_id, raw):
+                add_item(out, record_id, record, options)
     return out.result()
 
 
@@ -95,5 +101,6 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: MCQOptions | 
     out = Collector(SOURCE)
     for split, index, row in rows:
         record_id = f"{split}/{index}"
-        out.record(record_id, row, lambda: add_item(out, record_id, row, options))
+        with out.record(record_id, row):
+            add_item(out, record_id, row, options)
     return out.result()

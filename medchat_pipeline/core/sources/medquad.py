@@ -96,14 +96,9 @@ def _add_document(out: Collector, path: Path, root: ET.Element) -> None:
         qid = question.get("qid") if question is not None else None
         source_id = f"{collection}/{qid}" if qid else f"{group_id}-{pair.get('pid') or k}"
         record = ET.tostring(pair, encoding="unicode")
-        out.record(
-            source_id,
-            record,
-            lambda: _add_pair(
-                out, source_id, group_id, _text(question), _text(pair.find("Answer")),
-                subject=collection, topic=question.get("qtype") if question is not None else None,
-            ),
-        )
+        with out.record(source_id, record):
+            topic = question.get("qtype") if question is not None else None
+            _add_pair(out, source_id, group_id, _text(question), _text(pair.find("Answer")), subject=collection, topic=topic)
 
 
 def _add_pair(
@@ -126,7 +121,8 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: NoOptions | N
     out = Collector(SOURCE)
     for split, index, row in rows:
         source_id = _hub_source_id(row) or f"{split}/{index}"
-        out.record(source_id, row, lambda: _add_hub_row(out, source_id, row))
+        with out.record(source_id, row):
+            _add_hub_row(out, source_id, row)
     return out.result()
 
 

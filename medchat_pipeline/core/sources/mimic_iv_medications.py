@@ -28,7 +28,13 @@ from pathlib import Path
 import polars as pl
 
 from medchat_pipeline.config.sources import HubDataset, MimicOptions
-from medchat_pipeline.core.schema import conform, empty_qac, qac_id, reject_row, rejects_frame
+from medchat_pipeline.core.schema import (
+    conform,
+    empty_qac,
+    qac_id,
+    reject_row,
+    rejects_frame,
+)
 from medchat_pipeline.core.sources import ParseResult
 
 SOURCE = "mimic_iv_medications"

@@ -49,7 +49,8 @@ def parse_files(paths: list[Path], options: NoOptions | None = None) -> ParseRes
             out.reject(path.name, "wrong_type", f"top level is {type(document).__name__}, expected an object keyed by PMID")
             continue
         for pmid, record in document.items():
-            out.record(pmid, record, lambda: add_record(out, pmid, record))
+            with out.record(pmid, record):
+                add_record(out, pmid, record)
     return out.result()
 
 
@@ -107,7 +108,8 @@ def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: NoOptions | N
     out = Collector(SOURCE)
     for split, index, row in rows:
         pmid = str(row.get("pubid")) if isinstance(row, dict) and row.get("pubid") is not None else f"{split}/{index}"
-        out.record(pmid, row, lambda: add_record(out, pmid, native_record(row)))
+        with out.record(pmid, row):
+            add_record(out, pmid, native_record(row))
     return out.result()
 
 

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
 
-from medchat_pipeline.core.schema import QAC_SCHEMA, empty_qac, qac_id, reject_row, rejects_frame
+from medchat_pipeline.core.schema import (
+    QAC_SCHEMA,
+    empty_qac,
+    qac_id,
+    reject_row,
+    rejects_frame,
+)
 from medchat_pipeline.core.sources import ParseResult
 
-UNDECODABLE = range(0xDC80, 0xDD00)  # lone surrogates produced by errors="surrogateescape"
+# Lone surrogates: left by errors="surrogateescape" for invalid bytes, or written as "\\udXXX"
+# escapes in JSON. Neither is text that Parquet (UTF-8) can hold.
+UNDECODABLE = re.compile("[\ud800-\udfff]")
 
 
 class RecordRejected(Exception):
@@ -78,11 +88,17 @@ class Collector:
     def reject(self, source_id: str | None, reason: str, detail: str = "", record: object = None) -> None:
         self.rejects.append(reject_row(self.source, source_id, "parse", reason, detail, record))
 
-    def record(self, source_id: str | None, raw: object, build: Callable[[], None]) -> None:
-        """Count one source record and run `build` (which calls add); a RecordRejected becomes a reject."""
+    @contextmanager
+    def record(self, source_id: str | None, raw: object) -> Iterator[None]:
+        """Count one source record; a RecordRejected raised while building its rows becomes a
+        reject with this source id and the raw record. Any other exception propagates.
+
+            with out.record(record_id, raw):
+                add_item(out, record_id, item)
+        """
         self.read += 1
         try:
-            build()
+            yield
         except RecordRejected as exc:
             self.reject(source_id, exc.reason, exc.detail, raw)
 
@@ -124,7 +140,7 @@ def read_text(path: Path) -> tuple[str, bool]:
 
 def has_undecodable(value: Any) -> bool:
     if isinstance(value, str):
-        return any(ord(ch) in UNDECODABLE for ch in value) if not value.isascii() else False
+        return not value.isascii() and UNDECODABLE.search(value) is not None
     if isinstance(value, dict):
         return any(has_undecodable(v) for v in value.values())
     if isinstance(value, list):
@@ -222,7 +238,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def require_decodable(record: Any, where: str) -> None:
     if has_undecodable(record):
-        raise RecordRejected("bad_encoding", f"{where}: contains bytes that are not valid UTF-8")
+        raise RecordRejected("bad_encoding", f"{where}: contains bytes (or escapes) that are not valid UTF-8 text")
 
 
 def iter_hub_rows(hub) -> Iterator[tuple[str, int, dict]]:
