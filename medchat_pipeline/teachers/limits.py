@@ -141,6 +141,8 @@ class KeyRotator:
         """The next healthy key in round-robin order whose quota group has room; waits if none does."""
         assert self._lock is not None, "bind_to_running_loop() first"
         async with self._lock:
+            if not self.states:
+                raise NoKeyAvailable("no_keys", f"teacher {self.teacher}: no API keys found (see the warning about keys_env)")
             while True:
                 live = [state for state in self.states if state.disabled_reason is None]
                 if not live:

@@ -55,7 +55,6 @@ class CallOutcome:
     cost: float
     key_alias: str | None
     cached: bool
-    attempts: int
 
 
 def _add_usage(total: dict[str, int], usage: dict[str, int]) -> None:
@@ -242,10 +241,9 @@ class TeacherPool:
         conversation = messages
         problem = ""
         for _repair in range(self.config.repair_retries + 1):
-            outcome = await self._call(teacher, conversation, params, request, sample)
+            outcome = await self._call(teacher, conversation, params, request, sample, result)
             _add_usage(result.usage, outcome.usage)
             result.cost += 0.0 if outcome.cached else outcome.cost
-            result.attempts += outcome.attempts
             if request.response_schema is None:
                 return outcome, None
             try:
@@ -259,7 +257,7 @@ class TeacherPool:
             f"repair attempt(s): {problem}",
         )
 
-    async def _call(self, teacher: Teacher, messages, params, request: TeacherRequest, sample: int) -> CallOutcome:
+    async def _call(self, teacher: Teacher, messages, params, request: TeacherRequest, sample: int, result: TeacherResult) -> CallOutcome:
         """One provider call through cache, limits, keys and retries."""
         schema = request.response_schema
         key = cache_key(
@@ -268,19 +266,18 @@ class TeacherPool:
         )
         hit = self.cache.get(key)
         if hit is not None:
-            return CallOutcome(hit.text, hit.usage, hit.cost, hit.key_alias, cached=True, attempts=0)
+            return CallOutcome(hit.text, hit.usage, hit.cost, hit.key_alias, cached=True)
         gemini_schema = schema if teacher.provider_name == "gemini" else None
         estimated = _estimated_tokens(messages, params)
         failures = 0
         rate_limited = 0
-        attempts = 0
         while True:
             async with teacher.semaphore, self._global:
                 try:
                     state = await teacher.rotator.acquire(estimated)
                 except NoKeyAvailable as exc:
                     raise ItemFailed(exc.kind, str(exc)) from None
-                attempts += 1
+                result.attempts += 1
                 try:
                     completion = await asyncio.wait_for(
                         teacher.provider.complete(state.key, messages, params, gemini_schema), teacher.timeout_s
@@ -297,7 +294,7 @@ class TeacherPool:
                     state.group.settle_tokens(estimated, total_tokens)
                     cost = self.prices.cost(teacher.provider_name, teacher.config.model, completion.usage)
                     self.cache.put(key, teacher.provider_name, teacher.config.model, state.alias, completion.text, completion.usage, cost)
-                    return CallOutcome(completion.text, completion.usage, cost, state.alias, cached=False, attempts=attempts)
+                    return CallOutcome(completion.text, completion.usage, cost, state.alias, cached=False)
             where = f"teacher {teacher.name} key {state.alias}"
             if error.kind == "rate_limited":
                 rate_limited += 1
