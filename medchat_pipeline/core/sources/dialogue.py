@@ -59,7 +59,8 @@ def add_dialogue(
     """Emit the rows of one dialogue. A pair whose question or answer is blank is rejected on its
     own (its source id names the pair), the dialogue's other pairs are kept."""
     turns, folded = merge_consecutive([(s, t.strip()) for s, t in turns])
-    out.stats["merged_consecutive_turns"] += folded
+    if folded:
+        out.stats["merged_consecutive_turns"] += folded
     for index, context, question, answer in dialogue_pairs(turns, mode):
         source_id = f"{dialogue_id}#{index}"
         if not question:

@@ -39,7 +39,7 @@ def parse_files(paths: list[Path], options: NoOptions | None = None) -> ParseRes
     out = Collector(SOURCE)
     for path in paths:
         try:
-            document, _ = load_json_document(path)
+            document = load_json_document(path)
         except RecordRejected as exc:
             out.read += 1
             out.reject(path.name, exc.reason, exc.detail)

@@ -12,7 +12,7 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -109,33 +109,15 @@ class Collector:
         )
 
 
-def merge_results(source: str, results: Iterable[ParseResult]) -> ParseResult:
-    results = list(results)
-    stats: Counter[str] = Counter()
-    for r in results:
-        stats.update(r.stats)
-    return ParseResult(
-        source=source,
-        qac=pl.concat([r.qac for r in results]) if results else empty_qac(),
-        rejects=pl.concat([r.rejects for r in results]) if results else rejects_frame([]),
-        read=sum(r.read for r in results),
-        stats=dict(stats),
-    )
-
-
 def open_binary(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
-def read_text(path: Path) -> tuple[str, bool]:
-    """The whole file as text and whether it was valid UTF-8. Invalid bytes survive as lone
-    surrogates, so the records that hold them can be rejected one by one (see has_undecodable)."""
+def read_text(path: Path) -> str:
+    """The whole file as text. Invalid UTF-8 bytes survive as lone surrogates, so the records that
+    hold them can be rejected one by one (see require_decodable) instead of losing the whole file."""
     with open_binary(path) as fh:
-        data = fh.read()
-    try:
-        return data.decode("utf-8-sig"), True
-    except UnicodeDecodeError:
-        return data.decode("utf-8-sig", errors="surrogateescape"), False
+        return fh.read().decode("utf-8-sig", errors="surrogateescape")
 
 
 def has_undecodable(value: Any) -> bool:
@@ -168,12 +150,12 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str | None, RecordRe
                 yield line_no, None, text, RecordRejected("broken_json", f"line {line_no}: {exc.msg} at column {exc.colno}")
 
 
-def load_json_document(path: Path) -> tuple[Any, bool]:
-    """A whole-file JSON document (list or object) and whether the bytes were valid UTF-8.
-    Raises RecordRejected('broken_json') when it does not parse."""
-    text, valid_utf8 = read_text(path)
+def load_json_document(path: Path) -> Any:
+    """A whole-file JSON document (list or object). Raises RecordRejected('broken_json') when it
+    does not parse."""
+    text = read_text(path)
     try:
-        return json.loads(text), valid_utf8
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordRejected("broken_json", f"{path.name}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
 
@@ -182,7 +164,7 @@ def iter_json_list(out: Collector, path: Path) -> Iterator[tuple[str, Any]]:
     """(record id, item) for each item of a JSON-list file. A file that is not a JSON list at all
     counts as one record read and is rejected whole."""
     try:
-        items, _ = load_json_document(path)
+        items = load_json_document(path)
     except RecordRejected as exc:
         out.read += 1
         out.reject(path.name, exc.reason, exc.detail)
