@@ -21,6 +21,7 @@ from medchat_pipeline.config.data import CleaningConfig
 from medchat_pipeline.core.schema import RECORD_SNIPPET_CHARS, REJECT_SCHEMA, conform
 
 STAGE = "clean"
+CHUNK_ROWS = 100_000
 TEXT_COLUMNS = ("context", "question", "answer", "rationale")
 LABEL_COLUMNS = ("subject", "topic")
 
@@ -132,14 +133,6 @@ def _bracket_names(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(_NOT_A_NAME, "${word}")
 
 
-def count_pii(expr: pl.Expr, kind: str) -> pl.Expr:
-    """How many replacements scrub_pii makes for one kind (run on text already scrubbed of the
-    kinds that come before it, exactly as scrub_pii sees it)."""
-    if kind == "name":
-        return _bracket_names(expr).str.count_matches(_OPEN, literal=True)
-    return expr.str.count_matches(PII_PATTERNS[kind])
-
-
 def content_ids(df: pl.DataFrame) -> pl.Series:
     """core.schema.qac_id for every row, byte for byte, with the join done column-wise."""
     joined = df.select(
@@ -156,13 +149,23 @@ def content_ids(df: pl.DataFrame) -> pl.Series:
 
 
 def clean_qac(df: pl.DataFrame, cfg: CleaningConfig | None = None) -> CleanResult:
-    """Clean every text column, scrub PII from patient text, enforce length bounds, recompute ids."""
+    """Clean every text column, scrub PII from patient text, enforce length bounds, recompute ids.
+    Works through the frame in slices of CHUNK_ROWS so intermediate columns stay small."""
     cfg = cfg or CleaningConfig()
     frame = conform(df)
-    n_in = frame.height
-    if n_in == 0:
+    if frame.is_empty():
         return CleanResult(kept=frame, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(0, 0, {}))
+    parts = [_clean_chunk(frame.slice(start, CHUNK_ROWS), cfg) for start in range(0, frame.height, CHUNK_ROWS)]
+    kept = pl.concat([p.kept for p in parts])
+    pii_counts = {k: sum(p.stats[k] for p in parts) for k in parts[0].stats if k.startswith("pii_")}
+    return CleanResult(
+        kept=kept,
+        rejects=pl.concat([p.rejects for p in parts]),
+        stats=_stats(frame.height, kept.height, pii_counts),
+    )
 
+
+def _clean_chunk(frame: pl.DataFrame, cfg: CleaningConfig) -> CleanResult:
     def clean_text(expr: pl.Expr) -> pl.Expr:
         return normalize_whitespace(strip_html(expr) if cfg.strip_html else expr)
 
@@ -171,39 +174,41 @@ def clean_qac(df: pl.DataFrame, cfg: CleaningConfig | None = None) -> CleanResul
         *(normalize_whitespace(pl.col(c)).alias(c) for c in LABEL_COLUMNS),
         pl.col("options").list.eval(clean_text(pl.element())),
     )
-
-    pii_counts: dict[str, int] = {}
-    scrub_columns = [c for c in cfg.pii_columns if c in frame.columns]
-    if cfg.pii_kinds and scrub_columns:
-        patient_text = pl.col("kind").is_in(cfg.pii_row_kinds).fill_null(False)
-        pii_counts = _count_pii(frame.filter(patient_text), scrub_columns, cfg.pii_kinds)
-        frame = frame.with_columns(
-            pl.when(patient_text)
-            .then(normalize_whitespace(scrub_pii(pl.col(c), list(cfg.pii_kinds))))
-            .otherwise(pl.col(c))
-            .alias(c)
-            for c in scrub_columns
-        )
-
+    frame, pii_counts = _scrub_patient_text(frame, cfg)
     frame = frame.with_columns(_reject_reason(cfg).alias("_reason"))
     kept = frame.filter(pl.col("_reason").is_null()).drop("_reason")
     kept = kept.with_columns(content_ids(kept))
     rejects = _rejects(frame.filter(pl.col("_reason").is_not_null()))
-    return CleanResult(kept=kept, rejects=rejects, stats=_stats(n_in, kept.height, pii_counts))
+    return CleanResult(kept=kept, rejects=rejects, stats=_stats(frame.height, kept.height, pii_counts))
 
 
-def _count_pii(patient_rows: pl.DataFrame, columns: list[str], kinds: list[str]) -> dict[str, int]:
-    """Count each kind in the order scrub_pii replaces them, so counts match replacements."""
-    counts: dict[str, int] = {}
-    text = patient_rows.select(columns)
-    for kind in ("url", "email", "phone", "name"):
-        if kind not in kinds:
-            continue
-        counts[f"pii_{kind}"] = int(
-            text.select(pl.sum_horizontal(count_pii(pl.col(c).fill_null(""), kind).sum() for c in columns)).item()
+def _scrub_patient_text(frame: pl.DataFrame, cfg: CleaningConfig) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Scrub the configured columns of patient-written rows only (other rows never meet the regex
+    engine). Replacements are counted as the placeholders each kind adds."""
+    columns = [c for c in cfg.pii_columns if c in frame.columns]
+    if not cfg.pii_kinds or not columns:
+        return frame, {}
+    is_patient = pl.col("kind").is_in(cfg.pii_row_kinds).fill_null(False)
+    indexed = frame.with_row_index("_row")
+    patient = indexed.filter(is_patient)
+    scrubbed = patient.with_columns(
+        normalize_whitespace(scrub_pii(pl.col(c), list(cfg.pii_kinds))).alias(c) for c in columns
+    )
+    counts = {
+        f"pii_{kind}": _placeholder_count(scrubbed, columns, kind) - _placeholder_count(patient, columns, kind)
+        for kind in ("url", "email", "phone", "name")
+        if kind in cfg.pii_kinds
+    }
+    return pl.concat([indexed.filter(~is_patient), scrubbed]).sort("_row").drop("_row"), counts
+
+
+def _placeholder_count(frame: pl.DataFrame, columns: list[str], kind: str) -> int:
+    total = frame.select(
+        pl.sum_horizontal(
+            pl.col(c).fill_null("").str.count_matches(PLACEHOLDERS[kind], literal=True).sum() for c in columns
         )
-        text = text.with_columns(scrub_pii(pl.col(c), [kind]) for c in columns)
-    return counts
+    ).item()
+    return int(total or 0)
 
 
 def _reject_reason(cfg: CleaningConfig) -> pl.Expr:

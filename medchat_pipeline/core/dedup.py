@@ -48,10 +48,8 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     reason = pl.Series("reason", [None] * ranked.height, dtype=pl.String)
 
     if cfg.exact and ranked.height:
-        key = pl.concat_str(
-            [normalized_text(pl.col(c)) for c in ("context", "question", "answer")], separator="\x1f"
-        )
-        first = ranked.select(pl.col("_rank").min().over(key)).to_series()
+        keys = exact_keys(ranked)
+        first = keys.select(pl.col("_rank").min().over("key_a", "key_b")).to_series()
         is_copy = first != ranked["_rank"]
         survivor = pl.select(pl.when(is_copy).then(first).otherwise(survivor)).to_series()
         reason = pl.select(pl.when(is_copy).then(pl.lit("exact_duplicate")).otherwise(reason)).to_series()
@@ -90,6 +88,19 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     return DedupResult(kept=kept, rejects=rejects, stats=stats)
 
 
+def exact_keys(ranked: pl.DataFrame) -> pl.DataFrame:
+    """`_rank` plus a 128-bit key (two seeded 64-bit hashes) of the normalized context, question and
+    answer, computed in slices so the normalized text never exists for all rows at once. Two
+    different texts share a key with probability about n² / 2^129: never, in practice."""
+    text = pl.concat_str([normalized_text(pl.col(c)) for c in ("context", "question", "answer")], separator="\x1f")
+    return pl.concat(
+        ranked.slice(start, _CHUNK_ROWS).select(
+            "_rank", text.hash(_WORD_SEED).alias("key_a"), text.hash(_WORD_SEED + 1).alias("key_b")
+        )
+        for start in range(0, ranked.height, _CHUNK_ROWS)
+    )
+
+
 def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
     """Sort into survivor order and number the rows `_rank` 0..n-1 (0 survives first)."""
     preference = {name: i for i, name in enumerate(prefer_sources)}
@@ -100,17 +111,17 @@ def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
     )
 
 
-def minhash_signatures(texts: pl.Series, cfg: DedupConfig) -> np.ndarray:
-    """(len(texts), num_perm) UInt32 MinHash signatures of each text's word shingles, computed in
-    chunks so memory stays flat. A shingle's hash combines its word hashes numerically, so no
+def minhash_signatures(frame: pl.DataFrame, text: pl.Expr, cfg: DedupConfig) -> np.ndarray:
+    """(frame.height, num_perm) UInt32 MinHash signatures of the word shingles of `text` evaluated
+    on each row, computed in slices so memory stays flat. A shingle's hash combines its word hashes numerically, so no
     shingle string is built; a text shorter than one shingle is represented by its words. A text
     without words gets the all-ones row NO_SIGNATURE and never matches anything."""
     rng = np.random.default_rng(_WORD_SEED)
     multipliers = rng.integers(1, 2**63, cfg.num_perm, dtype=np.uint64) | np.uint64(1)
     offsets = rng.integers(0, 2**63, cfg.num_perm, dtype=np.uint64)
-    signatures = np.full((len(texts), cfg.num_perm), NO_SIGNATURE, dtype=np.uint32)
-    for start in range(0, len(texts), _CHUNK_ROWS):
-        chunk = texts.slice(start, _CHUNK_ROWS)
+    signatures = np.full((frame.height, cfg.num_perm), NO_SIGNATURE, dtype=np.uint32)
+    for start in range(0, frame.height, _CHUNK_ROWS):
+        chunk = frame.slice(start, _CHUNK_ROWS).select(text).to_series()
         rows, hashes = shingle_hashes(chunk, cfg.shingle_words, cfg.max_words)
         if rows.size == 0:
             continue
@@ -165,10 +176,8 @@ def near_duplicate_heads(ranked: pl.DataFrame, cfg: DedupConfig) -> pl.Series:
     heads = ranked["_rank"]
     if ranked.height < 2:
         return heads
-    text = ranked.select(
-        pl.concat_str([pl.col("question").fill_null(""), pl.col("answer").fill_null("")], separator=" ")
-    ).to_series()
-    signatures = minhash_signatures(text, cfg)
+    text = pl.concat_str([pl.col("question").fill_null(""), pl.col("answer").fill_null("")], separator=" ")
+    signatures = minhash_signatures(ranked, text, cfg)
     edges = _verified_edges(ranked["_rank"].to_numpy(), signatures, cfg)
     if edges.is_empty():
         return heads
