@@ -8,7 +8,13 @@ are line breaks inside a turn, not record boundaries.
 Ids restart in every file (qa_en_1.txt, qa_en_2.txt, …), so a dialogue is `<file stem>/<id>`.
 An id repeated inside a file (CovidDialog has two different consultations numbered 18) keeps both
 dialogues: the second is `<file stem>/<id>.2`, and `repeated_dialogue_ids` counts them.
-`read` counts dialogues; in all_pairs mode a dialogue yields one row per exchange.
+The Description (a title, or in HealthTap items a copy of the first patient turn) is not used:
+it is not part of the conversation. `read` counts dialogues; in all_pairs mode a dialogue yields one
+row per exchange.
+
+Hub: the legacy `medical_dialog` dataset is a loading script, which recent `datasets` releases no
+longer run; point hub.revision at its parquet conversion (e.g. "refs/convert/parquet") or use a
+parquet copy with the same columns.
 """
 
 from __future__ import annotations
