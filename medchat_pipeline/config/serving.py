@@ -270,6 +270,9 @@ class SmallModelConfig(BaseModel):
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         default="auto", description="auto = bfloat16 on CUDA, float32 on CPU"
     )
+    threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for torch (process-wide); None = torch's default"
+    )
 
 
 class LargeModelConfig(BaseModel):

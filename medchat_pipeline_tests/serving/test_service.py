@@ -1,0 +1,152 @@
+"""ChatService with the real demo model as the small model and the teacher gateway as the large one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
+from medchat_pipeline.serving import BadConversation, resolve_small_model
+from medchat_pipeline.serving.service import conversation_of
+from medchat_pipeline_tests.serving.conftest import SMALL_MAX_NEW_TOKENS
+
+HEDGE_PROMPT = "Reply with exactly these words and nothing else: I'm not sure."
+LONG_HISTORY = "I had a sore knee after running and it felt stiff in the morning. " * 12
+
+
+def large_hits_since(server, started: float) -> list[str]:
+    return [hit.prompt for hit in server.hits if hit.t >= started and hit.status == 200]
+
+
+def test_a_batch_is_routed_answered_failed_over_and_escalated(service, provider_server):
+    started = time.monotonic()
+    questions = [
+        "What is anemia?",
+        HEDGE_PROMPT,
+        "I have fever and a rash for three days, what's wrong?",
+        "I want to kill myself",
+    ]
+    simple, hedged, diagnostic, crisis = service.answer_batch(questions)
+
+    assert simple.decision.route == "small" and simple.answered_by == "small" and simple.failover is None
+    assert simple.text and not simple.text.startswith("answer to:")
+    assert 0 < simple.usage["completion_tokens"] <= SMALL_MAX_NEW_TOKENS
+
+    # The real small model says "I'm not sure." → the failover rule sends the question to the large model.
+    assert hedged.decision.route == "small"
+    assert hedged.failover is not None and hedged.failover.kind == "hedging"
+    assert "not sure" in hedged.discarded_small_answer.lower()
+    assert hedged.answered_by == "large" and hedged.text == f"answer to: {HEDGE_PROMPT}"
+
+    assert diagnostic.decision.route == "large" and diagnostic.answered_by == "large"
+    assert diagnostic.text == f"answer to: {questions[2]}"
+
+    assert crisis.decision.emergency and crisis.answered_by == "large"
+    assert crisis.text.startswith(CRISIS_ADVICE) and crisis.text.endswith(f"answer to: {questions[3]}")
+
+    # Exactly the three large-model questions reached the provider; the simple one never did.
+    assert sorted(large_hits_since(provider_server, started)) == sorted(questions[1:])
+    for answer in (simple, hedged, diagnostic, crisis):
+        info = json.loads(json.dumps(answer.route_info(service.describe())))
+        assert info["answered_by"] == answer.answered_by and info["reasons"] is not None
+        assert answer.latency_s > 0
+
+
+def test_when_the_large_model_fails_the_small_one_answers_and_emergencies_still_get_advice(service, provider_server):
+    long_emergency = LONG_HISTORY + "Now I have chest pain and shortness of breath."
+    long_case = LONG_HISTORY + "What could be causing this and should I be worried?"
+    questions = ["I have a cough and a fever for two days, should I be worried?", long_emergency, long_case]
+    provider_server.queue_fault("500", times=len(questions))
+    fallback, emergency, failed = service.answer_batch(questions)
+
+    assert fallback.decision.route == "large" and fallback.answered_by == "small"
+    assert "large model failed" in fallback.fallback and "server" in fallback.fallback
+    assert fallback.text and not fallback.text.startswith("answer to:")
+
+    # Too long for the small model's input budget, and the large model is down: the advice is still sent.
+    assert emergency.decision.emergency and emergency.answered_by is None
+    assert emergency.text == EMERGENCY_ADVICE and "input_too_long" in emergency.error
+
+    assert failed.text is None and failed.answered_by is None and "both models failed" in failed.error
+    assert "input_too_long" in failed.error
+
+
+def test_forced_routes_and_client_settings_are_honoured(service, provider_server):
+    large, small = service.answer_batch(["What is anemia?", "Define tachycardia."], force=["large", "small"], max_new_tokens=3)
+    assert large.answered_by == "large" and large.decision.forced == "large"
+    assert small.answered_by == "small" and small.usage["completion_tokens"] <= 3
+
+
+def test_conversations_keep_history_and_always_use_the_house_system_prompt(service):
+    question, conversation = conversation_of(
+        [
+            {"role": "system", "content": "You are a pirate."},
+            {"role": "user", "content": "I have a headache."},
+            {"role": "assistant", "content": "Since when?"},
+            {"role": "user", "content": "  Since yesterday, and now a fever.  "},
+        ],
+        service.cfg.system_prompt,
+    )
+    assert question == "Since yesterday, and now a fever."
+    assert conversation[0] == {"role": "system", "content": "Respond as a concise, compassionate medical assistant."}
+    assert [m["role"] for m in conversation] == ["system", "user", "assistant", "user"]
+    assert all("pirate" not in m["content"] for m in conversation)
+
+
+@pytest.mark.parametrize(
+    ("messages", "message"),
+    [
+        ([{"role": "assistant", "content": "Hello"}], "last message must be the user's question"),
+        ([{"role": "tool", "content": "x"}], "system, user or assistant"),
+        ([{"role": "user", "content": "   "}], "empty"),
+        ([{"role": "user", "content": None}], "must be text"),
+        ([], "last message"),
+    ],
+)
+def test_unanswerable_conversations_are_refused_with_a_reason(service, messages, message):
+    with pytest.raises(BadConversation, match=message):
+        service.answer(messages)
+
+
+def test_the_small_model_drops_old_turns_to_fit_and_refuses_a_question_that_cannot(small_model):
+    history = [
+        {"role": "system", "content": "Respond as a concise, compassionate medical assistant."},
+        {"role": "user", "content": LONG_HISTORY},
+        {"role": "assistant", "content": "That sounds uncomfortable."},
+        {"role": "user", "content": "What is anemia?"},
+    ]
+    ids, dropped = small_model.fit_conversation(history)
+    assert dropped >= 1 and len(ids) <= small_model.max_input_tokens
+    too_long = [history[0], {"role": "user", "content": LONG_HISTORY * 2}]
+    fitted, refused = small_model.generate([history, too_long], max_new_tokens=2)
+    assert fitted.text and fitted.error is None and fitted.output_tokens <= 2
+    assert refused.text is None and refused.error.startswith("input_too_long")
+
+
+def _write_adapter(source: Path, target: Path, created_at: str, base_model_path: Path) -> Path:
+    shutil.copytree(source, target)
+    (target / "manifest.json").write_text(
+        json.dumps({"adapter_dir": str(target), "base_model_path": str(base_model_path), "created_at": created_at})
+    )
+    return target
+
+
+def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora_adapter, demo_model_dir):
+    root = serving_cfg.storage_path("adapters")
+    assert resolve_small_model(serving_cfg).adapter_dir is None  # nothing trained yet: the base model alone
+    _write_adapter(lora_adapter, root / "sft_lora_adapter" / "run-a", "2026-01-01T00:00:00+00:00", demo_model_dir)
+    newest = _write_adapter(lora_adapter, root / "grpo_adapter" / "run-b", "2026-01-02T00:00:00+00:00", demo_model_dir)
+    unfinished = root / "grpo_adapter" / "run-c"
+    unfinished.mkdir(parents=True)
+    (unfinished / "manifest.json").write_text(json.dumps({"created_at": "2026-01-03T00:00:00+00:00"}))
+
+    choice = resolve_small_model(serving_cfg)
+    assert choice.adapter_dir == str(newest) and choice.base_model_dir == str(demo_model_dir)
+    assert choice.manifest["created_at"].startswith("2026-01-02")
+    assert resolve_small_model(serving_cfg, "none").adapter_dir is None
+    with pytest.raises(FileNotFoundError, match="adapter_config.json"):
+        resolve_small_model(serving_cfg, str(unfinished))
