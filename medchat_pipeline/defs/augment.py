@@ -1,5 +1,249 @@
-"""Dagster wiring for the augment part of the graph (assets, checks, resources, sensors, schedules)."""
+"""Dagster wiring for augmentation, distillation, the training mix and clinician review.
+
+    merged_qac ─┬─ augmented_qac + augment_rejects     (per source: paraphrase, split, perturb, synonym, synth)
+                ├─ distilled_qac + distill_rejects     (per source: response, CoT, labels, several teachers)
+                │     └─ preference_pairs + preference_rejects   (judge-ranked chosen/rejected)
+                └─ training_mix + training_mix_rejects  (distilled:original share, augmented by config)
+                      └─ review_sample                 (CSV + HTML for clinicians; verdicts read back)
+
+The per-source assets are partitioned over the nine source names, so one source's update re-runs
+only its slice and a backfill over sources works from the UI. `redistill_schedule` (weekly by
+default, `distill.schedule_cron`) re-runs distillation for every source: the gateway's cache makes
+unchanged questions free, so only new or changed questions and the weak areas of the latest
+benchmark report cost teacher calls.
+"""
+
+from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
-defs = dg.Definitions()
+from medchat_pipeline.config import PipelineConfig, load_config, project_root
+from medchat_pipeline.core import schema
+from medchat_pipeline.core.augment import augment_partition
+from medchat_pipeline.core.distill import distill_partition, preference_pairs, read_weak_areas, weak_area_ids
+from medchat_pipeline.core.lexicon import load_lexicon
+from medchat_pipeline.core.review import export_review, read_verdicts, rejected_ids, review_sample
+from medchat_pipeline.core.similarity import paired_cosine
+from medchat_pipeline.core.training_mix import training_mix
+from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
+from medchat_pipeline.teachers import TeacherRequest, TeacherResult, summarize
+
+SOURCES = (
+    "meddialog_en", "healthcaremagic", "icliniq", "medmcqa", "medqa", "pubmedqa", "medquad", "drugehrqa",
+    "mimic_iv_medications",
+)  # fmt: skip
+source_partitions = dg.StaticPartitionsDefinition(list(SOURCES))
+MERGED = dg.AssetKey("merged_qac")
+GROUP = "augment"
+
+
+def _recording_pool(teachers: TeachersResource, calls: list[TeacherResult]):
+    """The gateway pool's run, remembering every result for the cost/usage metadata."""
+    pool = teachers.pool()
+
+    def run(requests: list[TeacherRequest]) -> list[TeacherResult]:
+        results = pool.run(requests, progress=True)
+        calls.extend(results)
+        return results
+
+    return run
+
+
+def _counts(kept: pl.DataFrame, rejects: pl.DataFrame, stats: dict, calls: list[TeacherResult]) -> dict:
+    return {
+        "produced": kept.height + rejects.height,
+        "kept": kept.height,
+        "rejected": rejects.height,
+        "reasons": schema.reason_counts(rejects),
+        "stats": stats,
+        "teacher_calls": summarize(calls) if calls else {"requests": 0},
+    }
+
+
+def _outs(kept: str, kept_text: str, rejects: str, rejects_text: str) -> dict[str, dg.AssetOut]:
+    return {
+        kept: dg.AssetOut(group_name=GROUP, kinds={"polars", "parquet"}, description=kept_text),
+        rejects: dg.AssetOut(group_name=GROUP, kinds={"polars", "parquet"}, description=rejects_text),
+    }
+
+
+def _source_rows(merged_qac: pl.DataFrame, source: str) -> pl.DataFrame:
+    return merged_qac.filter(pl.col("source") == source)
+
+
+def weak_areas_path(cfg: PipelineConfig) -> Path:
+    configured = cfg.distill.weak_areas_path
+    if configured is None:
+        return cfg.storage_path("reports", "weak_areas.csv")
+    path = Path(configured)
+    return path if path.is_absolute() else project_root() / path
+
+
+def verdicts_path(cfg: PipelineConfig) -> Path:
+    configured = cfg.review.verdicts_path
+    if configured is None:
+        return cfg.storage_path("review", "verdicts.csv")
+    path = Path(configured)
+    return path if path.is_absolute() else project_root() / path
+
+
+@dg.multi_asset(
+    outs=_outs(
+        "augmented_qac",
+        "Question variants of one source's train/val rows, one row per variant with parent_id and augmentation: "
+        "teacher paraphrases, split multi-part questions, perturbed non-clinical context, safe synonym swaps, and "
+        "synthetic Q&A for under-represented topics; every variant passed the drift gate (core.augment).",
+        "augment_rejects",
+        "Variants the drift gate or the parsers refused, and failed teacher calls, each with its reason.",
+    ),
+    ins={"merged_qac": dg.AssetIn(MERGED)},
+    partitions_def=source_partitions,
+    pool="teacher_api",
+)
+def augment(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
+    cfg, source, calls = medchat.cfg, context.partition_key, []
+    result = augment_partition(
+        _source_rows(merged_qac, source), source, _recording_pool(teachers, calls), paired_cosine,
+        load_lexicon(project_root() / cfg.augment.synonyms_path), cfg.augment, cfg.distill.quality, cfg.seed,
+        all_rows=merged_qac,
+    )  # fmt: skip
+    metadata = _counts(result.kept, result.rejects, result.stats, calls)
+    yield dg.Output(result.kept, output_name="augmented_qac", metadata=metadata)
+    yield dg.Output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
+
+
+@dg.multi_asset(
+    outs=_outs(
+        "distilled_qac",
+        "Teacher answers for one source's train/val questions: response distillation, chain-of-thought "
+        "(rationale + answer), labels for unlabeled questions; each row records its teacher, MCQ and yes/no "
+        "outputs are kept only when they match the gold key, with teacher agreement (core.distill).",
+        "distill_rejects",
+        "Teacher outputs refused by the quality filters (hedging, fabricated citations, refusals, length, "
+        "language, wrong gold answer) or failed calls, each with its reason.",
+    ),
+    ins={"merged_qac": dg.AssetIn(MERGED)},
+    partitions_def=source_partitions,
+    pool="teacher_api",
+)
+def distill(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
+    cfg, source, calls = medchat.cfg, context.partition_key, []
+    rows = _source_rows(merged_qac, source)
+    weak = read_weak_areas(weak_areas_path(cfg))
+    result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak))
+    metadata = _counts(result.kept, result.rejects, result.stats, calls)
+    metadata["weak_areas_file"] = str(weak_areas_path(cfg))
+    yield dg.Output(result.kept, output_name="distilled_qac", metadata=metadata)
+    yield dg.Output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
+
+
+@dg.multi_asset(
+    outs=_outs(
+        "preference_pairs",
+        "Chosen/rejected answer pairs for DPO-style training: a judge teacher ranks each question's distilled "
+        "answers; best vs worst (optional for training).",
+        "preference_rejects",
+        "Questions whose judge call failed or whose ranking could not be read.",
+    ),
+    ins={"distilled_qac": dg.AssetIn("distilled_qac")},
+    pool="teacher_api",
+)
+def preferences(distilled_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
+    calls: list[TeacherResult] = []
+    result = preference_pairs(distilled_qac, _recording_pool(teachers, calls), medchat.cfg.distill)
+    yield dg.Output(result.kept, output_name="preference_pairs", metadata=_counts(result.kept, result.rejects, result.stats, calls))
+    yield dg.Output(result.rejects, output_name="preference_rejects", metadata={"rows": result.rejects.height})
+
+
+@dg.multi_asset(
+    outs=_outs(
+        "training_mix",
+        "What training reads: train/val rows (never the test split) with origin ∈ {original, augmented, "
+        "distilled, synthetic}; distilled:original at mix.distilled_share per split, augmented/synthetic by "
+        "config, reviewer-rejected rows removed (core.training_mix).",
+        "training_mix_rejects",
+        "Rows kept out of the mix: reviewer-rejected or derived from the held-out test split.",
+    ),
+    ins={
+        "merged_qac": dg.AssetIn(MERGED),
+        "distilled_qac": dg.AssetIn("distilled_qac"),
+        "augmented_qac": dg.AssetIn("augmented_qac"),
+    },
+)
+def mix(merged_qac: pl.DataFrame, distilled_qac: pl.DataFrame, augmented_qac: pl.DataFrame, medchat: MedchatConfig):
+    cfg = medchat.cfg
+    vetoed = rejected_ids(read_verdicts(verdicts_path(cfg)))
+    result = training_mix(merged_qac, distilled_qac, augmented_qac, cfg.mix, cfg.seed, vetoed)
+    metadata = {
+        **result.stats,
+        "rows": result.frame.height,
+        "rejected": result.rejects.height,
+        "reasons": schema.reason_counts(result.rejects),
+        "verdicts_file": str(verdicts_path(cfg)),
+    }
+    yield dg.Output(result.frame, output_name="training_mix", metadata=metadata)
+    yield dg.Output(result.rejects, output_name="training_mix_rejects", metadata={"rows": result.rejects.height})
+
+
+@dg.asset(
+    name="review_sample",
+    group_name=GROUP,
+    kinds={"polars", "csv", "html"},
+    ins={"training_mix": dg.AssetIn("training_mix")},
+    description="A stratified sample of generated training rows for clinicians (review.fraction of each "
+    "source × origin, drug dosages over-sampled) exported as CSV and HTML; verdicts saved to the verdicts "
+    "file drop rejected rows from the next training_mix.",
+)
+def review_sample_asset(training_mix: pl.DataFrame, medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
+    cfg = medchat.cfg
+    reviewed = read_verdicts(verdicts_path(cfg))["id"].to_list()
+    sample = review_sample(training_mix, cfg.review, cfg.seed, reviewed_ids=reviewed)
+    csv_path, html_path = cfg.storage_path("review", "review_sample.csv"), cfg.storage_path("review", "review_sample.html")
+    export_review(sample, csv_path, html_path)
+    metadata = {
+        "rows": sample.height,
+        "dose_rows": int(sample["dose_mentioned"].sum()) if sample.height else 0,
+        "already_reviewed": len(reviewed),
+        "csv": dg.MetadataValue.path(str(csv_path)),
+        "html": dg.MetadataValue.path(str(html_path)),
+        "verdicts_file": dg.MetadataValue.path(str(verdicts_path(cfg))),
+    }
+    return dg.Output(sample, metadata=metadata)
+
+
+redistill_job = dg.define_asset_job(
+    "redistill_job",
+    selection=dg.AssetSelection.assets("distilled_qac", "distill_rejects"),
+    partitions_def=source_partitions,
+    description="Re-distil one source: new or changed questions and weak areas cost calls, the rest is cached.",
+)
+
+
+def redistill_schedule(cron: str, timezone: str) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name="redistill_schedule",
+        job=redistill_job,
+        cron_schedule=cron,
+        execution_timezone=timezone,
+        description="Re-runs distillation for every source (distill.schedule_cron, weekly by default), "
+        "picking up new or changed questions and the weak areas of the latest benchmark report.",
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        stamp = context.scheduled_execution_time.isoformat() if context.scheduled_execution_time else "manual"
+        for source in SOURCES:
+            yield dg.RunRequest(run_key=f"redistill:{source}:{stamp}", partition_key=source, tags={"medchat/trigger": "redistill_schedule"})
+
+    return _schedule
+
+
+def build_augment_defs(cfg: PipelineConfig) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[augment, distill, preferences, mix, review_sample_asset],
+        jobs=[redistill_job],
+        schedules=[redistill_schedule(cfg.distill.schedule_cron, cfg.distill.schedule_timezone)],
+    )
+
+
+defs = build_augment_defs(load_config())
