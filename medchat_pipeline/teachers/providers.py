@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from medchat_pipeline.teachers.keys import ApiKey, redact
+
+log = logging.getLogger(__name__)
 
 RETRYABLE = {"server", "timeout", "malformed"}
 _PER_DAY = re.compile(r"per.?day|daily", re.IGNORECASE)
@@ -263,6 +266,7 @@ class LocalProvider:
         self._loaded: tuple[Any, Any] | None = None
         self._pending: list[tuple[list[dict[str, str]], dict, asyncio.Future]] = []
         self._worker: asyncio.Task | None = None
+        self.batch_sizes: list[int] = []  # sizes of the batches generated so far
 
     def _load(self):
         if self._loaded is None:
@@ -328,6 +332,8 @@ class LocalProvider:
             self._pending = [item for item in self._pending if not item[2].done()]
             if not batch:
                 continue
+            self.batch_sizes.append(len(batch))
+            log.debug("local teacher %s: generating a batch of %d", self.name, len(batch))
             try:
                 completions = await asyncio.to_thread(self.generate_batch, [m for m, _, _ in batch], batch[0][1])
             except Exception as exc:  # a generation failure fails this batch's calls, with the reason

@@ -20,7 +20,7 @@ Faults, one-shot (`queue_fault`), per key (`key_faults`) or random (`fault_rate`
   "500"            internal error
   "slow"           answers after `slow_s` (past the client's timeout)
   "malformed"      200 with a body that is not JSON
-Every request is recorded in `hits` (time, api, key, model, prompt, status, fault).
+Every request is recorded in `hits` (time, api, key, model, prompt, status, fault, body).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Hit:
     prompt: str  # the last user message
     status: int
     fault: str | None
+    body: dict  # the request as sent (to check what the SDK put on the wire)
 
 
 def default_reply(prompt: str, messages: list[dict[str, str]]) -> str:
@@ -199,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.fake._choose_fault(key)
         status = self._respond(api, model, messages, prompt, fault, key)
         with self.fake._lock:
-            self.fake.hits.append(Hit(arrived, api, key, model, prompt, status, fault))
+            self.fake.hits.append(Hit(arrived, api, key, model, prompt, status, fault, request))
 
     def _respond(self, api: str, model: str, messages: list, prompt: str, fault: str | None, key: str) -> int:
         fake = self.fake
