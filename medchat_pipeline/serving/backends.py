@@ -194,11 +194,21 @@ class LocalChatModel:
 class TeacherChatModel:
     """A teacher of the teacher gateway as the large model (the demo's default teacher is local)."""
 
-    def __init__(self, pool: Any, teacher: str | None = None, *, name: str = "large", max_new_tokens: int = 384) -> None:
+    def __init__(
+        self,
+        pool: Any,
+        teacher: str | None = None,
+        *,
+        name: str = "large",
+        max_new_tokens: int = 384,
+        template_version: str = "serving-v1",
+    ) -> None:
         self.pool = pool
         self.teacher = teacher
         self.name = name
         self.max_new_tokens = max_new_tokens
+        # Part of the gateway's cache key: identical greedy questions are answered from its cache.
+        self.template_version = template_version
 
     def describe(self) -> dict[str, Any]:
         teacher = self.teacher or self.pool.config.default
@@ -224,7 +234,7 @@ class TeacherChatModel:
                 teacher=self.teacher,
                 # Both spellings: a teacher's own configured max_new_tokens must not override our cap.
                 params={"max_tokens": limit, "max_new_tokens": limit, "temperature": temperature},
-                template_version="serving-v1",
+                template_version=self.template_version,
             )
             for index, conversation in enumerate(conversations)
         ]
@@ -237,6 +247,8 @@ class TeacherChatModel:
                 output_tokens=int(result.usage.get("output_tokens", 0)),
                 cost_usd=result.cost,
                 latency_s=result.latency_s,
+                # Providers differ in how they report a length stop; a full budget is the common signal.
+                truncated=result.ok and int(result.usage.get("output_tokens", 0)) >= limit,
             )
             for result in results
         ]

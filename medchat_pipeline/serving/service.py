@@ -107,8 +107,8 @@ class ChatService:
     def describe(self) -> dict[str, dict[str, Any]]:
         return {"small": self.small.describe(), "large": self.large.describe()}
 
-    def answer(self, question: str | list[dict[str, str]], **kwargs: Any) -> ChatAnswer:
-        return self.answer_batch([question], **kwargs)[0]
+    def answer(self, question: str | list[dict[str, str]], force: Route | None = None, **kwargs: Any) -> ChatAnswer:
+        return self.answer_batch([question], force=[force], **kwargs)[0]
 
     def answer_batch(
         self,
