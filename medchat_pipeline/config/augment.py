@@ -115,6 +115,12 @@ class AugmentConfig(BaseModel):
     max_questions_per_partition: int | None = Field(
         default=6, ge=1, description="Questions per source sent to the teacher per run; null = all."
     )
+    max_rule_rows_per_partition: int | None = Field(
+        default=None,
+        ge=1,
+        description="Rows per source given the rule-based methods (split rules, perturb, synonym); null = all. "
+        "They cost no API calls, only drift-gate embeddings, so the demo caps them for CPU time alone.",
+    )
     paraphrases_per_question: int = Field(default=2, ge=1, le=5)
     max_tokens: int = Field(default=160, ge=16)
     temperature: float = Field(default=0.7, ge=0.0, le=2.0)

@@ -461,7 +461,7 @@ def augment_partition(
     under-represented topics are counted; it defaults to `rows`."""
     rng = random.Random(f"{seed}:{source}")
     rows = rows.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in rows.columns else rows
-    parents = rows.to_dicts()
+    parents = select_for_teacher(rows, cfg.max_rule_rows_per_partition).to_dicts()
     selected = select_for_teacher(rows, cfg.max_questions_per_partition).to_dicts()
     params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
     requests: list[TeacherRequest] = []
@@ -485,7 +485,8 @@ def augment_partition(
             ask("split", split_prompt(parent["question"]), parent)
     topics = []
     if "synth" in cfg.methods:
-        counted = all_rows.filter(pl.col("source") == source) if all_rows is not None else rows
+        counted = rows if all_rows is None else all_rows.filter(pl.col("source") == source)
+        counted = counted.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in counted.columns else counted
         topics = underrepresented_topics(counted, cfg.synth.max_count, cfg.synth.max_topics_per_partition)
         for topic in topics:
             ask("synth", synthesis_prompt(topic[0], topic[1], cfg.synth.pairs_per_topic), topic)
@@ -566,7 +567,7 @@ def augment_partition(
                 candidates.append((DriftCandidate(parent["question"], question, "synonym"), _variant(parent, "synonym", "rule", question=question)))
 
     verdicts = drift_gate([c for c, _ in candidates], lexicon, cfg.drift, similarity)
-    seen_ids = {p["id"] for p in parents}
+    seen_ids = set(rows["id"].to_list())
     for (candidate, row), (_score, problem) in zip(candidates, verdicts):
         if problem is None and row["id"] in seen_ids:
             problem = ("duplicate_variant", "an identical row already exists")
@@ -579,7 +580,8 @@ def augment_partition(
     kept = conform(pl.DataFrame(kept_rows, schema=AUGMENTED_SCHEMA)) if kept_rows else conform(pl.DataFrame(schema=AUGMENTED_SCHEMA))
     by_method = kept.group_by("augmentation").len().sort("augmentation") if kept.height else None
     stats = {
-        "input_rows": len(parents),
+        "input_rows": rows.height,
+        "rule_based_rows": len(parents),
         "teacher_questions": len(selected),
         "teacher_requests": len(requests),
         "teacher_failures": teacher_failures,

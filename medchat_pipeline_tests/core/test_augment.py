@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -222,3 +223,22 @@ def test_augment_partition_counts_add_up_and_rejects_carry_reasons(similarity):
     splits = kept.filter(kept["augmentation"] == "split")
     assert splits.height == 2 and "adjusting metformin" in splits["answer"][1]
     assert kept["id"].n_unique() == kept.height
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"mix": {"distilled_share": 1.5}}, "mix.distilled_share"),
+        ({"distill": {"schedule_cron": "every monday"}}, "distill.schedule_cron: schedule_cron 'every monday' is not a valid cron"),
+        ({"augment": {"drift": {"bounds": {"paraphrase": {"min": 0.9, "max": 0.8}}}}},
+         "augment.drift.bounds.paraphrase: similarity bounds need min < max"),
+        ({"augment": {"drift": {"bounds": {"rewrite": {"min": 0.5}}}}}, "unknown augmentation(s) ['rewrite']"),
+        ({"distill": {"teachers": []}}, "at least one teacher"),
+        ({"augment": {"paraphrase_count": 3}}, "augment.paraphrase_count"),
+    ],
+)  # fmt: skip
+def test_config_errors_name_the_key(overrides, message):
+    from medchat_pipeline.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config("demo", overrides=overrides)
