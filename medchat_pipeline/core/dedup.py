@@ -12,6 +12,7 @@ every row of a linked cluster but the best-ranked one is dropped, with the survi
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,9 +37,22 @@ class DedupResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+# Punctuation, symbols and line breaks that separate words. An Aho-Corasick replace of single
+# characters is twice as fast as a regex over character classes, whose every match (each space)
+# would rebuild the string.
+WORD_SEPARATORS = tuple(string.punctuation) + tuple("\n\t\r\f\v\u00a0’‘“”«»–—…·•°±×÷§¶")
+
+
 def normalized_text(expr: pl.Expr) -> pl.Expr:
-    """Lower case, letters and digits only, single spaces: what two copies of one text share."""
-    return expr.fill_null("").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    """Lower case, punctuation and line breaks as spaces, single spaces: what two copies of one
+    text share."""
+    return (
+        expr.fill_null("")
+        .str.to_lowercase()
+        .str.replace_many(list(WORD_SEPARATORS), [" "] * len(WORD_SEPARATORS))
+        .str.replace_all(r"  +", " ")
+        .str.strip_chars()
+    )
 
 
 def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
@@ -47,22 +61,23 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     survivor = pl.Series("survivor", np.arange(ranked.height, dtype=np.uint32))
     reason = pl.Series("reason", [None] * ranked.height, dtype=pl.String)
 
-    if cfg.exact and ranked.height:
-        keys = exact_keys(ranked)
+    if ranked.height == 0 or not (cfg.exact or cfg.near):
+        return DedupResult(kept=df, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(ranked, ranked.clear(), []))
+    keys, signatures = fingerprints(ranked, cfg)
+
+    if cfg.exact:
         first = keys.select(pl.col("_rank").min().over("key_a", "key_b")).to_series()
         is_copy = first != ranked["_rank"]
         survivor = pl.select(pl.when(is_copy).then(first).otherwise(survivor)).to_series()
         reason = pl.select(pl.when(is_copy).then(pl.lit("exact_duplicate")).otherwise(reason)).to_series()
 
-    if cfg.near and ranked.height:
+    if cfg.near:
         remaining = reason.is_null()
-        candidates = ranked.filter(remaining)
-        cluster_head = near_duplicate_heads(candidates, cfg)
-        is_near = cluster_head != candidates["_rank"]
-        near_survivor = survivor.scatter(remaining.arg_true(), cluster_head)
-        near_reason = reason.scatter(
-            remaining.arg_true(), pl.select(pl.when(is_near).then(pl.lit("near_duplicate"))).to_series()
-        )
+        at = remaining.arg_true().to_numpy()
+        cluster_head = near_duplicate_heads(ranked["_rank"].to_numpy()[at], signatures[at], cfg)
+        is_near = cluster_head != ranked["_rank"].gather(at)
+        near_survivor = survivor.scatter(at, cluster_head)
+        near_reason = reason.scatter(at, pl.select(pl.when(is_near).then(pl.lit("near_duplicate"))).to_series())
         # An exact copy's survivor may itself be a near duplicate: point it at the final survivor.
         survivor, reason = near_survivor.gather(near_survivor), near_reason
 
@@ -76,29 +91,44 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
         else pl.DataFrame(schema=REJECT_SCHEMA)
     )
     kept = ranked.filter(~dropped).drop("_rank")
-    reasons = reason.filter(dropped)
-    stats = {
+    return DedupResult(kept=kept, rejects=rejects, stats=_stats(ranked, removed, reason.filter(dropped), survivor_sources))
+
+
+def _stats(
+    ranked: pl.DataFrame, removed: pl.DataFrame, reasons: pl.Series | list, survivor_sources: pl.Series | None = None
+) -> dict[str, int]:
+    reasons = pl.Series(reasons, dtype=pl.String)
+    return {
         "in": ranked.height,
-        "kept": kept.height,
+        "kept": ranked.height - removed.height,
         "rejected": removed.height,
         "exact_duplicates": int((reasons == "exact_duplicate").sum()),
         "near_duplicates": int((reasons == "near_duplicate").sum()),
-        "cross_source_duplicates": int((removed["source"] != survivor_sources).sum()),
+        "cross_source_duplicates": int((removed["source"] != survivor_sources).sum()) if removed.height else 0,
     }
-    return DedupResult(kept=kept, rejects=rejects, stats=stats)
 
 
-def exact_keys(ranked: pl.DataFrame) -> pl.DataFrame:
-    """`_rank` plus a 128-bit key (two seeded 64-bit hashes) of the normalized context, question and
-    answer, computed in slices so the normalized text never exists for all rows at once. Two
-    different texts share a key with probability about n² / 2^129: never, in practice."""
-    text = pl.concat_str([normalized_text(pl.col(c)) for c in ("context", "question", "answer")], separator="\x1f")
-    return pl.concat(
-        ranked.slice(start, _CHUNK_ROWS).select(
-            "_rank", text.hash(_WORD_SEED).alias("key_a"), text.hash(_WORD_SEED + 1).alias("key_b")
+def fingerprints(ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndarray]:
+    """One pass over the rows in slices (so normalized text never exists for all rows at once):
+    - exact keys: `_rank` plus a 128-bit key (two seeded 64-bit hashes) of the normalized context,
+      question and answer; two different texts share one with probability about n² / 2^129;
+    - MinHash signatures of the question+answer word shingles, (rows, num_perm) UInt32, or None
+      when near-duplicate search is off."""
+    keys = []
+    signatures = np.full((ranked.height, cfg.num_perm), NO_SIGNATURE, dtype=np.uint32) if cfg.near else None
+    for start in range(0, ranked.height, _CHUNK_ROWS):
+        normalized = ranked.slice(start, _CHUNK_ROWS).select(
+            "_rank", *(normalized_text(pl.col(c)).alias(c) for c in ("context", "question", "answer"))
         )
-        for start in range(0, ranked.height, _CHUNK_ROWS)
-    )
+        joined = pl.concat_str(["context", "question", "answer"], separator="\x1f")
+        keys.append(
+            normalized.select("_rank", joined.hash(_WORD_SEED).alias("key_a"), joined.hash(_WORD_SEED + 1).alias("key_b"))
+        )
+        if signatures is not None:
+            text = normalized.select(pl.concat_str(["question", "answer"], separator=" ")).to_series()
+            rows, hashes = shingle_hashes(text, cfg.shingle_words, cfg.max_words, normalized=True)
+            signatures[start : start + normalized.height] = minhash(rows, hashes, normalized.height, cfg.num_perm)
+    return pl.concat(keys), signatures
 
 
 def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
@@ -111,37 +141,38 @@ def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
     )
 
 
-def minhash_signatures(frame: pl.DataFrame, text: pl.Expr, cfg: DedupConfig) -> np.ndarray:
-    """(frame.height, num_perm) UInt32 MinHash signatures of the word shingles of `text` evaluated
-    on each row, computed in slices so memory stays flat. A shingle's hash combines its word hashes numerically, so no
-    shingle string is built; a text shorter than one shingle is represented by its words. A text
-    without words gets the all-ones row NO_SIGNATURE and never matches anything."""
+def minhash(rows: np.ndarray, hashes: np.ndarray, n_rows: int, num_perm: int) -> np.ndarray:
+    """(n_rows, num_perm) UInt32 MinHash signatures from (row, shingle hash) pairs sorted by row:
+    per permutation (a·h + b mod 2^64), the minimum over the row's shingles, top 32 bits. A row
+    without shingles keeps NO_SIGNATURE in every position and never matches anything."""
     rng = np.random.default_rng(_WORD_SEED)
-    multipliers = rng.integers(1, 2**63, cfg.num_perm, dtype=np.uint64) | np.uint64(1)
-    offsets = rng.integers(0, 2**63, cfg.num_perm, dtype=np.uint64)
-    signatures = np.full((frame.height, cfg.num_perm), NO_SIGNATURE, dtype=np.uint32)
-    for start in range(0, frame.height, _CHUNK_ROWS):
-        chunk = frame.slice(start, _CHUNK_ROWS).select(text).to_series()
-        rows, hashes = shingle_hashes(chunk, cfg.shingle_words, cfg.max_words)
-        if rows.size == 0:
-            continue
-        segment_starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        segment_rows = rows[segment_starts] + start
-        for p in range(cfg.num_perm):
-            permuted = hashes * multipliers[p] + offsets[p]
-            signatures[segment_rows, p] = (np.minimum.reduceat(permuted, segment_starts) >> np.uint64(32)).astype(
-                np.uint32
-            )
+    multipliers = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | np.uint64(1)
+    offsets = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
+    signatures = np.full((n_rows, num_perm), NO_SIGNATURE, dtype=np.uint32)
+    if rows.size == 0:
+        return signatures
+    segment_starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    segment_rows = rows[segment_starts]
+    permuted = np.empty_like(hashes)
+    for p in range(num_perm):
+        np.multiply(hashes, multipliers[p], out=permuted)
+        permuted += offsets[p]
+        signatures[segment_rows, p] = np.minimum.reduceat(permuted, segment_starts) >> np.uint64(32)
     return signatures
 
 
 def shingle_hashes(
-    texts: pl.Series, k: int, max_words: int | None = None, short_texts_as_words: bool = True
+    texts: pl.Series,
+    k: int,
+    max_words: int | None = None,
+    short_texts_as_words: bool = True,
+    normalized: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(row index, k-word shingle hash) pairs sorted by row, over the first max_words words of
-    each normalized text. A text shorter than k words contributes its word hashes instead (or
-    nothing, with short_texts_as_words=False); an empty text contributes nothing."""
-    words = normalized_text(pl.col("text")).str.split(" ")
+    each normalized text (pass normalized=True when it already is). A text shorter than k words
+    contributes its word hashes instead (or nothing, with short_texts_as_words=False); an empty
+    text contributes nothing."""
+    words = (pl.col("text") if normalized else normalized_text(pl.col("text"))).str.split(" ")
     if max_words is not None:
         words = words.list.head(max_words)
     words = (
@@ -158,11 +189,15 @@ def shingle_hashes(
     n_shingles = rows.size - k + 1
     whole = rows[k - 1 :] == rows[:n_shingles] if n_shingles > 0 else np.zeros(0, dtype=bool)
     shingles = np.zeros(max(n_shingles, 0), dtype=np.uint64)
+    scratch = np.empty_like(shingles)
     for i in range(k):
-        shingles += hashes[i : i + n_shingles] * np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)])
+        np.multiply(hashes[i : i + n_shingles], np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)]), out=scratch)
+        shingles += scratch
     has_shingle = np.zeros(int(rows.max()) + 1, dtype=bool)
     has_shingle[rows[:n_shingles][whole]] = True
     short = ~has_shingle[rows] if short_texts_as_words else np.zeros(rows.size, dtype=bool)
+    if not short.any():
+        return rows[:n_shingles][whole], shingles[whole]
     # Whole shingles first, then the words of short texts, re-sorted by row (stable keeps word order).
     all_rows = np.concatenate([rows[:n_shingles][whole], rows[short]])
     all_hashes = np.concatenate([shingles[whole], hashes[short]])
@@ -170,20 +205,18 @@ def shingle_hashes(
     return all_rows[order], all_hashes[order]
 
 
-def near_duplicate_heads(ranked: pl.DataFrame, cfg: DedupConfig) -> pl.Series:
-    """For each row (in `_rank` order), the `_rank` of the best-ranked row of its near-duplicate
-    cluster (itself when it has no near duplicate)."""
-    heads = ranked["_rank"]
-    if ranked.height < 2:
+def near_duplicate_heads(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupConfig) -> pl.Series:
+    """For each row (ranks in ascending order), the rank of the best-ranked row of its
+    near-duplicate cluster (itself when it has no near duplicate)."""
+    heads = pl.Series("_rank", ranks, dtype=pl.UInt32)
+    if ranks.size < 2:
         return heads
-    text = pl.concat_str([pl.col("question").fill_null(""), pl.col("answer").fill_null("")], separator=" ")
-    signatures = minhash_signatures(ranked, text, cfg)
-    edges = _verified_edges(ranked["_rank"].to_numpy(), signatures, cfg)
+    edges = _verified_edges(ranks, signatures, cfg)
     if edges.is_empty():
         return heads
     labels = _connected_minimum(edges)
     return (
-        ranked.select("_rank")
+        heads.to_frame()
         .join(labels, on="_rank", how="left", maintain_order="left")
         .select(pl.col("head").fill_null(pl.col("_rank")))
         .to_series()
@@ -193,34 +226,33 @@ def near_duplicate_heads(ranked: pl.DataFrame, cfg: DedupConfig) -> pl.Series:
 def _verified_edges(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupConfig) -> pl.DataFrame:
     """Candidate pairs from LSH banding — each row linked to the best-ranked row and to the
     previous row of every band bucket it shares — kept when their signatures agree on at least
-    near_threshold of the positions."""
+    near_threshold of the positions. Buckets are found by sorting a 64-bit mix of the band's
+    values (a stable sort keeps rank order inside a bucket)."""
     has_signature = ~(signatures == NO_SIGNATURE).all(axis=1)
     ranks, signatures = ranks[has_signature], signatures[has_signature]
     rows_per_band = cfg.num_perm // cfg.bands
-    links = []
+    rows, partners = [], []
     for band in range(cfg.bands):
-        band_values = signatures[:, band * rows_per_band : (band + 1) * rows_per_band]
-        keys = pl.DataFrame(band_values, schema=[f"b{i}" for i in range(rows_per_band)], orient="row")
-        bucket_key = keys.select(pl.struct(pl.all()).hash()).to_series()
-        frame = pl.DataFrame({"_rank": ranks, "bucket": bucket_key}).with_columns(
-            pl.col("_rank").min().over("bucket").alias("first"),
-            pl.col("_rank").shift(1).over("bucket", order_by="_rank").alias("previous"),
-        )
-        for partner in ("first", "previous"):
-            links.append(
-                frame.filter(pl.col(partner).is_not_null() & (pl.col(partner) != pl.col("_rank"))).select(
-                    "_rank", pl.col(partner).alias("head")
-                )
-            )
-    pairs = pl.concat(links).unique()
-    if pairs.is_empty():
-        return pairs
-    position = np.full(int(ranks.max()) + 1, -1, dtype=np.int64)
-    position[ranks] = np.arange(ranks.size)
-    left = signatures[position[pairs["_rank"].to_numpy()]]
-    right = signatures[position[pairs["head"].to_numpy()]]
-    agreement = (left == right).mean(axis=1)
-    return pairs.filter(pl.Series(agreement >= cfg.near_threshold))
+        band_values = signatures[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
+        bucket = np.zeros(ranks.size, dtype=np.uint64)
+        for i in range(rows_per_band):
+            bucket = bucket * np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)]) + band_values[:, i]
+        order = np.argsort(bucket, kind="stable")
+        sorted_bucket = bucket[order]
+        same_as_previous = np.r_[False, sorted_bucket[1:] == sorted_bucket[:-1]]
+        bucket_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(order.size)))
+        members = order[same_as_previous]
+        rows += [members, members]
+        partners += [order[bucket_start[same_as_previous]], order[np.flatnonzero(same_as_previous) - 1]]
+    if not rows or sum(r.size for r in rows) == 0:
+        return pl.DataFrame(schema={"_rank": pl.UInt32, "head": pl.UInt32})
+    pairs = np.unique(np.stack([np.concatenate(rows), np.concatenate(partners)], axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    verified = pairs[agreement >= cfg.near_threshold]
+    return pl.DataFrame(
+        {"_rank": ranks[verified[:, 0]].astype(np.uint32), "head": ranks[verified[:, 1]].astype(np.uint32)}
+    )
 
 
 def _connected_minimum(edges: pl.DataFrame) -> pl.DataFrame:
