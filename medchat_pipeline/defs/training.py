@@ -6,8 +6,6 @@ instance's event log. Training runs in the step (runner: in_process), in a subpr
 Pipes (pipes_subprocess: logs and metrics stream into the run), or on a GPU pod (pipes_k8s).
 """
 
-from __future__ import annotations
-
 import sys
 
 import dagster as dg
@@ -15,6 +13,7 @@ import polars as pl
 
 from medchat_pipeline.config import PipelineConfig
 from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
 from medchat_pipeline.models import resolve_base_model
 from medchat_pipeline.training.jobs import TrainingJob, output_dir_for
 from medchat_pipeline.training.lineage import upstream_of_inputs
@@ -63,7 +62,6 @@ def sft_lora_adapter(
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(), "base_model": dg.AssetIn()},
-    required_resource_keys={"teachers"},
     description="GRPO adapter continuing the SFT adapter, rewarded by MCQ/yes-no-maybe match, format, MiniLM "
     "similarity, BERTScore, difflib, safety, citations (and optionally a teacher judge); each reward logged.",
 )
@@ -71,13 +69,14 @@ def grpo_adapter(
     context: dg.AssetExecutionContext,
     medchat: MedchatConfig,
     pipes_subprocess_client: dg.PipesSubprocessClient,
+    teachers: TeachersResource,
     training_mix: pl.DataFrame,
     sft_lora_adapter: dict,
     base_model: dict,
 ) -> dg.Output[dict]:
     keys = [TRAINING_MIX, dg.AssetKey("sft_lora_adapter"), dg.AssetKey("base_model")]
     job = _job(context, medchat.cfg, "grpo", training_mix, base_model, keys, parent=sft_lora_adapter["adapter_dir"])
-    judge = context.resources.teachers.pool() if job.training.grpo.rewards.teacher_judge else None
+    judge = teachers.pool() if job.training.grpo.rewards.teacher_judge else None
     return _adapter_output(_train(context, job, pipes_subprocess_client, teacher_pool=judge), base_model)
 
 

@@ -66,19 +66,26 @@ def training_mix() -> pl.DataFrame:
     return training_mix_frame()
 
 
-def tiny_recipe(**overrides) -> TrainingConfig:
-    """A few steps on short sequences: enough to move the LoRA weights, fast on two shared cores."""
+def tiny_recipe(mlflow_uri: str | None = None, **overrides) -> TrainingConfig:
+    """A few steps on short sequences: enough to move the LoRA weights, fast on two shared cores.
+    Runs may share one MLflow store (`mlflow_uri`): a fresh sqlite store costs ~10 s of migrations."""
     base = {
         "device": "cpu",
         "sft": SFTSettings(
-            max_steps=2, learning_rate=1e-3, per_device_train_batch_size=2, per_device_eval_batch_size=2,
-            gradient_accumulation_steps=1, max_length=96, gradient_checkpointing=False, logging_steps=1,
-            eval_steps=2, save_steps=1, save_total_limit=3, max_eval_rows=2,
+            max_steps=2, learning_rate=1e-3, per_device_train_batch_size=1, per_device_eval_batch_size=1,
+            gradient_accumulation_steps=1, max_length=128, gradient_checkpointing=False, logging_steps=1,
+            eval_steps=100, save_steps=1, save_total_limit=3, max_eval_rows=1,
         ),
         "grpo": GRPOSettings(
             max_steps=1, learning_rate=1e-4, per_device_train_batch_size=2, gradient_accumulation_steps=1,
             num_generations=2, max_completion_length=8, gradient_checkpointing=False, logging_steps=1,
-            save_steps=1, max_train_rows=4, rewards=RewardWeights(bertscore=0.0),
+            save_steps=1, max_train_rows=2, rewards=RewardWeights(bertscore=0.0),
         ),
+        "mlflow": {"tracking_uri": mlflow_uri, "experiment": "medchat-tests"},
     }
     return TrainingConfig(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def mlflow_uri(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"

@@ -1,0 +1,164 @@
+"""The training assets in a real Dagster instance (a temporary DAGSTER_HOME): an observed source feeding
+a small training_mix, base_model, sft_lora_adapter through Dagster Pipes (a real subprocess running
+`python -m medchat_pipeline.training.sft`), grpo_adapter in process, then `medchat lineage` on the result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+from click.testing import CliRunner
+from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
+
+from medchat_pipeline.cli import main as medchat
+from medchat_pipeline.config import load_config
+from medchat_pipeline.core.schema import qac_id
+from medchat_pipeline.defs import training
+from medchat_pipeline.defs.io_manager import MedchatIOManager
+from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
+from medchat_pipeline.training.manifest import read_manifest
+from medchat_pipeline_tests.training.conftest import ROWS, tiny_recipe, training_mix_frame
+
+pytestmark = pytest.mark.slow
+
+
+@dg.observable_source_asset(group_name="sources", description="The hand-written rows, versioned by content.")
+def raw_fixture_rows():
+    return dg.DataVersion(qac_id("fixture", "", json.dumps(ROWS), ""))
+
+
+@dg.asset(
+    name="training_mix",
+    deps=[raw_fixture_rows],
+    group_name="augment",
+    kinds={"polars"},
+    description="Stands in for the augmentation engineer's training_mix: a small real frame, same schema.",
+)
+def fixture_training_mix() -> dg.Output:
+    frame = training_mix_frame()
+    return dg.Output(frame, metadata={"dagster/row_count": frame.height})
+
+
+def profile(tmp_path: Path, mlflow_uri: str, runner: str) -> str:
+    cfg = load_config("demo").model_dump()
+    cfg["training"] = tiny_recipe(mlflow_uri, runner=runner).model_dump()
+    cfg["storage_dir"] = str(tmp_path / "storage")
+    path = tmp_path / f"training-{runner}.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return str(path)
+
+
+def definitions(tmp_path: Path, profile_path: str) -> dg.Definitions:
+    medchat = MedchatConfig(profile=profile_path)
+    return dg.Definitions(
+        assets=[raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
+        resources={
+            "io_manager": MedchatIOManager(base_path=str(tmp_path / "assets")),
+            "medchat": medchat,
+            "teachers": TeachersResource(medchat=medchat),
+            **training.defs.resources,
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory, demo_model_dir, mlflow_uri):
+    root = tmp_path_factory.mktemp("graph")
+    home = root / "dagster_home"
+    home.mkdir()
+    instance = dg.DagsterInstance.from_config(str(home))
+    # SFT out of process through Pipes, GRPO in process: the two runners, one graph, one instance.
+    piped = definitions(root, profile(root, mlflow_uri, "pipes_subprocess"))
+    in_process = definitions(root, profile(root, mlflow_uri, "in_process"))
+    observe([raw_fixture_rows], instance=instance)
+    first = dg.materialize(
+        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter],
+        selection=["training_mix", "base_model", "sft_lora_adapter"],
+        resources=piped.resources,
+        instance=instance,
+    )
+    second = dg.materialize(
+        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
+        selection=["grpo_adapter"],
+        resources=in_process.resources,
+        instance=instance,
+    )
+    yield {"instance": instance, "home": home, "sft_run": first, "grpo_run": second}
+    instance.dispose()
+
+
+def test_sft_through_pipes_streams_logs_and_metrics_into_the_dagster_run(graph):
+    run = graph["sft_run"]
+    assert run.success
+    messages = [e.message for e in graph["instance"].all_logs(run.run_id) if e.message]
+    # Logged by the trainer process through the Pipes channel, not by the asset.
+    assert any("sft: MLflow run" in m and "starting fresh" in m for m in messages)
+    streamed = [m for m in messages if "metric reports streamed from the trainer" in m]
+    assert streamed and int(streamed[0].split(": ")[1].split()[0]) >= 2
+    value = run.output_for_node("sft_lora_adapter")
+    manifest = read_manifest(value["adapter_dir"])
+    assert manifest["dagster"] == {"run_id": run.run_id, "asset_key": "sft_lora_adapter"}
+
+
+def test_asset_metadata_carries_metrics_and_mlflow_run_id(graph):
+    record = graph["instance"].fetch_materializations(dg.AssetKey("sft_lora_adapter"), limit=1).records[0]
+    metadata = record.asset_materialization.metadata
+    value = graph["sft_run"].output_for_node("sft_lora_adapter")
+    assert metadata["mlflow_run_id"].value == value["mlflow_run_id"]
+    assert metadata["metric/train_loss"].value > 0
+    assert record.asset_materialization.tags["dagster/data_version"] == read_manifest(value["adapter_dir"])["adapter_fingerprint"]
+
+
+def test_grpo_continues_the_sft_adapter_and_logs_each_reward(graph):
+    run = graph["grpo_run"]
+    assert run.success
+    value = run.output_for_node("grpo_adapter")
+    manifest = read_manifest(value["adapter_dir"])
+    sft_value = graph["sft_run"].output_for_node("sft_lora_adapter")
+    assert manifest["parent_adapter"]["adapter_dir"] == sft_value["adapter_dir"]
+    assert manifest["adapter_fingerprint"] != manifest["parent_adapter"]["adapter_fingerprint"]
+    assert {"reward/difflib_ratio", "reward/safety_penalty", "reward/citation_bonus"} <= set(manifest["metrics"])
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=manifest["mlflow"]["tracking_uri"])
+    logged = client.get_run(manifest["mlflow"]["run_id"]).data.metrics
+    assert {"rewards/difflib_ratio/mean", "rewards/embedding_similarity/mean", "rewards/safety_penalty/mean"} <= set(logged)
+
+
+def test_manifest_lists_every_upstream_asset_with_its_data_version(graph):
+    instance = graph["instance"]
+    manifest = read_manifest(graph["grpo_run"].output_for_node("grpo_adapter")["adapter_dir"])
+    upstream = {u["asset_key"]: u for u in manifest["upstream"]}
+    assert set(upstream) == {"training_mix", "sft_lora_adapter", "base_model", "raw_fixture_rows"}
+    mix = instance.fetch_materializations(dg.AssetKey("training_mix"), limit=1).records[0]
+    assert upstream["training_mix"]["data_version"] == mix.asset_materialization.tags["dagster/data_version"]
+    assert upstream["training_mix"]["row_count"] == 10
+    assert upstream["raw_fixture_rows"]["event"] == "observation"
+    assert upstream["sft_lora_adapter"]["run_id"] == graph["sft_run"].run_id
+
+
+def test_lineage_command_prints_the_upstream_chain(graph, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(graph["home"]))
+    runner = CliRunner()
+    result = runner.invoke(medchat, ["lineage", "grpo_adapter", "--json"])
+    assert result.exit_code == 0, result.output
+    chain = json.loads(result.output)
+    assert chain["asset_key"] == "grpo_adapter" and chain["run_id"] == graph["grpo_run"].run_id
+    by_key = {u["asset_key"]: u for u in chain["upstream"]}
+    assert set(by_key) == {"training_mix", "sft_lora_adapter", "base_model", "raw_fixture_rows"}
+    assert all({"asset_key", "data_version", "run_id", "timestamp"} <= set(u) for u in chain["upstream"])
+    assert by_key["sft_lora_adapter"]["run_id"] == graph["sft_run"].run_id
+    assert by_key["raw_fixture_rows"]["depth"] > by_key["training_mix"]["depth"]
+
+    adapter_dir = graph["sft_run"].output_for_node("sft_lora_adapter")["adapter_dir"]
+    text = runner.invoke(medchat, ["lineage", adapter_dir])
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("sft_lora_adapter  data_version=")
+    assert "<- training_mix" in text.output and "<- raw_fixture_rows" in text.output and "(observation)" in text.output
+
+    missing = runner.invoke(medchat, ["lineage", "no_such_asset"])
+    assert missing.exit_code != 0 and "neither an adapter directory" in missing.output

@@ -1,0 +1,102 @@
+"""Real SFT of the demo model for a few steps on CPU: weights move, loss is finite, the adapter loads
+and generates, MLflow has the run, and a rerun resumes from the last checkpoint."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from medchat_pipeline.training.jobs import TrainingJob
+from medchat_pipeline.training.manifest import read_manifest
+from medchat_pipeline.training.sft import run_sft
+from medchat_pipeline_tests.training.conftest import tiny_recipe, training_mix_frame
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sft_job(tmp_path_factory, demo_model_dir, mlflow_uri) -> TrainingJob:
+    root = tmp_path_factory.mktemp("sft")
+    training_mix_frame().write_parquet(root / "training_mix.parquet")
+    return TrainingJob(
+        stage="sft",
+        training=tiny_recipe(mlflow_uri),
+        base_model_path=str(demo_model_dir),
+        train_data=str(root / "training_mix.parquet"),
+        output_dir=str(root / "out"),
+        storage_dir=str(root / "storage"),
+        upstream=[{"asset_key": "training_mix", "data_version": "v-test", "row_count": 10, "depth": 1}],
+    )
+
+
+@pytest.fixture(scope="module")
+def sft_manifest(sft_job) -> dict:
+    return run_sft(sft_job)
+
+
+def test_sft_moves_the_lora_weights_and_loss_is_finite(sft_manifest, sft_job):
+    weights = load_file(str(sft_job.adapter_dir / "adapter_model.safetensors"))
+    lora_b = [t for name, t in weights.items() if "lora_B" in name]
+    assert lora_b, "no LoRA B matrices saved"
+    # PEFT initialises every B to zero: any non-zero entry was put there by training.
+    assert any(t.abs().sum() > 0 for t in lora_b)
+    metrics = sft_manifest["metrics"]
+    assert metrics["global_step"] == 2
+    assert math.isfinite(metrics["train_loss"]) and metrics["train_loss"] > 0
+    assert math.isfinite(metrics["eval_loss"])
+    assert metrics["train_tokens"] > 0 and metrics["train_tokens_per_second"] > 0
+
+
+def test_manifest_records_where_the_adapter_came_from(sft_manifest, sft_job):
+    assert sft_manifest == read_manifest(sft_job.adapter_dir)
+    assert sft_manifest["stage"] == "sft" and sft_manifest["loss_mode"] == "completion_only"
+    assert sft_manifest["base_model"]["fingerprint"].startswith("gguf:")
+    assert len(sft_manifest["recipe_hash"]) == 16 and sft_manifest["recipe"]["lora"]["r"] == 8
+    assert sft_manifest["data"]["train_rows"] == 8 and sft_manifest["data"]["eval_rows"] == 1
+    assert sft_manifest["data"]["skipped"] == {"val_over_cap": 1}
+    assert sft_manifest["upstream"][0]["data_version"] == "v-test"
+    assert sft_manifest["code_version"].startswith("medchat_pipeline")
+    assert sft_manifest["git_commit"] is None or len(sft_manifest["git_commit"]) == 40
+    assert sft_manifest["mlflow"]["tracking_uri"] == sft_job.training.mlflow.tracking_uri
+
+
+def test_mlflow_holds_params_metrics_and_the_adapter(sft_manifest):
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=sft_manifest["mlflow"]["tracking_uri"])
+    run = client.get_run(sft_manifest["mlflow"]["run_id"])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["recipe.lora.r"] == "8"
+    assert run.data.params["data.fingerprint"] == sft_manifest["data"]["fingerprint"]
+    assert [m.step for m in client.get_metric_history(run.info.run_id, "loss")] == [1, 2]
+    assert "eval_loss" in run.data.metrics
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "adapter")}
+    assert {"adapter/adapter_model.safetensors", "adapter/manifest.json"} <= artifacts
+
+
+def test_saved_adapter_loads_with_peft_and_generates(sft_manifest, demo_model_dir):
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(sft_manifest["adapter_dir"])
+    model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(demo_model_dir), sft_manifest["adapter_dir"])
+    model.eval()
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "What causes gout?"}], add_generation_prompt=True, return_tensors="pt", return_dict=True
+    )
+    with torch.no_grad():
+        out = model.generate(**prompt, max_new_tokens=6, do_sample=False)
+    assert out.shape[1] > prompt["input_ids"].shape[1]
+    assert tokenizer.decode(out[0, prompt["input_ids"].shape[1] :], skip_special_tokens=True).strip()
+
+
+def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manifest, sft_job):
+    longer_recipe = sft_job.training.model_copy(update={"sft": sft_job.training.sft.model_copy(update={"max_steps": 3})})
+    longer = sft_job.model_copy(update={"training": longer_recipe})
+    resumed = run_sft(longer)
+    assert resumed["resumed_from_checkpoint"].endswith("checkpoint-2")
+    assert resumed["metrics"]["global_step"] == 3
+    assert resumed["mlflow"]["run_id"] == sft_manifest["mlflow"]["run_id"]
