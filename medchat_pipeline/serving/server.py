@@ -7,6 +7,8 @@
 Model ids: `<model_name>` routes; `<model_name>-small` / `<model_name>-large` force one model (an
 emergency still goes to the large model). The response is a standard `chat.completion` plus
 `medchat_route`: which model answered, the routing score and reasons, failover, latency.
+`stream: true` is answered as server-sent events carrying the whole answer in one chunk (answers are
+generated in batches, not token by token), so streaming clients work unchanged.
 
 Concurrent requests are answered together: a batcher thread collects requests for up to
 `batch_wait_ms` (or `max_batch_size` of them) and answers each group with one ChatService batch, so
@@ -57,7 +59,7 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     n: int = Field(default=1, ge=1, le=1, description="one choice per request")
-    stream: bool = False
+    stream: bool = Field(default=False, description="answered as server-sent events, the answer in one chunk")
 
 
 class ApiError(Exception):
@@ -239,8 +241,6 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
             raise ApiError(HTTPStatus.BAD_REQUEST, problems) from None
-        if request.stream:
-            raise ApiError(HTTPStatus.BAD_REQUEST, "stream: true is not supported; send stream: false", code="unsupported")
         if request.model not in self.server.model_ids:
             raise ApiError(
                 HTTPStatus.NOT_FOUND,
@@ -263,7 +263,11 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
         answer: ChatAnswer = self.server.batcher.submit(job).result()
         if answer.text is None:
             raise ApiError(HTTPStatus.BAD_GATEWAY, answer.error or "no model could answer", "server_error", "upstream_failed")
-        self._send(HTTPStatus.OK, self._completion_body(request.model, answer))
+        body = self._completion_body(request.model, answer)
+        if request.stream:
+            self._send_stream(body)
+        else:
+            self._send(HTTPStatus.OK, body)
 
     def _completion_body(self, model: str, answer: ChatAnswer) -> dict[str, Any]:
         usage = dict(answer.usage)
@@ -285,6 +289,24 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
             "medchat_route": answer.route_info(self.server.service.describe()),
         }
 
+    def _send_stream(self, body: dict[str, Any]) -> None:
+        """Server-sent events for streaming clients: the answer arrives whole (answers are generated in
+        batches), then a final chunk with finish_reason, usage and medchat_route, then [DONE]."""
+        choice = body["choices"][0]
+        common = {"id": body["id"], "object": "chat.completion.chunk", "created": body["created"], "model": body["model"]}
+        events = [
+            {**common, "choices": [{"index": 0, "delta": {"role": "assistant", "content": choice["message"]["content"]}, "finish_reason": None}]},
+            {**common, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}],
+             "usage": body["usage"], "medchat_route": body["medchat_route"]},
+        ]
+        payload = b"".join(f"data: {json.dumps(event)}\n\n".encode() for event in events) + b"data: [DONE]\n\n"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def _models(self) -> dict[str, Any]:
         created = int(self.server.started_at)
         return {
@@ -304,15 +326,17 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
         }
 
     def _send_error(self, error: ApiError) -> None:
-        # The body may be unread (auth failed first): never reuse this connection.
-        self.close_connection = True
-        self._send(error.status, error.body())
+        # The request body may be unread (auth failed first): close this connection, and say so.
+        self._send(error.status, error.body(), close=True)
 
-    def _send(self, status: HTTPStatus, body: dict[str, Any]) -> None:
+    def _send(self, status: HTTPStatus, body: dict[str, Any], close: bool = False) -> None:
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(payload)
 

@@ -83,8 +83,8 @@ def test_requests_the_api_cannot_answer_get_openai_errors(running):
     client = client_for(running)
     with pytest.raises(openai.NotFoundError, match="medchat-router"):
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi there"}])
-    with pytest.raises(openai.BadRequestError, match="stream"):
-        client.chat.completions.create(model="medchat-router", messages=[{"role": "user", "content": "hi"}], stream=True)
+    with pytest.raises(openai.BadRequestError, match="n: "):
+        client.chat.completions.create(model="medchat-router", messages=[{"role": "user", "content": "hi"}], n=2)
     with pytest.raises(openai.BadRequestError, match="last message"):
         client.chat.completions.create(model="medchat-router", messages=[{"role": "assistant", "content": "hello"}])
     with pytest.raises(openai.BadRequestError, match="messages"):
@@ -95,6 +95,17 @@ def test_requests_the_api_cannot_answer_get_openai_errors(running):
     assert caught.value.code == 400 and "not valid JSON" in json.loads(caught.value.read())["error"]["message"]
     assert get_json(f"{running.url}/nowhere")[0] == 404
     assert [m.id for m in client.models.list()] == ["medchat-router", "medchat-router-small", "medchat-router-large"]
+
+
+def test_streaming_clients_get_the_answer_as_server_sent_events(running):
+    question = "I have a headache and a stiff neck, what could it be?"
+    stream = client_for(running).chat.completions.create(
+        model="medchat-router", messages=[{"role": "user", "content": question}], stream=True
+    )
+    chunks = list(stream)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == f"answer to: {question}"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert chunks[-1].model_extra["medchat_route"]["answered_by"] == "large"
 
 
 def test_concurrent_requests_are_answered_in_one_batch(service, serving_cfg):
