@@ -97,6 +97,12 @@ def conversation_of(messages: str | list[dict[str, str]], system_prompt: str) ->
     return question, [{"role": "system", "content": system_prompt}, *turns]
 
 
+def routing_text(conversation: Conversation) -> str:
+    """Every user turn, oldest first: a follow-up ("what should I do?") is routed with its case history,
+    and chest pain mentioned three turns ago is still an emergency."""
+    return "\n".join(m["content"].strip() for m in conversation if m["role"] == "user")
+
+
 class ChatService:
     def __init__(self, small: ChatModel, large: ChatModel, cfg: ServingConfig | None = None) -> None:
         self.cfg = cfg or ServingConfig()
@@ -124,8 +130,13 @@ class ChatService:
         if len(forced) != len(parsed):
             raise ValueError(f"{len(parsed)} questions but {len(forced)} forced routes")
         answers = [
-            ChatAnswer(question=question, text=None, decision=self.router.route(question, route), answered_by=None)
-            for (question, _conversation), route in zip(parsed, forced)
+            ChatAnswer(
+                question=question,
+                text=None,
+                decision=self.router.route(routing_text(conversation), route),
+                answered_by=None,
+            )
+            for (question, conversation), route in zip(parsed, forced)
         ]
         conversations = [conversation for _question, conversation in parsed]
         small_options = {"max_new_tokens": max_new_tokens, "temperature": temperature or 0.0}

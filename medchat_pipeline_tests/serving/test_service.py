@@ -97,6 +97,18 @@ def test_conversations_keep_history_and_always_use_the_house_system_prompt(servi
     assert all("pirate" not in m["content"] for m in conversation)
 
 
+def test_a_follow_up_is_routed_with_its_case_history(service):
+    conversation = [
+        {"role": "user", "content": "I have had chest pain since this morning."},
+        {"role": "assistant", "content": "I'm sorry to hear that. Can you describe it?"},
+        {"role": "user", "content": "What should I do?"},
+    ]
+    answer = service.answer(conversation, max_new_tokens=2)
+    assert answer.question == "What should I do?"
+    assert answer.decision.emergency and answer.answered_by == "large"
+    assert answer.text.startswith(EMERGENCY_ADVICE)
+
+
 @pytest.mark.parametrize(
     ("messages", "message"),
     [
