@@ -122,8 +122,8 @@ class LocalChatModel:
                 return list(ids), dropped
             if len(turns) <= 1:
                 raise InputTooLong(
-                    f"the question is {len(ids)} tokens with the system prompt; this model takes at most "
-                    f"{self.max_input_tokens} (serving.small.max_input_tokens)"
+                    f"the question is {len(ids)} tokens with the system prompt; the {self.name} model takes at "
+                    f"most {self.max_input_tokens} (serving.small.max_input_tokens)"
                 )
             turns = turns[1:]
             dropped += 1
@@ -298,6 +298,7 @@ def resolve_small_model(cfg: Any, adapter: str | None = None) -> SmallModelChoic
         found = latest_adapter_manifest(root) if root.exists() else None
         if found is None:
             note = f"no trained adapter under {root} yet: serving the base model alone"
+            log.warning(note)
         else:
             adapter_dir = found.parent
             note = f"latest adapter: {adapter_dir}"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
-from medchat_pipeline.serving import BadConversation, resolve_small_model
+from medchat_pipeline.config import load_config
+from medchat_pipeline.serving import BadConversation, build_chat_service, resolve_small_model
 from medchat_pipeline.serving.service import conversation_of
 from medchat_pipeline_tests.serving.conftest import SMALL_MAX_NEW_TOKENS
 
@@ -162,3 +163,16 @@ def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora
     assert resolve_small_model(serving_cfg, "none").adapter_dir is None
     with pytest.raises(FileNotFoundError, match="adapter_config.json"):
         resolve_small_model(serving_cfg, str(unfinished))
+
+
+def test_the_large_model_can_be_a_local_model_directory(demo_model_dir):
+    cfg = load_config(
+        "demo",
+        overrides={"serving": {"small": {"adapter": "none", "max_new_tokens": 2},
+                               "large": {"backend": "local", "teacher": None, "local_model": str(demo_model_dir),
+                                         "max_new_tokens": 3}}},
+    )
+    service = build_chat_service(cfg)
+    assert service.describe()["large"]["backend"] == "local"
+    answer = service.answer("I have a fever and a cough, what's wrong?")
+    assert answer.answered_by == "large" and answer.text and 0 < answer.usage["completion_tokens"] <= 3
