@@ -36,7 +36,10 @@ COMMON_ENTITIES = {
 }
 # Control characters, zero-width marks, and the private-use range (our own scrubbing markers live there).
 INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ue000-\uf8ff]"
-HORIZONTAL_SPACE = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
+_ODD_SPACES = ["\t", "\u00a0", *(chr(c) for c in range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000"]
+_SPACE = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+# Runs that are not already one plain space: matching every single space would rewrite all text.
+HORIZONTAL_SPACE = rf"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_SPACE}*| {_SPACE}+"
 
 PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "url": "[URL]", "name": "[NAME]"}
 PII_PATTERNS = {
@@ -89,10 +92,10 @@ def normalize_whitespace(expr: pl.Expr) -> pl.Expr:
     """Unify line endings, drop invisible characters, collapse runs of spaces, trim every line and
     keep at most one blank line: lists and paragraphs survive, hard-wrapped indentation does not."""
     return (
-        expr.str.replace_all(r"\r\n?", "\n")
+        _where_any(expr, ["\r"], lambda e: e.str.replace_all(r"\r\n?", "\n"))
         .str.replace_all(INVISIBLE, "")
-        .str.replace_all(HORIZONTAL_SPACE, " ")
-        .str.replace_all(r" ?\n ?", "\n")
+        .pipe(_where_any, [" " * 2, *_ODD_SPACES], lambda e: e.str.replace_all(HORIZONTAL_SPACE, " "))
+        .pipe(_where_any, [" \n", "\n "], lambda e: e.str.replace_all(r" ?\n ?", "\n"))
         .str.replace_all(r"\n{3,}", "\n\n")
         .str.strip_chars()
     )
@@ -101,13 +104,32 @@ def normalize_whitespace(expr: pl.Expr) -> pl.Expr:
 def strip_html(expr: pl.Expr) -> pl.Expr:
     """Tags out (line-breaking ones become newlines), then entities decoded: tags first, so an
     escaped "&lt;b&gt;" in the source stays visible text."""
-    return (
-        expr.str.replace_all(HTML_LINE_BREAK, "\n")
-        .str.replace_all(HTML_INLINE_TAG, "")
-        .str.replace_all(HTML_TAG, " ")
-        .str.replace_many(list(COMMON_ENTITIES), list(COMMON_ENTITIES.values()))
-        .map_batches(_unescape_rare_entities, return_dtype=pl.String)
+    tags = _where_any(
+        expr,
+        ["<"],
+        lambda e: e.str.replace_all(HTML_LINE_BREAK, "\n").str.replace_all(HTML_INLINE_TAG, "").str.replace_all(HTML_TAG, " "),
     )
+    return _where_any(
+        tags,
+        ["&"],
+        lambda e: e.str.replace_many(list(COMMON_ENTITIES), list(COMMON_ENTITIES.values())).map_batches(
+            _unescape_rare_entities, return_dtype=pl.String
+        ),
+    )
+
+
+def _where_any(expr: pl.Expr, needles: list[str], transform) -> pl.Expr:
+    """Apply `transform` only to the values containing one of `needles` (a cheap literal scan):
+    most text has no tag, entity or odd space, and a regex rewrite of it all would cost the most."""
+
+    def apply(values: pl.Series) -> pl.Series:
+        mask = values.str.contains_any(needles).fill_null(False)
+        if not mask.any():
+            return values
+        changed = values.filter(mask).to_frame("v").select(transform(pl.col("v"))).to_series()
+        return values.scatter(mask.arg_true(), changed)
+
+    return expr.map_batches(apply, return_dtype=pl.String)
 
 
 def _unescape_rare_entities(values: pl.Series) -> pl.Series:
@@ -172,14 +194,31 @@ def _clean_chunk(frame: pl.DataFrame, cfg: CleaningConfig) -> CleanResult:
     frame = frame.with_columns(pl.col("context").fill_null("")).with_columns(
         *(clean_text(pl.col(c)).alias(c) for c in TEXT_COLUMNS),
         *(normalize_whitespace(pl.col(c)).alias(c) for c in LABEL_COLUMNS),
-        pl.col("options").list.eval(clean_text(pl.element())),
     )
+    frame = _clean_options(frame, clean_text)
     frame, pii_counts = _scrub_patient_text(frame, cfg)
     frame = frame.with_columns(_reject_reason(cfg).alias("_reason"))
     kept = frame.filter(pl.col("_reason").is_null()).drop("_reason")
     kept = kept.with_columns(content_ids(kept))
     rejects = _rejects(frame.filter(pl.col("_reason").is_not_null()))
     return CleanResult(kept=kept, rejects=rejects, stats=_stats(frame.height, kept.height, pii_counts))
+
+
+def _clean_options(frame: pl.DataFrame, clean_text) -> pl.DataFrame:
+    """Clean MCQ options as one flat column (list.eval runs per row and is far slower), then
+    regroup them in their original order."""
+    if frame["options"].null_count() == frame.height:
+        return frame
+    flat = (
+        frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "options")
+        .filter(pl.col("options").is_not_null())
+        .explode("options")
+        .with_columns(clean_text(pl.col("options")).alias("options"))
+        .group_by("_row", maintain_order=True)
+        .agg(pl.col("options").drop_nulls())
+    )
+    cleaned = frame.with_row_index("_row").drop("options").join(flat, on="_row", how="left", maintain_order="left")
+    return cleaned.drop("_row").select(frame.columns)
 
 
 def _scrub_patient_text(frame: pl.DataFrame, cfg: CleaningConfig) -> tuple[pl.DataFrame, dict[str, int]]:
