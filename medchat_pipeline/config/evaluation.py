@@ -61,6 +61,11 @@ class EvaluationConfig(BaseModel):
     )
     judge_items: int = Field(default=8, ge=1, description="Free-text answers per model sent to the judge")
     human_eval_items: int = Field(default=12, ge=1, description="Rows in the clinician rating sheet")
+    cpu_threads: int | None = Field(
+        default=None, ge=1,
+        description="torch CPU threads while evaluating on CPU; null = torch's default. On a machine whose "
+        "cores are shared with other jobs, 1 avoids thread oversubscription (measured 7× faster there)",
+    )
     backend: str = Field(
         default="auto", description="auto (vLLM when CUDA and vllm are importable) | transformers | vllm"
     )

@@ -24,7 +24,7 @@ from medchat_pipeline.core.answer_extract import LETTERS, extract_choice, extrac
 HELDOUT_SET = "heldout"
 ITEM_SCHEMA = {
     "item_id": pl.String(),
-    "set": pl.String(),  # benchmark set name, or "heldout"
+    "set": pl.String(),  # benchmark set name, or "heldout/<source>"
     "source": pl.String(),
     "kind": pl.String(),  # mcq | yes_no_maybe | free_text
     "subject": pl.String(),
@@ -96,12 +96,14 @@ def sample_items(items: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
 
 
 def heldout_items(merged_qac: pl.DataFrame, n: int, seed: int) -> tuple[pl.DataFrame, int]:
-    """The held-out test split (split == "test") of merged_qac, sampled to n rows."""
+    """The held-out test split (split == "test") of merged_qac, sampled to n rows; set = "heldout/<source>"."""
     if "split" not in merged_qac.columns:
         raise ValueError("merged_qac has no `split` column: the held-out test split cannot be found")
     test = merged_qac.filter(pl.col("split") == "test").drop("split")
     items, unscorable = items_from_qac(test.select([c for c in test.columns if c in _QAC_COLUMNS]), HELDOUT_SET)
-    return sample_items(items, n, seed), unscorable
+    # One set per source, so the held-out split gets the same per-source breakdown as the benchmarks.
+    sampled = sample_items(items, n, seed).with_columns((pl.lit(f"{HELDOUT_SET}/") + pl.col("source")).alias("set"))
+    return sampled, unscorable
 
 
 def parse_mmlu_csv(paths: list[Path]) -> pl.DataFrame:

@@ -244,10 +244,15 @@ def paired_difference(a, b, resamples: int = 1000, seed: int = 0) -> Estimate:
     return bootstrap_mean(x - y, resamples, seed)
 
 
+MIN_ITEMS_FOR_VERDICT = 5  # below this a bootstrap interval is too coarse to call anything
+
+
 def verdict(difference: Estimate) -> str:
     """'better' / 'worse' only when the 95% interval of the difference excludes 0, else 'no clear difference'."""
     if difference.n == 0 or np.isnan(difference.low):
         return "not comparable"
+    if difference.n < MIN_ITEMS_FOR_VERDICT:
+        return "too few items"
     if difference.low > 0:
         return "better"
     if difference.high < 0:

@@ -1,7 +1,5 @@
 """Dagster wiring for the evaluation part of the graph: the benchmark report and its weak areas."""
 
-from __future__ import annotations
-
 import shutil
 from datetime import datetime, timezone
 
@@ -89,4 +87,28 @@ def weak_areas(benchmark_report: dict) -> dg.Output[pl.DataFrame]:
     return dg.Output(frame, metadata={"rows": len(frame), "csv": dg.MetadataValue.path(benchmark_report["weak_areas"])})
 
 
-defs = dg.Definitions(assets=[benchmark_report, weak_areas])
+UPSTREAM = {"base_model": "training", "sft_lora_adapter": "training", "grpo_adapter": "training", "merged_qac": "data"}
+
+
+def _missing_upstream() -> list[dg.AssetSpec]:
+    """External stand-ins for upstream assets that the training/data modules do not define (yet), so
+    the code location loads while those parts are being built; they vanish once the real assets exist."""
+    from medchat_pipeline.defs import data, training
+
+    defined = set()
+    for part in (data.defs, training.defs):
+        for asset in part.assets or []:
+            defined |= set(getattr(asset, "keys", None) or {asset.key})
+    return [
+        dg.AssetSpec(key, group_name=group, description=f"Defined by defs/{group}.py (not present in this build).")
+        for key, group in UPSTREAM.items()
+        if dg.AssetKey(key) not in defined
+    ]
+
+
+def __getattr__(name: str):
+    # `defs` is built on first access (by definitions.py), not at import: importing the assets alone
+    # (tests, the CLI) must not depend on the data/training modules importing cleanly.
+    if name == "defs":
+        return dg.Definitions(assets=[benchmark_report, weak_areas, *_missing_upstream()])
+    raise AttributeError(name)

@@ -71,12 +71,16 @@ class TransformersBackend:
 
     name = "transformers"
 
-    def __init__(self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16):
+    def __init__(
+        self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16, cpu_threads: int | None = None
+    ):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         self.torch = torch
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device == "cpu" and cpu_threads:
+            torch.set_num_threads(cpu_threads)  # process-wide: torch has no per-model thread pool
         dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
         self.tokenizer = AutoTokenizer.from_pretrained(adapter_dir or model_path) if adapter_dir and (
             Path(adapter_dir) / "tokenizer_config.json").exists() else AutoTokenizer.from_pretrained(model_path)
@@ -124,37 +128,49 @@ class TransformersBackend:
         return texts, generated
 
     def logprobs(self, prefixes: list[str], continuations: list[str]) -> list[float]:
-        """Sum of log P(continuation tokens | prefix) for each pair."""
-        torch = self.torch
-        pairs = [
-            (
-                self.tokenizer(p, add_special_tokens=False)["input_ids"],
-                self.tokenizer(c, add_special_tokens=False)["input_ids"],
-            )
-            for p, c in zip(prefixes, continuations)
-        ]
-        scores: list[float] = []
-        pad = self.tokenizer.pad_token_id
-        for start in range(0, len(pairs), self.batch_size):
-            batch = pairs[start : start + self.batch_size]
-            longest = max(len(p) + len(c) for p, c in batch)
-            # Left padding puts every continuation at the end, so only the last few logits are needed.
-            ids = torch.tensor([[pad] * (longest - len(p) - len(c)) + p + c for p, c in batch], device=self.device)
-            mask = torch.tensor(
-                [[0] * (longest - len(p) - len(c)) + [1] * (len(p) + len(c)) for p, c in batch], device=self.device
-            )
-            keep = max(len(c) for _, c in batch) + 1
-            with torch.inference_mode():
-                logits = self.model(
-                    input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
-                    logits_to_keep=keep,
-                ).logits.float()
-            logp = torch.log_softmax(logits[:, :-1], dim=-1)  # position j predicts token at -keep+1+j
-            targets = ids[:, -keep + 1 :]
-            token_logp = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-            for row, (_, cont) in enumerate(batch):
-                scores.append(float(token_logp[row, -len(cont) :].sum()))
+        """Sum of log P(continuation tokens | prefix) for each pair.
+
+        Option letters and yes/no/maybe are single tokens: for those, one forward pass over the
+        prefix scores every choice at once; longer continuations get a pass of their own.
+        """
+        encode = lambda text: self.tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+        prefix_ids = {p: encode(p) for p in dict.fromkeys(prefixes)}
+        cont_ids = [encode(c) for c in continuations]
+        scores: list[float] = [0.0] * len(prefixes)
+        single = [i for i, ids in enumerate(cont_ids) if len(ids) == 1]
+        unique = list(dict.fromkeys(prefixes[i] for i in single))
+        next_token = {}
+        for start in range(0, len(unique), self.batch_size):
+            batch = unique[start : start + self.batch_size]
+            logp = self._last_logprobs([prefix_ids[p] for p in batch], keep=1)[:, -1]
+            next_token.update({p: logp[row] for row, p in enumerate(batch)})
+        for i in single:
+            scores[i] = float(next_token[prefixes[i]][cont_ids[i][0]])
+        multi = [i for i, ids in enumerate(cont_ids) if len(ids) != 1]
+        for start in range(0, len(multi), self.batch_size):
+            batch = multi[start : start + self.batch_size]
+            keep = max(len(cont_ids[i]) for i in batch) + 1
+            logp = self._last_logprobs([prefix_ids[prefixes[i]] + cont_ids[i] for i in batch], keep)
+            for row, i in enumerate(batch):
+                n = len(cont_ids[i])
+                # logp[:, j] is the distribution after position -keep + j, so tokens -n.. are read at -n-1..-2
+                positions = logp[row, -n - 1 : -1]
+                scores[i] = float(positions.gather(-1, self.torch.tensor(cont_ids[i]).unsqueeze(-1)).sum())
         return scores
+
+    def _last_logprobs(self, sequences: list[list[int]], keep: int):
+        """Log-softmax over the vocabulary at the last `keep` positions of each (left-padded) sequence."""
+        torch = self.torch
+        longest = max(len(s) for s in sequences)
+        pad = self.tokenizer.pad_token_id
+        ids = torch.tensor([[pad] * (longest - len(s)) + s for s in sequences], device=self.device)
+        mask = torch.tensor([[0] * (longest - len(s)) + [1] * len(s) for s in sequences], device=self.device)
+        with torch.inference_mode():
+            logits = self.model(
+                input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
+                logits_to_keep=keep,
+            ).logits.float()
+        return torch.log_softmax(logits, dim=-1).cpu()
 
     def close(self) -> None:
         del self.model
@@ -168,7 +184,9 @@ class VllmBackend:
 
     name = "vllm"
 
-    def __init__(self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16):
+    def __init__(
+        self, model_path: str, adapter_dir: str | None = None, batch_size: int = 16, cpu_threads: int | None = None
+    ):
         from vllm import LLM
         from vllm.lora.request import LoRARequest
 
@@ -214,9 +232,9 @@ class VllmBackend:
         gc.collect()
 
 
-def open_backend(spec: ModelSpec, backend: str, batch_size: int):
+def open_backend(spec: ModelSpec, backend: str, batch_size: int, cpu_threads: int | None = None):
     cls = VllmBackend if backend == "vllm" else TransformersBackend
-    return cls(spec.model_path, spec.adapter_dir, batch_size)
+    return cls(spec.model_path, spec.adapter_dir, batch_size, cpu_threads)
 
 
 def evaluate_model(
@@ -224,7 +242,7 @@ def evaluate_model(
     cache_dir: Path, backend: str = "transformers",
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     """Outputs and per-item scores for one model; safety rows; throughput figures."""
-    engine = open_backend(spec, backend, evaluation.batch_size)
+    engine = open_backend(spec, backend, evaluation.batch_size, evaluation.cpu_threads)
     try:
         rows = items.to_dicts()
         prompts = [engine.chat(benchmark.item_prompt(row)) for row in rows]
