@@ -51,3 +51,29 @@ def test_helpful_errors_and_help():
     for command in ("chat", "serve"):
         help_text = runner.invoke(main, [command, "--help"]).output
         assert "medchat-router" in help_text or "--route-only" in help_text
+
+
+def test_route_eval_reports_accuracy_cost_mix_and_mistakes(tmp_path):
+    rows = [
+        {"question": "What is anemia?", "route": "small"},
+        {"question": "Define tachycardia.", "route": "small"},
+        {"question": "I have fever + rash, what's wrong?", "route": "large"},
+        {"question": "Is it bad?", "route": "large"},
+    ]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["route-eval", str(path), "--failover-rate", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "4 questions, accuracy 0.750" in result.output
+    assert "labelled large: 1 → large, 1 → small (recall 0.500)" in result.output
+    assert "MISROUTED (label large): Is it bad?" in result.output
+
+    report = json.loads(runner.invoke(main, ["route-eval", str(path), "--json"]).output)
+    assert report["confusion"]["large->small"] == 1 and report["cost_saving"] > 0
+
+    path.write_text('{"question": "What is anemia?", "route": "medium"}\n{"question": 1}\n')
+    bad = runner.invoke(main, ["route-eval", str(path)])
+    assert bad.exit_code != 0 and "line 2" in bad.output
+    path.write_text('{"question": "What is anemia?", "route": "medium"}\n')
+    assert "'medium'" in runner.invoke(main, ["route-eval", str(path)]).output
