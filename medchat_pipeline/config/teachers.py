@@ -77,11 +77,21 @@ class TeacherConfig(BaseModel):
     params: dict = Field(default_factory=dict, description="Default generation params (temperature, max_tokens, …)")
     concurrency: int | None = Field(default=None, gt=0, description="Calls in flight for this teacher (≤ global)")
     batch_size: int = Field(default=8, gt=0, description="local only: prompts generated together")
+    torch_threads: int | None = Field(
+        default=None,
+        gt=0,
+        description="local only: CPU threads while generating (1 is far faster on a busy shared CPU); None = torch's default",
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto", description="local only: where the model runs; auto = cuda when available, else cpu"
+    )
 
     @model_validator(mode="after")
     def _provider_needs(self) -> TeacherConfig:
         if self.provider == "openai" and not self.base_url:
             raise ValueError("provider openai needs base_url (e.g. http://localhost:8000/v1 for vLLM)")
+        if self.provider != "local" and (self.device != "auto" or self.torch_threads is not None):
+            raise ValueError(f"device and torch_threads apply to provider local only, not {self.provider}")
         if self.provider == "local" and (self.keys_env or self.key_groups):
             raise ValueError("provider local uses no API keys; remove keys_env/key_groups")
         if self.base_url is None and self.provider in DEFAULT_BASE_URLS:

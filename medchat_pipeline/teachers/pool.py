@@ -76,7 +76,7 @@ class Teacher:
         if config.provider == "gemini":
             self.provider = GeminiProvider(name, config.model, config.base_url, settings.timeout_s)
         elif config.provider == "local":
-            self.provider = LocalProvider(name, config.model, config.batch_size)
+            self.provider = LocalProvider(name, config.model, config.batch_size, config.device, config.torch_threads)
         else:
             self.provider = OpenAICompatibleProvider(name, config.model, config.base_url, settings.timeout_s)
         if config.provider == "local":
@@ -208,14 +208,20 @@ class TeacherPool:
                 teacher.rotator.bind_to_running_loop()
             messages = self._messages(request)
             params = {**teacher.config.params, **request.params}
-            aliases, parsed = [], []
-            result.cached = True
-            for sample in range(request.n):
-                outcome, value = await self._sample(teacher, request, messages, params, sample, result)
-                result.texts.append(outcome.text)
-                parsed.append(value)
-                aliases.append(outcome.key_alias)
-                result.cached = result.cached and outcome.cached
+            if request.n < 1:
+                raise ItemFailed("bad_request", f"n must be at least 1, got {request.n}")
+            # samples run side by side; each finishes (and is cached) even when a sibling fails
+            samples = await asyncio.gather(
+                *(self._sample(teacher, request, messages, params, sample, result) for sample in range(request.n)),
+                return_exceptions=True,
+            )
+            for sample in samples:
+                if isinstance(sample, BaseException):
+                    raise sample
+            result.texts = [outcome.text for outcome, _ in samples]
+            parsed = [value for _, value in samples]
+            aliases = [outcome.key_alias for outcome, _ in samples]
+            result.cached = all(outcome.cached for outcome, _ in samples)
             result.key_alias = aliases[0] if len(set(aliases)) == 1 else ",".join(dict.fromkeys(a for a in aliases if a))
             if request.response_schema is not None:
                 result.parsed = parsed[0] if request.n == 1 else parsed

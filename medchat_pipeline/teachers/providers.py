@@ -259,10 +259,12 @@ class LocalProvider:
 
     LINGER_S = 0.02  # how long the first call of a batch waits for company
 
-    def __init__(self, name: str, model: str, batch_size: int) -> None:
+    def __init__(self, name: str, model: str, batch_size: int, device: str = "auto", torch_threads: int | None = None) -> None:
         self.name = name
         self.model = model
         self.batch_size = batch_size
+        self.device = device
+        self.torch_threads = torch_threads
         self._loaded: tuple[Any, Any] | None = None
         self._pending: list[tuple[list[dict[str, str]], dict, asyncio.Future]] = []
         self._worker: asyncio.Task | None = None
@@ -279,7 +281,8 @@ class LocalProvider:
             tokenizer = AutoTokenizer.from_pretrained(path, padding_side="left")
             if tokenizer.pad_token is None:
                 tokenizer.pad_token = tokenizer.eos_token
-            model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+            device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).to(device)
             model.eval()
             self._loaded = (tokenizer, model)
         return self._loaded
@@ -287,9 +290,21 @@ class LocalProvider:
     def generate_batch(self, conversations: list[list[dict[str, str]]], params: dict) -> list[Completion]:
         import torch
 
+        if self.torch_threads is None:
+            return self._generate(conversations, params)
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.torch_threads)
+        try:
+            return self._generate(conversations, params)
+        finally:
+            torch.set_num_threads(previous)
+
+    def _generate(self, conversations: list[list[dict[str, str]]], params: dict) -> list[Completion]:
+        import torch
+
         tokenizer, model = self._load()
         prompts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
-        inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+        inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
         temperature = float(params.get("temperature", 0.0))
         generate_kwargs: dict[str, Any] = {
             "max_new_tokens": int(params.get("max_new_tokens", params.get("max_tokens", 128))),

@@ -46,7 +46,7 @@ def test_gemini_gets_the_native_response_schema_and_gives_up_after_the_bound(fak
 
 
 def test_local_teacher_generates_in_batches_offline_and_caches(demo_model_dir):
-    cfg = load_config("demo", overrides={"teachers": {"teachers": {"local": {"batch_size": 2, "params": {"max_new_tokens": 4}}}}})
+    cfg = load_config("demo", overrides={"teachers": {"teachers": {"local": {"batch_size": 2, "torch_threads": 1, "params": {"max_new_tokens": 4}}}}})
     questions = ["What is anemia?", "What causes fever?", "Define hypertension."]
     requests = [TeacherRequest(id=f"q{i}", prompt=q) for i, q in enumerate(questions)]
     pool = TeacherPool.from_config(cfg)
