@@ -8,6 +8,7 @@ checked by `medchat_pipeline.training.recipe.check_recipe` before the first trai
 from __future__ import annotations
 
 import importlib.util
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -62,7 +63,11 @@ class SFTSettings(BaseModel):
         description="Best-fit-decreasing packing of whole examples into max_length rows, padding-free "
         "(no pad tokens are computed; position ids keep examples apart)",
     )
-    padding_free: bool = Field(default=True, description="Without packing: still drop padding by flattening batches")
+    padding_free: bool = Field(
+        default=True,
+        description="Flatten batches so no pad token is computed. Packing is always padding-free; without "
+        "packing TRL cannot enforce max_length padding-free, so packing: false needs padding_free: false",
+    )
     loss_on: Literal["answer", "full"] = Field(
         default="answer",
         description="answer: loss on the assistant answer only (assistant-only loss when the chat template "
@@ -77,9 +82,11 @@ class SFTSettings(BaseModel):
     max_eval_rows: int | None = Field(default=200, ge=1, description="Cap on validation rows (None: all)")
 
     @model_validator(mode="after")
-    def _stops(self):
+    def _consistent(self):
         if self.max_steps == 0 or (self.max_steps < 0 and self.num_train_epochs <= 0):
             raise ValueError("set max_steps > 0, or max_steps: -1 with num_train_epochs > 0")
+        if self.padding_free and not self.packing:
+            raise ValueError("padding_free without packing cannot enforce max_length; set packing: true or padding_free: false")
         return self
 
 
@@ -148,6 +155,17 @@ class MlflowSettings(BaseModel):
     )
     experiment: str = "medchat"
     log_adapter: bool = Field(default=True, description="Log the adapter directory as a run artifact")
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _no_credentials(cls, value):
+        # The URI is copied into job files, manifests and MLflow params; secrets must not be.
+        if value and re.search(r"://[^/@\s]+@", value):
+            raise ValueError(
+                "tracking_uri must not embed credentials; set MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD "
+                "(or MLFLOW_TRACKING_TOKEN) in the environment instead"
+            )
+        return value
 
 
 class K8sRunnerSettings(BaseModel):

@@ -20,6 +20,7 @@ from medchat_pipeline.training.lineage import upstream_of_inputs
 from medchat_pipeline.training.manifest import model_fingerprint, read_manifest
 from medchat_pipeline.training.recipe import recipe_hash
 from medchat_pipeline.training.runners import k8s_run_kwargs
+from medchat_pipeline.training.tracking import Reporter
 
 TRAINING_MIX = dg.AssetKey("training_mix")
 
@@ -111,10 +112,10 @@ def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, te
         if job.stage == "sft":
             from medchat_pipeline.training.sft import run_sft
 
-            return run_sft(job)
+            return run_sft(job, _StepLogReporter(context))
         from medchat_pipeline.training.grpo import run_grpo
 
-        return run_grpo(job, teacher_pool=teacher_pool)
+        return run_grpo(job, _StepLogReporter(context), teacher_pool=teacher_pool)
     if job.training.runner == "pipes_subprocess":
         invocation = pipes_client.run(context=context, command=[sys.executable, "-m", module, "--config", config_path])
     else:
@@ -126,6 +127,19 @@ def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, te
     steps = [m for m in invocation.get_custom_messages() if isinstance(m, dict) and m.get("type") == "metrics"]
     context.log.info(f"{job.stage}: {len(steps)} metric reports streamed from the trainer")
     return read_manifest(job.adapter_dir)
+
+
+class _StepLogReporter(Reporter):
+    """In-process runs report into the step's Dagster log, as Pipes runs do."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+
+    def log(self, message: str) -> None:
+        self.context.log.info(message)
+
+    def metrics(self, step: int, values: dict[str, float]) -> None:
+        self.context.log.debug(f"step {step}: " + ", ".join(f"{k}={v:.4g}" for k, v in sorted(values.items())))
 
 
 def _adapter_output(manifest: dict, base: dict) -> dg.Output[dict]:

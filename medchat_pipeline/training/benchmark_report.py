@@ -5,7 +5,8 @@ This is what the `benchmark_report` asset and `medchat evaluate` call; it knows 
 Files written under `out_dir` (one folder per run):
   report.md, plots/*.png, report.html (self-contained), figures.json,
   results.parquet (every output and per-item score), safety.parquet, weak_areas.csv,
-  human_eval_sheet.csv (a copy also lands in <reports>/human_eval/ for clinicians).
+  human_eval_sheet.csv (a copy also lands in <reports>/human_eval/ for clinicians),
+  judge.parquet when evaluation.judge_teacher is set.
 Ratings are read back from <reports>/human_ratings/*.csv.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from medchat_pipeline.core import benchmark, human_eval, report
+from medchat_pipeline.core import benchmark, human_eval, judge, report
 from medchat_pipeline.core.safety import load_safety_prompts
 from medchat_pipeline.training.evaluate import BenchmarkRun, ModelSpec, benchmark_models
 
@@ -36,9 +37,12 @@ class BenchmarkOutcome:
 
 def run_benchmark_report(
     cfg, specs: list[ModelSpec], merged_qac: pl.DataFrame | None, run_id: str, reports_dir: Path,
-    tracking_uri: str | None = None, reward_run_id: str | None = None,
+    tracking_uri: str | None = None, reward_run_id: str | None = None, judge_pool=None,
 ) -> BenchmarkOutcome:
-    """Evaluate `specs` (in order: base first, most-trained last) and write the run's report."""
+    """Evaluate `specs` (in order: base first, most-trained last) and write the run's report.
+
+    `judge_pool` (a teachers TeacherPool) is needed only when evaluation.judge_teacher is set.
+    """
     evaluation = cfg.evaluation
     items, set_stats = benchmark.load_benchmark_sets(evaluation, cfg.data.sources, cfg.seed)
     if merged_qac is not None and evaluation.test_split_items:
@@ -50,10 +54,19 @@ def run_benchmark_report(
     safety_prompts = load_safety_prompts(evaluation.safety_prompts_file) if evaluation.safety_checks else []
     if items.is_empty() and not safety_prompts:
         raise ValueError("no benchmark items: configure evaluation.benchmarks or give merged_qac a test split")
+    if evaluation.judge_teacher and judge_pool is None:
+        raise ValueError(f"evaluation.judge_teacher is {evaluation.judge_teacher!r} but no teacher pool was given")
 
     out_dir = reports_dir / run_id
     out_dir.mkdir(parents=True, exist_ok=True)
     run = benchmark_models(specs, items, safety_prompts, evaluation, cfg.seed, cache_dir=reports_dir / ".cache")
+    if evaluation.judge_teacher:
+        requests = judge.judge_requests(run.results, evaluation.judge_teacher, evaluation.judge_items)
+        graded = judge.judge_rows(requests, judge_pool.run(requests))
+        graded.write_parquet(out_dir / "judge.parquet")
+        extra = pl.DataFrame(judge.judge_figures(graded, evaluation.bootstrap_resamples, cfg.seed),
+                             schema=benchmark.FIGURE_SCHEMA)
+        run.figures = pl.concat([run.figures, extra])
 
     sheet = human_eval.human_eval_sheet(run.results, evaluation.human_eval_items, cfg.seed, run_id)
     sheet_path = reports_dir / "human_eval" / f"human_eval_sheet_{run_id}.csv"

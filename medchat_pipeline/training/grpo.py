@@ -66,7 +66,10 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
     check_recipe(cfg, tokenizer)
     # Decoder-only generation needs left padding so every prompt ends where its completion starts.
     tokenizer.padding_side = "left"
-    rows = load_rows(job, cfg.grpo.max_train_rows, max_eval_rows=1)
+    rows = load_rows(job, cfg.grpo.max_train_rows, max_eval_rows=None)
+    if rows.val.height:  # GRPO has no validation pass; say so rather than report rows it never read
+        rows.skipped["val_unused_by_grpo"] = rows.val.height
+        rows.val = rows.val.head(0)
     judge_failures: list = []
     reward_functions, weights = build_reward_functions(
         cfg.grpo.rewards.enabled(), teacher_pool=teacher_pool, judge_teacher=cfg.grpo.judge_teacher, judge_failures=judge_failures

@@ -10,7 +10,7 @@
       "recipe": the validated `training:` section, "recipe_hash": 16 hex,
       "loss_mode": assistant_only | completion_only | full | grpo,
       "code_version": "medchat_pipeline <version>", "git_commit": sha | null, "git_dirty": bool | null,
-      "mlflow": {"tracking_uri" (credentials removed), "experiment", "run_id"},
+      "mlflow": {"tracking_uri" (never holds credentials: the config rejects them), "experiment", "run_id"},
       "dagster": {"run_id", "asset_key"} | null (null when trained outside Dagster),
       "data": {"train_rows", "eval_rows", "skipped": {reason: rows}, "fingerprint"},
       "metrics": {name: last value},

@@ -25,7 +25,6 @@ from medchat_pipeline.training.tracking import (
     Reporter,
     TrackingCallback,
     default_tracking_uri,
-    redact_uri,
 )
 
 
@@ -67,7 +66,7 @@ def training_session(job: TrainingJob, reporter: Reporter, rows: PreparedRows, e
     )
     resume_from = last_checkpoint(job.checkpoints_dir)
     reporter.log(
-        f"{job.stage}: MLflow run {mlflow.run_id} ({'continued' if mlflow.resumed else 'new'}) at {redact_uri(tracking_uri)}; "
+        f"{job.stage}: MLflow run {mlflow.run_id} ({'continued' if mlflow.resumed else 'new'}) at {tracking_uri}; "
         + (f"resuming from {resume_from}" if resume_from else "starting fresh")
         + f"; {rows.train.height} train / {rows.val.height} val rows"
     )
@@ -123,7 +122,7 @@ def save_adapter(session: Session, trainer, tokenizer, metrics: dict, loss_mode:
         "code_version": code_version(),
         "git_commit": commit,
         "git_dirty": dirty,
-        "mlflow": {"tracking_uri": redact_uri(tracking_uri), "experiment": cfg.mlflow.experiment, "run_id": session.mlflow.run_id},
+        "mlflow": {"tracking_uri": tracking_uri, "experiment": cfg.mlflow.experiment, "run_id": session.mlflow.run_id},
         "dagster": job.dagster,
         "data": {
             "train_rows": session.rows.train.height,

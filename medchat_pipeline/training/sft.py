@@ -38,7 +38,7 @@ def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
         max_length=sft.max_length,
         packing=sft.packing,
         packing_strategy="bfd",
-        padding_free=sft.padding_free or sft.packing,
+        padding_free=sft.padding_free,
         completion_only_loss=loss_mode == "completion_only",
         assistant_only_loss=loss_mode == "assistant_only",
         logging_steps=sft.logging_steps,

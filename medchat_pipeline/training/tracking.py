@@ -25,12 +25,6 @@ from transformers import TrainerCallback
 logger = logging.getLogger("medchat_pipeline.training")
 
 PARAM_VALUE_LIMIT = 500
-_URI_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
-
-
-def redact_uri(uri: str) -> str:
-    """A tracking URI without any user:password@ part, safe for manifests and logs."""
-    return _URI_CREDENTIALS.sub("", uri)
 
 
 def default_tracking_uri(storage_dir: Path) -> str:

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from medchat_pipeline.config import ConfigError, load_config
-from medchat_pipeline.config.training import GRPOSettings, RewardWeights, TrainingConfig
+from medchat_pipeline.config.training import GRPOSettings, MlflowSettings, RewardWeights, SFTSettings, TrainingConfig
 from medchat_pipeline.training.recipe import RecipeError, check_recipe, load_tokenizer, recipe_hash
 from medchat_pipeline.training.runners import k8s_run_kwargs
 
@@ -31,6 +31,11 @@ def test_other_bad_combinations():
         TrainingConfig(runner="pipes_subprocess", grpo=GRPOSettings(rewards=RewardWeights(teacher_judge=1.0)))
     with pytest.raises(ValidationError, match="extra"):
         TrainingConfig(lora_rank=8)
+    with pytest.raises(ValidationError, match="padding_free without packing"):
+        SFTSettings(packing=False)
+    assert SFTSettings(packing=False, padding_free=False).packing is False
+    with pytest.raises(ValidationError, match="must not embed credentials"):
+        MlflowSettings(tracking_uri="https://alice:s3cret@mlflow.example.com")
 
 
 def test_profiles_load_and_the_gpu_profile_is_4bit_qlora_on_one_gpu():
