@@ -115,6 +115,8 @@ class TeacherPool:
         self._teachers: dict[str, Teacher] = {}
         self._global: asyncio.Semaphore | None = None
         self._bound_loop: asyncio.AbstractEventLoop | None = None
+        self._active_runs = 0  # arun calls in flight on the bound loop; the last one closes the clients
+        self._run_lock = threading.Lock()  # `run` from several threads: one batch at a time
 
     @classmethod
     def from_config(cls, cfg, teachers: TeachersConfig | None = None) -> TeacherPool:
@@ -146,7 +148,12 @@ class TeacherPool:
     # ----------------------------------------------------------------- running a batch
 
     def run(self, requests: list[TeacherRequest], progress: bool = True) -> list[TeacherResult]:
-        """Synchronous `arun`; works from plain code and from inside a running event loop."""
+        """Synchronous `arun`; works from plain code, from inside a running event loop, and from several
+        threads (their batches run one after another)."""
+        with self._run_lock:
+            return self._run_blocking(requests, progress)
+
+    def _run_blocking(self, requests: list[TeacherRequest], progress: bool) -> list[TeacherResult]:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -167,10 +174,13 @@ class TeacherPool:
         return box["results"]
 
     async def arun(self, requests: list[TeacherRequest], progress: bool = True) -> list[TeacherResult]:
+        """Results in request order, one per request. Concurrent calls on one event loop share the
+        limits and keys; use one event loop per pool at a time (`run` takes care of that)."""
         ids = [r.id for r in requests]
         if len(set(ids)) != len(ids):
             raise ValueError("TeacherRequest ids must be unique within a batch")
         self._bind_to_running_loop()
+        self._active_runs += 1
         bar = tqdm(total=len(requests), desc="teacher calls", unit="req", disable=not progress, leave=False)
 
         async def one(request: TeacherRequest) -> TeacherResult:
@@ -182,13 +192,17 @@ class TeacherPool:
             return list(await asyncio.gather(*(one(r) for r in requests)))
         finally:
             bar.close()
-            for teacher in self._teachers.values():
-                await teacher.provider.aclose()
+            self._active_runs -= 1
+            if self._active_runs == 0:
+                for teacher in self._teachers.values():
+                    await teacher.provider.aclose()
 
     def _bind_to_running_loop(self) -> None:
         loop = asyncio.get_running_loop()
         if self._bound_loop is loop:
             return
+        if self._active_runs:
+            raise RuntimeError("TeacherPool.arun is already running on another event loop; use one loop per pool")
         self._bound_loop = loop
         self._global = asyncio.Semaphore(self.config.concurrency)
         for teacher in self._teachers.values():

@@ -198,3 +198,22 @@ def test_another_test_folder_can_start_the_server_without_fixtures(monkeypatch):
         results = fake_pool(server, "nvidia", "FAKE_*").run(prompts(2), progress=False)
     assert [r.text for r in results] == ["answer to: question 0", "answer to: question 1"]
     assert results[0].provider == "nvidia"
+
+
+def test_concurrent_batches_share_one_pool(fake_provider, monkeypatch):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    set_fake_keys(monkeypatch, "FAKE", 2)
+    pool = fake_pool(fake_provider, "openai", "FAKE_*")
+
+    async def two_batches():
+        return await asyncio.gather(pool.arun(prompts(4, "a"), progress=False), pool.arun(prompts(4, "b"), progress=False))
+
+    first, second = asyncio.run(two_batches())
+    with ThreadPoolExecutor(3) as executor:
+        threaded = list(executor.map(lambda prefix: pool.run(prompts(3, prefix), progress=False), ["c", "d", "e"]))
+    for batch in (first, second, *threaded):
+        assert all(r.ok for r in batch)
+    assert [r.text for r in threaded[2]] == [f"answer to: e {i}" for i in range(3)]
+    assert len(fake_provider.hits) == 17
