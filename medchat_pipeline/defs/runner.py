@@ -88,7 +88,8 @@ def observe_sources(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[
     keys = sorted(graph.observable_asset_keys, key=lambda k: k.to_user_string())
     if keys:
         assets = {graph.get(k).assets_def for k in keys}
-        result = observe(list(assets), instance=instance, resources=defs.resources)
+        # Assets taken from the resolved graph already carry their resources.
+        result = observe(list(assets), instance=instance)
         if not result.success:
             raise RuntimeError("observing the source assets failed; see the run's logs in the Dagster UI")
     return keys
@@ -123,7 +124,6 @@ def run_stages(
                 all_assets,
                 selection=runnable,
                 instance=instance,
-                resources=defs.resources,
                 partition_key=partition_key,
                 raise_on_error=False,
                 tags=tags,

@@ -41,7 +41,7 @@ def after_broken(broken: dict) -> dict:
 def _defs(*extra):
     return dg.Definitions(
         assets=[raw_notes, merged, augmented, mix, *extra],
-        resources={"io_manager": dg.FilesystemIOManager()},
+        resources={"io_manager": dg.FilesystemIOManager(base_dir="runner_storage")},
     )
 
 
