@@ -11,7 +11,9 @@
                  quota_pool: gemini_free, key_groups: {project_a: [Gemini_COS30018_1, Gemini_COS30018_2]}}
 
 A quota pool is a set of limits. Keys listed together in `key_groups` share one instance of them
-(Gemini counts quota per project, not per key); every other key gets its own instance.
+(Gemini counts quota per project, not per key); every other key gets its own instance. Teachers
+naming the same pool share its instances too, so give each Gemini model its own pool (Gemini's
+quotas are per model).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from medchat_pipeline.config import PipelineConfig, project_root
 from medchat_pipeline.config.teachers import TeacherConfig, TeachersConfig
 from medchat_pipeline.teachers.cache import TeacherCache, cache_key
 from medchat_pipeline.teachers.keys import NO_KEY_ALIAS, ApiKey, keys_from_env, redact
@@ -79,12 +80,8 @@ class Teacher:
             self.provider = LocalProvider(name, config.model, config.batch_size, config.device, config.torch_threads)
         else:
             self.provider = OpenAICompatibleProvider(name, config.model, config.base_url, settings.timeout_s)
-        if config.provider == "local":
-            keys = [ApiKey(alias=NO_KEY_ALIAS, secret="")]
-        elif config.keys_env:
-            keys = keys_from_env(config.keys_env)
-        else:
-            keys = [ApiKey(alias=NO_KEY_ALIAS, secret="")]
+        needs_keys = config.provider != "local" and config.keys_env
+        keys = keys_from_env(config.keys_env) if needs_keys else [ApiKey(alias=NO_KEY_ALIAS, secret="")]
         limits = settings.quota_pools.get(config.quota_pool) if config.quota_pool else None
         group_of = {alias: group for group, aliases in config.key_groups.items() for alias in aliases}
         states = []
@@ -119,10 +116,8 @@ class TeacherPool:
         self._run_lock = threading.Lock()  # `run` from several threads: one batch at a time
 
     @classmethod
-    def from_config(cls, cfg, teachers: TeachersConfig | None = None) -> TeacherPool:
-        """Build from a PipelineConfig (its `teachers:` section, cache under its storage dir)."""
-        from medchat_pipeline.config import project_root
-
+    def from_config(cls, cfg: PipelineConfig, teachers: TeachersConfig | None = None) -> TeacherPool:
+        """Build from a PipelineConfig: its `teachers:` section (or `teachers`), cache under its storage dir."""
         settings = teachers or cfg.teachers
         cache_path = Path(settings.cache_path) if settings.cache_path else cfg.storage_path("teacher_cache.sqlite")
         prices_path = Path(settings.prices_path)
