@@ -32,8 +32,9 @@ class TokenBucket:
         self._last = now
 
     def _refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self._last) * self.rate_per_s)
-        self._last = now
+        if now > self._last:  # callers' clocks may be read a moment apart: never refill backwards
+            self.tokens = min(self.capacity, self.tokens + (now - self._last) * self.rate_per_s)
+            self._last = now
 
     def wait_s(self, amount: float, now: float) -> float:
         """Seconds until `amount` can be taken (requests larger than the bucket wait for a full bucket)."""
