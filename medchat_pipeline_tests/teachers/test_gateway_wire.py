@@ -153,7 +153,7 @@ def test_quota_pool_limits_are_enforced_before_sending_and_shared_by_a_group(fak
     results = fake_pool(fake_provider, "gemini", "FAKE_*", **section).run(prompts(16), progress=False)
     elapsed = time.monotonic() - started
     assert all(r.ok for r in results)
-    assert 1.5 * 0.95 <= elapsed < 6  # 16 requests at 10/s: the first at once, then one per 0.1 s
+    assert 1.5 * 0.95 <= elapsed < 15  # 16 requests at 10/s: the first at once, then one per 0.1 s
     arrivals = sorted(hit.t for hit in fake_provider.hits)
     assert arrivals[-1] - arrivals[-11] >= 1.0 * 0.9  # steady state: 10 intervals of 0.1 s at the server
     assert Counter(r.key_alias for r in results) == {"FAKE_1": 8, "FAKE_2": 8}

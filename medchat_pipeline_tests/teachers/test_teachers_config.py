@@ -58,3 +58,15 @@ def test_price_table_is_versioned_and_prices_cached_tokens():
         (600_000 * price.input + 400_000 * price.cached_input + 100_000 * price.output) / 1e6
     )
     assert table.cost("local", "anything", usage) == 0.0
+
+
+def test_the_teachers_resource_builds_the_pool_of_the_active_profile():
+    from medchat_pipeline.defs.resources import MedchatConfig
+    from medchat_pipeline.defs.teachers import TeachersResource, defs
+    from medchat_pipeline.teachers import TeacherPool
+
+    assert isinstance(defs.resources["teachers"], TeachersResource)
+    resource = TeachersResource(medchat=MedchatConfig(profile="demo"))
+    pool = resource.pool()
+    assert isinstance(pool, TeacherPool) and pool is resource.pool()
+    assert pool.config.default == "local" and pool.cache.path.name == "teacher_cache.sqlite"
