@@ -446,6 +446,85 @@ def _variant(parent: dict, augmentation: str, teacher: str | None, **changes) ->
     return row
 
 
+Candidate = tuple[DriftCandidate, dict]  # what the drift gate judges, and the row kept if it passes
+
+
+class _Rejects(list):
+    def add(self, source: str, source_id: str | None, reason: str, detail: str, record: str | None) -> None:
+        self.append(reject_row(source, source_id, "augment", reason, detail, record))
+
+
+def _synthetic_rows(
+    result: TeacherResult, topic: tuple, source: str, teacher: str, quality: QualityFilterConfig, rejects: _Rejects
+) -> list[dict]:
+    subject, topic_name, _ = topic
+    pairs = parse_qa_pairs(result.text)
+    if not pairs:
+        rejects.add(source, None, "unparseable_synthesis", "no question/answer pairs found", result.text)
+    rows = []
+    for question, answer in pairs:
+        row_id = qac_id(source, "", question, answer)
+        problem = answer_problem(answer, "", quality)
+        if problem:
+            rejects.add(source, f"synth:{row_id}", problem[0], problem[1], answer)
+            continue
+        rows.append({
+            **dict.fromkeys(AUGMENTED_SCHEMA), "id": row_id, "source": source, "source_id": f"synth:{row_id}",
+            "group_id": f"synth:{row_id}", "kind": "qa", "context": "", "question": question, "answer": answer,
+            "subject": subject, "topic": topic_name, "split": "train", "origin": "synthetic",
+            "augmentation": "synth", "teacher": teacher,
+        })  # fmt: skip
+    return rows
+
+
+def _teacher_candidates(
+    kind: str, parent: dict, result: TeacherResult, teacher: str, cfg: AugmentConfig, rejects: _Rejects
+) -> list[Candidate]:
+    """Paraphrases, or (≥ 2) sub-questions of a split, parsed from one teacher output."""
+    limit = cfg.paraphrases_per_question if kind == "paraphrase" else None
+    original = parent["question"].strip().lower()
+    items = [i for i in parse_teacher_list(result.text, limit) if i.strip().lower() != original]
+    if kind == "paraphrase":
+        if not items:
+            rejects.add(parent["source"], parent["source_id"], "unparseable_list", "no paraphrase in the output", result.text)
+        return [
+            (DriftCandidate(parent["question"], item, "paraphrase"), _variant(parent, "paraphrase", teacher, question=item))
+            for item in items
+        ]
+    if len(items) < 2:
+        return []  # the teacher sees a single issue
+    return [
+        (DriftCandidate(parent["question"], sub, "split"), _variant(parent, "split", teacher, question=sub, answer=answer))
+        for sub, answer in zip(items, assign_answer(items, parent["answer"] or ""))
+    ]
+
+
+def _rule_candidates(
+    parents: list[dict], split_by_teacher: set[str], cfg: AugmentConfig, lexicon: Lexicon, rng: random.Random
+) -> list[Candidate]:
+    """Conjunction splits (where the teacher did not split), perturbations and synonym swaps."""
+    candidates: list[Candidate] = []
+    for parent in parents:
+        if "split" in cfg.methods and parent["kind"] in SPLITTABLE_KINDS and parent["id"] not in split_by_teacher:
+            subs = split_by_rule(parent["question"])
+            for sub, answer in zip(subs, assign_answer(subs, parent["answer"] or "")):
+                row = _variant(parent, "split", "rule", question=sub, answer=answer)
+                candidates.append((DriftCandidate(parent["question"], sub, "split"), row))
+        if "perturb" in cfg.methods and parent["kind"] in cfg.perturb.kinds:
+            texts = (parent["context"] or "", parent["question"], parent["answer"] or "")
+            plan = plan_perturbation(texts, rng, cfg.perturb, lexicon)
+            if plan.changes:
+                context, question, answer = (plan.apply(t) for t in texts)
+                row = _variant(parent, "perturb", "rule", context=context, question=question, answer=answer)
+                candidates.append((DriftCandidate("\n".join(texts), "\n".join((context, question, answer)), "perturb"), row))
+        if "synonym" in cfg.methods:
+            question, swaps = apply_synonyms(parent["question"], lexicon, rng, cfg.synonym_max_swaps)
+            if swaps:
+                row = _variant(parent, "synonym", "rule", question=question)
+                candidates.append((DriftCandidate(parent["question"], question, "synonym"), row))
+    return candidates
+
+
 def augment_partition(
     rows: pl.DataFrame,
     source: str,
@@ -457,114 +536,53 @@ def augment_partition(
     seed: int,
     all_rows: pl.DataFrame | None = None,
 ) -> GenerationResult:
-    """Augment one source's rows (train/val only). `all_rows` (the whole merged frame) is where
-    under-represented topics are counted; it defaults to `rows`."""
+    """Augment one source's rows (train/val only; variants keep their parent's split). `all_rows` (the
+    whole merged frame) is where under-represented topics are counted; it defaults to `rows`."""
     rng = random.Random(f"{seed}:{source}")
     rows = rows.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in rows.columns else rows
     parents = select_for_teacher(rows, cfg.max_rule_rows_per_partition).to_dicts()
     selected = select_for_teacher(rows, cfg.max_questions_per_partition).to_dicts()
-    params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
-    requests: list[TeacherRequest] = []
-    jobs: list[tuple[str, dict | tuple]] = []
 
-    def ask(kind: str, prompt: str, subject: dict | tuple) -> None:
-        requests.append(
-            TeacherRequest(
-                id=f"{kind}:{len(requests)}", prompt=prompt, teacher=cfg.teacher, params=params,
-                template_version=cfg.template_version,
-            )
-        )  # fmt: skip
-        jobs.append((kind, subject))
-
+    jobs: list[tuple[str, dict | tuple, str]] = []  # (kind, parent row or topic, prompt)
     if "paraphrase" in cfg.methods:
-        for parent in selected:
-            ask("paraphrase", paraphrase_prompt(parent["question"], cfg.paraphrases_per_question), parent)
-    split_candidates = [p for p in selected if p["kind"] in SPLITTABLE_KINDS and looks_multi_part(p["question"])]
+        jobs += [("paraphrase", p, paraphrase_prompt(p["question"], cfg.paraphrases_per_question)) for p in selected]
     if "split" in cfg.methods and cfg.split_with_teacher:
-        for parent in split_candidates:
-            ask("split", split_prompt(parent["question"]), parent)
+        multi_part = (p for p in selected if p["kind"] in SPLITTABLE_KINDS and looks_multi_part(p["question"]))
+        jobs += [("split", p, split_prompt(p["question"])) for p in multi_part]
     topics = []
     if "synth" in cfg.methods:
         counted = rows if all_rows is None else all_rows.filter(pl.col("source") == source)
         counted = counted.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in counted.columns else counted
         topics = underrepresented_topics(counted, cfg.synth.max_count, cfg.synth.max_topics_per_partition)
-        for topic in topics:
-            ask("synth", synthesis_prompt(topic[0], topic[1], cfg.synth.pairs_per_topic), topic)
+        jobs += [("synth", t, synthesis_prompt(t[0], t[1], cfg.synth.pairs_per_topic)) for t in topics]
+    params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
+    requests = [
+        TeacherRequest(id=f"{kind}:{i}", prompt=prompt, teacher=cfg.teacher, params=params,
+                       template_version=cfg.template_version)
+        for i, (kind, _, prompt) in enumerate(jobs)
+    ]  # fmt: skip
     results = run_teachers(requests) if requests else []
     if len(results) != len(requests):
         raise RuntimeError(f"teacher gateway returned {len(results)} results for {len(requests)} requests")
 
-    candidates: list[tuple[DriftCandidate, dict]] = []
+    rejects = _Rejects()
     kept_rows: list[dict] = []
-    rejects: list[dict] = []
-    teacher_failures = 0
+    candidates: list[Candidate] = []
     split_by_teacher: set[str] = set()
-
-    for request, result, (kind, subject) in zip(requests, results, jobs):
-        if kind == "synth":
-            subject_name, topic_name, _ = subject
-            if not result.ok:
-                teacher_failures += 1
-                rejects.append(reject_row(source, None, "augment", f"teacher_{result.error_kind}", result.error or "", request.prompt))
-                continue
-            pairs = parse_qa_pairs(result.text)
-            if not pairs:
-                rejects.append(reject_row(source, None, "augment", "unparseable_synthesis", "no question/answer pairs found", result.text))
-            for question, answer in pairs:
-                problem = answer_problem(answer, "", quality)
-                row_id = qac_id(source, "", question, answer)
-                if problem:
-                    rejects.append(reject_row(source, f"synth:{row_id}", "augment", problem[0], problem[1], answer))
-                    continue
-                kept_rows.append(
-                    {**dict.fromkeys(AUGMENTED_SCHEMA), "id": row_id, "source": source, "source_id": f"synth:{row_id}",
-                     "group_id": f"synth:{row_id}", "kind": "qa", "context": "", "question": question, "answer": answer,
-                     "subject": subject_name, "topic": topic_name, "split": "train", "origin": "synthetic",
-                     "augmentation": "synth", "teacher": teacher_label(result, cfg.teacher)}
-                )  # fmt: skip
-            continue
-        parent = subject
+    for (kind, subject, prompt), result in zip(jobs, results):
         teacher = teacher_label(result, cfg.teacher)
         if not result.ok:
-            if kind == "split":
-                continue  # the conjunction rules below still split it
-            teacher_failures += 1
-            rejects.append(reject_row(source, parent["source_id"], "augment", f"teacher_{result.error_kind}", result.error or "", parent["question"]))
-            continue
-        limit = cfg.paraphrases_per_question if kind == "paraphrase" else None
-        items = [i for i in parse_teacher_list(result.text, limit) if i.strip().lower() != parent["question"].strip().lower()]
-        if kind == "paraphrase" and not items:
-            rejects.append(reject_row(source, parent["source_id"], "augment", "unparseable_list", "no paraphrase found in the teacher output", result.text))
-        if kind == "split":
-            if len(items) < 2:
-                continue  # the teacher says it is one issue; the rules may still disagree below
-            split_by_teacher.add(parent["id"])
-            for sub, answer in zip(items, assign_answer(items, parent["answer"] or "")):
-                candidates.append((DriftCandidate(parent["question"], sub, "split"), _variant(parent, "split", teacher, question=sub, answer=answer)))
-            continue
-        for item in items:
-            candidates.append((DriftCandidate(parent["question"], item, "paraphrase"), _variant(parent, "paraphrase", teacher, question=item)))
-
-    if "split" in cfg.methods:
-        for parent in (p for p in parents if p["kind"] in SPLITTABLE_KINDS and p["id"] not in split_by_teacher):
-            subs = split_by_rule(parent["question"])
-            for sub, answer in zip(subs, assign_answer(subs, parent["answer"] or "")):
-                candidates.append((DriftCandidate(parent["question"], sub, "split"), _variant(parent, "split", "rule", question=sub, answer=answer)))
-
-    for parent in parents:
-        if "perturb" in cfg.methods and parent["kind"] in cfg.perturb.kinds:
-            texts = (parent["context"] or "", parent["question"], parent["answer"] or "")
-            plan = plan_perturbation(texts, rng, cfg.perturb, lexicon)
-            if plan.changes:
-                context, question, answer = (plan.apply(t) for t in texts)
-                candidates.append(
-                    (DriftCandidate("\n".join(texts), "\n".join((context, question, answer)), "perturb"),
-                     _variant(parent, "perturb", "rule", context=context, question=question, answer=answer))
-                )  # fmt: skip
-        if "synonym" in cfg.methods:
-            question, swaps = apply_synonyms(parent["question"], lexicon, rng, cfg.synonym_max_swaps)
-            if swaps:
-                candidates.append((DriftCandidate(parent["question"], question, "synonym"), _variant(parent, "synonym", "rule", question=question)))
+            if kind != "split":  # a failed split call is covered by the conjunction rules
+                source_id = None if kind == "synth" else subject["source_id"]
+                rejects.add(source, source_id, f"teacher_{result.error_kind}", result.error or "", prompt)
+        elif kind == "synth":
+            kept_rows += _synthetic_rows(result, subject, source, teacher, quality, rejects)
+        else:
+            found = _teacher_candidates(kind, subject, result, teacher, cfg, rejects)
+            if kind == "split" and found:
+                split_by_teacher.add(subject["id"])
+            candidates += found
+    candidates += _rule_candidates(parents, split_by_teacher, cfg, lexicon, rng)
 
     verdicts = drift_gate([c for c, _ in candidates], lexicon, cfg.drift, similarity)
     seen_ids = set(rows["id"].to_list())
@@ -572,20 +590,21 @@ def augment_partition(
         if problem is None and row["id"] in seen_ids:
             problem = ("duplicate_variant", "an identical row already exists")
         if problem:
-            rejects.append(reject_row(source, row["source_id"], "augment", problem[0], f"{candidate.augmentation}: {problem[1]}", candidate.variant_text))
+            detail = f"{candidate.augmentation}: {problem[1]}"
+            rejects.add(source, row["source_id"], problem[0], detail, candidate.variant_text)
         else:
             seen_ids.add(row["id"])
             kept_rows.append(row)
 
-    kept = conform(pl.DataFrame(kept_rows, schema=AUGMENTED_SCHEMA)) if kept_rows else conform(pl.DataFrame(schema=AUGMENTED_SCHEMA))
-    by_method = kept.group_by("augmentation").len().sort("augmentation") if kept.height else None
+    kept = conform(pl.DataFrame(kept_rows, schema=AUGMENTED_SCHEMA))
+    by_method = kept.group_by("augmentation").len().sort("augmentation")
     stats = {
         "input_rows": rows.height,
         "rule_based_rows": len(parents),
         "teacher_questions": len(selected),
         "teacher_requests": len(requests),
-        "teacher_failures": teacher_failures,
+        "teacher_failures": sum(not r.ok for r in results),
         "underrepresented_topics": [f"{s} / {t}" if t else s for s, t, _ in topics],
-        "kept_by_augmentation": dict(zip(by_method["augmentation"], by_method["len"])) if by_method is not None else {},
+        "kept_by_augmentation": dict(zip(by_method["augmentation"], by_method["len"])),
     }
-    return GenerationResult(kept=kept, rejects=rejects_frame(rejects), stats=stats)
+    return GenerationResult(kept=kept, rejects=rejects_frame(list(rejects)), stats=stats)
