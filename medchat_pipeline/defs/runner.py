@@ -103,7 +103,6 @@ def run_stages(
     tags: dict[str, str] | None = None,
 ) -> list[StageResult]:
     graph = defs.resolve_asset_graph()
-    all_assets = list({graph.get(k).assets_def for k in graph.get_all_asset_keys()} | set(defs.asset_checks or []))
     results: list[StageResult] = []
     failed_keys: set[dg.AssetKey] = set()
     total = sum(len(s.partition_keys) for s in stages)
@@ -120,10 +119,11 @@ def run_stages(
             suffix = f" [partition {partition_key}]" if partition_key else ""
             on_event(f"[{step}/{total}] materializing {names}{suffix}")
             started = time.perf_counter()
-            result = dg.materialize(
-                all_assets,
-                selection=runnable,
+            # The code location's own implicit job: its resources, IO managers and asset checks.
+            job = defs.resolve_implicit_job_def_def_for_assets(runnable)
+            result = job.execute_in_process(
                 instance=instance,
+                asset_selection=runnable,
                 partition_key=partition_key,
                 raise_on_error=False,
                 tags=tags,
