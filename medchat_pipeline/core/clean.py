@@ -21,7 +21,7 @@ from medchat_pipeline.config.data import CleaningConfig
 from medchat_pipeline.core.schema import RECORD_SNIPPET_CHARS, REJECT_SCHEMA, conform
 
 STAGE = "clean"
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 25_000
 TEXT_COLUMNS = ("context", "question", "answer", "rationale")
 LABEL_COLUMNS = ("subject", "topic")
 

@@ -24,7 +24,7 @@ from medchat_pipeline.core.schema import REJECT_SCHEMA
 
 STAGE = "dedup"
 NO_SIGNATURE = np.iinfo(np.uint32).max
-_CHUNK_ROWS = 50_000
+_CHUNK_ROWS = 25_000
 _WORD_SEED = 0x5EED
 # Odd multipliers make each (a*h + b) mod 2^64 a permutation of the 64-bit hash space.
 _SHINGLE_MULTIPLIERS = (0x1F3D5B79A3C1E5F7, 0x2545F4914F6CDD1D, 0x5851F42D4C957F2D, 0x14057B7EF767814F)
