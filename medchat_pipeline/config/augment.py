@@ -201,6 +201,11 @@ class DistillConfig(BaseModel):
     )
     modes: list[Literal["response", "cot", "label"]] = Field(default_factory=lambda: list(DISTILL_MODES))
     max_questions_per_partition: int | None = Field(default=6, ge=1, description="null = every question.")
+    label_sources: list[str] = Field(
+        default_factory=lambda: ["pubmedqa"],
+        description="Sources whose free-text rows without an answer_key are yes/no questions to label "
+        "(PubMedQA's unlabeled set arrives as kind qa).",
+    )
     max_tokens: int = Field(default=192, ge=16)
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     gold_filter: bool = Field(default=True, description="Keep MCQ / yes-no outputs only when they match the gold key.")

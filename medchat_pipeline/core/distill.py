@@ -77,9 +77,19 @@ def cot_prompt(row: dict) -> str:
     )
 
 
-def needs_label(row: dict) -> bool:
-    """Unlabeled questions (e.g. PubMedQA unlabeled): no gold key for a yes/no item, or no answer at all."""
-    return (row["kind"] == "yes_no_maybe" and not row.get("answer_key")) or not (row.get("answer") or "").strip()
+def label_view(row: dict, label_sources: Sequence[str]) -> dict | None:
+    """The row as the teacher should label it, or None when it is labeled already.
+
+    Unlabeled means: a yes/no item without its key; a free-text row of a yes/no source without one
+    (PubMedQA's unlabeled set arrives as kind qa with only the long answer); or no answer at all.
+    """
+    if not row.get("answer_key") and (
+        row["kind"] == "yes_no_maybe" or (row["kind"] == "qa" and row["source"] in label_sources)
+    ):
+        return {**row, "kind": "yes_no_maybe"}
+    if not (row.get("answer") or "").strip():
+        return row
+    return None
 
 
 def split_rationale(text: str) -> tuple[str | None, str | None]:
@@ -157,11 +167,12 @@ def distill_partition(
     params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
     requests: list[TeacherRequest] = []
     jobs: list[_Job] = []
-    for parent in selected:
-        if needs_label(parent):
-            modes = ["label"] if "label" in cfg.modes else []
+    for row in selected:
+        unlabeled = label_view(row, cfg.label_sources)
+        if unlabeled is not None:
+            parent, modes = unlabeled, (["label"] if "label" in cfg.modes else [])
         else:
-            modes = [m for m in cfg.modes if m != "label"]
+            parent, modes = row, [m for m in cfg.modes if m != "label"]
         for mode in modes:
             prompt = response_prompt(parent) if mode == "response" else cot_prompt(parent)
             for teacher in cfg.teachers:

@@ -134,3 +134,15 @@ def test_preference_pairs_from_a_judge_ranking():
     candidates = distilled.filter(pl.col("parent_id") == DIALOGUE_ROW["id"]).sort("id")
     assert pair["chosen_id"] == candidates["id"][1] and pair["rejected_id"] == candidates["id"][0]
     assert pair["judge"] == "test/judge" and pair["chosen"] != pair["rejected"]
+
+
+def test_pubmedqa_unlabeled_rows_arrive_as_qa_and_get_a_yes_no_label():
+    unlabeled = qac_row("pubmedqa", "Is vitamin D supplementation associated with fewer falls in older adults?",
+                        "Supplementation was associated with fewer falls.", kind="qa", context="A cohort of 2,000 adults.")
+    labeled_qa = qac_row("medquad", "What is gout?", "A form of arthritis.", kind="qa")
+    teacher = ScriptedTeacher(lambda r: "Fewer falls were seen.\nFinal Answer: yes" if "vitamin D" in r.prompt else "Gout is arthritis.")
+    result = distill_partition(qac_frame([unlabeled, labeled_qa]), "mixed", teacher, DistillConfig(modes=["response", "label"]))
+    label = result.kept.filter(pl.col("distill_mode") == "label").row(0, named=True)
+    assert label["parent_id"] == unlabeled["id"] and label["kind"] == "yes_no_maybe" and label["answer_key"] == "yes"
+    assert "yes, no or maybe" in next(r.prompt for r in teacher.requests if "vitamin D" in r.prompt)
+    assert result.kept.filter(pl.col("parent_id") == labeled_qa["id"])["distill_mode"].to_list() == ["response"]
