@@ -56,6 +56,7 @@ WEAK_AREA_SCHEMA = {
     "threshold": pl.Float64(),
 }
 ALL = "(all)"
+UNKNOWN_SUBJECT = "unknown"  # shown for rows without a subject; written back as null in weak_areas
 KIND_BY_QAC_KIND = {"mcq": "mcq", "yes_no_maybe": "yes_no_maybe"}  # everything else is free text
 
 
@@ -71,7 +72,7 @@ def items_from_qac(qac: pl.DataFrame, set_name: str) -> tuple[pl.DataFrame, int]
         pl.lit(set_name).alias("set"),
         pl.col("source"),
         pl.col("kind").replace_strict(KIND_BY_QAC_KIND, default="free_text").alias("kind"),
-        pl.col("subject").fill_null("unknown"),
+        pl.col("subject").fill_null(UNKNOWN_SUBJECT),
         pl.col("topic"),
         pl.col("context").fill_null(""),
         pl.col("question"),
@@ -361,8 +362,13 @@ def compare_models(results: pl.DataFrame, safety: pl.DataFrame, order: list[str]
 
 
 def weak_areas(results: pl.DataFrame, model: str, threshold: float, min_items: int) -> pl.DataFrame:
-    """Subjects (and topics) where `model`'s accuracy is below threshold, with enough items to say so."""
-    scored = results.filter((pl.col("model") == model) & (pl.col("kind") != "free_text"))
+    """Subjects (and topics) where `model`'s accuracy is below threshold, with enough items to say so.
+
+    A source without subjects gives subject = null: re-distillation then targets the whole source.
+    """
+    scored = results.filter((pl.col("model") == model) & (pl.col("kind") != "free_text")).with_columns(
+        pl.when(pl.col("subject") == UNKNOWN_SUBJECT).then(None).otherwise(pl.col("subject")).alias("subject")
+    )
     by_subject = scored.group_by(["source", "subject"]).agg(
         pl.lit(None, dtype=pl.String).alias("topic"), pl.col("correct").mean().alias("value"), pl.len().alias("n")
     )

@@ -152,6 +152,14 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
         ]
         if "safety" in plot_names:
             blocks.append(("img", "safety"))
+    graded = figures.filter(pl.col("section") == "judge")
+    if graded.height:
+        blocks += [
+            ("h2", "Teacher judge (rubric 1–5)"),
+            ("table", _wide(graded, models, row="metric")),
+            ("p", "A teacher model grades answers against the reference (correctness, reasoning, safety); "
+                  "failed_gradings is the share of requests that returned no parsable grade."),
+        ]
     blocks += [("h2", f"Weak areas (accuracy below {inputs.weak_area_threshold:.0%}, model {models[-1]})")]
     blocks.append(("table", inputs.weak_areas) if inputs.weak_areas.height else ("p", "None at this threshold."))
     blocks += [("h2", "Human evaluation")]

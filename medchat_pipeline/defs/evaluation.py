@@ -8,6 +8,7 @@ import polars as pl
 
 from medchat_pipeline.core.benchmark import WEAK_AREA_SCHEMA
 from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
 
 
 def mlflow_tracking_uri(cfg, *manifests: dict) -> str:
@@ -41,8 +42,8 @@ def mlflow_tracking_uri(cfg, *manifests: dict) -> str:
     "intervals; Markdown/HTML report, figures JSON, clinician rating sheet, MLflow run.",
 )
 def benchmark_report(
-    context: dg.AssetExecutionContext, medchat: MedchatConfig, base_model: dict, sft_lora_adapter: dict,
-    grpo_adapter: dict, merged_qac: pl.DataFrame,
+    context: dg.AssetExecutionContext, medchat: MedchatConfig, teachers: TeachersResource, base_model: dict,
+    sft_lora_adapter: dict, grpo_adapter: dict, merged_qac: pl.DataFrame,
 ) -> dg.Output[dict]:
     from medchat_pipeline.training.benchmark_report import headline_metrics, run_benchmark_report
     from medchat_pipeline.training.evaluate import ModelSpec
@@ -56,7 +57,8 @@ def benchmark_report(
     run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{context.run_id[:8]}"
     tracking_uri = mlflow_tracking_uri(cfg, grpo_adapter, sft_lora_adapter)
     outcome = run_benchmark_report(cfg, specs, merged_qac, run_id, cfg.storage_path("reports"), tracking_uri,
-                                   grpo_adapter.get("mlflow_run_id"))
+                                   grpo_adapter.get("mlflow_run_id"),
+                                   judge_pool=teachers.pool() if cfg.evaluation.judge_teacher else None)
     shutil.copyfile(outcome.paths["weak_areas"], cfg.storage_path("reports", "weak_areas.csv"))
     manifest = {"run_id": run_id, "mlflow_run_id": outcome.mlflow_run_id, "models": outcome.report.figures["models"],
                 **outcome.paths, "weak_areas_latest": str(cfg.storage_path("reports", "weak_areas.csv"))}
@@ -87,28 +89,4 @@ def weak_areas(benchmark_report: dict) -> dg.Output[pl.DataFrame]:
     return dg.Output(frame, metadata={"rows": len(frame), "csv": dg.MetadataValue.path(benchmark_report["weak_areas"])})
 
 
-UPSTREAM = {"base_model": "training", "sft_lora_adapter": "training", "grpo_adapter": "training", "merged_qac": "data"}
-
-
-def _missing_upstream() -> list[dg.AssetSpec]:
-    """External stand-ins for upstream assets that the training/data modules do not define (yet), so
-    the code location loads while those parts are being built; they vanish once the real assets exist."""
-    from medchat_pipeline.defs import data, training
-
-    defined = set()
-    for part in (data.defs, training.defs):
-        for asset in part.assets or []:
-            defined |= set(getattr(asset, "keys", None) or {asset.key})
-    return [
-        dg.AssetSpec(key, group_name=group, description=f"Defined by defs/{group}.py (not present in this build).")
-        for key, group in UPSTREAM.items()
-        if dg.AssetKey(key) not in defined
-    ]
-
-
-def __getattr__(name: str):
-    # `defs` is built on first access (by definitions.py), not at import: importing the assets alone
-    # (tests, the CLI) must not depend on the data/training modules importing cleanly.
-    if name == "defs":
-        return dg.Definitions(assets=[benchmark_report, weak_areas, *_missing_upstream()])
-    raise AttributeError(name)
+defs = dg.Definitions(assets=[benchmark_report, weak_areas])

@@ -66,6 +66,19 @@ def select_backend(requested: str = "auto") -> str:
     return "vllm" if requested in ("auto", "vllm") and vllm_ready else "transformers"
 
 
+def length_buckets(lengths: list[int], batch_size: int, min_fill: float = 0.75) -> list[list[int]]:
+    """Indices grouped longest first, at most batch_size a batch, and a new batch whenever a prompt is
+    shorter than min_fill × the batch's longest: left padding then wastes at most a quarter of a
+    batch's prefill, which dominates when prompts are long and answers short."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if batches and len(batches[-1]) < batch_size and lengths[i] >= min_fill * lengths[batches[-1][0]]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 class TransformersBackend:
     """A causal LM (plus optional merged LoRA adapter) on CPU or one GPU."""
 
@@ -105,11 +118,12 @@ class TransformersBackend:
     def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
         """Greedy completions in prompt order, and the number of generated tokens."""
         torch = self.torch
-        order = sorted(range(len(prompts)), key=lambda i: -len(prompts[i]))  # similar lengths share a batch
+        if not prompts:
+            return [], 0
+        lengths = [len(ids) for ids in self.tokenizer(prompts, add_special_tokens=False)["input_ids"]]
         texts: list[str] = [""] * len(prompts)
         generated = 0
-        for start in tqdm(range(0, len(order), self.batch_size), desc=desc, leave=False):
-            batch = order[start : start + self.batch_size]
+        for batch in tqdm(length_buckets(lengths, self.batch_size), desc=desc, leave=False):
             encoded = self.tokenizer(
                 [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
             ).to(self.device)

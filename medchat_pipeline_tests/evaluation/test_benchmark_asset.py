@@ -20,6 +20,7 @@ from medchat_pipeline.core.schema import conform, qac_id
 from medchat_pipeline.defs.evaluation import benchmark_report, weak_areas
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
 
 MMLU_ROWS = [
     ["Which nerve innervates the diaphragm?", "Vagus nerve", "Phrenic nerve", "Intercostal nerves", "Accessory nerve",
@@ -134,7 +135,8 @@ def test_benchmark_report_materializes_side_by_side(profile, demo_model_dir, iso
 
     result = dg.materialize(
         [test_base_model, test_sft, test_grpo, test_merged_qac, benchmark_report, weak_areas],
-        resources={"medchat": MedchatConfig(profile=profile), "io_manager": MedchatIOManager(profile=profile)},
+        resources={"medchat": MedchatConfig(profile=profile), "io_manager": MedchatIOManager(profile=profile),
+                   "teachers": TeachersResource(medchat=MedchatConfig(profile=profile))},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

@@ -8,7 +8,6 @@ import torch
 from medchat_pipeline.training.evaluate import TransformersBackend, select_backend
 
 PROMPTS = [
-    "What is the normal range of fasting blood glucose?",
     "Name one symptom of anemia.",
     "A 45-year-old man has had a productive cough and fever for three days and crackles over the right "
     "lower lobe. What is the most likely diagnosis?",
@@ -62,3 +61,13 @@ def _vllm_installed() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("vllm") is not None
+
+
+def test_length_buckets_bound_padding_and_batch_size():
+    from medchat_pipeline.training.evaluate import length_buckets
+
+    lengths = [500, 90, 480, 100, 60, 300, 95]
+    assert length_buckets(lengths, batch_size=16) == [[0, 2], [5], [3, 6, 1], [4]]
+    assert length_buckets(lengths, batch_size=2) == [[0, 2], [5], [3, 6], [1], [4]]
+    assert length_buckets(lengths, batch_size=16, min_fill=0.5) == [[0, 2, 5], [3, 6, 1, 4]]
+    assert length_buckets([], batch_size=4) == []
