@@ -84,13 +84,13 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     dropped = reason.is_not_null()
     survivor_ids = ranked["id"].gather(survivor.filter(dropped))
     survivor_sources = ranked["source"].gather(survivor.filter(dropped))
-    removed = ranked.filter(dropped).drop("_rank")
+    removed = df[ranked["_row"].filter(dropped)]
     rejects = (
         rows_to_rejects(removed, STAGE, reason.filter(dropped), survivor_ids)
         if removed.height
         else pl.DataFrame(schema=REJECT_SCHEMA)
     )
-    kept = ranked.filter(~dropped).drop("_rank")
+    kept = df[ranked["_row"].filter(~dropped)]
     return DedupResult(kept=kept, rejects=rejects, stats=_stats(ranked, removed, reason.filter(dropped), survivor_sources))
 
 
@@ -132,11 +132,13 @@ def fingerprints(ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, 
 
 
 def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
-    """Sort into survivor order and number the rows `_rank` 0..n-1 (0 survives first)."""
+    """The columns dedup reads, sorted into survivor order and numbered `_rank` 0..n-1 (0 survives
+    first); `_row` points back into `df`, so the other columns are gathered only once, at the end."""
     preference = {name: i for i, name in enumerate(prefer_sources)}
     source_rank = pl.col("source").replace_strict(preference, default=len(preference), return_dtype=pl.UInt32)
     return (
-        df.sort(source_rank, pl.col("source"), pl.col("id"), maintain_order=True)
+        df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "source", "id", "context", "question", "answer")
+        .sort(source_rank, pl.col("source"), pl.col("id"), maintain_order=True)
         .with_row_index("_rank")
     )
 

@@ -15,17 +15,26 @@ import polars as pl
 
 from medchat_pipeline.config.data import SplitConfig
 
+_HASH_SLICE = 50_000  # values turned into Python strings at a time
+
 
 def stable_unit_interval(values: pl.Series, seed: int) -> pl.Series:
     """A point in [0, 1) per value, the same on every machine and polars version for the same seed.
     Hashes each distinct value once."""
     distinct = values.unique(maintain_order=True)
     salt = f"{seed}\x1f".encode()
-    points = [
-        int.from_bytes(hashlib.blake2b(salt + value.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
-        for value in distinct
-    ]
-    lookup = pl.DataFrame({"value": distinct, "point": pl.Series(points, dtype=pl.Float64)})
+    blake2b = hashlib.blake2b
+    points = pl.concat(
+        [
+            pl.Series(
+                [int.from_bytes(blake2b(salt + v.encode("utf-8"), digest_size=8).digest(), "big") / 2**64 for v in part],
+                dtype=pl.Float64,
+            )
+            for part in (distinct.slice(start, _HASH_SLICE) for start in range(0, len(distinct), _HASH_SLICE))
+        ]
+        or [pl.Series([], dtype=pl.Float64)]
+    )
+    lookup = pl.DataFrame({"value": distinct, "point": points})
     return (
         pl.DataFrame({"value": values})
         .join(lookup, on="value", how="left", maintain_order="left")
