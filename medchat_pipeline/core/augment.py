@@ -433,6 +433,12 @@ def select_for_teacher(rows: pl.DataFrame, limit: int | None, priority_ids: Sequ
     return (ordered if limit is None else ordered.head(limit)).drop("_priority")
 
 
+def generation_params(temperature: float, max_tokens: int) -> dict:
+    # Both length names: API providers read max_tokens, the local model max_new_tokens, and a
+    # teacher's configured default for either would otherwise override this request's budget.
+    return {"temperature": temperature, "max_tokens": max_tokens, "max_new_tokens": max_tokens}
+
+
 def teacher_label(result: TeacherResult, requested: str | None) -> str:
     if result.provider and result.model:
         return f"{result.provider}/{result.model}"
@@ -555,7 +561,7 @@ def augment_partition(
         counted = counted.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in counted.columns else counted
         topics = underrepresented_topics(counted, cfg.synth.max_count, cfg.synth.max_topics_per_partition)
         jobs += [("synth", t, synthesis_prompt(t[0], t[1], cfg.synth.pairs_per_topic)) for t in topics]
-    params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
+    params = generation_params(cfg.temperature, cfg.max_tokens)
     requests = [
         TeacherRequest(id=f"{kind}:{i}", prompt=prompt, teacher=cfg.teacher, params=params,
                        template_version=cfg.template_version)

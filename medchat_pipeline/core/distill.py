@@ -18,6 +18,7 @@ from medchat_pipeline.core.augment import (
     AUGMENTED_SCHEMA,
     TRAINABLE_SPLITS,
     GenerationResult,
+    generation_params,
     RunTeachers,
     teacher_label,
     select_for_teacher,
@@ -164,7 +165,7 @@ def distill_partition(
     regular = select_for_teacher(rows, cfg.max_questions_per_partition)
     weak = rows.filter(pl.col("id").is_in(list(priority_ids)) & ~pl.col("id").is_in(regular["id"].to_list()))
     selected = pl.concat([regular, select_for_teacher(weak, cfg.weak_area_extra_questions)]).to_dicts()
-    params = {"temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
+    params = generation_params(cfg.temperature, cfg.max_tokens)
     requests: list[TeacherRequest] = []
     jobs: list[_Job] = []
     for row in selected:
@@ -290,7 +291,7 @@ def preference_pairs(distilled: pl.DataFrame, run_teachers: RunTeachers, cfg: Di
             id=f"judge:{parent}",
             prompt=judge_prompt(candidates[parent][0]["question"], candidates[parent][0]["context"] or "",
                                 [full_answer(r) for r in candidates[parent]]),
-            teacher=cfg.judge_teacher, params={"temperature": 0.0, "max_tokens": 32},
+            teacher=cfg.judge_teacher, params=generation_params(0.0, 32),
             template_version=f"{cfg.template_version}:judge",
         )
         for parent in parents

@@ -91,6 +91,7 @@ def test_distill_caps_questions_and_puts_weak_areas_first():
     cfg = DistillConfig(modes=["response"], max_questions_per_partition=2, weak_area_extra_questions=1)
     result = distill_partition(rows, "medmcqa", teacher, cfg, priority_ids=priority)
     assert len(teacher.requests) == 3 and result.stats["weak_area_questions"] == 1
+    assert {(r.params["max_tokens"], r.params["max_new_tokens"]) for r in teacher.requests} == {(cfg.max_tokens,) * 2}
     assert any("deltoid" in r.prompt for r in teacher.requests)
 
 
