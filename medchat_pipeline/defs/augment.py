@@ -187,6 +187,21 @@ def mix(merged_qac: pl.DataFrame, distilled_qac: pl.DataFrame, augmented_qac: pl
     yield dg.Output(result.rejects, output_name="training_mix_rejects", metadata={"rows": result.rejects.height})
 
 
+@dg.asset_check(
+    asset="training_mix",
+    name="no_test_split_rows",
+    blocking=True,
+    additional_ins={"merged_qac": dg.AssetIn(MERGED)},
+    description="Only train/val rows, and none that is, or derives from, a held-out test row.",
+)
+def training_mix_excludes_test(training_mix: pl.DataFrame, merged_qac: pl.DataFrame) -> dg.AssetCheckResult:
+    test_ids = merged_qac.filter(pl.col("split") == "test")["id"].to_list()
+    leaked = training_mix.filter(
+        ~pl.col("split").is_in(["train", "val"]) | pl.col("id").is_in(test_ids) | pl.col("parent_id").is_in(test_ids)
+    )
+    return dg.AssetCheckResult(passed=leaked.is_empty(), metadata={"leaked_rows": leaked.height})
+
+
 @dg.asset(
     name="review_sample",
     group_name=GROUP,
@@ -241,6 +256,7 @@ def redistill_schedule(cron: str, timezone: str) -> dg.ScheduleDefinition:
 def build_augment_defs(cfg: PipelineConfig) -> dg.Definitions:
     return dg.Definitions(
         assets=[augment, distill, preferences, mix, review_sample_asset],
+        asset_checks=[training_mix_excludes_test],
         jobs=[redistill_job],
         schedules=[redistill_schedule(cfg.distill.schedule_cron, cfg.distill.schedule_timezone)],
     )

@@ -97,7 +97,7 @@ def setup(tmp_path, isolated_storage):
 
 
 ASSETS = [merged_qac, augment_defs.augment, augment_defs.distill, augment_defs.preferences, augment_defs.mix,
-          augment_defs.review_sample_asset]  # fmt: skip
+          augment_defs.review_sample_asset, augment_defs.training_mix_excludes_test]  # fmt: skip
 
 
 def latest_metadata(instance: dg.DagsterInstance, key: str, partition: str | None = None) -> dict:
@@ -124,6 +124,8 @@ def test_whole_augment_group_on_an_ephemeral_instance(setup):
                                     "preference_rejects")  # fmt: skip
     result = dg.materialize(ASSETS, selection=tail, instance=instance, resources=resources)
     assert result.success
+    [check] = result.get_asset_check_evaluations()
+    assert check.check_name == "no_test_split_rows" and check.passed
     mix = result.output_for_node("mix", "training_mix")
     test_ids = set(merged_rows().filter(pl.col("split") == "test")["id"])
     assert set(mix["split"]) <= {"train", "val"} and not test_ids & set(mix["id"])
@@ -192,3 +194,10 @@ def test_redistill_schedule_runs_weak_areas_and_reuses_the_cache(setup, tmp_path
     meta = latest_metadata(instance, "distilled_qac", "medqa")
     assert meta["stats"]["weak_area_questions"] == 1
     assert meta["teacher_calls"]["cached"] == meta["teacher_calls"]["requests"] - len(new_prompts)
+
+
+def test_no_test_split_check_fails_on_a_leaked_mix():
+    merged = merged_rows()
+    leaked = merged.with_columns(pl.lit(None, pl.String()).alias("parent_id"))  # the test row included as is
+    result = augment_defs.training_mix_excludes_test(training_mix=leaked, merged_qac=merged)
+    assert not result.passed and result.metadata["leaked_rows"].value == 1
