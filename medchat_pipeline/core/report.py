@@ -275,7 +275,8 @@ def _bars(frame: pl.DataFrame, group: str, models: list[str], title: str, ylabel
         for row in baselines.iter_rows(named=True):
             if row[group] in groups:
                 i = groups.index(row[group])
-                ax.hlines(row["value"], i - 0.45, i + 0.45, colors="black", linestyles="dashed",
+                style = "dotted" if row["metric"] == "always_yes" else "dashed"
+                ax.hlines(row["value"], i - 0.45, i + 0.45, colors="black", linestyles=style,
                           label=row["metric"] if row["metric"] not in ax.get_legend_handles_labels()[1] else None)
     if horizontal:
         ax.set_yticks(positions, groups)
