@@ -147,7 +147,9 @@ class TransformersBackend:
         Option letters and yes/no/maybe are single tokens: for those, one forward pass over the
         prefix scores every choice at once; longer continuations get a pass of their own.
         """
-        encode = lambda text: self.tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+        def encode(text: str) -> list[int]:
+            return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
         prefix_ids = {p: encode(p) for p in dict.fromkeys(prefixes)}
         cont_ids = [encode(c) for c in continuations]
         scores: list[float] = [0.0] * len(prefixes)

@@ -35,8 +35,10 @@ def test_batched_left_padded_generation_equals_one_prompt_at_a_time(backend):
 
 def test_batched_log_likelihoods_equal_a_full_forward_pass(backend):
     prefix = backend.chat("Is aspirin an antiplatelet drug? Answer yes, no or maybe.") + "Final Answer:"
-    continuations = [" yes", " no", " maybe"]
-    batched = backend.logprobs([prefix] * 3, continuations)
+    # single-token choices (scored from one pass over the prefix) and multi-token ones (a pass each)
+    continuations = [" yes", " no", " maybe", " Ketotifen eye drops", " probably not"]
+    batched = backend.logprobs([prefix] * len(continuations), continuations)
+    assert len(backend.tokenizer(" Ketotifen eye drops", add_special_tokens=False)["input_ids"]) > 1
     for continuation, score in zip(continuations, batched):
         prefix_ids = backend.tokenizer(prefix, add_special_tokens=False)["input_ids"]
         cont_ids = backend.tokenizer(continuation, add_special_tokens=False)["input_ids"]
