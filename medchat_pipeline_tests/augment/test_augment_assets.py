@@ -201,3 +201,28 @@ def test_no_test_split_check_fails_on_a_leaked_mix():
     leaked = merged.with_columns(pl.lit(None, pl.String()).alias("parent_id"))  # the test row included as is
     result = augment_defs.training_mix_excludes_test(training_mix=leaked, merged_qac=merged)
     assert not result.passed and result.metadata["leaked_rows"].value == 1
+
+
+@pytest.mark.slow
+def test_one_partition_with_the_real_local_teacher(tmp_path, isolated_storage):
+    """The demo's own teacher (SmolLM2-135M on CPU) behind the real gateway: whatever it writes, every
+    output ends up kept or rejected with a reason, and each distilled row names the local model."""
+    raw = yaml.safe_load((configs_dir() / "demo.yaml").read_text())
+    raw["augment"].update(methods=["paraphrase"], max_questions_per_partition=1, max_rule_rows_per_partition=1, max_tokens=24)
+    raw["distill"].update(modes=["response"], max_questions_per_partition=1, weak_area_extra_questions=0, max_tokens=24)
+    profile = tmp_path / "local_teacher.yaml"
+    profile.write_text(yaml.safe_dump(raw))
+    medchat = MedchatConfig(profile=str(profile))
+    resources = {"medchat": medchat, "teachers": TeachersResource(medchat=medchat),
+                 "io_manager": MedchatIOManager(base_path=str(isolated_storage / "assets"))}  # fmt: skip
+    instance = dg.DagsterInstance.ephemeral()
+    assert dg.materialize([merged_qac], instance=instance, resources=resources).success
+    selection = dg.AssetSelection.assets("augmented_qac", "augment_rejects", "distilled_qac", "distill_rejects")
+    result = dg.materialize(ASSETS, selection=selection, partition_key="medquad", instance=instance, resources=resources)
+    assert result.success
+    for key in ("augmented_qac", "distilled_qac"):
+        meta = latest_metadata(instance, key, "medquad")
+        assert meta["produced"] == meta["kept"] + meta["rejected"] >= 1
+        assert meta["teacher_calls"]["ok"] == meta["teacher_calls"]["requests"] == 1
+    distilled = result.output_for_node("distill", "distilled_qac")
+    assert set(distilled["teacher"]) <= {f"local/{raw['teachers']['teachers']['local']['model']}"}
