@@ -222,6 +222,10 @@ class DistillConfig(BaseModel):
     )
     schedule_cron: str = Field(default="0 3 * * 1", description="Re-distillation schedule (weekly, Monday 03:00).")
     schedule_timezone: str = "UTC"
+    schedule_running: bool = Field(
+        default=True,
+        description="Start redistill_schedule switched on; the gateway cache keeps its cost to new work.",
+    )
     template_version: str = "distill-v1"
 
     @field_validator("schedule_cron")

@@ -236,12 +236,13 @@ redistill_job = dg.define_asset_job(
 )
 
 
-def redistill_schedule(cron: str, timezone: str) -> dg.ScheduleDefinition:
+def redistill_schedule(cron: str, timezone: str, running: bool = True) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="redistill_schedule",
         job=redistill_job,
         cron_schedule=cron,
         execution_timezone=timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         description="Re-runs distillation for every source (distill.schedule_cron, weekly by default), "
         "picking up new or changed questions and the weak areas of the latest benchmark report.",
     )
@@ -258,7 +259,7 @@ def build_augment_defs(cfg: PipelineConfig) -> dg.Definitions:
         assets=[augment, distill, preferences, mix, review_sample_asset],
         asset_checks=[training_mix_excludes_test],
         jobs=[redistill_job],
-        schedules=[redistill_schedule(cfg.distill.schedule_cron, cfg.distill.schedule_timezone)],
+        schedules=[redistill_schedule(cfg.distill.schedule_cron, cfg.distill.schedule_timezone, cfg.distill.schedule_running)],
     )
 
 

@@ -164,6 +164,7 @@ def test_redistill_schedule_runs_weak_areas_and_reuses_the_cache(setup, tmp_path
     assert schedule.cron_schedule == "15 4 * * 0"
     built = augment_defs.build_augment_defs(cfg).get_unresolved_schedule_def("redistill_schedule")
     assert built.cron_schedule == cfg.distill.schedule_cron == "0 3 * * 1"  # weekly by default, from config
+    assert built.default_status == dg.DefaultScheduleStatus.RUNNING
     job = defs.resolve_job_def("redistill_job")
     assert job.partitions_def.get_partition_keys() == list(augment_defs.SOURCES)
 
