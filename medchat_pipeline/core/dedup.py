@@ -1,7 +1,7 @@
 """Exact and near-duplicate removal across all sources, with a deterministic survivor.
 
 Rows are ranked once (preferred sources first, then id), so the same input always keeps the same
-rows whatever its order. Exact duplicates share a normalized context+question+answer. Near
+rows whatever its order (kept rows stay in input order). Exact duplicates share a normalized context+question+answer. Near
 duplicates have question+answer word-shingle sets whose MinHash signatures agree on at least
 `near_threshold` of their positions (an estimate of Jaccard similarity); LSH banding finds the
 candidate pairs without comparing all pairs. Near-duplicate links are closed transitively, and
@@ -24,7 +24,7 @@ from medchat_pipeline.core.schema import REJECT_SCHEMA
 
 STAGE = "dedup"
 NO_SIGNATURE = np.iinfo(np.uint32).max
-_CHUNK_ROWS = 25_000
+_CHUNK_ROWS = 10_000
 _WORD_SEED = 0x5EED
 # Odd multipliers make each (a*h + b) mod 2^64 a permutation of the 64-bit hash space.
 _SHINGLE_MULTIPLIERS = (0x1F3D5B79A3C1E5F7, 0x2545F4914F6CDD1D, 0x5851F42D4C957F2D, 0x14057B7EF767814F)
@@ -74,7 +74,7 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     if cfg.near:
         remaining = reason.is_null()
         at = remaining.arg_true().to_numpy()
-        cluster_head = near_duplicate_heads(ranked["_rank"].to_numpy()[at], signatures[at], cfg)
+        cluster_head = near_duplicate_heads(ranked["_rank"].to_numpy(), signatures, at, cfg)
         is_near = cluster_head != ranked["_rank"].gather(at)
         near_survivor = survivor.scatter(at, cluster_head)
         near_reason = reason.scatter(at, pl.select(pl.when(is_near).then(pl.lit("near_duplicate"))).to_series())
@@ -82,16 +82,22 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
         survivor, reason = near_survivor.gather(near_survivor), near_reason
 
     dropped = reason.is_not_null()
-    survivor_ids = ranked["id"].gather(survivor.filter(dropped))
-    survivor_sources = ranked["source"].gather(survivor.filter(dropped))
-    removed = df[ranked["_row"].filter(dropped)]
+    # Rejects come out in the frame's row order, so their survivors are listed in that order too.
+    by_row = pl.DataFrame({"_row": ranked["_row"], "survivor": survivor, "reason": reason}).filter(dropped).sort("_row")
+    survivor_ids = ranked["id"].gather(by_row["survivor"])
+    survivor_sources = ranked["source"].gather(by_row["survivor"])
+    # Filtering (not gathering) keeps the frame's string buffers shared instead of copied.
+    dropped_rows = np.zeros(df.height, dtype=bool)
+    dropped_rows[ranked["_row"].filter(dropped).to_numpy()] = True
+    dropped_at = pl.Series(dropped_rows)
+    removed = df.filter(dropped_at)
     rejects = (
-        rows_to_rejects(removed, STAGE, reason.filter(dropped), survivor_ids)
+        rows_to_rejects(removed, STAGE, by_row["reason"], survivor_ids)
         if removed.height
         else pl.DataFrame(schema=REJECT_SCHEMA)
     )
-    kept = df[ranked["_row"].filter(~dropped)]
-    return DedupResult(kept=kept, rejects=rejects, stats=_stats(ranked, removed, reason.filter(dropped), survivor_sources))
+    kept = df.filter(~dropped_at)
+    return DedupResult(kept=kept, rejects=rejects, stats=_stats(ranked, removed, by_row["reason"], survivor_sources))
 
 
 def _stats(
@@ -207,13 +213,14 @@ def shingle_hashes(
     return all_rows[order], all_hashes[order]
 
 
-def near_duplicate_heads(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupConfig) -> pl.Series:
-    """For each row (ranks in ascending order), the rank of the best-ranked row of its
-    near-duplicate cluster (itself when it has no near duplicate)."""
-    heads = pl.Series("_rank", ranks, dtype=pl.UInt32)
-    if ranks.size < 2:
+def near_duplicate_heads(ranks: np.ndarray, signatures: np.ndarray, rows: np.ndarray, cfg: DedupConfig) -> pl.Series:
+    """For each of `rows` (indices into ranks/signatures, ascending rank), the rank of the
+    best-ranked row of its near-duplicate cluster (itself when it has no near duplicate). The
+    signature matrix is indexed, never copied whole: at 1M rows it is the largest array here."""
+    heads = pl.Series("_rank", ranks[rows], dtype=pl.UInt32)
+    if rows.size < 2:
         return heads
-    edges = _verified_edges(ranks, signatures, cfg)
+    edges = _verified_edges(ranks, signatures, rows, cfg)
     if edges.is_empty():
         return heads
     labels = _connected_minimum(edges)
@@ -225,18 +232,21 @@ def near_duplicate_heads(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupCo
     )
 
 
-def _verified_edges(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupConfig) -> pl.DataFrame:
-    """Candidate pairs from LSH banding — each row linked to the best-ranked row and to the
-    previous row of every band bucket it shares — kept when their signatures agree on at least
-    near_threshold of the positions. Buckets are found by sorting a 64-bit mix of the band's
+def _verified_edges(ranks: np.ndarray, signatures: np.ndarray, rows: np.ndarray, cfg: DedupConfig) -> pl.DataFrame:
+    """Candidate pairs among `rows` from LSH banding — each row linked to the best-ranked row and
+    to the previous row of every band bucket it shares — kept when their signatures agree on at
+    least near_threshold of the positions. Buckets are found by sorting a 64-bit mix of the band's
     values (a stable sort keeps rank order inside a bucket)."""
-    has_signature = ~(signatures == NO_SIGNATURE).all(axis=1)
-    ranks, signatures = ranks[has_signature], signatures[has_signature]
+    # A real signature has NO_SIGNATURE in its first position with probability 2^-32 per shingle:
+    # check the first position for all rows, and the whole row only for those few.
+    maybe_empty = np.flatnonzero(signatures[rows, 0] == NO_SIGNATURE)
+    empty = maybe_empty[(signatures[rows[maybe_empty]] == NO_SIGNATURE).all(axis=1)]
+    rows = np.delete(rows, empty)
     rows_per_band = cfg.num_perm // cfg.bands
-    rows, partners = [], []
+    members_of, partners_of = [], []
     for band in range(cfg.bands):
-        band_values = signatures[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
-        bucket = np.zeros(ranks.size, dtype=np.uint64)
+        band_values = signatures[rows, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
+        bucket = np.zeros(rows.size, dtype=np.uint64)
         for i in range(rows_per_band):
             bucket = bucket * np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)]) + band_values[:, i]
         order = np.argsort(bucket, kind="stable")
@@ -244,12 +254,12 @@ def _verified_edges(ranks: np.ndarray, signatures: np.ndarray, cfg: DedupConfig)
         same_as_previous = np.r_[False, sorted_bucket[1:] == sorted_bucket[:-1]]
         bucket_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(order.size)))
         members = order[same_as_previous]
-        rows += [members, members]
-        partners += [order[bucket_start[same_as_previous]], order[np.flatnonzero(same_as_previous) - 1]]
-    if not rows or sum(r.size for r in rows) == 0:
+        members_of += [members, members]
+        partners_of += [order[bucket_start[same_as_previous]], order[np.flatnonzero(same_as_previous) - 1]]
+    if sum(m.size for m in members_of) == 0:
         return pl.DataFrame(schema={"_rank": pl.UInt32, "head": pl.UInt32})
-    pairs = np.unique(np.stack([np.concatenate(rows), np.concatenate(partners)], axis=1), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs = np.unique(np.stack([np.concatenate(members_of), np.concatenate(partners_of)], axis=1), axis=0)
+    pairs = rows[pairs[pairs[:, 0] != pairs[:, 1]]]
     agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     verified = pairs[agreement >= cfg.near_threshold]
     return pl.DataFrame(
