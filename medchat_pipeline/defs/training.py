@@ -23,6 +23,8 @@ from medchat_pipeline.training.runners import k8s_run_kwargs
 from medchat_pipeline.training.tracking import Reporter
 
 TRAINING_MIX = dg.AssetKey("training_mix")
+# A retry finds the same output directory (same recipe, same inputs) and resumes from its last checkpoint.
+RESUME_ONCE = dg.RetryPolicy(max_retries=1, delay=5)
 
 
 @dg.asset(
@@ -44,6 +46,7 @@ def base_model(context: dg.AssetExecutionContext, medchat: MedchatConfig) -> dg.
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "base_model": dg.AssetIn()},
+    retry_policy=RESUME_ONCE,
     description="LoRA (QLoRA on GPU) SFT adapter on the training mix: answer-only loss, packing, validation "
     "loss, resumable checkpoints; tracked in MLflow; manifest.json carries the full upstream lineage.",
 )
@@ -63,6 +66,7 @@ def sft_lora_adapter(
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(), "base_model": dg.AssetIn()},
+    retry_policy=RESUME_ONCE,
     description="GRPO adapter continuing the SFT adapter, rewarded by MCQ/yes-no-maybe match, format, MiniLM "
     "similarity, BERTScore, difflib, safety, citations (and optionally a teacher judge); each reward logged.",
 )

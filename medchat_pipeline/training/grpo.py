@@ -33,7 +33,7 @@ def grpo_config(job: TrainingJob, reward_weights: list[float]):
         lr_scheduler_type=grpo.lr_scheduler_type,
         per_device_train_batch_size=grpo.per_device_train_batch_size,
         gradient_accumulation_steps=grpo.gradient_accumulation_steps,
-        gradient_checkpointing=grpo.gradient_checkpointing,
+        activation_checkpointing=grpo.gradient_checkpointing,
         num_generations=grpo.num_generations,
         max_completion_length=grpo.max_completion_length,
         temperature=grpo.temperature,

@@ -34,7 +34,7 @@ def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
         per_device_train_batch_size=sft.per_device_train_batch_size,
         per_device_eval_batch_size=sft.per_device_eval_batch_size,
         gradient_accumulation_steps=sft.gradient_accumulation_steps,
-        gradient_checkpointing=sft.gradient_checkpointing,
+        activation_checkpointing=sft.gradient_checkpointing,
         max_length=sft.max_length,
         packing=sft.packing,
         packing_strategy="bfd",

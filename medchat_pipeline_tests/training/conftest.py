@@ -1,12 +1,26 @@
-"""A small training mix (QAC columns + split + origin) and a tiny recipe that trains in seconds on CPU."""
+"""A small training mix (QAC columns + split + origin), a tiny recipe that trains in seconds on CPU, and
+the `graph` fixture: an observed source → training_mix → base_model → sft_lora_adapter (through Dagster
+Pipes: a real subprocess running `python -m medchat_pipeline.training.sft`) → grpo_adapter (in
+process), materialized once per session in a real instance under a temporary DAGSTER_HOME."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import dagster as dg
 import polars as pl
 import pytest
+import yaml
+from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
 
+from medchat_pipeline.config import load_config
 from medchat_pipeline.config.training import GRPOSettings, RewardWeights, SFTSettings, TrainingConfig
 from medchat_pipeline.core.schema import conform, qac_id
+from medchat_pipeline.defs import training
+from medchat_pipeline.defs.io_manager import MedchatIOManager
+from medchat_pipeline.defs.resources import MedchatConfig
+from medchat_pipeline.defs.teachers import TeachersResource
 
 # Hand-written rows in the shapes the real sources produce (MedQA/MedMCQA MCQ, PubMedQA yes/no/maybe,
 # MedQuAD QA, HealthCareMagic-style dialogue turns).
@@ -72,7 +86,7 @@ def tiny_recipe(mlflow_uri: str | None = None, **overrides) -> TrainingConfig:
     base = {
         "device": "cpu",
         "sft": SFTSettings(
-            max_steps=1, learning_rate=1e-3, per_device_train_batch_size=1, per_device_eval_batch_size=1,
+            max_steps=1, learning_rate=1e-3, warmup_ratio=0.0, per_device_train_batch_size=1, per_device_eval_batch_size=1,
             gradient_accumulation_steps=1, max_length=128, gradient_checkpointing=False, logging_steps=1,
             eval_steps=100, save_steps=1, save_total_limit=3, max_eval_rows=1,
         ),
@@ -92,3 +106,69 @@ def tiny_recipe(mlflow_uri: str | None = None, **overrides) -> TrainingConfig:
 @pytest.fixture(scope="session")
 def mlflow_uri(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+
+
+@dg.observable_source_asset(group_name="sources", description="The hand-written rows, versioned by content.")
+def raw_fixture_rows():
+    return dg.DataVersion(qac_id("fixture", "", json.dumps(ROWS), ""))
+
+
+@dg.asset(
+    name="training_mix",
+    deps=[raw_fixture_rows],
+    group_name="augment",
+    kinds={"polars"},
+    description="Stands in for the augmentation engineer's training_mix: a small real frame, same schema.",
+)
+def fixture_training_mix() -> dg.Output:
+    frame = training_mix_frame()
+    return dg.Output(frame, metadata={"dagster/row_count": frame.height})
+
+
+def profile(tmp_path: Path, mlflow_uri: str, runner: str) -> str:
+    cfg = load_config("demo").model_dump()
+    cfg["training"] = tiny_recipe(mlflow_uri, runner=runner).model_dump()
+    cfg["storage_dir"] = str(tmp_path / "storage")
+    path = tmp_path / f"training-{runner}.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return str(path)
+
+
+def definitions(tmp_path: Path, profile_path: str) -> dg.Definitions:
+    medchat = MedchatConfig(profile=profile_path)
+    return dg.Definitions(
+        assets=[raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
+        resources={
+            "io_manager": MedchatIOManager(base_path=str(tmp_path / "assets")),
+            "medchat": medchat,
+            "teachers": TeachersResource(medchat=medchat),
+            **training.defs.resources,
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def graph(tmp_path_factory, demo_model_dir, mlflow_uri):
+    """One small graph materialized once per session; the SFT and graph tests read its results."""
+    root = tmp_path_factory.mktemp("graph")
+    home = root / "dagster_home"
+    home.mkdir()
+    instance = dg.DagsterInstance.from_config(str(home))
+    # SFT out of process through Pipes, GRPO in process: the two runners, one graph, one instance.
+    piped = definitions(root, profile(root, mlflow_uri, "pipes_subprocess"))
+    in_process = definitions(root, profile(root, mlflow_uri, "in_process"))
+    observe([raw_fixture_rows], instance=instance)
+    first = dg.materialize(
+        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter],
+        selection=["training_mix", "base_model", "sft_lora_adapter"],
+        resources=piped.resources,
+        instance=instance,
+    )
+    second = dg.materialize(
+        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
+        selection=["grpo_adapter"],
+        resources=in_process.resources,
+        instance=instance,
+    )
+    yield {"instance": instance, "home": home, "sft_run": first, "grpo_run": second}
+    instance.dispose()

@@ -1,94 +1,18 @@
-"""The training assets in a real Dagster instance (a temporary DAGSTER_HOME): an observed source feeding
-a small training_mix, base_model, sft_lora_adapter through Dagster Pipes (a real subprocess running
-`python -m medchat_pipeline.training.sft`), grpo_adapter in process, then `medchat lineage` on the result."""
+"""The training assets in a real Dagster instance (the `graph` fixture, conftest.py): SFT through Dagster
+Pipes, GRPO in process, manifests with the upstream chain, then `medchat lineage` on the result."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import dagster as dg
 import pytest
-import yaml
 from click.testing import CliRunner
-from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
 
 from medchat_pipeline.cli import main as medchat
-from medchat_pipeline.config import load_config
-from medchat_pipeline.core.schema import qac_id
-from medchat_pipeline.defs import training
-from medchat_pipeline.defs.io_manager import MedchatIOManager
-from medchat_pipeline.defs.resources import MedchatConfig
-from medchat_pipeline.defs.teachers import TeachersResource
 from medchat_pipeline.training.manifest import read_manifest
-from medchat_pipeline_tests.training.conftest import ROWS, tiny_recipe, training_mix_frame
 
 pytestmark = pytest.mark.slow
-
-
-@dg.observable_source_asset(group_name="sources", description="The hand-written rows, versioned by content.")
-def raw_fixture_rows():
-    return dg.DataVersion(qac_id("fixture", "", json.dumps(ROWS), ""))
-
-
-@dg.asset(
-    name="training_mix",
-    deps=[raw_fixture_rows],
-    group_name="augment",
-    kinds={"polars"},
-    description="Stands in for the augmentation engineer's training_mix: a small real frame, same schema.",
-)
-def fixture_training_mix() -> dg.Output:
-    frame = training_mix_frame()
-    return dg.Output(frame, metadata={"dagster/row_count": frame.height})
-
-
-def profile(tmp_path: Path, mlflow_uri: str, runner: str) -> str:
-    cfg = load_config("demo").model_dump()
-    cfg["training"] = tiny_recipe(mlflow_uri, runner=runner).model_dump()
-    cfg["storage_dir"] = str(tmp_path / "storage")
-    path = tmp_path / f"training-{runner}.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    return str(path)
-
-
-def definitions(tmp_path: Path, profile_path: str) -> dg.Definitions:
-    medchat = MedchatConfig(profile=profile_path)
-    return dg.Definitions(
-        assets=[raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
-        resources={
-            "io_manager": MedchatIOManager(base_path=str(tmp_path / "assets")),
-            "medchat": medchat,
-            "teachers": TeachersResource(medchat=medchat),
-            **training.defs.resources,
-        },
-    )
-
-
-@pytest.fixture(scope="module")
-def graph(tmp_path_factory, demo_model_dir, mlflow_uri):
-    root = tmp_path_factory.mktemp("graph")
-    home = root / "dagster_home"
-    home.mkdir()
-    instance = dg.DagsterInstance.from_config(str(home))
-    # SFT out of process through Pipes, GRPO in process: the two runners, one graph, one instance.
-    piped = definitions(root, profile(root, mlflow_uri, "pipes_subprocess"))
-    in_process = definitions(root, profile(root, mlflow_uri, "in_process"))
-    observe([raw_fixture_rows], instance=instance)
-    first = dg.materialize(
-        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter],
-        selection=["training_mix", "base_model", "sft_lora_adapter"],
-        resources=piped.resources,
-        instance=instance,
-    )
-    second = dg.materialize(
-        [raw_fixture_rows, fixture_training_mix, training.base_model, training.sft_lora_adapter, training.grpo_adapter],
-        selection=["grpo_adapter"],
-        resources=in_process.resources,
-        instance=instance,
-    )
-    yield {"instance": instance, "home": home, "sft_run": first, "grpo_run": second}
-    instance.dispose()
 
 
 def test_sft_through_pipes_streams_logs_and_metrics_into_the_dagster_run(graph):

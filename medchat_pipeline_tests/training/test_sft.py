@@ -1,9 +1,12 @@
-"""Real SFT of the demo model for a few steps on CPU: weights move, loss is finite, the adapter loads
-and generates, MLflow has the run, and a rerun resumes from the last checkpoint."""
+"""Real SFT of the demo model on CPU (the `graph` fixture's sft_lora_adapter, trained for one step through
+Dagster Pipes): the weights move, the loss is finite, the adapter loads with PEFT and generates, MLflow
+has the run, and a rerun of the same job resumes from the last checkpoint in process."""
 
 from __future__ import annotations
 
 import math
+import shutil
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,33 +15,17 @@ from safetensors.torch import load_file
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.manifest import read_manifest
 from medchat_pipeline.training.sft import run_sft
-from medchat_pipeline_tests.training.conftest import tiny_recipe, training_mix_frame
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sft_job(tmp_path_factory, demo_model_dir, mlflow_uri) -> TrainingJob:
-    root = tmp_path_factory.mktemp("sft")
-    training_mix_frame().write_parquet(root / "training_mix.parquet")
-    return TrainingJob(
-        stage="sft",
-        training=tiny_recipe(mlflow_uri),
-        base_model_path=str(demo_model_dir),
-        train_data=str(root / "training_mix.parquet"),
-        output_dir=str(root / "out"),
-        storage_dir=str(root / "storage"),
-        upstream=[{"asset_key": "training_mix", "data_version": "v-test", "row_count": 10, "depth": 1}],
-    )
+def sft_manifest(graph) -> dict:
+    return read_manifest(graph["sft_run"].output_for_node("sft_lora_adapter")["adapter_dir"])
 
 
-@pytest.fixture(scope="module")
-def sft_manifest(sft_job) -> dict:
-    return run_sft(sft_job)
-
-
-def test_sft_moves_the_lora_weights_and_loss_is_finite(sft_manifest, sft_job):
-    weights = load_file(str(sft_job.adapter_dir / "adapter_model.safetensors"))
+def test_sft_moves_the_lora_weights_and_loss_is_finite(sft_manifest):
+    weights = load_file(str(Path(sft_manifest["adapter_dir"]) / "adapter_model.safetensors"))
     lora_b = [t for name, t in weights.items() if "lora_B" in name]
     assert lora_b, "no LoRA B matrices saved"
     # PEFT initialises every B to zero: any non-zero entry was put there by training.
@@ -50,17 +37,16 @@ def test_sft_moves_the_lora_weights_and_loss_is_finite(sft_manifest, sft_job):
     assert metrics["train_tokens"] > 0 and metrics["train_tokens_per_second"] > 0
 
 
-def test_manifest_records_where_the_adapter_came_from(sft_manifest, sft_job):
-    assert sft_manifest == read_manifest(sft_job.adapter_dir)
+def test_manifest_records_where_the_adapter_came_from(sft_manifest, mlflow_uri):
     assert sft_manifest["stage"] == "sft" and sft_manifest["loss_mode"] == "completion_only"
     assert sft_manifest["base_model"]["fingerprint"].startswith("gguf:")
     assert len(sft_manifest["recipe_hash"]) == 16 and sft_manifest["recipe"]["lora"]["r"] == 8
     assert sft_manifest["data"]["train_rows"] == 8 and sft_manifest["data"]["eval_rows"] == 1
     assert sft_manifest["data"]["skipped"] == {"val_over_cap": 1}
-    assert sft_manifest["upstream"][0]["data_version"] == "v-test"
+    assert {u["asset_key"] for u in sft_manifest["upstream"]} == {"training_mix", "base_model", "raw_fixture_rows"}
     assert sft_manifest["code_version"].startswith("medchat_pipeline")
     assert sft_manifest["git_commit"] is None or len(sft_manifest["git_commit"]) == 40
-    assert sft_manifest["mlflow"]["tracking_uri"] == sft_job.training.mlflow.tracking_uri
+    assert sft_manifest["mlflow"]["tracking_uri"] == mlflow_uri
 
 
 def test_mlflow_holds_params_metrics_and_the_adapter(sft_manifest):
@@ -71,6 +57,9 @@ def test_mlflow_holds_params_metrics_and_the_adapter(sft_manifest):
     assert run.info.status == "FINISHED"
     assert run.data.params["recipe.lora.r"] == "8"
     assert run.data.params["data.fingerprint"] == sft_manifest["data"]["fingerprint"]
+    assert run.data.params["upstream.training_mix"] == next(
+        u["data_version"] for u in sft_manifest["upstream"] if u["asset_key"] == "training_mix"
+    )
     assert [m.step for m in client.get_metric_history(run.info.run_id, "loss")] == [1]
     assert "eval_loss" in run.data.metrics
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "adapter")}
@@ -93,10 +82,13 @@ def test_saved_adapter_loads_with_peft_and_generates(sft_manifest, demo_model_di
     assert tokenizer.decode(out[0, prompt["input_ids"].shape[1] :], skip_special_tokens=True).strip()
 
 
-def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manifest, sft_job):
-    longer_recipe = sft_job.training.model_copy(update={"sft": sft_job.training.sft.model_copy(update={"max_steps": 2})})
-    longer = sft_job.model_copy(update={"training": longer_recipe})
-    resumed = run_sft(longer)
+def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manifest, tmp_path):
+    """A retry finds the job's output directory; here a copy of it, so the graph's adapter stays as it was."""
+    copied = tmp_path / "sft"
+    shutil.copytree(Path(sft_manifest["adapter_dir"]).parent, copied)
+    job = TrainingJob.load(copied / "job.json")
+    longer = job.training.model_copy(update={"sft": job.training.sft.model_copy(update={"max_steps": 2})})
+    resumed = run_sft(job.model_copy(update={"output_dir": str(copied), "training": longer}))
     assert resumed["resumed_from_checkpoint"].endswith("checkpoint-1")
     assert resumed["metrics"]["global_step"] == 2
     assert resumed["mlflow"]["run_id"] == sft_manifest["mlflow"]["run_id"]
