@@ -62,7 +62,7 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     reason = pl.Series("reason", [None] * ranked.height, dtype=pl.String)
 
     if ranked.height == 0 or not (cfg.exact or cfg.near):
-        return DedupResult(kept=df, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(ranked, ranked.clear(), []))
+        return DedupResult(kept=df, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(df.height, df.clear(), []))
     keys, signatures = fingerprints(ranked, cfg)
 
     if cfg.exact:
@@ -81,6 +81,8 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
         # An exact copy's survivor may itself be a near duplicate: point it at the final survivor.
         survivor, reason = near_survivor.gather(near_survivor), near_reason
 
+    # The fingerprints are done with; free them before the kept rows are copied out (peak memory).
+    del keys, signatures
     dropped = reason.is_not_null()
     # Rejects come out in the frame's row order, so their survivors are listed in that order too.
     by_row = pl.DataFrame({"_row": ranked["_row"], "survivor": survivor, "reason": reason}).filter(dropped).sort("_row")
@@ -90,6 +92,8 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
     dropped_rows = np.zeros(df.height, dtype=bool)
     dropped_rows[ranked["_row"].filter(dropped).to_numpy()] = True
     dropped_at = pl.Series(dropped_rows)
+    n_in = ranked.height
+    del ranked
     removed = df.filter(dropped_at)
     rejects = (
         rows_to_rejects(removed, STAGE, by_row["reason"], survivor_ids)
@@ -97,16 +101,16 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
         else pl.DataFrame(schema=REJECT_SCHEMA)
     )
     kept = df.filter(~dropped_at)
-    return DedupResult(kept=kept, rejects=rejects, stats=_stats(ranked, removed, by_row["reason"], survivor_sources))
+    return DedupResult(kept=kept, rejects=rejects, stats=_stats(n_in, removed, by_row["reason"], survivor_sources))
 
 
 def _stats(
-    ranked: pl.DataFrame, removed: pl.DataFrame, reasons: pl.Series | list, survivor_sources: pl.Series | None = None
+    n_in: int, removed: pl.DataFrame, reasons: pl.Series | list, survivor_sources: pl.Series | None = None
 ) -> dict[str, int]:
     reasons = pl.Series(reasons, dtype=pl.String)
     return {
-        "in": ranked.height,
-        "kept": ranked.height - removed.height,
+        "in": n_in,
+        "kept": n_in - removed.height,
         "rejected": removed.height,
         "exact_duplicates": int((reasons == "exact_duplicate").sum()),
         "near_duplicates": int((reasons == "near_duplicate").sum()),
