@@ -171,7 +171,6 @@ class TrackingCallback(TrainerCallback):
         self.run = run
         self.reporter = reporter
         self.last: dict[str, float] = {}
-        self.history: list[dict] = []
         self.non_finite: dict[str, int] = {}
 
     def on_log(self, args, state, control, logs=None, **kwargs):
@@ -184,6 +183,5 @@ class TrackingCallback(TrainerCallback):
         if not values:
             return
         self.last.update(values)
-        self.history.append({"step": state.global_step, **values})
         self.run.log_metrics(values, step=state.global_step)
         self.reporter.metrics(state.global_step, values)
