@@ -10,11 +10,11 @@ from medchat_pipeline.defs import augment, data, evaluation, teachers, training
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
 
-shared = dg.Definitions(
-    resources={
-        "io_manager": MedchatIOManager(),
-        "medchat": MedchatConfig(),
-    }
+defs = dg.Definitions.merge(
+    dg.Definitions(resources={"io_manager": MedchatIOManager(), "medchat": MedchatConfig()}),
+    data.defs,
+    teachers.defs,
+    augment.defs,
+    training.defs,
+    evaluation.defs,
 )
-
-defs = dg.Definitions.merge(shared, data.defs, teachers.defs, augment.defs, training.defs, evaluation.defs)
