@@ -15,11 +15,16 @@ def main() -> None:
 
     \b
     Typical use:
-      medchat run                       materialize the whole asset graph (demo profile, offline, CPU)
-      medchat ingest medqa FILE --out DIR   parse one source's native files into QAC + rejects
+      medchat run                          materialize the whole asset graph (demo: offline, CPU)
+      medchat ui                           the Dagster UI over the same instance (.dagster_home)
+      medchat ingest medqa FILE --out DIR  parse one source's native files into QAC + rejects
       medchat teach --provider local --prompts in.jsonl --out out.jsonl
-      medchat lineage sft_lora_adapter  where an adapter came from
-      dagster dev                       the UI over the same instance (.dagster_home)
+      medchat lineage grpo_adapter         where an adapter came from (--json for tools)
+      medchat evaluate --adapter DIR       benchmark a base model and its adapters
+      medchat chat "What is hypertension?" --explain    the routed chatbot, one question
+      medchat serve                        the routed chatbot as an OpenAI-compatible server
+
+    Every command takes --help. The profile comes from --profile or $MEDCHAT_PROFILE (default demo).
     """
 
 

@@ -73,9 +73,16 @@ def configs_dir() -> Path:
 
 
 def available_profiles() -> list[str]:
-    return sorted(
-        p.stem for p in configs_dir().glob("*.yaml") if not p.stem.startswith("_") and p.stem != "prices"
-    )
+    """YAML files in configs/ that declare a `profile:` (prices.yaml, synonyms.yaml … are data)."""
+    names = []
+    for path in sorted(configs_dir().glob("*.yaml")):
+        try:
+            declares_profile = "profile" in (yaml.safe_load(path.read_text()) or {})
+        except yaml.YAMLError:
+            declares_profile = False
+        if declares_profile:
+            names.append(path.stem)
+    return names
 
 
 def profile_path(profile_or_path: str) -> Path:
