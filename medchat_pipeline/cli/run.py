@@ -18,7 +18,14 @@ import click
     help="Asset keys to materialize (repeatable; '+key' adds its upstream). Default: the whole graph.",
 )
 @click.option("--plan", is_flag=True, help="Print the stages that would run, and exit.")
-def command(profile: str | None, selection: tuple[str, ...], plan: bool) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default="INFO",
+    show_default=True,
+    help="Console log level of the runs (DEBUG shows every Dagster step event). The instance keeps everything.",
+)
+def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_level: str) -> None:
     """Materialize the whole asset graph (sources → QAC → merged → augment/distill → training mix →
     SFT → GRPO → benchmark report) on a profile, into the Dagster instance at $DAGSTER_HOME
     (default .dagster_home/ at the project root), so that `medchat ui` shows every materialization.
@@ -53,7 +60,14 @@ def command(profile: str | None, selection: tuple[str, ...], plan: bool) -> None
     with dg.DagsterInstance.get() as instance:
         observed = observe_sources(defs, instance)
         click.echo(f"observed {len(observed)} source assets", err=True)
-        results = run_stages(defs, stages, instance, on_event=lambda m: click.echo(m, err=True), tags={"medchat/profile": cfg.profile})
+        results = run_stages(
+            defs,
+            stages,
+            instance,
+            on_event=lambda m: click.echo(m, err=True),
+            tags={"medchat/profile": cfg.profile},
+            log_level=log_level.upper(),
+        )
     failed = [r for r in results if not r.success]
     summary = {
         "profile": cfg.profile,

@@ -101,6 +101,7 @@ def run_stages(
     instance: dg.DagsterInstance,
     on_event: Callable[[str], None] = print,
     tags: dict[str, str] | None = None,
+    log_level: str = "INFO",
 ) -> list[StageResult]:
     graph = defs.resolve_asset_graph()
     results: list[StageResult] = []
@@ -122,6 +123,7 @@ def run_stages(
             # The code location's own implicit job: its resources, IO managers and asset checks.
             job = defs.resolve_implicit_job_def_def_for_assets(runnable)
             result = job.execute_in_process(
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
                 instance=instance,
                 asset_selection=runnable,
                 partition_key=partition_key,
