@@ -11,7 +11,7 @@ pair is always one patient message and the whole doctor reply to it.
 
 from __future__ import annotations
 
-from medchat_pipeline.core.sources.records import Collector, RecordRejected
+from medchat_pipeline.core.sources.records import Collector, RecordRejected, require_decodable, text_field
 
 PATIENT = "patient"
 DOCTOR = "doctor"
@@ -77,3 +77,11 @@ def add_dialogue(
                 answer=answer,
                 topic=topic,
             )
+
+
+def add_exchange(out: Collector, record_id: str, record: dict, question_key: str, answer_key: str, mode: str) -> None:
+    """A record holding one patient message and the doctor's reply in two text fields."""
+    require_decodable(record, record_id)
+    question = text_field(record, question_key, empty_reason="empty_question")
+    answer = text_field(record, answer_key, empty_reason="empty_answer")
+    add_dialogue(out, record_id, [(PATIENT, question), (DOCTOR, answer)], mode)

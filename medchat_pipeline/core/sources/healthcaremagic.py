@@ -13,14 +13,8 @@ from pathlib import Path
 
 from medchat_pipeline.config.sources import DialogueOptions, HubDataset
 from medchat_pipeline.core.sources import ParseResult
-from medchat_pipeline.core.sources.dialogue import DOCTOR, PATIENT, add_dialogue
-from medchat_pipeline.core.sources.records import (
-    Collector,
-    iter_hub_rows,
-    iter_json_list,
-    require_decodable,
-    text_field,
-)
+from medchat_pipeline.core.sources.dialogue import add_exchange
+from medchat_pipeline.core.sources.records import Collector, iter_hub_rows, iter_json_list, parse_split_index_rows
 
 SOURCE = "healthcaremagic"
 FILE_GLOBS = ("*.json",)  # native files, when a folder is given
@@ -37,10 +31,7 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
 
 
 def add_item(out: Collector, record_id: str, item: dict, mode: str) -> None:
-    require_decodable(item, record_id)
-    question = text_field(item, "input", empty_reason="empty_question")
-    answer = text_field(item, "output", empty_reason="empty_answer")
-    add_dialogue(out, record_id, [(PATIENT, question), (DOCTOR, answer)], mode)
+    add_exchange(out, record_id, item, "input", "output", mode)
 
 
 def parse_hub(hub: HubDataset, options: DialogueOptions | None = None) -> ParseResult:
@@ -49,10 +40,5 @@ def parse_hub(hub: HubDataset, options: DialogueOptions | None = None) -> ParseR
 
 def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptions | None = None) -> ParseResult:
     """Hub copies (lavita/ChatDoctor-HealthCareMagic-100k, …) have the native columns."""
-    options = options or DialogueOptions()
-    out = Collector(SOURCE)
-    for split, index, row in rows:
-        record_id = f"{split}/{index}"
-        with out.record(record_id, row):
-            add_item(out, record_id, row, options.dialogue_mode)
-    return out.result()
+    mode = (options or DialogueOptions()).dialogue_mode
+    return parse_split_index_rows(SOURCE, rows, lambda out, record_id, row: add_item(out, record_id, row, mode))

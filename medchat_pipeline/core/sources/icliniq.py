@@ -18,17 +18,16 @@ from pathlib import Path
 
 from medchat_pipeline.config.sources import DialogueOptions, HubDataset
 from medchat_pipeline.core.sources import ParseResult
-from medchat_pipeline.core.sources.dialogue import DOCTOR, PATIENT, add_dialogue
+from medchat_pipeline.core.sources.dialogue import DOCTOR, PATIENT, add_dialogue, add_exchange
 from medchat_pipeline.core.sources.records import (
     Collector,
     RecordRejected,
     field,
     is_json_list_document,
     iter_hub_rows,
-    iter_json_lines,
+    iter_json_line_records,
     iter_json_list,
-    require_decodable,
-    text_field,
+    parse_split_index_rows,
 )
 
 SOURCE = "icliniq"
@@ -45,22 +44,14 @@ def parse_files(paths: list[Path], options: DialogueOptions | None = None) -> Pa
                 with out.record(record_id, item):
                     add_native(out, record_id, item, options.dialogue_mode)
             continue
-        for line_no, record, raw, problem in iter_json_lines(path):
-            record_id = f"{path.stem}/{line_no}"
-            if problem:
-                out.read += 1
-                out.reject(record_id, problem.reason, problem.detail, raw)
-                continue
+        for record_id, record, raw in iter_json_line_records(out, path):
             with out.record(record_id, raw):
                 add_evals_chat(out, record_id, record, options.dialogue_mode)
     return out.result()
 
 
 def add_native(out: Collector, record_id: str, item: dict, mode: str) -> None:
-    require_decodable(item, record_id)
-    question = text_field(item, "input", empty_reason="empty_question")
-    answer = text_field(item, "answer_icliniq", empty_reason="empty_answer")
-    add_dialogue(out, record_id, [(PATIENT, question), (DOCTOR, answer)], mode)
+    add_exchange(out, record_id, item, "input", "answer_icliniq", mode)
 
 
 def add_evals_chat(out: Collector, record_id: str, record: dict, mode: str) -> None:
@@ -93,10 +84,5 @@ def parse_hub(hub: HubDataset, options: DialogueOptions | None = None) -> ParseR
 
 def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: DialogueOptions | None = None) -> ParseResult:
     """Hub copies (lavita/ChatDoctor-iCliniq) have the native columns."""
-    options = options or DialogueOptions()
-    out = Collector(SOURCE)
-    for split, index, row in rows:
-        record_id = f"{split}/{index}"
-        with out.record(record_id, row):
-            add_native(out, record_id, row, options.dialogue_mode)
-    return out.result()
+    mode = (options or DialogueOptions()).dialogue_mode
+    return parse_split_index_rows(SOURCE, rows, lambda out, record_id, row: add_native(out, record_id, row, mode))

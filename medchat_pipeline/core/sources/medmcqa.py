@@ -27,7 +27,7 @@ from medchat_pipeline.core.sources.records import (
     RecordRejected,
     field,
     iter_hub_rows,
-    iter_json_lines,
+    iter_json_line_records,
     require_decodable,
     text_field,
 )
@@ -46,12 +46,8 @@ def parse_files(paths: list[Path], options: MCQOptions | None = None) -> ParseRe
     options = options or MCQOptions()
     out = Collector(SOURCE)
     for path in paths:
-        for line_no, record, raw, problem in iter_json_lines(path):
-            line_id = f"{path.stem}/{line_no}"
-            if problem:
-                out.read += 1
-                out.reject(line_id, problem.reason, problem.detail, raw)
-            elif isinstance(record, dict) and "instances" in record:
+        for line_id, record, raw in iter_json_line_records(out, path):
+            if isinstance(record, dict) and "instances" in record:
                 with out.record(line_id, raw):
                     add_selfbiorag(out, line_id, record, options)
             else:

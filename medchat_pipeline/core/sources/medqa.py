@@ -26,7 +26,8 @@ from medchat_pipeline.core.sources.records import (
     RecordRejected,
     field,
     iter_hub_rows,
-    iter_json_lines,
+    iter_json_line_records,
+    parse_split_index_rows,
     require_decodable,
     text_field,
 )
@@ -39,12 +40,7 @@ def parse_files(paths: list[Path], options: MCQOptions | None = None) -> ParseRe
     options = options or MCQOptions()
     out = Collector(SOURCE)
     for path in paths:
-        for line_no, record, raw, problem in iter_json_lines(path):
-            record_id = f"{path.stem}/{line_no}"
-            if problem:
-                out.read += 1
-                out.reject(record_id, problem.reason, problem.detail, raw)
-                continue
+        for record_id, record, raw in iter_json_line_records(out, path):
             with out.record(record_id, raw):
                 add_item(out, record_id, record, options)
     return out.result()
@@ -98,9 +94,4 @@ def parse_hub(hub: HubDataset, options: MCQOptions | None = None) -> ParseResult
 
 def parse_hub_rows(rows: Iterable[tuple[str, int, dict]], options: MCQOptions | None = None) -> ParseResult:
     options = options or MCQOptions()
-    out = Collector(SOURCE)
-    for split, index, row in rows:
-        record_id = f"{split}/{index}"
-        with out.record(record_id, row):
-            add_item(out, record_id, row, options)
-    return out.result()
+    return parse_split_index_rows(SOURCE, rows, lambda out, record_id, row: add_item(out, record_id, row, options))

@@ -12,7 +12,7 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -150,6 +150,18 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str | None, RecordRe
                 yield line_no, None, text, RecordRejected("broken_json", f"line {line_no}: {exc.msg} at column {exc.colno}")
 
 
+def iter_json_line_records(out: Collector, path: Path) -> Iterator[tuple[str, Any, str]]:
+    """(record id `<file stem>/<line number>`, parsed record, raw text) for each JSON line of the
+    file. A line that is not UTF-8 or not JSON counts as one record read and is rejected here."""
+    for line_no, record, raw, problem in iter_json_lines(path):
+        record_id = f"{path.stem}/{line_no}"
+        if problem:
+            out.read += 1
+            out.reject(record_id, problem.reason, problem.detail, raw)
+            continue
+        yield record_id, record, raw
+
+
 def load_json_document(path: Path) -> Any:
     """A whole-file JSON document (list or object). Raises RecordRejected('broken_json') when it
     does not parse."""
@@ -232,3 +244,16 @@ def iter_hub_rows(hub) -> Iterator[tuple[str, int, dict]]:
         dataset = datasets.load_dataset(hub.id, hub.config, split=split, revision=hub.revision)
         for index, row in enumerate(dataset):
             yield split, index, row
+
+
+def parse_split_index_rows(
+    source: str, rows: Iterable[tuple[str, int, dict]], add_row: Callable[[Collector, str, dict], None]
+) -> ParseResult:
+    """Collect hub rows that carry no id of their own: each is `<split>/<row index>`, built by
+    add_row(out, record id, row)."""
+    out = Collector(source)
+    for split, index, row in rows:
+        record_id = f"{split}/{index}"
+        with out.record(record_id, row):
+            add_row(out, record_id, row)
+    return out.result()
