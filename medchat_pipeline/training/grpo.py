@@ -10,7 +10,6 @@ curves go to MLflow and, under Pipes, to Dagster.
 
 from __future__ import annotations
 
-import argparse
 import math
 
 from medchat_pipeline.core.rewards import build_reward_functions
@@ -18,8 +17,15 @@ from medchat_pipeline.training.data import grpo_dataset
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.manifest import read_manifest
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer
-from medchat_pipeline.training.session import load_rows, save_adapter, training_device_args, training_session
-from medchat_pipeline.training.tracking import Reporter, open_reporter
+from medchat_pipeline.training.session import (
+    load_rows,
+    run_job_file,
+    run_trainer,
+    save_adapter,
+    training_device_args,
+    training_session,
+)
+from medchat_pipeline.training.tracking import Reporter
 
 
 def grpo_config(job: TrainingJob, reward_weights: list[float]):
@@ -88,11 +94,8 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
             processing_class=tokenizer,
             callbacks=[session.callback],
         )
-        result = trainer.train(resume_from_checkpoint=session.resume_from)
         metrics = {
-            "train_loss": result.training_loss,
-            "global_step": trainer.state.global_step,
-            "train_runtime_s": result.metrics.get("train_runtime", 0.0),
+            **run_trainer(session, trainer),
             **{f"reward/{name}": session.callback.last[f"rewards/{name}/mean"]
                for name in reward_names if f"rewards/{name}/mean" in session.callback.last},
         }
@@ -111,20 +114,13 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
         return save_adapter(session, trainer, tokenizer, metrics, "grpo", parent=parent_info)
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+def main(argv: list[str] | None = None) -> None:
+    run_job_file(
+        run_grpo,
+        argv,
         prog="python -m medchat_pipeline.training.grpo",
         description="Train a GRPO adapter from an SFT adapter, from a job file (written by the grpo_adapter asset, or by hand).",
     )
-    parser.add_argument("--config", required=True, help="job file (JSON or YAML) matching medchat_pipeline.training.jobs.TrainingJob")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    job = TrainingJob.load(args.config)
-    with open_reporter() as reporter:
-        run_grpo(job, reporter)
 
 
 if __name__ == "__main__":

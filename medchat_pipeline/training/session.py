@@ -1,9 +1,11 @@
-"""What SFT and GRPO runs share: the tracked MLflow run, resuming, and writing the finished adapter."""
+"""What SFT and GRPO runs share: the job-file entry point, the tracked MLflow run, resuming, and writing the
+finished adapter."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from medchat_pipeline.training.tracking import (
     Reporter,
     TrackingCallback,
     default_tracking_uri,
+    open_reporter,
 )
 
 
@@ -91,6 +94,16 @@ def training_session(job: TrainingJob, reporter: Reporter, rows: PreparedRows, e
     except BaseException:
         mlflow.finish(ok=False)
         raise
+
+
+def run_trainer(session: Session, trainer) -> dict:
+    """Train (resuming from the last checkpoint, if any) and return the metrics every stage reports."""
+    result = trainer.train(resume_from_checkpoint=session.resume_from)
+    return {
+        "train_loss": result.training_loss,
+        "global_step": trainer.state.global_step,
+        "train_runtime_s": result.metrics.get("train_runtime", 0.0),
+    }
 
 
 def save_adapter(session: Session, trainer, tokenizer, metrics: dict, loss_mode: str, parent: dict | None) -> dict:
@@ -161,3 +174,14 @@ def training_device_args(job: TrainingJob) -> dict:
         "report_to": "none",
         "seed": job.seed,
     }
+
+
+def run_job_file(
+    run: Callable[[TrainingJob, Reporter], dict], argv: list[str] | None, *, prog: str, description: str
+) -> None:
+    """The `python -m medchat_pipeline.training.<stage> --config job.json` entry point of every stage."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--config", required=True, help="job file (JSON or YAML) matching medchat_pipeline.training.jobs.TrainingJob")
+    job = TrainingJob.load(parser.parse_args(argv).config)
+    with open_reporter() as reporter:
+        run(job, reporter)

@@ -9,14 +9,20 @@ resume from the last one. Launched by Dagster Pipes, its logs and metrics stream
 
 from __future__ import annotations
 
-import argparse
 import math
 
 from medchat_pipeline.training.data import sft_dataset
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer, lora_config
-from medchat_pipeline.training.session import load_rows, save_adapter, training_device_args, training_session
-from medchat_pipeline.training.tracking import Reporter, open_reporter
+from medchat_pipeline.training.session import (
+    load_rows,
+    run_job_file,
+    run_trainer,
+    save_adapter,
+    training_device_args,
+    training_session,
+)
+from medchat_pipeline.training.tracking import Reporter
 
 
 def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
@@ -76,13 +82,7 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
             peft_config=lora_config(cfg),
             callbacks=[session.callback],
         )
-        result = trainer.train(resume_from_checkpoint=session.resume_from)
-        metrics = {
-            "train_loss": result.training_loss,
-            "global_step": trainer.state.global_step,
-            "train_runtime_s": result.metrics.get("train_runtime", 0.0),
-            "train_tokens": trainer.state.num_input_tokens_seen,
-        }
+        metrics = {**run_trainer(session, trainer), "train_tokens": trainer.state.num_input_tokens_seen}
         if metrics["train_runtime_s"]:
             metrics["train_tokens_per_second"] = metrics["train_tokens"] / metrics["train_runtime_s"]
         if val is not None:
@@ -92,20 +92,13 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
         return save_adapter(session, trainer, tokenizer, metrics, check.loss_mode, parent=None)
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+def main(argv: list[str] | None = None) -> None:
+    run_job_file(
+        run_sft,
+        argv,
         prog="python -m medchat_pipeline.training.sft",
         description="Train a LoRA SFT adapter from a job file (written by the sft_lora_adapter asset, or by hand).",
     )
-    parser.add_argument("--config", required=True, help="job file (JSON or YAML) matching medchat_pipeline.training.jobs.TrainingJob")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    job = TrainingJob.load(args.config)
-    with open_reporter() as reporter:
-        run_sft(job, reporter)
 
 
 if __name__ == "__main__":
