@@ -7,7 +7,9 @@ the pool acts on: rate_limited, quota_exhausted, auth, server, timeout, malforme
 
 from __future__ import annotations
 
+import abc
 import asyncio
+import importlib
 import json
 import logging
 import re
@@ -101,27 +103,39 @@ def split_system(messages: list[dict[str, str]]) -> tuple[str | None, list[dict[
     return system, [m for m in messages if m["role"] != "system"]
 
 
-class OpenAICompatibleProvider:
-    """NVIDIA's API catalog and any OpenAI-compatible server (vLLM, Ollama, llama.cpp)."""
+class SdkProvider(abc.ABC):
+    """What the SDK-backed providers share: their settings and one SDK client per API key, made on first use."""
 
-    PASSED_PARAMS = ("temperature", "top_p", "max_tokens", "stop", "seed", "frequency_penalty", "presence_penalty")
+    SDK_MODULE: str  # imported with the provider, not inside the first call's timeout
 
-    def __init__(self, name: str, model: str, base_url: str, timeout_s: float) -> None:
+    def __init__(self, name: str, model: str, base_url: str | None, timeout_s: float) -> None:
         self.name = name
         self.model = model
         self.base_url = base_url
         self.timeout_s = timeout_s
         self._clients: dict[str, Any] = {}
-        import openai  # noqa: F401  (imported now, not inside the first call's timeout)
+        importlib.import_module(self.SDK_MODULE)
 
     def _client(self, key: ApiKey):
+        if key.alias not in self._clients:
+            self._clients[key.alias] = self._new_client(key)
+        return self._clients[key.alias]
+
+    @abc.abstractmethod
+    def _new_client(self, key: ApiKey) -> Any:
+        """A client of the provider's SDK for this key, with the SDK's own retries off."""
+
+
+class OpenAICompatibleProvider(SdkProvider):
+    """NVIDIA's API catalog and any OpenAI-compatible server (vLLM, Ollama, llama.cpp)."""
+
+    SDK_MODULE = "openai"
+    PASSED_PARAMS = ("temperature", "top_p", "max_tokens", "stop", "seed", "frequency_penalty", "presence_penalty")
+
+    def _new_client(self, key: ApiKey):
         from openai import AsyncOpenAI
 
-        if key.alias not in self._clients:
-            self._clients[key.alias] = AsyncOpenAI(
-                api_key=key.secret or "EMPTY", base_url=self.base_url, max_retries=0, timeout=self.timeout_s + 5
-            )
-        return self._clients[key.alias]
+        return AsyncOpenAI(api_key=key.secret or "EMPTY", base_url=self.base_url, max_retries=0, timeout=self.timeout_s + 5)
 
     async def complete(self, key: ApiKey, messages: list[dict[str, str]], params: dict, response_schema: Any) -> Completion:
         import openai
@@ -164,29 +178,21 @@ class OpenAICompatibleProvider:
         self._clients.clear()
 
 
-class GeminiProvider:
+class GeminiProvider(SdkProvider):
     """Gemini through google-genai; `base_url` points it at another endpoint (tests use a local server)."""
 
-    def __init__(self, name: str, model: str, base_url: str | None, timeout_s: float) -> None:
-        self.name = name
-        self.model = model
-        self.base_url = base_url
-        self.timeout_s = timeout_s
-        self._clients: dict[str, Any] = {}
-        from google import genai  # noqa: F401  (imported now, not inside the first call's timeout)
+    SDK_MODULE = "google.genai"
 
-    def _client(self, key: ApiKey):
+    def _new_client(self, key: ApiKey):
         from google import genai
         from google.genai import types
 
-        if key.alias not in self._clients:
-            options = types.HttpOptions(
-                base_url=self.base_url,
-                timeout=int((self.timeout_s + 5) * 1000),
-                retry_options=types.HttpRetryOptions(attempts=1),  # also stops its implicit retries
-            )
-            self._clients[key.alias] = genai.Client(api_key=key.secret, http_options=options)
-        return self._clients[key.alias]
+        options = types.HttpOptions(
+            base_url=self.base_url,
+            timeout=int((self.timeout_s + 5) * 1000),
+            retry_options=types.HttpRetryOptions(attempts=1),  # also stops its implicit retries
+        )
+        return genai.Client(api_key=key.secret, http_options=options)
 
     @staticmethod
     def _config(system: str | None, params: dict, response_schema: Any):
