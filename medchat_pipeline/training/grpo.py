@@ -22,7 +22,7 @@ from medchat_pipeline.training.session import (
     run_job_file,
     run_trainer,
     save_adapter,
-    training_device_args,
+    trainer_args,
     training_session,
 )
 from medchat_pipeline.training.tracking import Reporter
@@ -33,24 +33,13 @@ def grpo_config(job: TrainingJob, reward_weights: list[float]):
 
     grpo = job.training.grpo
     return GRPOConfig(
-        output_dir=str(job.checkpoints_dir),
-        max_steps=grpo.max_steps,
-        learning_rate=grpo.learning_rate,
-        lr_scheduler_type=grpo.lr_scheduler_type,
-        per_device_train_batch_size=grpo.per_device_train_batch_size,
-        gradient_accumulation_steps=grpo.gradient_accumulation_steps,
-        activation_checkpointing=grpo.gradient_checkpointing,
+        **trainer_args(job, grpo),
         num_generations=grpo.num_generations,
         max_completion_length=grpo.max_completion_length,
         temperature=grpo.temperature,
         beta=grpo.beta,
         loss_type=grpo.loss_type,
         reward_weights=reward_weights,
-        logging_steps=grpo.logging_steps,
-        save_strategy="steps",
-        save_steps=grpo.save_steps,
-        save_total_limit=grpo.save_total_limit,
-        **training_device_args(job),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from medchat_pipeline.config.training import GRPOSettings, SFTSettings
 from medchat_pipeline.training.data import PreparedRows, prepare_rows
 from medchat_pipeline.training.jobs import TrainingJob, last_checkpoint
 from medchat_pipeline.training.manifest import (
@@ -156,6 +157,24 @@ def save_adapter(session: Session, trainer, tokenizer, metrics: dict, loss_mode:
     session.mlflow.finish(ok=True)
     session.reporter.result({"adapter_dir": str(adapter_dir.resolve()), "mlflow_run_id": session.mlflow.run_id, "metrics": metrics})
     return read_manifest(adapter_dir)
+
+
+def trainer_args(job: TrainingJob, settings: SFTSettings | GRPOSettings) -> dict:
+    """Trainer arguments both stages take alike from their settings section, and the machine-dependent ones."""
+    return {
+        "output_dir": str(job.checkpoints_dir),
+        "max_steps": settings.max_steps,
+        "learning_rate": settings.learning_rate,
+        "lr_scheduler_type": settings.lr_scheduler_type,
+        "per_device_train_batch_size": settings.per_device_train_batch_size,
+        "gradient_accumulation_steps": settings.gradient_accumulation_steps,
+        "activation_checkpointing": settings.gradient_checkpointing,
+        "logging_steps": settings.logging_steps,
+        "save_strategy": "steps",
+        "save_steps": settings.save_steps,
+        "save_total_limit": settings.save_total_limit,
+        **training_device_args(job),
+    }
 
 
 def training_device_args(job: TrainingJob) -> dict:

@@ -19,7 +19,7 @@ from medchat_pipeline.training.session import (
     run_job_file,
     run_trainer,
     save_adapter,
-    training_device_args,
+    trainer_args,
     training_session,
 )
 from medchat_pipeline.training.tracking import Reporter
@@ -30,32 +30,21 @@ def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
 
     sft = job.training.sft
     return SFTConfig(
-        output_dir=str(job.checkpoints_dir),
-        max_steps=sft.max_steps,
+        **trainer_args(job, sft),
         num_train_epochs=sft.num_train_epochs,
-        learning_rate=sft.learning_rate,
-        lr_scheduler_type=sft.lr_scheduler_type,
         warmup_steps=sft.warmup_ratio,
         weight_decay=sft.weight_decay,
-        per_device_train_batch_size=sft.per_device_train_batch_size,
         per_device_eval_batch_size=sft.per_device_eval_batch_size,
-        gradient_accumulation_steps=sft.gradient_accumulation_steps,
-        activation_checkpointing=sft.gradient_checkpointing,
         max_length=sft.max_length,
         packing=sft.packing,
         packing_strategy="bfd",
         padding_free=sft.padding_free,
         completion_only_loss=loss_mode == "completion_only",
         assistant_only_loss=loss_mode == "assistant_only",
-        logging_steps=sft.logging_steps,
         logging_first_step=True,
         eval_strategy="steps" if has_eval else "no",
         eval_steps=sft.eval_steps,
-        save_strategy="steps",
-        save_steps=sft.save_steps,
-        save_total_limit=sft.save_total_limit,
         include_num_input_tokens_seen="non_padding",
-        **training_device_args(job),
     )
 
 
