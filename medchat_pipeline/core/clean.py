@@ -37,9 +37,10 @@ COMMON_ENTITIES = {
 # Control characters, zero-width marks, and the private-use range (our own scrubbing markers live there).
 INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ue000-\uf8ff]"
 _ODD_SPACES = ["\t", "\u00a0", *(chr(c) for c in range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000"]
+_ODD_SPACE = r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _SPACE = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Runs that are not already one plain space: matching every single space would rewrite all text.
-HORIZONTAL_SPACE = rf"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_SPACE}*| {_SPACE}+"
+HORIZONTAL_SPACE = rf"{_ODD_SPACE}{_SPACE}*| {_SPACE}+"
 
 PLACEHOLDERS = {"email": "[EMAIL]", "phone": "[PHONE]", "url": "[URL]", "name": "[NAME]"}
 PII_PATTERNS = {
@@ -88,16 +89,23 @@ class CleanResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+# Text that normalize_whitespace would change holds one of these; most text holds none, and one
+# scan for them all is cheaper than the rewrites it lets those values skip.
+_UNNORMALIZED = rf"\r|{INVISIBLE}|{_ODD_SPACE}| {_SPACE}| \n|\n |\n\n\n|\A\s|\s\z"
+
+
 def normalize_whitespace(expr: pl.Expr) -> pl.Expr:
     """Unify line endings, drop invisible characters, collapse runs of spaces, trim every line and
     keep at most one blank line: lists and paragraphs survive, hard-wrapped indentation does not."""
-    return (
-        _where_any(expr, ["\r"], lambda e: e.str.replace_all(r"\r\n?", "\n"))
+    return _where_matches(
+        expr,
+        _UNNORMALIZED,
+        lambda e: _where_any(e, ["\r"], lambda e: e.str.replace_all(r"\r\n?", "\n"))
         .str.replace_all(INVISIBLE, "")
         .pipe(_where_any, [" " * 2, *_ODD_SPACES], lambda e: e.str.replace_all(HORIZONTAL_SPACE, " "))
         .pipe(_where_any, [" \n", "\n "], lambda e: e.str.replace_all(r" ?\n ?", "\n"))
         .str.replace_all(r"\n{3,}", "\n\n")
-        .str.strip_chars()
+        .str.strip_chars(),
     )
 
 
@@ -121,9 +129,18 @@ def strip_html(expr: pl.Expr) -> pl.Expr:
 def _where_any(expr: pl.Expr, needles: list[str], transform) -> pl.Expr:
     """Apply `transform` only to the values containing one of `needles` (a cheap literal scan):
     most text has no tag, entity or odd space, and a regex rewrite of it all would cost the most."""
+    return _where(expr, lambda values: values.str.contains_any(needles), transform)
 
+
+def _where_matches(expr: pl.Expr, pattern: str, transform) -> pl.Expr:
+    """Apply `transform` only to the values where `pattern` matches (transform must leave the others
+    unchanged)."""
+    return _where(expr, lambda values: values.str.contains(pattern), transform)
+
+
+def _where(expr: pl.Expr, select, transform) -> pl.Expr:
     def apply(values: pl.Series) -> pl.Series:
-        mask = values.str.contains_any(needles).fill_null(False)
+        mask = select(values).fill_null(False)
         if not mask.any():
             return values
         changed = values.filter(mask).to_frame("v").select(transform(pl.col("v"))).to_series()
