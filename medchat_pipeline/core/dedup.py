@@ -37,22 +37,18 @@ class DedupResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-# Punctuation, symbols and line breaks that separate words. An Aho-Corasick replace of single
-# characters is twice as fast as a regex over character classes, whose every match (each space)
-# would rebuild the string.
+# Punctuation, symbols and line breaks that separate words.
 WORD_SEPARATORS = tuple(string.punctuation) + tuple("\n\t\r\f\v\u00a0’‘“”«»–—…·•°±×÷§¶")
+_SEPARATOR = "".join(f"\\x{{{ord(c):X}}}" for c in WORD_SEPARATORS)
+# A run of separators and spaces that is not already one plain space, so that the single spaces
+# between words (most of the text) are not matches the regex engine would rewrite.
+_SEPARATOR_RUN = rf"[{_SEPARATOR}][ {_SEPARATOR}]*| [ {_SEPARATOR}]+"
 
 
 def normalized_text(expr: pl.Expr) -> pl.Expr:
     """Lower case, punctuation and line breaks as spaces, single spaces: what two copies of one
-    text share."""
-    return (
-        expr.fill_null("")
-        .str.to_lowercase()
-        .str.replace_many(list(WORD_SEPARATORS), [" "] * len(WORD_SEPARATORS))
-        .str.replace_all(r"  +", " ")
-        .str.strip_chars()
-    )
+    text share. One regex pass turns every separator run into one space."""
+    return expr.fill_null("").str.to_lowercase().str.replace_all(_SEPARATOR_RUN, " ").str.strip_chars()
 
 
 def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
@@ -184,18 +180,15 @@ def shingle_hashes(
     each normalized text (pass normalized=True when it already is). A text shorter than k words
     contributes its word hashes instead (or nothing, with short_texts_as_words=False); an empty
     text contributes nothing."""
-    words = (pl.col("text") if normalized else normalized_text(pl.col("text"))).str.split(" ")
+    words = (texts if normalized else texts.to_frame("text").select(normalized_text(pl.col("text"))).to_series()).str.split(" ")
     if max_words is not None:
         words = words.list.head(max_words)
-    words = (
-        pl.DataFrame({"text": texts})
-        .select(words.alias("word"))
-        .with_row_index("row")
-        .explode("word")
-        .filter(pl.col("word").is_not_null() & (pl.col("word") != ""))
-    )
-    rows = words["row"].to_numpy()
-    hashes = words.select(pl.col("word").hash(_WORD_SEED)).to_series().to_numpy()
+    # A null text explodes to one null word, which (like an empty word) is no word at all.
+    per_row = words.list.len().fill_null(1).to_numpy()
+    flat = words.explode()
+    is_word = (flat.str.len_bytes().fill_null(0) > 0).to_numpy()
+    rows = np.repeat(np.arange(len(words), dtype=np.uint32), per_row)[is_word]
+    hashes = flat.hash(_WORD_SEED).to_numpy()[is_word]
     if k == 1 or rows.size == 0:
         return rows, hashes
     n_shingles = rows.size - k + 1
@@ -210,11 +203,14 @@ def shingle_hashes(
     short = ~has_shingle[rows] if short_texts_as_words else np.zeros(rows.size, dtype=bool)
     if not short.any():
         return rows[:n_shingles][whole], shingles[whole]
-    # Whole shingles first, then the words of short texts, re-sorted by row (stable keeps word order).
-    all_rows = np.concatenate([rows[:n_shingles][whole], rows[short]])
-    all_hashes = np.concatenate([shingles[whole], hashes[short]])
-    order = np.argsort(all_rows, kind="stable")
-    return all_rows[order], all_hashes[order]
+    # A row has whole shingles or is short, never both, so the shingle starting at each word
+    # position or the short text's word itself, taken in position order, is already sorted by row.
+    starts_shingle = np.zeros(rows.size, dtype=bool)
+    starts_shingle[:n_shingles] = whole
+    shingle_at = np.zeros(rows.size, dtype=np.uint64)
+    shingle_at[:n_shingles] = shingles
+    taken = starts_shingle | short
+    return rows[taken], np.where(starts_shingle, shingle_at, hashes)[taken]
 
 
 def near_duplicate_heads(ranks: np.ndarray, signatures: np.ndarray, rows: np.ndarray, cfg: DedupConfig) -> pl.Series:
