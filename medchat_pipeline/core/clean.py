@@ -51,6 +51,12 @@ PII_PATTERNS = {
     "phone": r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?|\b\d{2,5}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b"
     r"|\+?\b\d{10,13}\b",
 }
+# What each PII pattern cannot match without (a cheap scan that lets most values skip the regex).
+_PII_TRIGGERS = {
+    "url": lambda values: values.str.contains_any(["http", "www."], ascii_case_insensitive=True),
+    "email": lambda values: values.str.contains("@", literal=True),
+    "phone": lambda values: values.str.contains(r"\d"),
+}
 # Greeting / self-introduction phrases after which a capitalized word is taken to be a name.
 _GREETING = r"(?i:\b(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening)))"
 _TITLE = r"(?i:dr|doctor|mr|mrs|ms|miss|prof|professor)\.?"
@@ -160,10 +166,14 @@ def _unescape_rare_entities(values: pl.Series) -> pl.Series:
 def scrub_pii(expr: pl.Expr, kinds: list[str]) -> pl.Expr:
     for kind in ("url", "email", "phone"):
         if kind in kinds:
-            expr = expr.str.replace_all(PII_PATTERNS[kind], PLACEHOLDERS[kind])
+            expr = _where(expr, _PII_TRIGGERS[kind], _replacing(PII_PATTERNS[kind], PLACEHOLDERS[kind]))
     if "name" in kinds:
         expr = _bracket_names(expr).str.replace_all(_CANDIDATE, PLACEHOLDERS["name"])
     return expr
+
+
+def _replacing(pattern: str, replacement: str):
+    return lambda expr: expr.str.replace_all(pattern, replacement)
 
 
 def _bracket_names(expr: pl.Expr) -> pl.Expr:
@@ -182,8 +192,9 @@ def content_ids(df: pl.DataFrame) -> pl.Series:
         + "\x1f"
     ).to_series()
     blake2b = hashlib.blake2b
+    # As Binary the values reach Python as their UTF-8 bytes, with no str built and encoded again.
     return pl.Series(
-        "id", [blake2b(text.encode("utf-8"), digest_size=8).hexdigest() for text in joined], dtype=pl.String
+        "id", [blake2b(text, digest_size=8).hexdigest() for text in joined.cast(pl.Binary)], dtype=pl.String
     )
 
 
@@ -244,18 +255,17 @@ def _scrub_patient_text(frame: pl.DataFrame, cfg: CleaningConfig) -> tuple[pl.Da
     columns = [c for c in cfg.pii_columns if c in frame.columns]
     if not cfg.pii_kinds or not columns:
         return frame, {}
-    is_patient = pl.col("kind").is_in(cfg.pii_row_kinds).fill_null(False)
-    indexed = frame.with_row_index("_row")
-    patient = indexed.filter(is_patient)
-    scrubbed = patient.with_columns(
-        normalize_whitespace(scrub_pii(pl.col(c), list(cfg.pii_kinds))).alias(c) for c in columns
-    )
+    is_patient = frame.select(pl.col("kind").is_in(cfg.pii_row_kinds).fill_null(False)).to_series()
+    patient = frame.select(columns).filter(is_patient)
+    scrubbed = patient.select(normalize_whitespace(scrub_pii(pl.col(c), list(cfg.pii_kinds))).alias(c) for c in columns)
     counts = {
         f"pii_{kind}": _placeholder_count(scrubbed, columns, kind) - _placeholder_count(patient, columns, kind)
         for kind in ("url", "email", "phone", "name")
         if kind in cfg.pii_kinds
     }
-    return pl.concat([indexed.filter(~is_patient), scrubbed]).sort("_row").drop("_row"), counts
+    # Written back in place: re-sorting the whole frame would copy every column.
+    at = is_patient.arg_true()
+    return frame.with_columns(frame[c].clone().scatter(at, scrubbed[c]) for c in columns), counts
 
 
 def _placeholder_count(frame: pl.DataFrame, columns: list[str], kind: str) -> int:
