@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import polars as pl
 
 from medchat_pipeline.config.data import SplitConfig
 
-_HASH_SLICE = 50_000  # values turned into Python strings at a time
+_HASH_SLICE = 50_000  # values turned into Python bytes at a time
 
 
 def stable_unit_interval(values: pl.Series, seed: int) -> pl.Series:
     """A point in [0, 1) per value, the same on every machine and polars version for the same seed.
     Hashes each distinct value once."""
     distinct = values.unique(maintain_order=True)
-    salt = f"{seed}\x1f".encode()
+    # Salted in polars and cast to Binary, the values reach Python as the bytes to hash.
+    salted = (f"{seed}\x1f" + distinct).cast(pl.Binary)
     blake2b = hashlib.blake2b
-    points = pl.concat(
-        [
-            pl.Series(
-                [int.from_bytes(blake2b(salt + v.encode("utf-8"), digest_size=8).digest(), "big") / 2**64 for v in part],
-                dtype=pl.Float64,
-            )
-            for part in (distinct.slice(start, _HASH_SLICE) for start in range(0, len(distinct), _HASH_SLICE))
-        ]
-        or [pl.Series([], dtype=pl.Float64)]
+    digests = b"".join(
+        blake2b(v, digest_size=8).digest()
+        for part in (salted.slice(start, _HASH_SLICE) for start in range(0, len(salted), _HASH_SLICE))
+        for v in part
     )
+    # Big-endian 64-bit integers over 2^64: dividing by a power of two is exact, so the only rounding
+    # is the integer's own conversion to a float, as in int.from_bytes(...) / 2**64.
+    points = pl.Series(np.frombuffer(digests, dtype=">u8").astype(np.float64) / 2.0**64, dtype=pl.Float64)
     lookup = pl.DataFrame({"value": distinct, "point": points})
     return (
         pl.DataFrame({"value": values})
