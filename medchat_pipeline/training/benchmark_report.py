@@ -133,6 +133,11 @@ def log_to_mlflow(tracking_uri: str, run_id: str, built: report.Report, out_dir:
     import mlflow
 
     mlflow.set_tracking_uri(tracking_uri)
+    if mlflow.get_experiment_by_name(MLFLOW_EXPERIMENT) is None:
+        # Artifacts beside the reports, not in ./mlruns under whatever folder the run started in.
+        artifact_root = out_dir.parent / "mlflow_artifacts"
+        artifact_root.mkdir(parents=True, exist_ok=True)
+        mlflow.create_experiment(MLFLOW_EXPERIMENT, artifact_location=artifact_root.resolve().as_uri())
     mlflow.set_experiment(MLFLOW_EXPERIMENT)
     figures = pl.DataFrame(built.figures["figures"]) if built.figures["figures"] else None
     with mlflow.start_run(run_name=f"benchmark-{run_id}") as active:

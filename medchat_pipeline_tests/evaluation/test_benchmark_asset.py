@@ -113,7 +113,8 @@ def test_benchmark_report_materializes_side_by_side(profile, demo_model_dir, iso
 
         adapter = _save_lora(sft["base_model_path"], tmp_path / "grpo_adapter", random_b=True)
         mlflow.set_tracking_uri(tracking_uri)
-        with mlflow.start_run(run_name="grpo-test") as run:
+        experiment = mlflow.create_experiment("grpo-test", artifact_location=(tmp_path / "mlflow_artifacts").as_uri())
+        with mlflow.start_run(run_name="grpo-test", experiment_id=experiment) as run:
             for step, value in enumerate([0.1, 0.3, 0.45]):
                 mlflow.log_metric("train/reward", value, step=step)
         return {"adapter_dir": adapter, "base_model_path": sft["base_model_path"], "mlflow_run_id": run.info.run_id,

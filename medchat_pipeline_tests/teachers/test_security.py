@@ -72,7 +72,8 @@ def test_a_faulty_batch_leaves_no_key_anywhere(fake_provider, monkeypatch, tmp_p
 
         import mlflow
 
-        with mlflow.start_run() as run:
+        experiment = mlflow.create_experiment("leak-scan", artifact_location=(tmp_path / "mlflow_artifacts").as_uri())
+        with mlflow.start_run(experiment_id=experiment) as run:
             log_summary_to_mlflow(summarize(results))
         logged = mlflow.get_run(run.info.run_id).data.metrics
 
