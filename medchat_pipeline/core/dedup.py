@@ -13,6 +13,7 @@ every row of a linked cluster but the best-ranked one is dropped, with the survi
 from __future__ import annotations
 
 import string
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from medchat_pipeline.core.schema import REJECT_SCHEMA
 STAGE = "dedup"
 NO_SIGNATURE = np.iinfo(np.uint32).max
 _CHUNK_ROWS = 10_000
+_FINGERPRINT_THREADS = 2
 _WORD_SEED = 0x5EED
 # Odd multipliers make each (a*h + b) mod 2^64 a permutation of the 64-bit hash space.
 _SHINGLE_MULTIPLIERS = (0x1F3D5B79A3C1E5F7, 0x2545F4914F6CDD1D, 0x5851F42D4C957F2D, 0x14057B7EF767814F)
@@ -120,20 +122,23 @@ def fingerprints(ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, 
       question and answer; two different texts share one with probability about n² / 2^129;
     - MinHash signatures of the question+answer word shingles, (rows, num_perm) UInt32, or None
       when near-duplicate search is off."""
-    keys = []
     signatures = np.full((ranked.height, cfg.num_perm), NO_SIGNATURE, dtype=np.uint32) if cfg.near else None
-    for start in range(0, ranked.height, _CHUNK_ROWS):
+
+    def fingerprint_slice(start: int) -> pl.DataFrame:
         normalized = ranked.slice(start, _CHUNK_ROWS).select(
             "_rank", *(normalized_text(pl.col(c)).alias(c) for c in ("context", "question", "answer"))
-        )
-        joined = pl.concat_str(["context", "question", "answer"], separator="\x1f")
-        keys.append(
-            normalized.select("_rank", joined.hash(_WORD_SEED).alias("key_a"), joined.hash(_WORD_SEED + 1).alias("key_b"))
         )
         if signatures is not None:
             text = normalized.select(pl.concat_str(["question", "answer"], separator=" ")).to_series()
             rows, hashes = shingle_hashes(text, cfg.shingle_words, cfg.max_words, normalized=True)
             signatures[start : start + normalized.height] = minhash(rows, hashes, normalized.height, cfg.num_perm)
+        joined = pl.concat_str(["context", "question", "answer"], separator="\x1f")
+        return normalized.select("_rank", joined.hash(_WORD_SEED).alias("key_a"), joined.hash(_WORD_SEED + 1).alias("key_b"))
+
+    # Slices are independent and polars and numpy release the GIL, so two threads keep two cores
+    # busy where a single string operation runs on one; at most two slices are in memory at once.
+    with ThreadPoolExecutor(max_workers=_FINGERPRINT_THREADS) as pool:
+        keys = list(pool.map(fingerprint_slice, range(0, ranked.height, _CHUNK_ROWS)))
     return pl.concat(keys), signatures
 
 
