@@ -42,10 +42,11 @@ def command(target: str, as_json: bool) -> None:
     for entry in result["upstream"]:
         indent = "  " * entry["depth"]
         rows = f"  rows={entry['row_count']}" if entry["row_count"] is not None else ""
+        partition = f" [{entry['partition']}]" if entry.get("partition") else ""
         if entry["event"] == "missing":
             click.echo(f"{indent}<- {entry['asset_key']}  (no materialization or observation in this instance)")
             continue
         click.echo(
-            f"{indent}<- {entry['asset_key']}  data_version={entry['data_version']}  run={entry['run_id']}  "
+            f"{indent}<- {entry['asset_key']}{partition}  data_version={entry['data_version']}  run={entry['run_id']}  "
             f"at {entry['timestamp']}  ({entry['event']}){rows}"
         )

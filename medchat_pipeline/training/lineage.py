@@ -35,6 +35,7 @@ class LineageEntry:
     storage_id: int | None
     depth: int  # 1 = a direct input
     inputs: list[str]
+    partition: str | None = None  # the partition key, for an event of a partitioned asset
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -109,6 +110,7 @@ def entry_for(record, key: dg.AssetKey, depth: int) -> LineageEntry:
         storage_id=record.storage_id,
         depth=depth,
         inputs=sorted(_input_pointers(tags)),
+        partition=record.partition_key,
     )
 
 
@@ -133,8 +135,27 @@ def parents_of(instance: dg.DagsterInstance, record) -> list[tuple[dg.AssetKey, 
             if pointer is not None
             else latest_record(instance, input_key, before_storage_id=record.storage_id)
         )
-        parents.append((input_key, parent))
+        if parent is not None and parent.partition_key is not None:
+            # Dagster points at one partition's event; an unpartitioned reader read every partition.
+            parents.extend((input_key, p) for p in latest_partition_records(instance, input_key, record.storage_id))
+        else:
+            parents.append((input_key, parent))
     return parents
+
+
+def latest_partition_records(instance: dg.DagsterInstance, key: dg.AssetKey, before_storage_id: int) -> list:
+    """The latest materialization of each partition of `key` written before a storage id."""
+    latest: dict[str, object] = {}
+    cursor = None
+    while True:
+        page = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, before_storage_id=before_storage_id), limit=1000, cursor=cursor
+        )
+        for found in page.records:  # newest first
+            latest.setdefault(found.partition_key, found)
+        if not page.has_more:
+            return [latest[k] for k in sorted(latest)]
+        cursor = page.cursor
 
 
 def upstream_of(instance: dg.DagsterInstance, starts: list[tuple[dg.AssetKey, object]], depth: int = 1) -> list[LineageEntry]:

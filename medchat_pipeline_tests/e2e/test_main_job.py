@@ -78,7 +78,11 @@ def test_main_job_materializes_the_whole_graph_and_lineage_traces_the_adapter(
 
     lineage = _medchat("lineage", "grpo_adapter", "--json", env=env)
     assert lineage.returncode == 0, lineage.stderr[-2000:]
-    upstream = {entry["asset_key"]: entry for entry in json.loads(lineage.stdout)["upstream"]}
+    entries = json.loads(lineage.stdout)["upstream"]
+    upstream = {entry["asset_key"]: entry for entry in entries}
+    # training_mix read every source partition of the augmented and distilled sets: all are listed.
+    for partitioned in ("augmented_qac", "distilled_qac"):
+        assert {e["partition"] for e in entries if e["asset_key"] == partitioned} == set(ALL_SOURCES)
     for key in ("sft_lora_adapter", "training_mix", "merged_qac", "qac_medqa", "raw_medqa", "base_model"):
         assert key in upstream, sorted(upstream)
         assert upstream[key]["run_id"] or key.startswith("raw_")
