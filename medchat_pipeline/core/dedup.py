@@ -61,7 +61,7 @@ def dedup_qac(df: pl.DataFrame, cfg: DedupConfig | None = None) -> DedupResult:
 
     if ranked.height == 0 or not (cfg.exact or cfg.near):
         return DedupResult(kept=df, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(df.height, df.clear(), []))
-    keys, signatures = fingerprints(ranked, cfg)
+    keys, signatures = fingerprints(df, ranked, cfg)
 
     if cfg.exact:
         first = keys.select(pl.col("_rank").min().over("key_a", "key_b")).to_series()
@@ -116,17 +116,22 @@ def _stats(
     }
 
 
-def fingerprints(ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndarray]:
-    """One pass over the rows in slices (so normalized text never exists for all rows at once):
+def fingerprints(df: pl.DataFrame, ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndarray]:
+    """One pass over the rows of `df` in rank order, in slices (so neither a sorted copy of the text
+    nor its normalized form ever exists for all rows at once):
     - exact keys: `_rank` plus a 128-bit key (two seeded 64-bit hashes) of the normalized context,
       question and answer; two different texts share one with probability about n² / 2^129;
     - MinHash signatures of the question+answer word shingles, (rows, num_perm) UInt32, or None
       when near-duplicate search is off."""
     signatures = np.full((ranked.height, cfg.num_perm), NO_SIGNATURE, dtype=np.uint32) if cfg.near else None
+    text_columns = df.select("context", "question", "answer")
 
     def fingerprint_slice(start: int) -> pl.DataFrame:
-        normalized = ranked.slice(start, _CHUNK_ROWS).select(
-            "_rank", *(normalized_text(pl.col(c)).alias(c) for c in ("context", "question", "answer"))
+        at = ranked.slice(start, _CHUNK_ROWS)
+        normalized = (
+            text_columns.gather(at["_row"])
+            .select(*(normalized_text(pl.col(c)).alias(c) for c in ("context", "question", "answer")))
+            .with_columns(at["_rank"])
         )
         if signatures is not None:
             text = normalized.select(pl.concat_str(["question", "answer"], separator=" ")).to_series()
@@ -143,12 +148,13 @@ def fingerprints(ranked: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, 
 
 
 def rank_rows(df: pl.DataFrame, prefer_sources: list[str]) -> pl.DataFrame:
-    """The columns dedup reads, sorted into survivor order and numbered `_rank` 0..n-1 (0 survives
-    first); `_row` points back into `df`, so the other columns are gathered only once, at the end."""
+    """The key columns dedup reads, sorted into survivor order and numbered `_rank` 0..n-1 (0 survives
+    first); `_row` points back into `df`, whose text is gathered a slice at a time (fingerprints)
+    and whose other columns are filtered only once, at the end."""
     preference = {name: i for i, name in enumerate(prefer_sources)}
     source_rank = pl.col("source").replace_strict(preference, default=len(preference), return_dtype=pl.UInt32)
     return (
-        df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "source", "id", "context", "question", "answer")
+        df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "source", "id")
         .sort(source_rank, pl.col("source"), pl.col("id"), maintain_order=True)
         .with_row_index("_rank")
     )
