@@ -25,7 +25,7 @@ from medchat_pipeline.core.schema import REJECT_SCHEMA
 
 STAGE = "dedup"
 NO_SIGNATURE = np.iinfo(np.uint32).max
-_CHUNK_ROWS = 10_000
+_CHUNK_ROWS = 5_000  # per fingerprint slice; two are in flight at once
 _FINGERPRINT_THREADS = 2
 _WORD_SEED = 0x5EED
 # Odd multipliers make each (a*h + b) mod 2^64 a permutation of the 64-bit hash space.
