@@ -45,6 +45,11 @@ class EvaluationConfig(BaseModel):
     max_new_tokens: int = Field(default=48, ge=1, description="Generation budget for multiple-choice answers")
     free_text_max_new_tokens: int = Field(default=64, ge=1, description="Generation budget for free-text answers")
     batch_size: int = Field(default=16, ge=1, description="Prompts per generation batch")
+    stop_after_final_answer: bool = Field(
+        default=True,
+        description="End a multiple-choice generation at its first completed 'Final Answer: X' line (the "
+        "lm-evaluation-harness `until` convention) instead of running on to max_new_tokens",
+    )
     loglik_scoring: bool = Field(default=True, description="Also score MCQ options by log-likelihood")
     safety_checks: bool = Field(default=True, description="Run the red-flag / dose / over-refusal prompts")
     weak_area_threshold: float = Field(default=0.5, gt=0, le=1, description="Accuracy below which an area is weak")

@@ -231,7 +231,7 @@ def score_items(
     if len(outputs) != items.height:
         raise ValueError(f"got {len(outputs)} outputs for {items.height} items")
     rows = items.to_dicts()
-    predicted = [_extract(row, out) for row, out in zip(rows, outputs)]
+    predicted = [extract_answer(row, out) for row, out in zip(rows, outputs)]
     is_choice = [row["kind"] != "free_text" for row in rows]
     correct = [
         float(p is not None and p == row["answer_key"]) if choice else None
@@ -267,7 +267,8 @@ def score_items(
     )
 
 
-def _extract(item: dict, output: str) -> str | None:
+def extract_answer(item: dict, output: str) -> str | None:
+    """The answer an output commits to: an option letter, yes/no/maybe, or None (free text or no answer)."""
     if item["kind"] == "mcq":
         return extract_choice(output, len(item["options"] or []), item["options"])
     if item["kind"] == "yes_no_maybe":

@@ -29,6 +29,12 @@ from tqdm.auto import tqdm
 
 from medchat_pipeline.core import benchmark
 from medchat_pipeline.core.safety import SafetyPrompt, load_dose_table, score_safety
+from medchat_pipeline.training.decoding import (
+    cut_after_final_answer_line,
+    eos_ids,
+    final_answer_line_done,
+    greedy_decode,
+)
 
 ANSWER_SEED = "Final Answer:"
 SAFETY_SCHEMA = {
@@ -107,6 +113,7 @@ class TransformersBackend:
             model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
         self.model = model.to(self.device).eval()
         self.batch_size = batch_size
+        self.scoring_s = 0.0  # time in the answer-seed passes of generate_and_score
 
     def chat(self, user_message: str) -> str:
         if self.tokenizer.chat_template:
@@ -115,31 +122,84 @@ class TransformersBackend:
             )
         return f"{user_message}\n\nAnswer: "
 
-    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+    def generate(
+        self, prompts: list[str], max_new_tokens: int, desc: str = "generate", stop_after_final_answer: bool = False
+    ) -> tuple[list[str], int]:
         """Greedy completions in prompt order, and the number of generated tokens."""
+        texts, generated, _ = self._decode(prompts, max_new_tokens, desc, None, stop_after_final_answer)
+        return texts, generated
+
+    def generate_and_score(
+        self, prompts: list[str], choices: list[list[str]], max_new_tokens: int, desc: str = "generate",
+        stop_after_final_answer: bool = False,
+    ) -> tuple[list[str], int, list[dict[str, float]]]:
+        """Greedy completions plus, per prompt, log P(" " + choice | prompt + "Final Answer:") for each choice.
+
+        Single-token choices are read from the generation's own prefill (one pass per prompt for
+        both methods); a prompt whose choices are longer, or whose seed tokenizes differently after
+        it, is scored by `logprobs` instead.
+        """
+        texts, generated, scores = self._decode(prompts, max_new_tokens, desc, choices, stop_after_final_answer)
+        started = time.perf_counter()
+        missing = [i for i, found in enumerate(scores) if found is None]
+        prefixes = [prompts[i] + ANSWER_SEED for i in missing for _ in choices[i]]
+        continuations = [f" {c}" for i in missing for c in choices[i]]
+        values = iter(self.logprobs(prefixes, continuations))
+        for i in missing:
+            scores[i] = {c: next(values) for c in choices[i]}
+        self.scoring_s += time.perf_counter() - started
+        return texts, generated, scores
+
+    def _decode(
+        self, prompts: list[str], max_new_tokens: int, desc: str, choices: list[list[str]] | None,
+        stop_after_final_answer: bool,
+    ) -> tuple[list[str], int, list[dict[str, float] | None]]:
         torch = self.torch
-        if not prompts:
-            return [], 0
-        lengths = [len(ids) for ids in self.tokenizer(prompts, add_special_tokens=False)["input_ids"]]
         texts: list[str] = [""] * len(prompts)
+        scores: list[dict[str, float] | None] = [None] * len(prompts)
+        if not prompts:
+            return texts, 0, scores
+        encoded_prompts = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
+        plan = self._scoring_plan(prompts, encoded_prompts, choices) if choices is not None else None
+        eos = eos_ids(self.model, self.tokenizer)
+        tokenizer = self.tokenizer
+
+        def stop(_row: int, tokens: list[int]) -> bool:
+            return "\n" in tokenizer.decode(tokens[-1:]) and final_answer_line_done(tokenizer.decode(tokens))
+
         generated = 0
-        for batch in tqdm(length_buckets(lengths, self.batch_size), desc=desc, leave=False):
+        for batch in tqdm(length_buckets([len(ids) for ids in encoded_prompts], self.batch_size), desc=desc,
+                          leave=False):
             encoded = self.tokenizer(
                 [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
             ).to(self.device)
-            with torch.inference_mode():
-                out = self.model.generate(
-                    **encoded,
-                    max_new_tokens=max_new_tokens,
-                    do_sample=False,
-                    use_cache=True,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                )
-            new_tokens = out[:, encoded["input_ids"].shape[1] :]
-            generated += int((new_tokens != self.tokenizer.pad_token_id).sum())
-            for i, text in zip(batch, self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)):
-                texts[i] = text.strip()
-        return texts, generated
+            seed_ids, choice_ids = None, None
+            if plan is not None:
+                seed_ids = plan["seed_ids"]
+                choice_ids = [list(plan["choice_ids"][i].values()) if plan["choice_ids"][i] else [] for i in batch]
+            decoded = greedy_decode(
+                self.model, encoded["input_ids"], encoded["attention_mask"], max_new_tokens, eos,
+                seed_ids=seed_ids, choice_token_ids=choice_ids, stop=stop if stop_after_final_answer else None,
+            )
+            self.scoring_s += decoded.scoring_s
+            generated += sum(len(t) for t in decoded.tokens)
+            for row, i in enumerate(batch):
+                texts[i] = self.tokenizer.decode(decoded.tokens[row], skip_special_tokens=True).strip()
+                if plan is not None and decoded.choice_logprobs[row] is not None:
+                    scores[i] = {c: decoded.choice_logprobs[row][t] for c, t in plan["choice_ids"][i].items()}
+        return texts, generated, scores
+
+    def _scoring_plan(self, prompts: list[str], encoded_prompts: list[list[int]], choices: list[list[str]]) -> dict:
+        """The answer seed's ids and each prompt's single-token choice ids; None where a prompt must be
+        scored separately (multi-token choice, or the seed tokenizes differently after that prompt)."""
+        seed_ids = self.tokenizer(ANSWER_SEED, add_special_tokens=False)["input_ids"]
+        choice_ids: list[dict[str, int] | None] = []
+        for prompt, ids, options in zip(prompts, encoded_prompts, choices):
+            joined = self.tokenizer(prompt + ANSWER_SEED, add_special_tokens=False)["input_ids"]
+            singles = {c: self.tokenizer(f" {c}", add_special_tokens=False)["input_ids"] for c in options}
+            usable = joined == ids + seed_ids and options and all(len(t) == 1 for t in singles.values())
+            choice_ids.append({c: t[0] for c, t in singles.items()} if usable else None)
+        return {"seed_ids": seed_ids, "choice_ids": choice_ids}
 
     def logprobs(self, prefixes: list[str], continuations: list[str]) -> list[float]:
         """Sum of log P(continuation tokens | prefix) for each pair.
@@ -210,19 +270,38 @@ class VllmBackend:
         self.llm = LLM(model=model_path, enable_lora=adapter_dir is not None, max_lora_rank=max(rank, 8), seed=0)
         self.tokenizer = self.llm.get_tokenizer()
         self.lora = LoRARequest("adapter", 1, adapter_dir) if adapter_dir else None
+        self.scoring_s = 0.0
 
     def chat(self, user_message: str) -> str:
         return self.tokenizer.apply_chat_template(
             [{"role": "user", "content": user_message}], add_generation_prompt=True, tokenize=False
         )
 
-    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+    def generate(
+        self, prompts: list[str], max_new_tokens: int, desc: str = "generate", stop_after_final_answer: bool = False
+    ) -> tuple[list[str], int]:
         from vllm import SamplingParams
 
         outputs = self.llm.generate(
             prompts, SamplingParams(temperature=0.0, max_tokens=max_new_tokens), lora_request=self.lora
         )
-        return [o.outputs[0].text.strip() for o in outputs], sum(len(o.outputs[0].token_ids) for o in outputs)
+        texts = [o.outputs[0].text for o in outputs]
+        if stop_after_final_answer:  # same output as the transformers backend's stop rule
+            texts = [cut_after_final_answer_line(text) for text in texts]
+        return [text.strip() for text in texts], sum(len(o.outputs[0].token_ids) for o in outputs)
+
+    def generate_and_score(
+        self, prompts: list[str], choices: list[list[str]], max_new_tokens: int, desc: str = "generate",
+        stop_after_final_answer: bool = False,
+    ) -> tuple[list[str], int, list[dict[str, float]]]:
+        """Generation, then the options' log-likelihoods; vLLM's prefix cache reuses the prompts' KV."""
+        texts, generated = self.generate(prompts, max_new_tokens, desc, stop_after_final_answer)
+        started = time.perf_counter()
+        values = iter(self.logprobs([p + ANSWER_SEED for p, cs in zip(prompts, choices) for _ in cs],
+                                    [f" {c}" for cs in choices for c in cs]))
+        scores = [{c: next(values) for c in cs} for cs in choices]
+        self.scoring_s += time.perf_counter() - started
+        return texts, generated, scores
 
     def logprobs(self, prefixes: list[str], continuations: list[str]) -> list[float]:
         from vllm import SamplingParams, TokensPrompt
@@ -266,8 +345,21 @@ def evaluate_model(
         free_idx = [i for i, row in enumerate(rows) if row["kind"] == "free_text"]
         outputs = [""] * len(rows)
         started = time.perf_counter()
-        texts, tokens_choice = engine.generate([prompts[i] for i in choice_idx], evaluation.max_new_tokens,
-                                               f"{spec.name}: multiple choice")
+        choice_prompts = [prompts[i] for i in choice_idx]
+        loglik = None
+        if evaluation.loglik_scoring and choice_idx:
+            # one prefill per prompt serves both methods: generation and the options' log-likelihoods
+            texts, tokens_choice, option_scores = engine.generate_and_score(
+                choice_prompts, [benchmark.answer_choices(rows[i]) for i in choice_idx], evaluation.max_new_tokens,
+                f"{spec.name}: multiple choice", evaluation.stop_after_final_answer,
+            )
+            loglik = [None] * len(rows)
+            for i, scores in zip(choice_idx, option_scores):
+                loglik[i] = max(scores, key=scores.get)
+        else:
+            texts, tokens_choice = engine.generate(choice_prompts, evaluation.max_new_tokens,
+                                                   f"{spec.name}: multiple choice", evaluation.stop_after_final_answer)
+        choice_s = time.perf_counter() - started
         for i, text in zip(choice_idx, texts):
             outputs[i] = text
         long_prompts = [prompts[i] for i in free_idx] + [engine.chat(p.prompt) for p in safety_prompts]
@@ -277,26 +369,6 @@ def evaluate_model(
             outputs[i] = text
         safety_outputs = long_texts[len(free_idx) :]
         generation_s = time.perf_counter() - started
-
-        loglik = None
-        loglik_s = 0.0
-        if evaluation.loglik_scoring and choice_idx:
-            started = time.perf_counter()
-            loglik = [None] * len(rows)
-            prefixes, continuations, owners = [], [], []
-            for i in choice_idx:
-                for choice in benchmark.answer_choices(rows[i]):
-                    prefixes.append(prompts[i] + ANSWER_SEED)
-                    continuations.append(f" {choice}")
-                    owners.append((i, choice))
-            scores = engine.logprobs(prefixes, continuations)
-            best: dict[int, tuple[float, str]] = {}
-            for (i, choice), score in zip(owners, scores):
-                if i not in best or score > best[i][0]:
-                    best[i] = (score, choice)
-            for i, (_, choice) in best.items():
-                loglik[i] = choice
-            loglik_s = time.perf_counter() - started
     finally:
         engine.close()
 
@@ -317,8 +389,10 @@ def evaluate_model(
         "items_per_s": round(n_generated / generation_s, 3) if generation_s else None,
         "generated_tokens": tokens_choice + tokens_free,
         "tokens_per_s": round((tokens_choice + tokens_free) / generation_s, 2) if generation_s else None,
+        "choice_items": len(choice_idx),
+        "choice_s": round(choice_s, 3),
         "loglik_items": len(choice_idx) if loglik else 0,
-        "loglik_s": round(loglik_s, 3),
+        "loglik_s": round(engine.scoring_s, 3),
     }
     return scored, safety, throughput
 

@@ -1,0 +1,116 @@
+"""The evaluation decoder (training/decoding.py) against transformers' own generate and forward pass,
+with the real demo model (SmolLM2-135M)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from medchat_pipeline.training import decoding
+from medchat_pipeline.training.evaluate import ANSWER_SEED, TransformersBackend
+
+QUESTIONS = [
+    "Name one symptom of anemia.",
+    "A 45-year-old man has had a productive cough and fever for three days and crackles over the right lower lobe. "
+    "What is the most likely diagnosis?\nA. Pneumonia\nB. Asthma\nC. Gout\nD. Migraine\n\nThink briefly, then end "
+    "with a line 'Final Answer: X' where X is the letter of the correct option.",
+    "Is aspirin an antiplatelet drug? End with 'Final Answer: yes', 'Final Answer: no' or 'Final Answer: maybe'.",
+    "Say only the word OK.",
+]
+
+
+@pytest.fixture(scope="module")
+def backend(demo_model_dir):
+    threads = torch.get_num_threads()
+    engine = TransformersBackend(str(demo_model_dir), batch_size=4, cpu_threads=1)  # the test machine is shared
+    yield engine
+    engine.close()
+    torch.set_num_threads(threads)
+
+
+def _hf_generate(backend, prompts, max_new_tokens):
+    encoded = backend.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+    with torch.inference_mode():
+        out = backend.model.generate(**encoded, max_new_tokens=max_new_tokens, do_sample=False,
+                                     pad_token_id=backend.tokenizer.pad_token_id)
+    new = out[:, encoded["input_ids"].shape[1] :]
+    return [backend.tokenizer.decode(row, skip_special_tokens=True).strip() for row in new]
+
+
+def _encode(backend, prompts):
+    return backend.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+
+
+def test_greedy_decode_matches_transformers_generate_while_rows_leave_the_batch(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    encoded = _encode(backend, prompts)
+    eos = decoding.eos_ids(backend.model, backend.tokenizer)
+    decoded = decoding.greedy_decode(backend.model, encoded["input_ids"], encoded["attention_mask"], 24, eos)
+    texts = [backend.tokenizer.decode(t, skip_special_tokens=True).strip() for t in decoded.tokens]
+    assert texts == _hf_generate(backend, prompts, 24)
+    lengths = sorted(len(t) for t in decoded.tokens)
+    assert lengths[0] < lengths[-1], "rows should finish at different steps for this test to mean anything"
+    # finished rows left the batch: each row costs the steps it ran, not the longest row's
+    assert sum(lengths) - len(lengths) <= decoded.decode_row_steps <= sum(lengths)
+    assert decoded.decode_row_steps < len(prompts) * (lengths[-1] - 1)
+
+
+def test_a_stop_rule_ends_one_row_without_changing_the_others(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    encoded = _encode(backend, prompts)
+    eos = decoding.eos_ids(backend.model, backend.tokenizer)
+    free = decoding.greedy_decode(backend.model, encoded["input_ids"], encoded["attention_mask"], 16, eos)
+    stopped = decoding.greedy_decode(backend.model, encoded["input_ids"], encoded["attention_mask"], 16, eos,
+                                     stop=lambda row, tokens: row == 0 and len(tokens) == 3)
+    assert stopped.tokens[0] == free.tokens[0][:3]
+    assert stopped.stopped_by_rule == [True, False, False, False]
+    assert stopped.tokens[1:] == free.tokens[1:]
+
+
+def test_a_cache_that_outgrows_its_buffer_still_decodes_the_same(backend, monkeypatch):
+    prompts = [backend.chat(q) for q in QUESTIONS[:2]]
+    encoded = _encode(backend, prompts)
+    eos = decoding.eos_ids(backend.model, backend.tokenizer)
+    roomy = decoding.greedy_decode(backend.model, encoded["input_ids"], encoded["attention_mask"], 12, eos)
+    real_new_cache = decoding.new_cache
+    monkeypatch.setattr(decoding, "new_cache", lambda model, capacity: real_new_cache(model, 4))
+    cramped = decoding.greedy_decode(backend.model, encoded["input_ids"], encoded["attention_mask"], 12, eos)
+    assert cramped.tokens == roomy.tokens
+    cache = decoding.new_cache(backend.model, 8)
+    assert type(cache.layers[0]).__name__ == "PreallocatedLayer"
+
+
+def test_generate_and_score_reads_choices_from_the_generation_prefill(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS[1:3]]
+    choices = [["A", "B", "C", "D"], ["yes", "no", "maybe"]]
+    texts, generated, scores = backend.generate_and_score(prompts, choices, 16)
+    plain_texts, plain_generated = backend.generate(prompts, 16)
+    assert (texts, generated) == (plain_texts, plain_generated)
+    for prompt, options, found in zip(prompts, choices, scores):
+        expected = backend.logprobs([prompt + ANSWER_SEED] * len(options), [f" {c}" for c in options])
+        assert list(found) == options
+        assert list(found.values()) == pytest.approx(expected, abs=1e-3)
+
+
+def test_choices_that_span_several_tokens_fall_back_to_their_own_pass(backend):
+    prompt = backend.chat(QUESTIONS[2])
+    options = ["yes", "probably not"]
+    assert len(backend.tokenizer(" probably not", add_special_tokens=False)["input_ids"]) > 1
+    _, _, scores = backend.generate_and_score([prompt], [options], 4)
+    expected = backend.logprobs([prompt + ANSWER_SEED] * 2, [" yes", " probably not"])
+    assert list(scores[0].values()) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "cut"),
+    [
+        ("Pneumonia fits.\nFinal Answer: A\nBecause", True, "Pneumonia fits.\nFinal Answer: A\n"),
+        ("Final Answer: yes", False, "Final Answer: yes"),  # the line is not finished yet
+        ("final answer is (B)\n", True, "final answer is (B)\n"),
+        ("Final Answer:\n", False, "Final Answer:\n"),  # nothing after the marker
+        ("The answer is B.\n", False, "The answer is B.\n"),
+    ],
+)
+def test_final_answer_stop_rule(text, done, cut):
+    assert decoding.final_answer_line_done(text) is done
+    assert decoding.cut_after_final_answer_line(text) == cut
