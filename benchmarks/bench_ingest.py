@@ -110,10 +110,12 @@ def run_vectorized(path: Path) -> dict:
 
     n_rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     start = time.perf_counter()
-    # The raw input is read and cleaned one slice at a time, so it is never resident whole.
+    # The raw input is read and cleaned one slice at a time, so it is never resident whole; a slice
+    # holds one chunk per cleaning thread.
+    slice_rows = vclean.CHUNK_ROWS * vclean.THREADS
     kept, rejected = [], 0
-    for offset in range(0, n_rows, vclean.CHUNK_ROWS):
-        cleaned = vclean.clean_qac(pl.scan_parquet(path).slice(offset, vclean.CHUNK_ROWS).collect(), CleaningConfig())
+    for offset in range(0, n_rows, slice_rows):
+        cleaned = vclean.clean_qac(pl.scan_parquet(path).slice(offset, slice_rows).collect(), CleaningConfig())
         kept.append(cleaned.kept)
         rejected += cleaned.rejects.height
     deduped = dedup_qac(pl.concat(kept), DedupConfig())
@@ -333,7 +335,8 @@ def markdown(results: list[dict], loop_rows: int, base: int) -> str:
         "",
         f"Input: {base} rows parsed from the real slices, replicated with fresh ids (2 % exact copies, 2 % near "
         "copies, the rest word-shuffled). Each variant runs in its own process; peak RSS includes its input "
-        "(the vectorized run reads and cleans it in 25k-row slices, then dedups and splits all rows at once). "
+        f"(the vectorized run reads it in {vclean.CHUNK_ROWS * vclean.THREADS // 1000}k-row slices and cleans "
+        f"{vclean.CHUNK_ROWS // 1000}k-row chunks on {vclean.THREADS} threads, then dedups and splits all rows at once). "
         f"Both children run with `_RJEM_MALLOC_CONF={ALLOCATOR_ENV['_RJEM_MALLOC_CONF']}` so that polars' "
         "allocator hands freed pages back and RSS tracks live memory.",
         f"The pure-Python loop is timed on {loop_rows:,} rows of each dataset, every n-th row (a per-record loop's "

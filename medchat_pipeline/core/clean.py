@@ -2,6 +2,7 @@
 
 Everything here is column-wise polars; the only per-row Python is html.unescape on the (few) cells
 that still hold an entity after the common named ones were replaced, and the blake2b id hash.
+Slices of CHUNK_ROWS rows are cleaned on THREADS threads (polars releases the GIL while it works).
 
     result = clean_qac(parsed.qac, cfg.data.cleaning)
     result.kept      # QAC rows, cleaned, ids recomputed from the cleaned text
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -22,6 +24,7 @@ from medchat_pipeline.core.schema import RECORD_SNIPPET_CHARS, REJECT_SCHEMA, co
 
 STAGE = "clean"
 CHUNK_ROWS = 25_000
+THREADS = 2
 TEXT_COLUMNS = ("context", "question", "answer", "rationale")
 LABEL_COLUMNS = ("subject", "topic")
 
@@ -61,6 +64,7 @@ _PII_TRIGGERS = {
 _GREETING = r"(?i:\b(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening)))"
 _TITLE = r"(?i:dr|doctor|mr|mrs|ms|miss|prof|professor)\.?"
 _INTRO = r"(?i:i\s+am|i'm|im|this\s+is|my\s+name\s+is|it's|it\s+is)"
+_MY_NAME_IS = r"(?i:\bmy\s+name\s+is|\bname's)"
 _NAME = r"(?P<name>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)"
 NAME_PATTERNS = (
     # "Dear Dr. Smith", "Hi Doctor Jane Roe"
@@ -70,7 +74,7 @@ NAME_PATTERNS = (
     # "Hello Sarah," — the punctuation after the name tells it from "Hello Please help"
     rf"(?P<pre>{_GREETING}\s+){_NAME}(?P<post>\s*[,!.:;\n])",
     # "my name is John Smith" anywhere
-    rf"(?P<pre>(?i:\bmy\s+name\s+is|\bname's)\s+){_NAME}(?P<post>)",
+    rf"(?P<pre>{_MY_NAME_IS}\s+){_NAME}(?P<post>)",
 )
 # The regex engine has no look-ahead, so candidates are bracketed with private-use characters
 # first, and those whose first word is a common capitalized non-name are unbracketed again.
@@ -86,6 +90,10 @@ _NOT_NAMES = (
 )
 _NOT_A_NAME = rf"{_OPEN}(?P<word>(?i:{_NOT_NAMES})\b[^{_CLOSE}]*){_CLOSE}"
 _CANDIDATE = rf"{_OPEN}[^{_CLOSE}]*{_CLOSE}"
+# What any name rewrite needs: a greeting or "my name is" starts every NAME_PATTERNS match, and the
+# unbracketing and placeholder steps only touch text holding _OPEN. One scan for these lets the
+# other values (most patient text) skip the six rewrites.
+_NAME_TRIGGER = rf"{_GREETING}|{_MY_NAME_IS}|{_OPEN}"
 
 
 @dataclass
@@ -155,6 +163,28 @@ def _where(expr: pl.Expr, select, transform) -> pl.Expr:
     return expr.map_batches(apply, return_dtype=pl.String)
 
 
+# Dead bytes a string column may hold, as a share of its live ones, before it is copied out.
+_MAX_DEAD_SHARE = 0.25
+
+
+def _compacted(values: pl.Series) -> pl.Series:
+    """`values`, copied into fresh buffers when those it holds carry more than _MAX_DEAD_SHARE dead
+    bytes per live one. Polars
+    strings point into shared byte buffers; replacing some values (the cleaning's scatters) keeps the
+    old bytes alive beside the new ones, and keeping a slice's text for the whole run (dedup reads
+    all rows at once) would keep that dead weight too. A column whose values share bytes (parquet
+    dictionary pages) holds less than its payload and is left as it is."""
+    arrow = values.to_arrow(compat_level=pl.CompatLevel.newest())
+    chunks = arrow.chunks if hasattr(arrow, "chunks") else [arrow]
+    # A string-view array's buffers: validity, the 16-byte views, then the data buffers.
+    held = sum(buffer.size for chunk in chunks for buffer in chunk.buffers()[2:] if buffer is not None)
+    live = values.str.len_bytes().sum() or 0
+    if held <= live * (1 + _MAX_DEAD_SHARE):
+        return values
+    # pad_end(0) changes no value but writes each one out anew.
+    return values.str.pad_end(0)
+
+
 def _unescape_rare_entities(values: pl.Series) -> pl.Series:
     mask = values.str.contains(HTML_ENTITY).fill_null(False)
     if not mask.any():
@@ -168,7 +198,7 @@ def scrub_pii(expr: pl.Expr, kinds: list[str]) -> pl.Expr:
         if kind in kinds:
             expr = _where(expr, _PII_TRIGGERS[kind], _replacing(PII_PATTERNS[kind], PLACEHOLDERS[kind]))
     if "name" in kinds:
-        expr = _bracket_names(expr).str.replace_all(_CANDIDATE, PLACEHOLDERS["name"])
+        expr = _where_matches(expr, _NAME_TRIGGER, lambda e: _bracket_names(e).str.replace_all(_CANDIDATE, PLACEHOLDERS["name"]))
     return expr
 
 
@@ -200,12 +230,14 @@ def content_ids(df: pl.DataFrame) -> pl.Series:
 
 def clean_qac(df: pl.DataFrame, cfg: CleaningConfig | None = None) -> CleanResult:
     """Clean every text column, scrub PII from patient text, enforce length bounds, recompute ids.
-    Works through the frame in slices of CHUNK_ROWS so intermediate columns stay small."""
+    Works through the frame in slices of CHUNK_ROWS, THREADS at a time, so intermediate columns stay
+    small."""
     cfg = cfg or CleaningConfig()
     frame = conform(df)
     if frame.is_empty():
         return CleanResult(kept=frame, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(0, 0, {}))
-    parts = [_clean_chunk(frame.slice(start, CHUNK_ROWS), cfg) for start in range(0, frame.height, CHUNK_ROWS)]
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        parts = list(pool.map(lambda start: _clean_chunk(frame.slice(start, CHUNK_ROWS), cfg), range(0, frame.height, CHUNK_ROWS)))
     kept = pl.concat([p.kept for p in parts])
     pii_counts = {k: sum(p.stats[k] for p in parts) for k in parts[0].stats if k.startswith("pii_")}
     return CleanResult(
@@ -227,7 +259,7 @@ def _clean_chunk(frame: pl.DataFrame, cfg: CleaningConfig) -> CleanResult:
     frame, pii_counts = _scrub_patient_text(frame, cfg)
     frame = frame.with_columns(_reject_reason(cfg).alias("_reason"))
     kept = frame.filter(pl.col("_reason").is_null()).drop("_reason")
-    kept = kept.with_columns(content_ids(kept))
+    kept = kept.with_columns(content_ids(kept), *(_compacted(kept[c]) for c in TEXT_COLUMNS))
     rejects = _rejects(frame.filter(pl.col("_reason").is_not_null()))
     return CleanResult(kept=kept, rejects=rejects, stats=_stats(frame.height, kept.height, pii_counts))
 
