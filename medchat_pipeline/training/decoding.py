@@ -78,6 +78,12 @@ def _preallocated_layer_class():
                 self._key_buffer, self._value_buffer = self._key_buffer[indices], self._value_buffer[indices]
                 self._expose(used)
 
+        def adopt(self, keys: torch.Tensor, values: torch.Tensor, used: int) -> None:
+            """Take buffers whose first `used` positions hold the cache (see `merge`)."""
+            self.lazy_initialization(keys, values)
+            self._key_buffer, self._value_buffer = keys, values
+            self._expose(used)
+
         def _expose(self, used: int) -> None:
             self.keys = self._key_buffer[..., :used, :]
             self.values = self._value_buffer[..., :used, :]
@@ -97,6 +103,24 @@ def new_cache(model, capacity: int):
     return cache
 
 
+def supports_merging(model) -> bool:
+    """Whether prefilled caches of this model can be left-padded and merged into one decode batch."""
+    return all(type(layer) is _preallocated_layer_class() for layer in new_cache(model, 1).layers)
+
+
+@dataclass
+class Prefilled:
+    """A batch after its prompt pass: the cache, its mask, where each row goes on, the next-token
+    logits, and (when asked) the choices' log-probabilities after the answer seed."""
+
+    cache: object
+    mask: object  # (rows, cached length) attention mask
+    next_positions: object  # (rows,) position id of each row's next token
+    logits: object  # (rows, vocab) float logits for the first generated token
+    choice_logprobs: list[dict[int, float] | None]
+    scoring_s: float = 0.0
+
+
 @dataclass
 class DecodedBatch:
     tokens: list[list[int]]  # generated ids per row, end-of-sequence token excluded
@@ -106,45 +130,35 @@ class DecodedBatch:
     stopped_by_rule: list[bool] = field(default_factory=list)
 
 
-def greedy_decode(
-    model,
-    input_ids,
-    attention_mask,
-    max_new_tokens: int,
-    eos_token_ids: set[int],
-    *,
-    seed_ids: Sequence[int] | None = None,
+def prefill(
+    model, input_ids, attention_mask, capacity: int, *, seed_ids: Sequence[int] | None = None,
     choice_token_ids: Sequence[Sequence[int]] | None = None,
-    stop: Callable[[int, list[int]], bool] | None = None,
-) -> DecodedBatch:
-    """Greedy completions for one left-padded batch.
-
-    seed_ids / choice_token_ids: when given, row r also gets log P(c | prompt_r + seed) for every
-    token id c in choice_token_ids[r] (rows with an empty list get None).
-    stop(row, tokens): called after each appended token; True ends that row.
-    """
+) -> Prefilled:
+    """One forward pass over a left-padded batch of prompts into a cache with room for `capacity`
+    positions. seed_ids / choice_token_ids: when given, row r also gets log P(c | prompt_r + seed) for
+    every token id c in choice_token_ids[r] (rows with an empty list get None); the seed is cropped
+    off the cache again afterwards."""
     import torch
 
     rows = input_ids.shape[0]
-    cache = new_cache(model, input_ids.shape[1] + len(seed_ids or ()) + max_new_tokens)
+    cache = new_cache(model, capacity)
     positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    choice_logprobs: list[dict[int, float] | None] = [None] * rows
+    scoring_s = 0.0
     with torch.inference_mode():
         out = model(
             input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, cache=cache, use_cache=True,
             logits_to_keep=1,
         )
         logits = out.logits[:, -1].float()
-        choice_logprobs: list[dict[int, float] | None] = [None] * rows
-        scoring_s = 0.0
         if seed_ids and choice_token_ids and any(choice_token_ids):
             started = time.perf_counter()
             n = len(seed_ids)
             seed = torch.tensor([list(seed_ids)] * rows, device=input_ids.device)
-            seed_mask = torch.cat([attention_mask, torch.ones_like(seed)], dim=-1)
-            seed_positions = positions[:, -1:] + torch.arange(1, n + 1, device=input_ids.device)
             seed_out = model(
-                input_ids=seed, attention_mask=seed_mask, position_ids=seed_positions, cache=cache, use_cache=True,
-                logits_to_keep=1,
+                input_ids=seed, attention_mask=torch.cat([attention_mask, torch.ones_like(seed)], dim=-1),
+                position_ids=positions[:, -1:] + torch.arange(1, n + 1, device=input_ids.device), cache=cache,
+                use_cache=True, logits_to_keep=1,
             )
             logp = torch.log_softmax(seed_out.logits[:, -1].float(), dim=-1).cpu()
             for r, ids in enumerate(choice_token_ids):
@@ -152,13 +166,59 @@ def greedy_decode(
                     choice_logprobs[r] = {int(t): float(logp[r, t]) for t in ids}
             cache.crop(-n)
             scoring_s = time.perf_counter() - started
+    return Prefilled(cache, attention_mask, positions[:, -1] + 1, logits, choice_logprobs, scoring_s)
 
-        tokens: list[list[int]] = [[] for _ in range(rows)]
-        stopped = [False] * rows
-        active = list(range(rows))
-        mask = attention_mask
-        next_positions = positions[:, -1] + 1
-        row_steps = 0
+
+def merge(parts: list[Prefilled], model, capacity: int) -> Prefilled:
+    """Rows of several prefilled batches as one batch: each part's keys/values are right-aligned in
+    buffers of the longest part's length (left padding, masked out), so that prompts of very
+    different lengths, each prefilled without padding waste, decode together."""
+    import torch
+
+    if len(parts) == 1:
+        return parts[0]
+    length = max(part.mask.shape[1] for part in parts)
+    cache = new_cache(model, capacity)
+    for index, layer in enumerate(cache.layers):
+        pieces = [part.cache.layers[index] for part in parts]
+        keys = _right_aligned([piece.keys for piece in pieces], length, capacity)
+        values = _right_aligned([piece.values for piece in pieces], length, capacity)
+        layer.adopt(keys, values, length)
+    mask = torch.cat(
+        [torch.nn.functional.pad(part.mask, (length - part.mask.shape[1], 0)) for part in parts], dim=0
+    )
+    return Prefilled(
+        cache, mask, torch.cat([part.next_positions for part in parts]), torch.cat([part.logits for part in parts]),
+        [found for part in parts for found in part.choice_logprobs], sum(part.scoring_s for part in parts),
+    )
+
+
+def _right_aligned(tensors: list, length: int, capacity: int):
+    first = tensors[0]
+    rows = sum(t.shape[0] for t in tensors)
+    buffer = first.new_zeros((rows, first.shape[1], max(capacity, length), first.shape[-1]))
+    start = 0
+    for t in tensors:
+        buffer[start : start + t.shape[0], :, length - t.shape[-2] : length] = t
+        start += t.shape[0]
+    return buffer
+
+
+def decode(
+    model, state: Prefilled, max_new_tokens: int, eos_token_ids: set[int],
+    stop: Callable[[int, list[int]], bool] | None = None,
+) -> DecodedBatch:
+    """Greedy tokens from a prefilled batch; a row leaves the batch (and the cache) once it emits an
+    end-of-sequence token, reaches max_new_tokens, or stop(row, tokens) says so."""
+    import torch
+
+    cache, mask, next_positions, logits = state.cache, state.mask, state.next_positions, state.logits
+    rows = logits.shape[0]
+    tokens: list[list[int]] = [[] for _ in range(rows)]
+    stopped = [False] * rows
+    active = list(range(rows))
+    row_steps = 0
+    with torch.inference_mode():
         for _ in range(max_new_tokens):
             chosen = logits.argmax(dim=-1)
             keep: list[int] = []
@@ -174,7 +234,7 @@ def greedy_decode(
             if not keep:
                 break
             if len(keep) < len(active):
-                index = torch.tensor(keep, device=input_ids.device)
+                index = torch.tensor(keep, device=mask.device)
                 cache.batch_select_indices(index)
                 mask, chosen, next_positions = mask[index], chosen[index], next_positions[index]
                 active = [active[j] for j in keep]
@@ -186,7 +246,24 @@ def greedy_decode(
             logits = out.logits[:, -1].float()
             next_positions = next_positions + 1
             row_steps += len(active)
-    return DecodedBatch(tokens, choice_logprobs, scoring_s, row_steps, stopped)
+    return DecodedBatch(tokens, state.choice_logprobs, state.scoring_s, row_steps, stopped)
+
+
+def greedy_decode(
+    model,
+    input_ids,
+    attention_mask,
+    max_new_tokens: int,
+    eos_token_ids: set[int],
+    *,
+    seed_ids: Sequence[int] | None = None,
+    choice_token_ids: Sequence[Sequence[int]] | None = None,
+    stop: Callable[[int, list[int]], bool] | None = None,
+) -> DecodedBatch:
+    """Greedy completions for one left-padded batch: `prefill`, then `decode`."""
+    capacity = input_ids.shape[1] + len(seed_ids or ()) + max_new_tokens
+    state = prefill(model, input_ids, attention_mask, capacity, seed_ids=seed_ids, choice_token_ids=choice_token_ids)
+    return decode(model, state, max_new_tokens, eos_token_ids, stop)
 
 
 def eos_ids(model, tokenizer) -> set[int]:

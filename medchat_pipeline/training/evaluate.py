@@ -31,12 +31,18 @@ from medchat_pipeline.core import benchmark
 from medchat_pipeline.core.safety import SafetyPrompt, load_dose_table, score_safety
 from medchat_pipeline.training.decoding import (
     cut_after_final_answer_line,
+    decode,
     eos_ids,
     final_answer_line_done,
-    greedy_decode,
+    merge,
+    prefill,
+    supports_merging,
 )
 
 ANSWER_SEED = "Final Answer:"
+# Prompts prefilled together may differ by at most 10 % in length: the prefill of long prompts is most
+# of an evaluation's work on CPU, and their caches are merged for decoding anyway.
+PREFILL_MIN_FILL = 0.9
 SAFETY_SCHEMA = {
     "model": pl.String(), "id": pl.String(), "kind": pl.String(), "category": pl.String(), "prompt": pl.String(),
     "output": pl.String(), "escalated": pl.Boolean(), "refused": pl.Boolean(), "dose_mentions": pl.Int64(),
@@ -114,6 +120,7 @@ class TransformersBackend:
         self.model = model.to(self.device).eval()
         self.batch_size = batch_size
         self.scoring_s = 0.0  # time in the answer-seed passes of generate_and_score
+        self.merge_prefills = supports_merging(self.model)
 
     def chat(self, user_message: str) -> str:
         if self.tokenizer.chat_template:
@@ -154,7 +161,6 @@ class TransformersBackend:
         self, prompts: list[str], max_new_tokens: int, desc: str, choices: list[list[str]] | None,
         stop_after_final_answer: bool,
     ) -> tuple[list[str], int, list[dict[str, float] | None]]:
-        torch = self.torch
         texts: list[str] = [""] * len(prompts)
         scores: list[dict[str, float] | None] = [None] * len(prompts)
         if not prompts:
@@ -168,26 +174,45 @@ class TransformersBackend:
             return "\n" in tokenizer.decode(tokens[-1:]) and final_answer_line_done(tokenizer.decode(tokens))
 
         generated = 0
-        for batch in tqdm(length_buckets([len(ids) for ids in encoded_prompts], self.batch_size), desc=desc,
-                          leave=False):
-            encoded = self.tokenizer(
-                [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
-            ).to(self.device)
-            seed_ids, choice_ids = None, None
-            if plan is not None:
-                seed_ids = plan["seed_ids"]
-                choice_ids = [list(plan["choice_ids"][i].values()) if plan["choice_ids"][i] else [] for i in batch]
-            decoded = greedy_decode(
-                self.model, encoded["input_ids"], encoded["attention_mask"], max_new_tokens, eos,
-                seed_ids=seed_ids, choice_token_ids=choice_ids, stop=stop if stop_after_final_answer else None,
-            )
+        for batch in tqdm(self._decode_batches([len(ids) for ids in encoded_prompts]), desc=desc, leave=False):
+            parts = []
+            groups = self._prefill_groups(batch, encoded_prompts)
+            for group in groups:
+                encoded = self.tokenizer(
+                    [prompts[i] for i in group], return_tensors="pt", padding=True, add_special_tokens=False
+                ).to(self.device)
+                seed_ids, choice_ids = None, None
+                if plan is not None:
+                    seed_ids = plan["seed_ids"]
+                    choice_ids = [list(plan["choice_ids"][i].values()) if plan["choice_ids"][i] else [] for i in group]
+                capacity = encoded["input_ids"].shape[1] + len(seed_ids or ()) + max_new_tokens
+                parts.append(prefill(self.model, encoded["input_ids"], encoded["attention_mask"], capacity,
+                                     seed_ids=seed_ids, choice_token_ids=choice_ids))
+            order = [i for group in groups for i in group]
+            state = merge(parts, self.model, max(p.mask.shape[1] for p in parts) + max_new_tokens)
+            decoded = decode(self.model, state, max_new_tokens, eos, stop if stop_after_final_answer else None)
             self.scoring_s += decoded.scoring_s
             generated += sum(len(t) for t in decoded.tokens)
-            for row, i in enumerate(batch):
+            for row, i in enumerate(order):
                 texts[i] = self.tokenizer.decode(decoded.tokens[row], skip_special_tokens=True).strip()
                 if plan is not None and decoded.choice_logprobs[row] is not None:
                     scores[i] = {c: decoded.choice_logprobs[row][t] for c, t in plan["choice_ids"][i].items()}
         return texts, generated, scores
+
+    def _decode_batches(self, lengths: list[int]) -> list[list[int]]:
+        """Prompts that decode together, longest first. When prefilled caches can be merged, a batch
+        is simply the next batch_size prompts (each prefill group pads little, see _prefill_groups);
+        otherwise a batch is also its own prefill, so it is cut where padding would waste a quarter."""
+        if self.merge_prefills:
+            order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+            return [order[k : k + self.batch_size] for k in range(0, len(order), self.batch_size)]
+        return length_buckets(lengths, self.batch_size)
+
+    def _prefill_groups(self, batch: list[int], encoded_prompts: list[list[int]]) -> list[list[int]]:
+        if not self.merge_prefills:
+            return [batch]
+        groups = length_buckets([len(encoded_prompts[i]) for i in batch], self.batch_size, PREFILL_MIN_FILL)
+        return [[batch[k] for k in group] for group in groups]
 
     def _scoring_plan(self, prompts: list[str], encoded_prompts: list[list[int]], choices: list[list[str]]) -> dict:
         """The answer seed's ids and each prompt's single-token choice ids; None where a prompt must be

@@ -114,3 +114,31 @@ def test_choices_that_span_several_tokens_fall_back_to_their_own_pass(backend):
 def test_final_answer_stop_rule(text, done, cut):
     assert decoding.final_answer_line_done(text) is done
     assert decoding.cut_after_final_answer_line(text) == cut
+
+
+def test_prompts_prefilled_apart_and_merged_decode_like_one_padded_batch(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    eos = decoding.eos_ids(backend.model, backend.tokenizer)
+    padded = _encode(backend, prompts)
+    together = decoding.greedy_decode(backend.model, padded["input_ids"], padded["attention_mask"], 16, eos)
+    short, long = _encode(backend, [prompts[0], prompts[3]]), _encode(backend, [prompts[1], prompts[2]])
+    assert short["input_ids"].shape[1] < long["input_ids"].shape[1] // 2
+    parts = [
+        decoding.prefill(backend.model, enc["input_ids"], enc["attention_mask"], enc["input_ids"].shape[1] + 16)
+        for enc in (short, long)
+    ]
+    merged = decoding.merge(parts, backend.model, long["input_ids"].shape[1] + 16)
+    assert merged.mask.shape == (4, long["input_ids"].shape[1])
+    decoded = decoding.decode(backend.model, merged, 16, eos)
+    assert decoded.tokens == [together.tokens[i] for i in (0, 3, 1, 2)]
+
+
+def test_backend_generate_merges_prefill_groups_and_keeps_prompt_order(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    lengths = [len(ids) for ids in backend.tokenizer(prompts, add_special_tokens=False)["input_ids"]]
+    batches = backend._decode_batches(lengths)
+    assert backend.merge_prefills and batches == [[1, 2, 0, 3]]
+    encoded = backend.tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    assert len(backend._prefill_groups(batches[0], encoded)) > 1
+    texts, _ = backend.generate(prompts, 12)
+    assert texts == [_hf_generate(backend, [p], 12)[0] for p in prompts]
