@@ -99,12 +99,28 @@ def training_session(job: TrainingJob, reporter: Reporter, rows: PreparedRows, e
 
 def run_trainer(session: Session, trainer) -> dict:
     """Train (resuming from the last checkpoint, if any) and return the metrics every stage reports."""
+    keep_log_dicts_off_stdout(trainer)
     result = trainer.train(resume_from_checkpoint=session.resume_from)
     return {
         "train_loss": result.training_loss,
         "global_step": trainer.state.global_step,
         "train_runtime_s": result.metrics.get("train_runtime", 0.0),
     }
+
+
+def keep_log_dicts_off_stdout(trainer) -> None:
+    """The Trainer writes every log dict to stdout (through its progress bar, or print() when bars are
+    off); TrackingCallback already sends each one to the reporter (Dagster / Pipes log) and MLflow, and
+    `medchat run` keeps stdout for its JSON summary. Keep the bar, drop the printing."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+    class ProgressBarOnly(ProgressCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            return None
+
+    trainer.remove_callback(PrinterCallback)
+    if trainer.pop_callback(ProgressCallback) is not None:
+        trainer.add_callback(ProgressBarOnly())
 
 
 def save_adapter(session: Session, trainer, tokenizer, metrics: dict, loss_mode: str, parent: dict | None) -> dict:

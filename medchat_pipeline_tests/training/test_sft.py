@@ -4,6 +4,7 @@ has the run, and a rerun of the same job resumes from the last checkpoint in pro
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 from pathlib import Path
@@ -82,8 +83,10 @@ def test_saved_adapter_loads_with_peft_and_generates(sft_manifest, demo_model_di
     assert tokenizer.decode(out[0, prompt["input_ids"].shape[1] :], skip_special_tokens=True).strip()
 
 
-def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manifest, tmp_path):
-    """A retry finds the job's output directory; here a copy of it, so the graph's adapter stays as it was."""
+def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manifest, tmp_path, capfd, caplog):
+    """A retry finds the job's output directory; here a copy of it, so the graph's adapter stays as it was.
+    The Trainer's log dicts go to the reporter (here the Python log), not to stdout."""
+    caplog.set_level(logging.INFO, logger="medchat_pipeline.training")
     copied = tmp_path / "sft"
     shutil.copytree(Path(sft_manifest["adapter_dir"]).parent, copied)
     job = TrainingJob.load(copied / "job.json")
@@ -92,3 +95,5 @@ def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manif
     assert resumed["resumed_from_checkpoint"].endswith("checkpoint-1")
     assert resumed["metrics"]["global_step"] == 2
     assert resumed["mlflow"]["run_id"] == sft_manifest["mlflow"]["run_id"]
+    assert "'loss'" not in capfd.readouterr().out
+    assert any("step 2:" in message and "loss=" in message for message in caplog.messages)
