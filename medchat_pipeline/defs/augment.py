@@ -26,6 +26,7 @@ from medchat_pipeline.core.lexicon import load_lexicon
 from medchat_pipeline.core.review import export_review, read_verdicts, rejected_ids, review_sample
 from medchat_pipeline.core.similarity import paired_cosine
 from medchat_pipeline.core.training_mix import training_mix
+from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
 from medchat_pipeline.teachers import TeacherRequest, TeacherResult, summarize
@@ -110,8 +111,8 @@ def augment(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat
         all_rows=merged_qac,
     )  # fmt: skip
     metadata = _counts(result.kept, result.rejects, result.stats, calls)
-    yield dg.Output(result.kept, output_name="augmented_qac", metadata=metadata)
-    yield dg.Output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
+    yield frame_output(result.kept, output_name="augmented_qac", metadata=metadata)
+    yield frame_output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
 
 
 @dg.multi_asset(
@@ -135,8 +136,8 @@ def distill(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat
     result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak))
     metadata = _counts(result.kept, result.rejects, result.stats, calls)
     metadata["weak_areas_file"] = str(weak_areas_path(cfg))
-    yield dg.Output(result.kept, output_name="distilled_qac", metadata=metadata)
-    yield dg.Output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
+    yield frame_output(result.kept, output_name="distilled_qac", metadata=metadata)
+    yield frame_output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
 
 
 @dg.multi_asset(
@@ -153,8 +154,8 @@ def distill(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat
 def preferences(distilled_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
     calls: list[TeacherResult] = []
     result = preference_pairs(distilled_qac, _recording_pool(teachers, calls), medchat.cfg.distill)
-    yield dg.Output(result.kept, output_name="preference_pairs", metadata=_counts(result.kept, result.rejects, result.stats, calls))
-    yield dg.Output(result.rejects, output_name="preference_rejects", metadata={"rows": result.rejects.height})
+    yield frame_output(result.kept, output_name="preference_pairs", metadata=_counts(result.kept, result.rejects, result.stats, calls))
+    yield frame_output(result.rejects, output_name="preference_rejects", metadata={"rows": result.rejects.height})
 
 
 @dg.multi_asset(
@@ -183,8 +184,8 @@ def mix(merged_qac: pl.DataFrame, distilled_qac: pl.DataFrame, augmented_qac: pl
         "reasons": schema.reason_counts(result.rejects),
         "verdicts_file": str(verdicts_path(cfg)),
     }
-    yield dg.Output(result.frame, output_name="training_mix", metadata=metadata)
-    yield dg.Output(result.rejects, output_name="training_mix_rejects", metadata={"rows": result.rejects.height})
+    yield frame_output(result.frame, output_name="training_mix", metadata=metadata)
+    yield frame_output(result.rejects, output_name="training_mix_rejects", metadata={"rows": result.rejects.height})
 
 
 @dg.asset_check(
@@ -225,7 +226,7 @@ def review_sample_asset(training_mix: pl.DataFrame, medchat: MedchatConfig) -> d
         "html": dg.MetadataValue.path(str(html_path)),
         "verdicts_file": dg.MetadataValue.path(str(verdicts_path(cfg))),
     }
-    return dg.Output(sample, metadata=metadata)
+    return frame_output(sample, metadata=metadata)
 
 
 redistill_job = dg.define_asset_job(

@@ -25,6 +25,7 @@ from medchat_pipeline.core.source_version import source_data_version
 from medchat_pipeline.core.sources import parse_source
 from medchat_pipeline.core.split import split_leakage
 from medchat_pipeline.core.templates import export_jsonl
+from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 
 PREVIEW_COLUMNS = ("source", "kind", "question", "answer")
@@ -91,7 +92,7 @@ def qac_source(source: str) -> dg.AssetsDefinition:
         parsed = parse_source(source, getattr(cfg.data.sources, source), project_root())
         cleaned = clean_qac(parsed.qac, cfg.data.cleaning)
         rejects = pl.concat([parsed.rejects, cleaned.rejects])
-        yield dg.Output(
+        yield frame_output(
             cleaned.kept,
             output_name=f"qac_{source}",
             metadata={
@@ -105,7 +106,7 @@ def qac_source(source: str) -> dg.AssetsDefinition:
                 "preview": dg.MetadataValue.md(markdown_preview(cleaned.kept)),
             },
         )
-        yield dg.Output(rejects, output_name=f"rejects_{source}", metadata={"rows": rejects.height})
+        yield frame_output(rejects, output_name=f"rejects_{source}", metadata={"rows": rejects.height})
 
     return _parse
 
@@ -134,7 +135,7 @@ def merged(sources: list[str]) -> dg.AssetsDefinition:
         items = benchmark_eval_items(cfg.data.decontamination.benchmarks, cfg.data.sources, cfg.data.cleaning, project_root())
         result = merge_qac([qac_frames[k] for k in sorted(qac_frames)], cfg.data, cfg.seed, items)
         stats = result.stats
-        yield dg.Output(
+        yield frame_output(
             result.merged,
             output_name="merged_qac",
             metadata={
@@ -151,7 +152,7 @@ def merged(sources: list[str]) -> dg.AssetsDefinition:
                 "preview": dg.MetadataValue.md(markdown_preview(result.merged, (*PREVIEW_COLUMNS, "split"))),
             },
         )
-        yield dg.Output(result.rejects, output_name="merge_rejects", metadata={"rows": result.rejects.height})
+        yield frame_output(result.rejects, output_name="merge_rejects", metadata={"rows": result.rejects.height})
 
     return _merge
 
@@ -168,7 +169,7 @@ def qac_rejects(sources: list[str]) -> dg.AssetsDefinition:
     def _all_rejects(**rejects: pl.DataFrame) -> dg.Output:
         table = pl.concat([rejects[k] for k in sorted(rejects)], how="vertical_relaxed").cast(schema.REJECT_SCHEMA)
         by_stage = dict(table.group_by("stage").len().sort("stage").iter_rows()) if table.height else {}
-        return dg.Output(
+        return frame_output(
             table,
             metadata={"rows": table.height, "by_stage": by_stage, "reasons": schema.reason_counts(table)},
         )

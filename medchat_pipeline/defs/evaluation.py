@@ -7,6 +7,7 @@ import dagster as dg
 import polars as pl
 
 from medchat_pipeline.core.benchmark import WEAK_AREA_SCHEMA
+from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
 
@@ -86,7 +87,7 @@ def benchmark_report(
 )
 def weak_areas(benchmark_report: dict) -> dg.Output[pl.DataFrame]:
     frame = pl.read_csv(benchmark_report["weak_areas"], schema=WEAK_AREA_SCHEMA)
-    return dg.Output(frame, metadata={"rows": len(frame), "csv": dg.MetadataValue.path(benchmark_report["weak_areas"])})
+    return frame_output(frame, metadata={"rows": len(frame), "csv": dg.MetadataValue.path(benchmark_report["weak_areas"])})
 
 
 defs = dg.Definitions(assets=[benchmark_report, weak_areas])

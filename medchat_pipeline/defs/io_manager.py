@@ -12,6 +12,8 @@ import dagster as dg
 import polars as pl
 from upath import UPath
 
+from medchat_pipeline.core.source_version import frame_content_version
+
 
 class ParquetIOManager(dg.UPathIOManager):
     extension = ""  # chosen per object: .parquet for frames, .json for everything else
@@ -55,3 +57,9 @@ class MedchatIOManager(dg.ConfigurableIOManagerFactory):
         from medchat_pipeline.config import load_config
 
         return ParquetIOManager(base_path=UPath(load_config(self.profile).storage_path("assets")))
+
+
+def frame_output(frame: pl.DataFrame, **kwargs) -> dg.Output:
+    """`dg.Output` for a frame, with its content hash as the data version: a rerun that gives the same
+    rows leaves downstream assets fresh, and a lineage record names exactly the data it was built on."""
+    return dg.Output(frame, data_version=dg.DataVersion(frame_content_version(frame)), **kwargs)

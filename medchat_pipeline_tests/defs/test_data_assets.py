@@ -170,3 +170,33 @@ def test_changing_a_source_file_marks_downstream_stale_and_the_sensor_refreshes_
     assert stale_status(defs, instance, "qac_medqa") == StaleStatus.FRESH
     assert stale_status(defs, instance, "merged_qac") == StaleStatus.FRESH
     assert tick(defs, instance, profile).run_requests == []
+
+
+def test_a_source_edit_that_leaves_its_rows_unchanged_keeps_downstream_fresh(two_source_profile):
+    """Frames are versioned by content: reformatting a source file re-parses it, but the same rows
+    keep the same data version, so merged_qac and everything after it stay fresh."""
+    profile = str(two_source_profile)
+    defs = with_resources(build_data_defs(load_config(profile)), profile)
+    instance = dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("refresh_data").execute_in_process(instance=instance).success
+    before = materialized_version(instance, "qac_medqa")
+    assert before.startswith("rows-")
+
+    medqa_file = next((two_source_profile.parent / "medqa").glob("*.jsonl"))
+    lines = medqa_file.read_text().splitlines()
+    medqa_file.write_text("\n".join(json.dumps(json.loads(line), separators=(" , ", " : ")) for line in lines) + "\n")
+    assert [e.asset_key.to_user_string() for e in tick(defs, instance, profile).asset_events] == ["raw_medqa"]
+    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.STALE
+
+    rerun = defs.resolve_job_def("refresh_data").execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey("qac_medqa"), dg.AssetKey("rejects_medqa")]
+    )
+    assert rerun.success
+    assert materialized_version(instance, "qac_medqa") == before
+    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.FRESH
+    assert stale_status(defs, instance, "merged_qac") == StaleStatus.FRESH
+
+
+def materialized_version(instance: dg.DagsterInstance, key: str) -> str:
+    record = instance.get_latest_data_version_record(dg.AssetKey(key))
+    return record.asset_materialization.tags["dagster/data_version"]
