@@ -1,9 +1,11 @@
 """Run the benchmark on one or more models: batched greedy generation and option log-likelihoods.
 
 Backends:
-- transformers (CPU or GPU): prompts go through the tokenizer's chat template, are sorted by length
-  and generated in batches with left padding, greedy decoding and the KV cache — not one pipeline()
-  call per example. A PEFT adapter dir is loaded onto the base model and merged for speed.
+- transformers (CPU or GPU): prompts go through the tokenizer's chat template, are sorted by length,
+  prefilled in groups of near-equal length and decoded together greedily with the KV cache
+  (training/decoding.py: merged caches, finished rows leave the batch) — not one pipeline() call
+  per example. For multiple choice the same prefill also yields the options' log-likelihoods. A PEFT
+  adapter dir is loaded onto the base model and merged for speed.
 - vLLM (when CUDA is available and vllm imports): the same prompts through `LLM.generate`, with the
   adapter as a LoRARequest; option log-likelihoods from `prompt_logprobs`.
 
@@ -380,7 +382,7 @@ def evaluate_model(
             )
             loglik = [None] * len(rows)
             for i, scores in zip(choice_idx, option_scores):
-                loglik[i] = max(scores, key=scores.get)
+                loglik[i] = max(scores, key=scores.get) if scores else None
         else:
             texts, tokens_choice = engine.generate(choice_prompts, evaluation.max_new_tokens,
                                                    f"{spec.name}: multiple choice", evaluation.stop_after_final_answer)
