@@ -115,10 +115,10 @@ def normalize_whitespace(expr: pl.Expr) -> pl.Expr:
         expr,
         _UNNORMALIZED,
         lambda e: _where_any(e, ["\r"], lambda e: e.str.replace_all(r"\r\n?", "\n"))
-        .str.replace_all(INVISIBLE, "")
+        .pipe(_where_matches, INVISIBLE, lambda e: e.str.replace_all(INVISIBLE, ""))
         .pipe(_where_any, [" " * 2, *_ODD_SPACES], lambda e: e.str.replace_all(HORIZONTAL_SPACE, " "))
         .pipe(_where_any, [" \n", "\n "], lambda e: e.str.replace_all(r" ?\n ?", "\n"))
-        .str.replace_all(r"\n{3,}", "\n\n")
+        .pipe(_where_any, ["\n" * 3], lambda e: e.str.replace_all(r"\n{3,}", "\n\n"))
         .str.strip_chars(),
     )
 

@@ -198,22 +198,29 @@ def shingle_hashes(
     per_row = words.list.len().fill_null(1).to_numpy()
     flat = words.explode()
     is_word = (flat.str.len_bytes().fill_null(0) > 0).to_numpy()
-    rows = np.repeat(np.arange(len(words), dtype=np.uint32), per_row)[is_word]
-    hashes = flat.hash(_WORD_SEED).to_numpy()[is_word]
+    rows = np.repeat(np.arange(len(words), dtype=np.uint32), per_row)
+    hashes = flat.hash(_WORD_SEED).to_numpy()
+    # Normalized text rarely has an empty word (an empty question or answer), so this copy is rare.
+    all_words = bool(is_word.all())
+    if not all_words:
+        rows, hashes = rows[is_word], hashes[is_word]
     if k == 1 or rows.size == 0:
         return rows, hashes
-    n_shingles = rows.size - k + 1
+    # Clamped: with fewer than k-1 words in all, a negative count would slice from the end.
+    n_shingles = max(rows.size - k + 1, 0)
     whole = rows[k - 1 :] == rows[:n_shingles] if n_shingles > 0 else np.zeros(0, dtype=bool)
-    shingles = np.zeros(max(n_shingles, 0), dtype=np.uint64)
+    shingles = np.zeros(n_shingles, dtype=np.uint64)
     scratch = np.empty_like(shingles)
     for i in range(k):
         np.multiply(hashes[i : i + n_shingles], np.uint64(_SHINGLE_MULTIPLIERS[i % len(_SHINGLE_MULTIPLIERS)]), out=scratch)
         shingles += scratch
+    words_per_row = per_row if all_words else np.bincount(rows, minlength=len(words))
+    # A short text has 1 to k-1 words; without one (the usual case) the whole shingles are all.
+    if not (short_texts_as_words and ((words_per_row > 0) & (words_per_row < k)).any()):
+        return rows[:n_shingles][whole], shingles[whole]
     has_shingle = np.zeros(int(rows.max()) + 1, dtype=bool)
     has_shingle[rows[:n_shingles][whole]] = True
-    short = ~has_shingle[rows] if short_texts_as_words else np.zeros(rows.size, dtype=bool)
-    if not short.any():
-        return rows[:n_shingles][whole], shingles[whole]
+    short = ~has_shingle[rows]
     # A row has whole shingles or is short, never both, so the shingle starting at each word
     # position or the short text's word itself, taken in position order, is already sorted by row.
     starts_shingle = np.zeros(rows.size, dtype=bool)
