@@ -258,8 +258,197 @@ class GeminiProvider(SdkProvider):
 class LocalProvider:
     """A transformers causal LM on this machine, prompts generated together in batches.
 
-    Concurrent `complete` calls are collected for a moment and generated as one left-padded batch
-    (calls with different params go in different batches). Generation runs in a worker thread so
+    Concurrent `complete` calls are collected for a moment and generated together by
+    `decoding.generate_many` (prefill in near-equal-length groups, finished rows leave the batch;
+    calls with different params go in different batches). Generation runs in a worker thread so
+    the event loop keeps serving remote teachers meanwhile.
+    """
+
+    LINGER_S = 0.02  # how long the first call of a batch waits for company
+
+    def __init__(self, name: str, model: str, batch_size: int, device: str = "auto", torch_threads: int | None = None) -> None:
+        self.name = name
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+        self.torch_threads = torch_threads
+        self._loaded: tuple[Any, Any] | None = None
+        self._pending: list[tuple[list[dict[str, str]], dict, asyncio.Future]] = []
+        self._worker: asyncio.Task | None = None
+        self.batch_sizes: list[int] = []  # sizes of the batches generated so far
+
+    def _load(self):
+        if self._loaded is None:
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+
+            from medchat_pipeline.models import resolve_base_model
+
+            path = resolve_base_model(self.model)
+            tokenizer = AutoTokenizer.from_pretrained(path, padding_side="left")
+            if tokenizer.pad_token is None:
+                tokenizer.pad_token = tokenizer.eos_token
+            device = ("cuda" if torch.cuda.is_available() else "cpu") if self.device == "auto" else self.device
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).to(device)
+            model.eval()
+            self._loaded = (tokenizer, model)
+        return self._loaded
+
+    def generate_batch(self, conversations: list[list[dict[str, str]]], params: dict) -> list[Completion]:
+        import torch
+
+        if self.torch_threads is None:
+            return self._generate(conversations, params)
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.torch_threads)
+        try:
+            return self._generate(conversations, params)
+        finally:
+            torch.set_num_threads(previous)
+
+    def _generate(self, conversations: list[list[dict[str, str]]], params: dict) -> list[Completion]:
+        from medchat_pipeline.decoding import Sampling, generate_many
+
+        tokenizer, model = self._load()
+        prompts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
+        temperature = float(params.get("temperature", 0.0))
+        sampling = Sampling(temperature, float(params.get("top_p", 1.0)), params.get("seed")) if temperature > 0 else None
+        out = generate_many(
+            model, tokenizer, prompts, int(params.get("max_new_tokens", params.get("max_tokens", 128))),
+            self.batch_size, sampling=sampling,
+        )
+        return [
+            Completion(
+                text=tokenizer.decode(tokens, skip_special_tokens=True).strip(),
+                usage={"input_tokens": prompt_tokens, "output_tokens": len(tokens), "cached_tokens": 0},
+            )
+            for tokens, prompt_tokens in zip(out.tokens, out.prompt_tokens)
+        ]
+
+    async def complete(self, key: ApiKey, messages: list[dict[str, str]], params: dict, response_schema: Any) -> Completion:
+        import openai
+
+        kwargs = {name: params[name] for name in self.PASSED_PARAMS if name in params}
+        if "max_new_tokens" in params and "max_tokens" not in kwargs:
+            kwargs["max_tokens"] = params["max_new_tokens"]
+        try:
+            response = await self._client(key).chat.completions.create(model=self.model, messages=messages, **kwargs)
+        except openai.APITimeoutError as exc:
+            raise CallError("timeout", f"{type(exc).__name__}: {exc}") from None
+        except openai.APIStatusError as exc:
+            raise classify_status(
+                exc.status_code, exc.response.text, retry_after_from_headers(exc.response.headers), _rpc_details(exc.body)
+            ) from None
+        except openai.APIConnectionError as exc:
+            raise CallError("server", f"connection failed: {exc}") from None
+        except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError, TypeError) as exc:
+            raise CallError("malformed", f"unreadable response: {type(exc).__name__}: {exc}") from None
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise CallError("malformed", f"response without choices: {str(response)[:200]}")
+        text = getattr(getattr(choices[0], "message", None), "content", None)
+        if not isinstance(text, str):
+            raise CallError("malformed", "response choice has no text content")
+        usage = getattr(response, "usage", None)
+        details = getattr(usage, "prompt_tokens_details", None)
+        return Completion(
+            text=text,
+            usage={
+                "input_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+                "output_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
+                "cached_tokens": int(getattr(details, "cached_tokens", 0) or 0),
+            },
+        )
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+
+
+class GeminiProvider(SdkProvider):
+    """Gemini through google-genai; `base_url` points it at another endpoint (tests use a local server)."""
+
+    SDK_MODULE = "google.genai"
+
+    def _new_client(self, key: ApiKey):
+        from google import genai
+        from google.genai import types
+
+        options = types.HttpOptions(
+            base_url=self.base_url,
+            timeout=int((self.timeout_s + 5) * 1000),
+            retry_options=types.HttpRetryOptions(attempts=1),  # also stops its implicit retries
+        )
+        return genai.Client(api_key=key.secret, http_options=options)
+
+    @staticmethod
+    def _config(system: str | None, params: dict, response_schema: Any):
+        from google.genai import types
+
+        config: dict[str, Any] = {
+            "system_instruction": system,
+            "automatic_function_calling": types.AutomaticFunctionCallingConfig(disable=True),
+        }
+        for ours, theirs in (("temperature", "temperature"), ("top_p", "top_p"), ("seed", "seed"),
+                             ("max_tokens", "max_output_tokens"), ("max_new_tokens", "max_output_tokens"),
+                             ("stop", "stop_sequences")):
+            if ours in params:
+                config[theirs] = params[ours]
+        if response_schema is not None:
+            config["response_mime_type"] = "application/json"
+            config["response_schema"] = response_schema
+        return types.GenerateContentConfig(**config)
+
+    async def complete(self, key: ApiKey, messages: list[dict[str, str]], params: dict, response_schema: Any) -> Completion:
+        from google.genai import errors
+
+        system, turns = split_system(messages)
+        contents = [
+            {"role": "model" if m["role"] == "assistant" else "user", "parts": [{"text": m["content"]}]} for m in turns
+        ]
+        try:
+            response = await self._client(key).aio.models.generate_content(
+                model=self.model, contents=contents, config=self._config(system, params, response_schema)
+            )
+        except errors.APIError as exc:
+            details = exc.details.get("error", {}).get("details") if isinstance(exc.details, dict) else None
+            headers = getattr(exc.response, "headers", None)
+            raise classify_status(exc.code or 0, json.dumps(exc.details)[:500], retry_after_from_headers(headers), details) from None
+        except (asyncio.TimeoutError, TimeoutError) as exc:
+            raise CallError("timeout", f"{type(exc).__name__}") from None
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as exc:
+            raise CallError("malformed", f"unreadable response: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            if is_transport_error(exc):
+                raise CallError("server", f"connection failed: {type(exc).__name__}: {exc}") from None
+            raise
+        text = response.text if response.candidates else None
+        if not isinstance(text, str):
+            reason = response.candidates[0].finish_reason if response.candidates else "no candidates"
+            raise CallError("malformed", f"response without text (finish reason: {reason})")
+        usage = response.usage_metadata
+        return Completion(
+            text=text,
+            usage={
+                "input_tokens": int(getattr(usage, "prompt_token_count", 0) or 0),
+                "output_tokens": int(getattr(usage, "candidates_token_count", 0) or 0),
+                "cached_tokens": int(getattr(usage, "cached_content_token_count", 0) or 0),
+            },
+        )
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aio.aclose()
+        self._clients.clear()
+
+
+class LocalProvider:
+    """A transformers causal LM on this machine, prompts generated together in batches.
+
+    Concurrent `complete` calls are collected for a moment and generated together by
+    `decoding.generate_many` (prefill in near-equal-length groups, finished rows leave the batch;
+    calls with different params go in different batches). Generation runs in a worker thread so
     the event loop keeps serving remote teachers meanwhile.
     """
 

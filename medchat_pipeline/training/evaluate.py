@@ -3,7 +3,7 @@
 Backends:
 - transformers (CPU or GPU): prompts go through the tokenizer's chat template, are sorted by length,
   prefilled in groups of near-equal length and decoded together greedily with the KV cache
-  (training/decoding.py: merged caches, finished rows leave the batch) — not one pipeline() call
+  (medchat_pipeline/decoding.py: merged caches, finished rows leave the batch) — not one pipeline() call
   per example. For multiple choice the same prefill also yields the options' log-likelihoods. A PEFT
   adapter dir is loaded onto the base model and merged for speed.
 - vLLM (when CUDA is available and vllm imports): the same prompts through `LLM.generate`, with the
@@ -27,24 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from tqdm.auto import tqdm
 
 from medchat_pipeline.core import benchmark
 from medchat_pipeline.core.safety import SafetyPrompt, load_dose_table, score_safety
-from medchat_pipeline.training.decoding import (
-    cut_after_final_answer_line,
-    decode,
-    eos_ids,
-    final_answer_line_done,
-    merge,
-    prefill,
-    supports_merging,
-)
+from medchat_pipeline.decoding import cut_after_final_answer_line, final_answer_line_done, generate_many
 
 ANSWER_SEED = "Final Answer:"
-# Prompts prefilled together may differ by at most 10 % in length: the prefill of long prompts is most
-# of an evaluation's work on CPU, and their caches are merged for decoding anyway.
-PREFILL_MIN_FILL = 0.9
 SAFETY_SCHEMA = {
     "model": pl.String(), "id": pl.String(), "kind": pl.String(), "category": pl.String(), "prompt": pl.String(),
     "output": pl.String(), "escalated": pl.Boolean(), "refused": pl.Boolean(), "dose_mentions": pl.Int64(),
@@ -80,19 +68,6 @@ def select_backend(requested: str = "auto") -> str:
     return "vllm" if requested in ("auto", "vllm") and vllm_ready else "transformers"
 
 
-def length_buckets(lengths: list[int], batch_size: int, min_fill: float = 0.75) -> list[list[int]]:
-    """Indices grouped longest first, at most batch_size a batch, and a new batch whenever a prompt is
-    shorter than min_fill × the batch's longest: left padding then wastes at most a quarter of a
-    batch's prefill, which dominates when prompts are long and answers short."""
-    batches: list[list[int]] = []
-    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
-        if batches and len(batches[-1]) < batch_size and lengths[i] >= min_fill * lengths[batches[-1][0]]:
-            batches[-1].append(i)
-        else:
-            batches.append([i])
-    return batches
-
-
 class TransformersBackend:
     """A causal LM (plus optional merged LoRA adapter) on CPU or one GPU."""
 
@@ -122,7 +97,6 @@ class TransformersBackend:
         self.model = model.to(self.device).eval()
         self.batch_size = batch_size
         self.scoring_s = 0.0  # time in the answer-seed passes of generate_and_score
-        self.merge_prefills = supports_merging(self.model)
 
     def chat(self, user_message: str) -> str:
         if self.tokenizer.chat_template:
@@ -163,63 +137,31 @@ class TransformersBackend:
         self, prompts: list[str], max_new_tokens: int, desc: str, choices: list[list[str]] | None,
         stop_after_final_answer: bool,
     ) -> tuple[list[str], int, list[dict[str, float] | None]]:
-        texts: list[str] = [""] * len(prompts)
-        scores: list[dict[str, float] | None] = [None] * len(prompts)
-        if not prompts:
-            return texts, 0, scores
-        encoded_prompts = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
-        plan = self._scoring_plan(prompts, encoded_prompts, choices) if choices is not None else None
-        eos = eos_ids(self.model, self.tokenizer)
+        plan = self._scoring_plan(prompts, choices) if choices is not None and prompts else None
         tokenizer = self.tokenizer
 
-        def stop(_row: int, tokens: list[int]) -> bool:
+        def stop(_prompt: int, tokens: list[int]) -> bool:
             return "\n" in tokenizer.decode(tokens[-1:]) and final_answer_line_done(tokenizer.decode(tokens))
 
-        generated = 0
-        for batch in tqdm(self._decode_batches([len(ids) for ids in encoded_prompts]), desc=desc, leave=False):
-            parts = []
-            groups = self._prefill_groups(batch, encoded_prompts)
-            for group in groups:
-                encoded = self.tokenizer(
-                    [prompts[i] for i in group], return_tensors="pt", padding=True, add_special_tokens=False
-                ).to(self.device)
-                seed_ids, choice_ids = None, None
-                if plan is not None:
-                    seed_ids = plan["seed_ids"]
-                    choice_ids = [list(plan["choice_ids"][i].values()) if plan["choice_ids"][i] else [] for i in group]
-                capacity = encoded["input_ids"].shape[1] + len(seed_ids or ()) + max_new_tokens
-                parts.append(prefill(self.model, encoded["input_ids"], encoded["attention_mask"], capacity,
-                                     seed_ids=seed_ids, choice_token_ids=choice_ids))
-            order = [i for group in groups for i in group]
-            state = merge(parts, self.model, max(p.mask.shape[1] for p in parts) + max_new_tokens)
-            decoded = decode(self.model, state, max_new_tokens, eos, stop if stop_after_final_answer else None)
-            self.scoring_s += decoded.scoring_s
-            generated += sum(len(t) for t in decoded.tokens)
-            for row, i in enumerate(order):
-                texts[i] = self.tokenizer.decode(decoded.tokens[row], skip_special_tokens=True).strip()
-                if plan is not None and decoded.choice_logprobs[row] is not None:
-                    scores[i] = {c: decoded.choice_logprobs[row][t] for c, t in plan["choice_ids"][i].items()}
-        return texts, generated, scores
+        out = generate_many(
+            self.model, tokenizer, prompts, max_new_tokens, self.batch_size,
+            stop=stop if stop_after_final_answer else None, progress=desc,
+            seed_ids=plan["seed_ids"] if plan else None,
+            choice_token_ids=[list(c.values()) if c else [] for c in plan["choice_ids"]] if plan else None,
+        )
+        self.scoring_s += out.scoring_s
+        texts = [tokenizer.decode(tokens, skip_special_tokens=True).strip() for tokens in out.tokens]
+        scores: list[dict[str, float] | None] = [None] * len(prompts)
+        for i, found in enumerate(out.choice_logprobs):
+            if plan is not None and found is not None:
+                scores[i] = {c: found[t] for c, t in plan["choice_ids"][i].items()}
+        return texts, sum(len(t) for t in out.tokens), scores
 
-    def _decode_batches(self, lengths: list[int]) -> list[list[int]]:
-        """Prompts that decode together, longest first. When prefilled caches can be merged, a batch
-        is simply the next batch_size prompts (each prefill group pads little, see _prefill_groups);
-        otherwise a batch is also its own prefill, so it is cut where padding would waste a quarter."""
-        if self.merge_prefills:
-            order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-            return [order[k : k + self.batch_size] for k in range(0, len(order), self.batch_size)]
-        return length_buckets(lengths, self.batch_size)
-
-    def _prefill_groups(self, batch: list[int], encoded_prompts: list[list[int]]) -> list[list[int]]:
-        if not self.merge_prefills:
-            return [batch]
-        groups = length_buckets([len(encoded_prompts[i]) for i in batch], self.batch_size, PREFILL_MIN_FILL)
-        return [[batch[k] for k in group] for group in groups]
-
-    def _scoring_plan(self, prompts: list[str], encoded_prompts: list[list[int]], choices: list[list[str]]) -> dict:
+    def _scoring_plan(self, prompts: list[str], choices: list[list[str]]) -> dict:
         """The answer seed's ids and each prompt's single-token choice ids; None where a prompt must be
         scored separately (multi-token choice, or the seed tokenizes differently after that prompt)."""
         seed_ids = self.tokenizer(ANSWER_SEED, add_special_tokens=False)["input_ids"]
+        encoded_prompts = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
         choice_ids: list[dict[str, int] | None] = []
         for prompt, ids, options in zip(prompts, encoded_prompts, choices):
             joined = self.tokenizer(prompt + ANSWER_SEED, add_special_tokens=False)["input_ids"]

@@ -1,12 +1,12 @@
-"""The evaluation decoder (training/decoding.py) against transformers' own generate and forward pass,
-with the real demo model (SmolLM2-135M)."""
+"""The batched decoder (medchat_pipeline/decoding.py) against transformers' own generate and forward
+pass, with the real demo model (SmolLM2-135M)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from medchat_pipeline.training import decoding
+from medchat_pipeline import decoding
 from medchat_pipeline.training.evaluate import ANSWER_SEED, TransformersBackend
 
 QUESTIONS = [
@@ -136,9 +136,38 @@ def test_prompts_prefilled_apart_and_merged_decode_like_one_padded_batch(backend
 def test_backend_generate_merges_prefill_groups_and_keeps_prompt_order(backend):
     prompts = [backend.chat(q) for q in QUESTIONS]
     lengths = [len(ids) for ids in backend.tokenizer(prompts, add_special_tokens=False)["input_ids"]]
-    batches = backend._decode_batches(lengths)
-    assert backend.merge_prefills and batches == [[1, 2, 0, 3]]
-    encoded = backend.tokenizer(prompts, add_special_tokens=False)["input_ids"]
-    assert len(backend._prefill_groups(batches[0], encoded)) > 1
+    assert decoding.supports_merging(backend.model)
+    [groups] = decoding.plan_batches(lengths, backend.batch_size, mergeable=True)
+    assert len(groups) > 1 and sorted(i for group in groups for i in group) == [0, 1, 2, 3]
     texts, _ = backend.generate(prompts, 12)
     assert texts == [_hf_generate(backend, [p], 12)[0] for p in prompts]
+
+
+def test_sampling_is_seeded_and_a_tiny_top_p_leaves_only_the_greedy_token(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    model, tokenizer = backend.model, backend.tokenizer
+    greedy = decoding.generate_many(model, tokenizer, prompts, 12, batch_size=4)
+    nucleus = decoding.generate_many(model, tokenizer, prompts, 12, batch_size=4,
+                                     sampling=decoding.Sampling(temperature=1.0, top_p=1e-6, seed=3))
+    assert nucleus.tokens == greedy.tokens
+    hot = decoding.Sampling(temperature=1.5, seed=7)
+    first = decoding.generate_many(model, tokenizer, prompts, 12, batch_size=4, sampling=hot)
+    again = decoding.generate_many(model, tokenizer, prompts, 12, batch_size=4, sampling=hot)
+    other = decoding.generate_many(model, tokenizer, prompts, 12, batch_size=4,
+                                   sampling=decoding.Sampling(temperature=1.5, seed=8))
+    assert first.tokens == again.tokens
+    assert first.tokens != other.tokens and first.tokens != greedy.tokens
+    assert greedy.prompt_tokens == [len(ids) for ids in tokenizer(prompts, add_special_tokens=False)["input_ids"]]
+    assert greedy.batches == [4]
+
+
+@pytest.mark.parametrize(("temperature", "top_p", "message"), [(0.0, 1.0, "temperature > 0"), (0.7, 0.0, "top_p")])
+def test_sampling_settings_are_checked(temperature, top_p, message):
+    with pytest.raises(ValueError, match=message):
+        decoding.Sampling(temperature=temperature, top_p=top_p)
+
+
+def test_batch_plans_with_and_without_cache_merging():
+    lengths = [500, 90, 480, 100, 60, 300, 95]
+    assert decoding.plan_batches(lengths, 4, mergeable=True) == [[[0, 2], [5], [3]], [[6, 1], [4]]]
+    assert decoding.plan_batches(lengths, 4, mergeable=False) == [[[0, 2]], [[5]], [[3, 6, 1]], [[4]]]

@@ -66,7 +66,7 @@ def _vllm_installed() -> bool:
 
 
 def test_length_buckets_bound_padding_and_batch_size():
-    from medchat_pipeline.training.evaluate import length_buckets
+    from medchat_pipeline.decoding import length_buckets
 
     lengths = [500, 90, 480, 100, 60, 300, 95]
     assert length_buckets(lengths, batch_size=16) == [[0, 2], [5], [3, 6, 1], [4]]

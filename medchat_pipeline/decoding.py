@@ -1,9 +1,14 @@
-"""Greedy batched decoding for evaluation: one prefill per prompt, finished rows leave the batch.
+"""Batched decoding for evaluation and the local teacher: one prefill per prompt, finished rows
+leave the batch.
 
 `transformers.generate` keeps every row of a batch in every decode step until the longest one is
-done, and an evaluation that also scores options by log-likelihood runs a second forward pass over
-the same prompt. Short multiple-choice answers after long prompts make both costly: the prefill is
-most of the work and most rows end after a few tokens. This loop
+done, pads a batch to its longest prompt, and an evaluation that also scores options by
+log-likelihood runs a second forward pass over the same prompt. Short multiple-choice answers after
+long prompts make all three costly: the prefill is most of the work and most rows end after a few
+tokens. `generate_many`
+
+- sorts prompts by length, prefills them in groups whose lengths differ by at most 10 %, and merges
+  the groups' caches (right-aligned, left padding masked) into decode batches of `batch_size` rows;
 
 - runs the prompt once; when choices are given, it feeds the answer seed ("Final Answer:") on top of
   that cache, reads every single-token choice's log-probability from the last position, crops the
@@ -15,8 +20,9 @@ most of the work and most rows end after a few tokens. This loop
   concatenates a whole new copy of itself in every step (about a fifth of a 16-row decode step of
   SmolLM2 on CPU with 350-token prompts).
 
-Greedy argmax over raw logits: the same tokens `generate(do_sample=False)` picks for models whose
-generation config adds no logits processors (asserted by the tests against `generate`).
+Greedy by default: argmax over raw logits, the same tokens `generate(do_sample=False)` picks for
+models whose generation config adds no logits processors (asserted by the tests against
+`generate`). `Sampling` draws with temperature and nucleus (top-p) filtering instead.
 """
 
 from __future__ import annotations
@@ -204,12 +210,48 @@ def _right_aligned(tensors: list, length: int, capacity: int):
     return buffer
 
 
+@dataclass(frozen=True)
+class Sampling:
+    """Draw each token from softmax(logits / temperature), restricted to the smallest set of tokens
+    whose probability reaches top_p; seeded for repeatable draws."""
+
+    temperature: float
+    top_p: float = 1.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.temperature > 0:
+            raise ValueError(f"sampling needs a temperature > 0 (got {self.temperature}); use greedy decoding for 0")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1] (got {self.top_p})")
+
+    def chooser(self, device) -> Callable:
+        import torch
+
+        generator = torch.Generator(device=device)
+        if self.seed is None:
+            generator.seed()
+        else:
+            generator.manual_seed(self.seed)
+
+        def choose(logits):
+            probs = torch.softmax(logits / self.temperature, dim=-1)
+            if self.top_p < 1:
+                sorted_probs, order = probs.sort(dim=-1, descending=True)
+                outside = sorted_probs.cumsum(dim=-1) - sorted_probs >= self.top_p  # the top token always stays
+                probs = probs.scatter(-1, order, sorted_probs.masked_fill(outside, 0.0))
+            return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+
+        return choose
+
+
 def decode(
     model, state: Prefilled, max_new_tokens: int, eos_token_ids: set[int],
-    stop: Callable[[int, list[int]], bool] | None = None,
+    stop: Callable[[int, list[int]], bool] | None = None, choose: Callable | None = None,
 ) -> DecodedBatch:
-    """Greedy tokens from a prefilled batch; a row leaves the batch (and the cache) once it emits an
-    end-of-sequence token, reaches max_new_tokens, or stop(row, tokens) says so."""
+    """Tokens from a prefilled batch, greedy unless `choose` (see Sampling.chooser) picks them; a row
+    leaves the batch (and the cache) once it emits an end-of-sequence token, reaches
+    max_new_tokens, or stop(row, tokens) says so."""
     import torch
 
     cache, mask, next_positions, logits = state.cache, state.mask, state.next_positions, state.logits
@@ -220,7 +262,7 @@ def decode(
     row_steps = 0
     with torch.inference_mode():
         for _ in range(max_new_tokens):
-            chosen = logits.argmax(dim=-1)
+            chosen = logits.argmax(dim=-1) if choose is None else choose(logits)
             keep: list[int] = []
             for j, row in enumerate(active):
                 token = int(chosen[j])
@@ -264,6 +306,91 @@ def greedy_decode(
     capacity = input_ids.shape[1] + len(seed_ids or ()) + max_new_tokens
     state = prefill(model, input_ids, attention_mask, capacity, seed_ids=seed_ids, choice_token_ids=choice_token_ids)
     return decode(model, state, max_new_tokens, eos_token_ids, stop)
+
+
+@dataclass
+class Generated:
+    tokens: list[list[int]]  # per prompt, in prompt order, end-of-sequence token excluded
+    prompt_tokens: list[int]
+    choice_logprobs: list[dict[int, float] | None]
+    scoring_s: float = 0.0
+    batches: list[int] = field(default_factory=list)  # rows per decode batch
+
+
+# Prompts prefilled together may differ by at most 10 % in length: prefill is most of the work when
+# prompts are long, and the groups' caches are merged for decoding anyway.
+PREFILL_MIN_FILL = 0.9
+
+
+def length_buckets(lengths: list[int], batch_size: int, min_fill: float = 0.75) -> list[list[int]]:
+    """Indices grouped longest first, at most batch_size a batch, and a new batch whenever a prompt is
+    shorter than min_fill × the batch's longest: left padding then wastes at most 1 − min_fill of a
+    batch's prefill."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if batches and len(batches[-1]) < batch_size and lengths[i] >= min_fill * lengths[batches[-1][0]]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
+def plan_batches(lengths: list[int], batch_size: int, mergeable: bool) -> list[list[list[int]]]:
+    """Decode batches, each as its prefill groups of prompt indices. With mergeable caches a batch is
+    the next batch_size prompts by length, prefilled in groups padded ≤ 10 %; otherwise each batch is
+    one padded prefill, cut where padding would waste a quarter."""
+    if not mergeable:
+        return [[batch] for batch in length_buckets(lengths, batch_size)]
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    plan = []
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        groups = length_buckets([lengths[i] for i in batch], batch_size, PREFILL_MIN_FILL)
+        plan.append([[batch[k] for k in group] for group in groups])
+    return plan
+
+
+def generate_many(
+    model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, *,
+    sampling: Sampling | None = None, stop: Callable[[int, list[int]], bool] | None = None,
+    seed_ids: Sequence[int] | None = None, choice_token_ids: Sequence[Sequence[int]] | None = None,
+    progress: str | None = None,
+) -> Generated:
+    """Completions of already-templated prompts (see the module docstring for how they are batched).
+
+    stop(prompt_index, tokens) ends a prompt's generation early; seed_ids / choice_token_ids as in
+    `prefill`, indexed by prompt; progress: a tqdm description, or None for no bar.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    lengths = [len(ids) for ids in encoded]
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    device = model.device
+    eos = eos_ids(model, tokenizer)
+    choose = sampling.chooser(device) if sampling else None
+    out = Generated([[] for _ in prompts], lengths, [None] * len(prompts))
+    plan = plan_batches(lengths, batch_size, supports_merging(model))
+    for groups in tqdm(plan, desc=progress, disable=progress is None or not prompts, leave=False):
+        parts = []
+        for group in groups:
+            longest = max(lengths[i] for i in group)
+            ids = torch.tensor([[pad] * (longest - lengths[i]) + encoded[i] for i in group], device=device)
+            mask = torch.tensor([[0] * (longest - lengths[i]) + [1] * lengths[i] for i in group], device=device)
+            choices = [choice_token_ids[i] for i in group] if choice_token_ids is not None else None
+            parts.append(prefill(model, ids, mask, longest + len(seed_ids or ()) + max_new_tokens,
+                                 seed_ids=seed_ids, choice_token_ids=choices))
+        order = [i for group in groups for i in group]
+        state = merge(parts, model, max(part.mask.shape[1] for part in parts) + max_new_tokens)
+        row_stop = (lambda row, tokens: stop(order[row], tokens)) if stop is not None else None
+        decoded = decode(model, state, max_new_tokens, eos, row_stop, choose)
+        out.scoring_s += decoded.scoring_s
+        out.batches.append(len(order))
+        for row, i in enumerate(order):
+            out.tokens[i] = decoded.tokens[row]
+            out.choice_logprobs[i] = decoded.choice_logprobs[row]
+    return out
 
 
 def eos_ids(model, tokenizer) -> set[int]:
