@@ -9,9 +9,8 @@ tokens. `generate_many`
 
 - sorts prompts by length, prefills them in groups whose lengths differ by at most 10 %, and merges
   the groups' caches (right-aligned, left padding masked) into decode batches of `batch_size` rows;
-
-- runs the prompt once; when choices are given, it feeds the answer seed ("Final Answer:") on top of
-  that cache, reads every single-token choice's log-probability from the last position, crops the
+- runs each prompt once; when choices are given, it feeds the answer seed ("Final Answer:") on top
+  of that cache, reads every single-token choice's log-probability from the last position, crops the
   seed off the cache again and generates from the same prefill;
 - drops a row from the batch (and from the KV cache) as soon as it emits an end-of-sequence token,
   reaches its token budget, or a stop rule says it is done (a completed "Final Answer: X" line), so
@@ -111,7 +110,8 @@ def new_cache(model, capacity: int):
 
 def supports_merging(model) -> bool:
     """Whether prefilled caches of this model can be left-padded and merged into one decode batch."""
-    return all(type(layer) is _preallocated_layer_class() for layer in new_cache(model, 1).layers)
+    layers = new_cache(model, 1).layers
+    return bool(layers) and all(type(layer) is _preallocated_layer_class() for layer in layers)
 
 
 @dataclass
