@@ -134,6 +134,7 @@ class DecodedBatch:
     scoring_s: float = 0.0  # time spent on the answer-seed pass
     decode_row_steps: int = 0  # rows × decode steps actually computed
     stopped_by_rule: list[bool] = field(default_factory=list)
+    ended: list[bool] = field(default_factory=list)  # the row emitted an end-of-sequence token
 
 
 def prefill(
@@ -258,6 +259,7 @@ def decode(
     rows = logits.shape[0]
     tokens: list[list[int]] = [[] for _ in range(rows)]
     stopped = [False] * rows
+    ended = [False] * rows
     active = list(range(rows))
     row_steps = 0
     with torch.inference_mode():
@@ -267,6 +269,7 @@ def decode(
             for j, row in enumerate(active):
                 token = int(chosen[j])
                 if token in eos_token_ids:
+                    ended[row] = True
                     continue
                 tokens[row].append(token)
                 if stop is not None and stop(row, tokens[row]):
@@ -288,7 +291,7 @@ def decode(
             logits = out.logits[:, -1].float()
             next_positions = next_positions + 1
             row_steps += len(active)
-    return DecodedBatch(tokens, state.choice_logprobs, state.scoring_s, row_steps, stopped)
+    return DecodedBatch(tokens, state.choice_logprobs, state.scoring_s, row_steps, stopped, ended)
 
 
 def greedy_decode(
@@ -313,6 +316,7 @@ class Generated:
     tokens: list[list[int]]  # per prompt, in prompt order, end-of-sequence token excluded
     prompt_tokens: list[int]
     choice_logprobs: list[dict[int, float] | None]
+    ended: list[bool]  # the prompt's generation reached an end-of-sequence token (not the budget or a stop rule)
     scoring_s: float = 0.0
     batches: list[int] = field(default_factory=list)  # rows per decode batch
 
@@ -351,12 +355,13 @@ def plan_batches(lengths: list[int], batch_size: int, mergeable: bool) -> list[l
 
 
 def generate_many(
-    model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, *,
+    model, tokenizer, prompts: Sequence[str] | Sequence[Sequence[int]], max_new_tokens: int, batch_size: int, *,
     sampling: Sampling | None = None, stop: Callable[[int, list[int]], bool] | None = None,
     seed_ids: Sequence[int] | None = None, choice_token_ids: Sequence[Sequence[int]] | None = None,
     progress: str | None = None,
 ) -> Generated:
-    """Completions of already-templated prompts (see the module docstring for how they are batched).
+    """Completions of already-templated prompts, given as text or as token ids (see the module
+    docstring for how they are batched).
 
     stop(prompt_index, tokens) ends a prompt's generation early; seed_ids / choice_token_ids as in
     `prefill`, indexed by prompt; progress: a tqdm description, or None for no bar.
@@ -364,13 +369,18 @@ def generate_many(
     import torch
     from tqdm.auto import tqdm
 
-    encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    texts = [p for p in prompts if isinstance(p, str)]
+    if texts and len(texts) != len(prompts):
+        raise TypeError("generate_many takes prompts as all text or all token ids, not a mix")
+    encoded = tokenizer(list(prompts), add_special_tokens=False)["input_ids"] if texts else [list(p) for p in prompts]
+    if any(not ids for ids in encoded):
+        raise ValueError("generate_many got an empty prompt")
     lengths = [len(ids) for ids in encoded]
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     device = model.device
     eos = eos_ids(model, tokenizer)
     choose = sampling.chooser(device) if sampling else None
-    out = Generated([[] for _ in prompts], lengths, [None] * len(prompts))
+    out = Generated([[] for _ in prompts], lengths, [None] * len(prompts), [False] * len(prompts))
     plan = plan_batches(lengths, batch_size, supports_merging(model))
     for groups in tqdm(plan, desc=progress, disable=progress is None or not prompts, leave=False):
         parts = []
@@ -390,6 +400,7 @@ def generate_many(
         for row, i in enumerate(order):
             out.tokens[i] = decoded.tokens[row]
             out.choice_logprobs[i] = decoded.choice_logprobs[row]
+            out.ended[i] = decoded.ended[row]
     return out
 
 

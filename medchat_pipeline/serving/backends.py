@@ -1,7 +1,8 @@
 """The two kinds of model the router sends questions to, behind one `generate(conversations)` call.
 
 - LocalChatModel: a transformers causal LM (+ an optional PEFT adapter) run in this process,
-  conversations generated together in length-sorted, left-padded batches with the chat template.
+  conversations generated together with the chat template by `decoding.generate_many` (length-sorted
+  prefill groups, finished answers leave the batch).
 - TeacherChatModel: any teacher of the teacher gateway (`medchat_pipeline.teachers.TeacherPool`),
   whose failures come back as results with an error, never as exceptions.
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from tqdm.auto import tqdm
+from medchat_pipeline.decoding import Sampling, generate_many
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +132,6 @@ class LocalChatModel:
     def generate(
         self, conversations: list[Conversation], max_new_tokens: int | None = None, temperature: float = 0.0
     ) -> list[Generation]:
-        import torch
-
         limit = min(max_new_tokens or self.max_new_tokens, self.max_new_tokens)
         results: list[Generation | None] = [None] * len(conversations)
         prompts: list[tuple[int, list[int]]] = []
@@ -142,53 +141,27 @@ class LocalChatModel:
                 prompts.append((index, ids))
             except InputTooLong as exc:
                 results[index] = Generation(text=None, error=f"input_too_long: {exc}")
-        # Similar lengths together waste the least compute on padding.
-        prompts.sort(key=lambda item: len(item[1]))
-        batches = [prompts[i : i + self.batch_size] for i in range(0, len(prompts), self.batch_size)]
-        eos_ids = self._end_of_turn_ids()
-        for batch in tqdm(batches, desc=f"{self.name} model", unit="batch", disable=len(batches) < 2, leave=False):
+        if prompts:
             started = time.perf_counter()
-            width = max(len(ids) for _, ids in batch)
-            pad = self.tokenizer.pad_token_id
-            input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for _, ids in batch], device=self.device)
-            attention = torch.tensor(
-                [[0] * (width - len(ids)) + [1] * len(ids) for _, ids in batch], device=self.device
-            )
-            sampling: dict[str, Any] = (
-                {"do_sample": True, "temperature": temperature, "top_p": 0.95}
-                if temperature > 0
-                else {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
-            )
-            with self._lock, torch.inference_mode():
-                output = self.model.generate(
-                    input_ids=input_ids,
-                    attention_mask=attention,
-                    max_new_tokens=limit,
-                    pad_token_id=pad,
-                    eos_token_id=eos_ids,
-                    **sampling,
+            sampling = Sampling(temperature, top_p=0.95) if temperature > 0 else None
+            with self._lock:
+                out = generate_many(
+                    self.model, self.tokenizer, [ids for _, ids in prompts], limit, self.batch_size, sampling=sampling,
+                    progress=f"{self.name} model" if len(prompts) > self.batch_size else None,
                 )
             elapsed = time.perf_counter() - started
-            for (index, ids), row in zip(batch, output[:, width:].tolist()):
-                ended = next((pos for pos, token in enumerate(row) if token in eos_ids), None)
-                new_tokens = row if ended is None else row[:ended]
+            for (index, ids), tokens, ended in zip(prompts, out.tokens, out.ended):
                 results[index] = Generation(
-                    text=self.tokenizer.decode(new_tokens, skip_special_tokens=True).strip(),
+                    text=self.tokenizer.decode(tokens, skip_special_tokens=True).strip(),
                     input_tokens=len(ids),
-                    output_tokens=len(new_tokens),
+                    output_tokens=len(tokens),
                     latency_s=elapsed,
-                    truncated=ended is None,
+                    truncated=not ended,
                 )
         unanswered = [index for index, result in enumerate(results) if result is None]
         if unanswered:
             raise RuntimeError(f"{self.name} model produced no result for conversations {unanswered}")
         return results  # type: ignore[return-value]
-
-    def _end_of_turn_ids(self) -> list[int]:
-        ids = {self.tokenizer.eos_token_id}
-        configured = self.model.generation_config.eos_token_id
-        ids.update(configured if isinstance(configured, list) else [configured])
-        return sorted(i for i in ids if i is not None)
 
 
 class TeacherChatModel:

@@ -12,6 +12,7 @@ import pytest
 from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
 from medchat_pipeline.config import load_config
 from medchat_pipeline.serving import BadConversation, build_chat_service, resolve_small_model
+from medchat_pipeline.serving.backends import LocalChatModel
 from medchat_pipeline.serving.service import conversation_of
 from medchat_pipeline_tests.serving.conftest import SMALL_MAX_NEW_TOKENS
 
@@ -184,3 +185,26 @@ def test_the_large_model_can_be_a_local_model_directory(demo_model_dir):
     assert service.describe()["large"]["backend"] == "local"
     answer = service.answer("I have a fever and a cough, what's wrong?")
     assert answer.answered_by == "large" and answer.text and 0 < answer.usage["completion_tokens"] <= 3
+
+
+def test_the_small_model_answers_like_transformers_generate_and_flags_cut_answers(demo_model_dir):
+    import torch
+
+    small_model = LocalChatModel(demo_model_dir, max_new_tokens=40, batch_size=2)
+    conversations = [
+        [{"role": "user", "content": "Say only the word OK."}],
+        [{"role": "user", "content": "List the symptoms of iron-deficiency anemia and how each is treated."}],
+    ]
+    answers = small_model.generate(conversations, max_new_tokens=small_model.max_new_tokens)
+    for conversation, answer in zip(conversations, answers):
+        ids, _ = small_model.fit_conversation(conversation)
+        with torch.inference_mode():
+            out = small_model.model.generate(torch.tensor([ids]), max_new_tokens=small_model.max_new_tokens,
+                                             do_sample=False, pad_token_id=small_model.tokenizer.pad_token_id)
+        new = out[0, len(ids) :].tolist()
+        ended = small_model.model.generation_config.eos_token_id in new
+        expected = new[: new.index(small_model.model.generation_config.eos_token_id)] if ended else new
+        assert answer.text == small_model.tokenizer.decode(expected, skip_special_tokens=True).strip()
+        assert answer.output_tokens == len(expected) and answer.input_tokens == len(ids)
+        assert answer.truncated is (not ended)
+    assert [a.truncated for a in answers] == [False, True]
