@@ -312,7 +312,8 @@ class LocalProvider:
         tokenizer, model = self._load()
         prompts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
         temperature = float(params.get("temperature", 0.0))
-        sampling = Sampling(temperature, float(params.get("top_p", 1.0)), params.get("seed")) if temperature > 0 else None
+        seed = int(params["seed"]) if params.get("seed") is not None else None
+        sampling = Sampling(temperature, float(params.get("top_p", 1.0)), seed) if temperature > 0 else None
         out = generate_many(
             model, tokenizer, prompts, int(params.get("max_new_tokens", params.get("max_tokens", 128))),
             self.batch_size, sampling=sampling,
