@@ -169,11 +169,10 @@ _MAX_DEAD_SHARE = 0.25
 
 def _compacted(values: pl.Series) -> pl.Series:
     """`values`, copied into fresh buffers when those it holds carry more than _MAX_DEAD_SHARE dead
-    bytes per live one. Polars
-    strings point into shared byte buffers; replacing some values (the cleaning's scatters) keeps the
-    old bytes alive beside the new ones, and keeping a slice's text for the whole run (dedup reads
-    all rows at once) would keep that dead weight too. A column whose values share bytes (parquet
-    dictionary pages) holds less than its payload and is left as it is."""
+    bytes per live one. Polars strings point into shared byte buffers; replacing some values (the
+    cleaning's scatters) keeps the old bytes alive beside the new ones, and keeping a slice's text
+    for the whole run (dedup reads all rows at once) would keep that dead weight too. A column whose
+    values share bytes (parquet dictionary pages) holds less than its payload and is left as it is."""
     arrow = values.to_arrow(compat_level=pl.CompatLevel.newest())
     chunks = arrow.chunks if hasattr(arrow, "chunks") else [arrow]
     # A string-view array's buffers: validity, the 16-byte views, then the data buffers.
@@ -237,7 +236,8 @@ def clean_qac(df: pl.DataFrame, cfg: CleaningConfig | None = None) -> CleanResul
     if frame.is_empty():
         return CleanResult(kept=frame, rejects=pl.DataFrame(schema=REJECT_SCHEMA), stats=_stats(0, 0, {}))
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        parts = list(pool.map(lambda start: _clean_chunk(frame.slice(start, CHUNK_ROWS), cfg), range(0, frame.height, CHUNK_ROWS)))
+        starts = range(0, frame.height, CHUNK_ROWS)
+        parts = list(pool.map(lambda start: _clean_chunk(frame.slice(start, CHUNK_ROWS), cfg), starts))
     kept = pl.concat([p.kept for p in parts])
     pii_counts = {k: sum(p.stats[k] for p in parts) for k in parts[0].stats if k.startswith("pii_")}
     return CleanResult(
