@@ -139,6 +139,7 @@ def measure_choice(pipe, backend, rows: list[dict], prompts: list[str], max_new_
         "speedup": round(per_example_s / batched_s, 2),
         "generated_tokens": generated,
         "identical_outputs": sum(a == b for a, b in zip(one_by_one, batched)),
+        "generate_equals_generate_and_score": sum(a == b for a, b in zip(generated_only, batched)),
         "same_extracted_answer": sum(
             benchmark.extract_answer(row, text) == ref for row, text, ref in zip(rows, batched, extract)
         ),
