@@ -137,14 +137,15 @@ class TransformersBackend:
         self, prompts: list[str], max_new_tokens: int, desc: str, choices: list[list[str]] | None,
         stop_after_final_answer: bool,
     ) -> tuple[list[str], int, list[dict[str, float] | None]]:
-        plan = self._scoring_plan(prompts, choices) if choices is not None and prompts else None
         tokenizer = self.tokenizer
+        encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"] if prompts else []
+        plan = self._scoring_plan(prompts, encoded, choices) if choices is not None and prompts else None
 
         def stop(_prompt: int, tokens: list[int]) -> bool:
             return "\n" in tokenizer.decode(tokens[-1:]) and final_answer_line_done(tokenizer.decode(tokens))
 
         out = generate_many(
-            self.model, tokenizer, prompts, max_new_tokens, self.batch_size,
+            self.model, tokenizer, encoded, max_new_tokens, self.batch_size,
             stop=stop if stop_after_final_answer else None, progress=desc,
             seed_ids=plan["seed_ids"] if plan else None,
             choice_token_ids=[list(c.values()) if c else [] for c in plan["choice_ids"]] if plan else None,
@@ -157,11 +158,10 @@ class TransformersBackend:
                 scores[i] = {c: found[t] for c, t in plan["choice_ids"][i].items()}
         return texts, sum(len(t) for t in out.tokens), scores
 
-    def _scoring_plan(self, prompts: list[str], choices: list[list[str]]) -> dict:
+    def _scoring_plan(self, prompts: list[str], encoded_prompts: list[list[int]], choices: list[list[str]]) -> dict:
         """The answer seed's ids and each prompt's single-token choice ids; None where a prompt must be
         scored separately (multi-token choice, or the seed tokenizes differently after that prompt)."""
         seed_ids = self.tokenizer(ANSWER_SEED, add_special_tokens=False)["input_ids"]
-        encoded_prompts = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
         choice_ids: list[dict[str, int] | None] = []
         for prompt, ids, options in zip(prompts, encoded_prompts, choices):
             joined = self.tokenizer(prompt + ANSWER_SEED, add_special_tokens=False)["input_ids"]
