@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from medchat_pipeline import decoding
-from medchat_pipeline.training.evaluate import ANSWER_SEED, TransformersBackend
+from medchat_pipeline.training.evaluate import ANSWER_SEED
 
 QUESTIONS = [
     "Name one symptom of anemia.",
@@ -18,14 +18,6 @@ QUESTIONS = [
     "Say only the word OK.",
 ]
 
-
-@pytest.fixture(scope="module")
-def backend(demo_model_dir):
-    threads = torch.get_num_threads()
-    engine = TransformersBackend(str(demo_model_dir), batch_size=4, cpu_threads=1)  # the test machine is shared
-    yield engine
-    engine.close()
-    torch.set_num_threads(threads)
 
 
 def _hf_generate(backend, prompts, max_new_tokens):

@@ -5,22 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from medchat_pipeline.training.evaluate import TransformersBackend, select_backend
+from medchat_pipeline.training.evaluate import select_backend
 
 PROMPTS = [
     "Name one symptom of anemia.",
     "A 45-year-old man has had a productive cough and fever for three days and crackles over the right "
     "lower lobe. What is the most likely diagnosis?",
 ]
-
-
-@pytest.fixture(scope="module")
-def backend(demo_model_dir):
-    threads = torch.get_num_threads()
-    engine = TransformersBackend(str(demo_model_dir), batch_size=3, cpu_threads=1)  # the test machine is shared
-    yield engine
-    engine.close()
-    torch.set_num_threads(threads)
 
 
 def test_batched_left_padded_generation_equals_one_prompt_at_a_time(backend):
