@@ -20,26 +20,10 @@ import platform
 import random
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from medchat_pipeline.config import load_config, project_root
-from medchat_pipeline.core.routing import Router, evaluate_routing
-
-
-def real_questions(data_root: Path) -> tuple[list[str], list[str], dict[str, int]]:
-    medquad = [
-        element.text.strip()
-        for path in sorted((data_root / "medquad").rglob("*.xml"))
-        for element in ET.parse(path).getroot().iter("Question")
-        if element.text and element.text.strip()
-    ]
-    with open(data_root / "icliniq" / "third_party_derived" / "icliniq_openai_evals_chat_sample.jsonl") as handle:
-        icliniq = [json.loads(line)["chat"][0]["input"][0]["content"] for line in handle if line.strip()]
-    chatdoctor = [r["input"] for r in json.loads((data_root / "chatdoctor_genmedgpt5k" / "chatdoctor5k_sample.json").read_text())]
-    questions = medquad + icliniq + chatdoctor
-    labels = ["small"] * len(medquad) + ["large"] * (len(icliniq) + len(chatdoctor))
-    return questions, labels, {"medquad": len(medquad), "icliniq": len(icliniq), "chatdoctor": len(chatdoctor)}
+from medchat_pipeline.core.routing import Router, evaluate_routing, source_labelled_questions
 
 
 def bench_router(cfg, questions: list[str], labels: list[str], counts: dict[str, int]) -> dict:
@@ -143,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MEDCHAT_STORAGE_DIR", str(Path("/tmp") / "medchat_bench_routing"))
 
     cfg = load_config(args.profile)
-    questions, labels, counts = real_questions(args.data)
+    questions, labels, counts = source_labelled_questions(args.data)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_1m": round(os.getloadavg()[0], 2)},
         "router": bench_router(cfg, questions, labels, counts),

@@ -14,14 +14,18 @@ emergency topic ("what is a stroke?") is not an emergency: it only adds `red_fla
 
 `failover_reason(answer, cfg.serving.failover)` says why a small-model answer must go to the large
 model instead (hedging/refusal, too short, looping), and `evaluate_routing` measures a router
-against labelled questions: accuracy, confusion, and the expected cost/latency mix.
+against labelled questions: accuracy, confusion, and the expected cost/latency mix;
+`source_labelled_questions` gives it real questions labelled by the dataset they come from.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from medchat_pipeline.config.serving import FailoverConfig, RouteCost, RouterConfig
@@ -304,3 +308,22 @@ def _ratio(part: int, whole: int) -> float:
 
 def _saving(expected: float, baseline: float) -> float:
     return 1.0 - expected / baseline if baseline else 0.0
+
+
+def source_labelled_questions(data_root: Path) -> tuple[list[str], list[str], dict[str, int]]:
+    """Questions of the real dataset slices (the shared data folder's layout, see its PROVENANCE.md)
+    with weak labels from their source: MedQuAD encyclopedia questions → small; iCliniq and
+    ChatDoctor patient cases → large. Returns questions, labels and the count per source."""
+    medquad = [
+        element.text.strip()
+        for path in sorted((data_root / "medquad").rglob("*.xml"))
+        for element in ET.parse(path).getroot().iter("Question")
+        if element.text and element.text.strip()
+    ]
+    with open(data_root / "icliniq" / "third_party_derived" / "icliniq_openai_evals_chat_sample.jsonl") as handle:
+        icliniq = [json.loads(line)["chat"][0]["input"][0]["content"] for line in handle if line.strip()]
+    chatdoctor_file = data_root / "chatdoctor_genmedgpt5k" / "chatdoctor5k_sample.json"
+    chatdoctor = [row["input"] for row in json.loads(chatdoctor_file.read_text())]
+    questions = medquad + icliniq + chatdoctor
+    labels = ["small"] * len(medquad) + ["large"] * (len(icliniq) + len(chatdoctor))
+    return questions, labels, {"medquad": len(medquad), "icliniq": len(icliniq), "chatdoctor": len(chatdoctor)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +11,13 @@ from hypothesis import strategies as st
 
 from medchat_pipeline.config import ConfigError, load_config
 from medchat_pipeline.config.serving import FailoverConfig, RouteCost, RouterConfig, ServingConfig
-from medchat_pipeline.core.routing import Router, count_questions, evaluate_routing, failover_reason
+from medchat_pipeline.core.routing import (
+    Router,
+    count_questions,
+    evaluate_routing,
+    failover_reason,
+    source_labelled_questions,
+)
 
 ROUTER = Router()
 
@@ -207,20 +212,11 @@ def test_evaluate_routing_rejects_bad_labels_with_clear_messages():
 
 def test_routing_on_real_questions_matches_their_source(shared_data):
     """MedQuAD asks encyclopedia questions (small); iCliniq and ChatDoctor patients describe their case (large)."""
-    medquad = [
-        element.text.strip()
-        for path in sorted((shared_data / "medquad").rglob("*.xml"))
-        for element in ET.parse(path).getroot().iter("Question")
-        if element.text and element.text.strip()
-    ]
-    with open(shared_data / "icliniq" / "third_party_derived" / "icliniq_openai_evals_chat_sample.jsonl") as handle:
-        icliniq = [json.loads(line)["chat"][0]["input"][0]["content"] for line in handle if line.strip()]
-    chatdoctor = [row["input"] for row in json.loads((shared_data / "chatdoctor_genmedgpt5k" / "chatdoctor5k_sample.json").read_text())]
-    questions = medquad + icliniq + chatdoctor
-    labels = ["small"] * len(medquad) + ["large"] * (len(icliniq) + len(chatdoctor))
+    questions, labels, counts = source_labelled_questions(shared_data)
     cfg = ServingConfig()
     report = evaluate_routing(questions, labels, ROUTER, cfg.small_cost, cfg.large_cost)
-    assert len(medquad) > 500 and len(icliniq) >= 300 and len(chatdoctor) >= 300
+    assert counts["medquad"] > 500 and counts["icliniq"] >= 300 and counts["chatdoctor"] >= 300
+    assert labels == ["small"] * counts["medquad"] + ["large"] * (counts["icliniq"] + counts["chatdoctor"])
     assert report.small_recall >= 0.95, report.mistakes[:5]
     assert report.large_recall >= 0.90, report.mistakes[:5]
     assert report.accuracy >= 0.93
