@@ -47,10 +47,10 @@ def main() -> None:
     from transformers import pipeline
 
     from medchat_pipeline.config import load_config
-    from medchat_pipeline.core import benchmark
-    from medchat_pipeline.core.sources import SOURCES
+    from medchat_pipeline.core.data.sources import SOURCES
+    from medchat_pipeline.core.evaluation import benchmark
+    from medchat_pipeline.evaluation.evaluate import TransformersBackend
     from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model
-    from medchat_pipeline.training.evaluate import TransformersBackend
 
     torch.set_num_threads(args.threads)
     cfg = load_config(args.profile)
@@ -95,7 +95,7 @@ def one_pipeline_call_each(pipe, prompts: list[str], max_new_tokens: int) -> tup
 def one_scoring_pass_each(backend, prompts: list[str], choices: list[list[str]]) -> tuple[list[str], float]:
     """Per example: one forward pass over prompt + "Final Answer:", every single-token option read
     from its last position (the cheapest per-example way; no option gets a pass of its own)."""
-    from medchat_pipeline.training.evaluate import ANSWER_SEED
+    from medchat_pipeline.evaluation.evaluate import ANSWER_SEED
 
     started = time.perf_counter()
     picks = []
@@ -108,7 +108,7 @@ def one_scoring_pass_each(backend, prompts: list[str], choices: list[list[str]])
 
 
 def measure_choice(pipe, backend, rows: list[dict], prompts: list[str], max_new_tokens: int, stop: bool) -> dict:
-    from medchat_pipeline.core import benchmark
+    from medchat_pipeline.core.evaluation import benchmark
 
     load_before = os.getloadavg()[0]
     choices = [benchmark.answer_choices(row) for row in rows]

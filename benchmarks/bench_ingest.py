@@ -1,11 +1,11 @@
-"""Ingest speed: normalize (core.clean) + dedup (core.dedup) + split (core.split) at 100k and 1M rows,
+"""Ingest speed: normalize (core.data.clean) + dedup (core.data.dedup) + split (core.data.split) at 100k and 1M rows,
 side by side with a per-record pure-Python loop in the style of the seed pseudocode doing the same
 work (same regexes, same MinHash/LSH dedup, same hash split).
 
     .venv/bin/python benchmarks/bench_ingest.py                      # 100k and 1M, loop on 20k rows
     .venv/bin/python benchmarks/bench_ingest.py --sizes 100000 --loop-rows 5000 --no-write
 
-Input: the real slices in $MEDCHAT_SHARED_DATA (default ../shared/data) parsed by core.sources
+Input: the real slices in $MEDCHAT_SHARED_DATA (default ../shared/data) parsed by core.data.sources
 (about 2.3k rows), replicated to the target size with fresh source/group ids. So that dedup has
 real work rather than collapsing everything, replica k of a row is: the row itself (k = 0), an
 exact copy (k % 50 == 1), a near copy with one phrase appended (k % 50 == 2), or otherwise the row
@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from medchat_pipeline.config.data import CleaningConfig, DedupConfig, SplitConfig  # noqa: E402
-from medchat_pipeline.core import clean as vclean  # noqa: E402
-from medchat_pipeline.core.dedup import WORD_SEPARATORS  # noqa: E402
-from medchat_pipeline.core.schema import QAC_SCHEMA  # noqa: E402
+from medchat_pipeline.core.data import clean as vclean  # noqa: E402
+from medchat_pipeline.core.data.dedup import WORD_SEPARATORS  # noqa: E402
+from medchat_pipeline.core.data.schema import QAC_SCHEMA  # noqa: E402
 
 SECTION = "## Ingest (issue 2)"
 # polars' jemalloc keeps freed pages for a while by default, so RSS reports old peaks of
@@ -74,7 +74,7 @@ def shared_data() -> Path:
 
 def base_rows(root: Path) -> pl.DataFrame:
     from medchat_pipeline.config.sources import SourcesConfig
-    from medchat_pipeline.core.sources import SOURCES
+    from medchat_pipeline.core.data.sources import SOURCES
 
     defaults = SourcesConfig()
     frames = []
@@ -106,8 +106,8 @@ def replicate(base: pl.DataFrame, n_rows: int) -> pl.DataFrame:
 
 
 def run_vectorized(path: Path) -> dict:
-    from medchat_pipeline.core.dedup import dedup_qac
-    from medchat_pipeline.core.split import assign_splits
+    from medchat_pipeline.core.data.dedup import dedup_qac
+    from medchat_pipeline.core.data.split import assign_splits
 
     n_rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     start = time.perf_counter()
@@ -157,7 +157,7 @@ def _py_replacement(template: str) -> str:
 
 
 class LoopCleaner:
-    """core.clean's rules, one record at a time with Python's re and html modules."""
+    """core.data.clean's rules, one record at a time with Python's re and html modules."""
 
     def __init__(self, cfg: CleaningConfig):
         self.cfg = cfg
@@ -339,8 +339,8 @@ def markdown(results: list[dict], loop_rows: int, base: int) -> str:
     lines = [
         SECTION,
         "",
-        f"`benchmarks/bench_ingest.py` — normalize (core.clean) + exact/near dedup (core.dedup, MinHash "
-        f"32 perms × 8 bands) + grouped split (core.split), measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"`benchmarks/bench_ingest.py` — normalize (core.data.clean) + exact/near dedup (core.data.dedup, MinHash "
+        f"32 perms × 8 bands) + grouped split (core.data.split), measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"on {platform.machine()}, {os.cpu_count()} CPU cores shared with other work (timings are noisy), "
         f"Python {platform.python_version()}, polars {pl.__version__}.",
         "",

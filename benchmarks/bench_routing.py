@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from medchat_pipeline.config import load_config, project_root
-from medchat_pipeline.core.routing import Router, evaluate_routing, source_labelled_questions
+from medchat_pipeline.serving.routing import Router, evaluate_routing, source_labelled_questions
 
 
 def bench_router(cfg, questions: list[str], labels: list[str], counts: dict[str, int]) -> dict:

@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 
 import polars as pl
-
 from transformers import TrainerCallback
 
 from medchat_pipeline.config import project_root
@@ -45,7 +44,7 @@ LORA = {"r": 8, "alpha": 16, "dropout": 0.0, "target_modules": ["q_proj", "k_pro
 
 
 def real_rows(data_root: Path, n: int, seed: int) -> pl.DataFrame:
-    from medchat_pipeline.core.sources import healthcaremagic, medqa, medquad, pubmedqa
+    from medchat_pipeline.core.data.sources import healthcaremagic, medqa, medquad, pubmedqa
 
     parsed = [
         medqa.parse_files([data_root / "medqa" / "us_test_sample.jsonl"]).qac,
@@ -79,7 +78,13 @@ def seed_trainer(rows: pl.DataFrame, model_path: str, steps: int, batch_size: in
     import torch
     from datasets import Dataset
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling, Trainer, TrainingArguments
+    from transformers import (
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        DataCollatorForLanguageModeling,
+        Trainer,
+        TrainingArguments,
+    )
 
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token

@@ -393,7 +393,8 @@ def generate_many(
                                  seed_ids=seed_ids, choice_token_ids=choices))
         order = [i for group in groups for i in group]
         state = merge(parts, model, max(part.mask.shape[1] for part in parts) + max_new_tokens)
-        row_stop = (lambda row, tokens: stop(order[row], tokens)) if stop is not None else None
+        # used by this iteration's decode() only, so binding the loop's `order` late is right
+        row_stop = (lambda row, tokens: stop(order[row], tokens)) if stop is not None else None  # noqa: B023
         decoded = decode(model, state, max_new_tokens, eos, row_stop, choose)
         out.scoring_s += decoded.scoring_s
         out.batches.append(len(order))

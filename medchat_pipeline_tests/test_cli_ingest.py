@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from medchat_pipeline.config import project_root
-from medchat_pipeline.core.schema import QAC_SCHEMA, REJECT_SCHEMA
+from medchat_pipeline.core.data.schema import QAC_SCHEMA, REJECT_SCHEMA
 from medchat_pipeline_tests.conftest import FIXTURES
 
 MEDCHAT = Path(sys.executable).parent / "medchat"

@@ -51,7 +51,7 @@ def command(
     section of the profile; `medchat serve` puts the same service behind an OpenAI-compatible API.
     """
     from medchat_pipeline.config import ConfigError, load_config
-    from medchat_pipeline.core.routing import Router
+    from medchat_pipeline.serving.routing import Router
 
     asked = [q.strip() for q in questions if q.strip()]
     if question_file is not None:

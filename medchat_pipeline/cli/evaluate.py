@@ -45,9 +45,9 @@ def command(model, adapters, qac, profile, max_items, reports_dir, mlflow_uri, j
     import polars as pl
 
     from medchat_pipeline.config import ConfigError, load_config
+    from medchat_pipeline.evaluation.benchmark_report import run_benchmark_report
+    from medchat_pipeline.evaluation.evaluate import ModelSpec
     from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model
-    from medchat_pipeline.training.benchmark_report import run_benchmark_report
-    from medchat_pipeline.training.evaluate import ModelSpec
 
     try:
         cfg = load_config(profile)

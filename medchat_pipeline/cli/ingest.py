@@ -45,7 +45,7 @@ def command(source: str, paths: tuple[Path, ...], out_dir: Path, dialogue_mode: 
       medchat ingest meddialog_en raw/ --dialogue-mode all_pairs --out out/meddialog
     """
     from medchat_pipeline.config import ConfigError, load_config
-    from medchat_pipeline.core.sources import SOURCES
+    from medchat_pipeline.core.data.sources import SOURCES
 
     if source not in SOURCES:
         raise click.ClickException(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
@@ -62,8 +62,8 @@ def command(source: str, paths: tuple[Path, ...], out_dir: Path, dialogue_mode: 
 
     import polars as pl
 
-    from medchat_pipeline.core.clean import clean_qac
-    from medchat_pipeline.core.schema import reason_counts
+    from medchat_pipeline.core.data.clean import clean_qac
+    from medchat_pipeline.core.data.schema import reason_counts
 
     try:
         parsed = SOURCES[source].parse_files(files, options)

@@ -31,7 +31,7 @@ def command(labelled, profile: str | None, failover_rate: float, mistakes: int, 
       medchat route-eval my_questions.jsonl --profile configs/stricter_router.yaml --json
     """
     from medchat_pipeline.config import ConfigError, load_config
-    from medchat_pipeline.core.routing import Router, evaluate_routing
+    from medchat_pipeline.serving.routing import Router, evaluate_routing
 
     try:
         cfg = load_config(profile)

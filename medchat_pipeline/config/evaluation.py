@@ -1,7 +1,7 @@
 """`evaluation:` section — benchmark sets, metrics, safety checks, bootstrap, weak-area threshold.
 
 Benchmark files are read with the same source parsers as the training data (core/sources), except
-MMLU, whose CSV files (question, A, B, C, D, answer; no header) are read by core/benchmark.py.
+MMLU, whose CSV files (question, A, B, C, D, answer; no header) are read by core/evaluation/benchmark.py.
 Relative file paths are resolved against `data_root` (itself relative to the project root;
 $MEDCHAT_SHARED_DATA overrides it, as for the tests).
 """

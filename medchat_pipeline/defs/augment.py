@@ -19,13 +19,13 @@ import dagster as dg
 import polars as pl
 
 from medchat_pipeline.config import PipelineConfig, load_config, project_root
-from medchat_pipeline.core import schema
-from medchat_pipeline.core.augment import augment_partition
-from medchat_pipeline.core.distill import distill_partition, preference_pairs, read_weak_areas, weak_area_ids
-from medchat_pipeline.core.lexicon import load_lexicon
-from medchat_pipeline.core.review import export_review, read_verdicts, rejected_ids, review_sample
+from medchat_pipeline.core.augment.lexicon import load_lexicon
+from medchat_pipeline.core.augment.partition import augment_partition
+from medchat_pipeline.core.data import schema
+from medchat_pipeline.core.distill.partition import distill_partition, preference_pairs, read_weak_areas, weak_area_ids
+from medchat_pipeline.core.distill.review import export_review, read_verdicts, rejected_ids, review_sample
+from medchat_pipeline.core.distill.training_mix import training_mix
 from medchat_pipeline.core.similarity import paired_cosine
-from medchat_pipeline.core.training_mix import training_mix
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
@@ -120,7 +120,7 @@ def augment(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat
         "distilled_qac",
         "Teacher answers for one source's train/val questions: response distillation, chain-of-thought "
         "(rationale + answer), labels for unlabeled questions; each row records its teacher, MCQ and yes/no "
-        "outputs are kept only when they match the gold key, with teacher agreement (core.distill).",
+        "outputs are kept only when they match the gold key, with teacher agreement (core.distill.partition).",
         "distill_rejects",
         "Teacher outputs refused by the quality filters (hedging, fabricated citations, refusals, length, "
         "language, wrong gold answer) or failed calls, each with its reason.",
@@ -163,7 +163,7 @@ def preferences(distilled_qac: pl.DataFrame, medchat: MedchatConfig, teachers: T
         "training_mix",
         "What training reads: train/val rows (never the test split) with origin ∈ {original, augmented, "
         "distilled, synthetic}; distilled:original at mix.distilled_share per split, augmented/synthetic by "
-        "config, reviewer-rejected rows removed (core.training_mix).",
+        "config, reviewer-rejected rows removed (core.distill.training_mix).",
         "training_mix_rejects",
         "Rows kept out of the mix: reviewer-rejected or derived from the held-out test split.",
     ),

@@ -1,10 +1,10 @@
 """Dagster wiring for the data part of the graph: sources → QAC → merged_qac → SFT exports.
 
     raw_<source>  (observable: data version = content hash of its files, or hub id+revision)
-      └─ qac_<source> + rejects_<source>   parse (core.sources) + clean (core.clean)
-           └─ merged_qac + merge_rejects   dedup → split → decontaminate → weighted mix (core.merge)
+      └─ qac_<source> + rejects_<source>   parse (core.data.sources) + clean (core.data.clean)
+           └─ merged_qac + merge_rejects   dedup → split → decontaminate → weighted mix (core.data.merge)
                 ├─ qac_rejects             every reject of every stage, one table
-                └─ sft_exports             JSONL SFT views per split (core.templates)
+                └─ sft_exports             JSONL SFT views per split (core.data.templates)
 
 One set of assets per source enabled in the profile ($MEDCHAT_PROFILE, default demo); disabled
 sources produce none. `source_update_sensor` notices changed source files, records the new data
@@ -18,13 +18,13 @@ import dagster as dg
 import polars as pl
 
 from medchat_pipeline.config import PipelineConfig, load_config, project_root
-from medchat_pipeline.core import schema
-from medchat_pipeline.core.clean import clean_qac
-from medchat_pipeline.core.merge import MERGED_SCHEMA, benchmark_eval_items, merge_qac
-from medchat_pipeline.core.source_version import source_data_version
-from medchat_pipeline.core.sources import parse_source
-from medchat_pipeline.core.split import split_leakage
-from medchat_pipeline.core.templates import export_jsonl
+from medchat_pipeline.core.data import schema
+from medchat_pipeline.core.data.clean import clean_qac
+from medchat_pipeline.core.data.merge import MERGED_SCHEMA, benchmark_eval_items, merge_qac
+from medchat_pipeline.core.data.source_version import source_data_version
+from medchat_pipeline.core.data.sources import parse_source
+from medchat_pipeline.core.data.split import split_leakage
+from medchat_pipeline.core.data.templates import export_jsonl
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 
@@ -77,7 +77,7 @@ def qac_source(source: str) -> dg.AssetsDefinition:
             f"qac_{source}": dg.AssetOut(
                 group_name="sources",
                 kinds={"polars", "parquet"},
-                description=f"{source} records as cleaned QAC rows (parsed by core.sources.{source}, cleaned by core.clean).",
+                description=f"{source} records as cleaned QAC rows (parsed by core.data.sources.{source}, cleaned by core.data.clean).",
             ),
             f"rejects_{source}": dg.AssetOut(
                 group_name="sources",
@@ -120,7 +120,7 @@ def merged(sources: list[str]) -> dg.AssetsDefinition:
                 kinds={"polars", "parquet"},
                 description="All sources as one QAC frame with split ∈ {train, val, test}: deduped, grouped "
                 "and hash-split (no group crosses splits), training rows decontaminated against the test "
-                "split and benchmark files, train weighted by source bucket (core.merge.merge_qac).",
+                "split and benchmark files, train weighted by source bucket (core.data.merge.merge_qac).",
             ),
             "merge_rejects": dg.AssetOut(
                 group_name="data",

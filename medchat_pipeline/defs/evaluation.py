@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import dagster as dg
 import polars as pl
 
-from medchat_pipeline.core.benchmark import WEAK_AREA_SCHEMA
+from medchat_pipeline.core.evaluation.benchmark import WEAK_AREA_SCHEMA
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
@@ -46,8 +46,8 @@ def benchmark_report(
     context: dg.AssetExecutionContext, medchat: MedchatConfig, teachers: TeachersResource, base_model: dict,
     sft_lora_adapter: dict, grpo_adapter: dict, merged_qac: pl.DataFrame,
 ) -> dg.Output[dict]:
-    from medchat_pipeline.training.benchmark_report import headline_metrics, run_benchmark_report
-    from medchat_pipeline.training.evaluate import ModelSpec
+    from medchat_pipeline.evaluation.benchmark_report import headline_metrics, run_benchmark_report
+    from medchat_pipeline.evaluation.evaluate import ModelSpec
 
     cfg = medchat.cfg
     specs = [

@@ -12,7 +12,7 @@ import dagster as dg
 import polars as pl
 from upath import UPath
 
-from medchat_pipeline.core.source_version import frame_content_version
+from medchat_pipeline.core.data.source_version import frame_content_version
 
 
 class ParquetIOManager(dg.UPathIOManager):

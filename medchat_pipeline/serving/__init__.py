@@ -5,7 +5,7 @@
     service.answer("What is anemia?").text
     server, _ = start_server(service, cfg.serving)              # OpenAI-compatible, loopback
 
-Routing rules live in core/routing.py; the `serving:` config section is config/serving.py.
+Routing rules live in serving/routing.py; the `serving:` config section is config/serving.py.
 """
 
 from medchat_pipeline.serving.backends import (

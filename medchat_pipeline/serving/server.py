@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from medchat_pipeline.config.serving import ServingConfig, is_loopback
-from medchat_pipeline.core.routing import Route
+from medchat_pipeline.serving.routing import Route
 from medchat_pipeline.serving.service import BadConversation, ChatAnswer, ChatService, conversation_of
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medchat_pipeline.config.serving import ServingConfig
-from medchat_pipeline.core.routing import Failover, Route, RouteDecision, Router, failover_reason
 from medchat_pipeline.serving.backends import (
     ChatModel,
     Conversation,
@@ -27,6 +26,7 @@ from medchat_pipeline.serving.backends import (
     TeacherChatModel,
     resolve_small_model,
 )
+from medchat_pipeline.serving.routing import Failover, Route, RouteDecision, Router, failover_reason
 
 
 class BadConversation(ValueError):

@@ -2,7 +2,7 @@
 
 One chat turn per row: the system prompt, the user's (context +) question (+ lettered options), and
 the reference answer. MCQ and yes/no/maybe answers end with "Final Answer: X", the form the benchmark
-and the GRPO rewards parse (core/answer_extract.py), so SFT teaches the format GRPO then rewards.
+and the GRPO rewards parse (core/evaluation/answer_extract.py), so SFT teaches the format GRPO then rewards.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from medchat_pipeline.core.answer_extract import LETTERS
+from medchat_pipeline.core.evaluation.answer_extract import LETTERS
 
 REQUIRED_COLUMNS = ("id", "kind", "context", "question", "answer", "split")
 

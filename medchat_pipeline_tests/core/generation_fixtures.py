@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from medchat_pipeline.core.schema import QAC_SCHEMA, conform, qac_id
+from medchat_pipeline.core.data.schema import QAC_SCHEMA, conform, qac_id
 from medchat_pipeline.teachers.types import TeacherRequest, TeacherResult
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from medchat_pipeline.training.evaluate import TransformersBackend
+from medchat_pipeline.evaluation.evaluate import TransformersBackend
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from medchat_pipeline.core.benchmark import WEAK_AREA_SCHEMA
-from medchat_pipeline.core.human_eval import RATING_COLUMNS
-from medchat_pipeline.core.schema import conform, qac_id
+from medchat_pipeline.core.data.schema import conform, qac_id
+from medchat_pipeline.core.evaluation.benchmark import WEAK_AREA_SCHEMA
+from medchat_pipeline.core.evaluation.human_eval import RATING_COLUMNS
 from medchat_pipeline.defs.evaluation import benchmark_report, weak_areas
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from medchat_pipeline.config.evaluation import EvaluationConfig
-from medchat_pipeline.core import benchmark, human_eval, report
-from medchat_pipeline.core.schema import conform, qac_id
+from medchat_pipeline.core.data.schema import conform, qac_id
+from medchat_pipeline.core.evaluation import benchmark, human_eval, report
 
 
 def _results(model: str, correct: list[float], subjects: list[str], kind: str = "mcq") -> pl.DataFrame:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from medchat_pipeline import decoding
-from medchat_pipeline.training.evaluate import ANSWER_SEED
+from medchat_pipeline.evaluation.evaluate import ANSWER_SEED
 
 QUESTIONS = [
     "Name one symptom of anemia.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from medchat_pipeline.training.evaluate import select_backend
+from medchat_pipeline.evaluation.evaluate import select_backend
 
 PROMPTS = [
     "Name one symptom of anemia.",

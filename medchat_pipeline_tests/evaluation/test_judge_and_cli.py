@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from medchat_pipeline.cli import main
-from medchat_pipeline.core import judge
+from medchat_pipeline.core.evaluation import judge
 from medchat_pipeline.teachers.types import TeacherResult
 
 

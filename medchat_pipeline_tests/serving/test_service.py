@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
 from medchat_pipeline.config import load_config
+from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
 from medchat_pipeline.serving import BadConversation, build_chat_service, resolve_small_model
 from medchat_pipeline.serving.backends import LocalChatModel
 from medchat_pipeline.serving.service import conversation_of

@@ -16,7 +16,7 @@ from dagster._core.definitions.observe import observe  # not re-exported at top 
 
 from medchat_pipeline.config import load_config
 from medchat_pipeline.config.training import GRPOSettings, RewardWeights, SFTSettings, TrainingConfig
-from medchat_pipeline.core.schema import conform, qac_id
+from medchat_pipeline.core.data.schema import conform, qac_id
 from medchat_pipeline.defs import training
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig

@@ -1,0 +1,1 @@
+"""The data stage: native files or hub ids → cleaned, deduplicated, split, decontaminated QAC rows."""

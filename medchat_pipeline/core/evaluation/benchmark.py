@@ -1,0 +1,415 @@
+"""What the benchmark asks and how its answers are scored and summarized (no model code here).
+
+Items: benchmark sets parsed with the training-data source parsers (MMLU CSVs parsed here), plus
+the held-out test split of merged_qac. Each item becomes one chat prompt; multiple-choice and
+yes/no/maybe prompts ask for a closing "Final Answer: X" line (lm-evaluation-harness CoT style),
+which core/answer_extract reads back. Free-text items are scored against the reference answer.
+
+Scoring turns model outputs into per-item score columns; summarizing turns those into one tidy
+table of figures (value + bootstrap 95% interval + n) per set, subject, metric and model, the
+paired "better only when intervals say so" comparisons, and the weak-areas table.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from medchat_pipeline.core.evaluation import metrics
+from medchat_pipeline.core.evaluation.answer_extract import LETTERS, extract_choice, extract_yes_no_maybe
+
+HELDOUT_SET = "heldout"
+ITEM_SCHEMA = {
+    "item_id": pl.String(),
+    "set": pl.String(),  # benchmark set name, or "heldout/<source>"
+    "source": pl.String(),
+    "kind": pl.String(),  # mcq | yes_no_maybe | free_text
+    "subject": pl.String(),
+    "topic": pl.String(),
+    "context": pl.String(),
+    "question": pl.String(),
+    "options": pl.List(pl.String()),
+    "answer_key": pl.String(),
+    "reference": pl.String(),
+}
+FIGURE_SCHEMA = {
+    "section": pl.String(),  # accuracy | free_text | safety | baseline
+    "set": pl.String(),
+    "subject": pl.String(),  # "(all)" for the whole set
+    "metric": pl.String(),
+    "model": pl.String(),
+    "value": pl.Float64(),
+    "low": pl.Float64(),
+    "high": pl.Float64(),
+    "n": pl.Int64(),
+}
+WEAK_AREA_SCHEMA = {
+    "source": pl.String(),
+    "subject": pl.String(),
+    "topic": pl.String(),
+    "metric": pl.String(),
+    "value": pl.Float64(),
+    "n": pl.Int64(),
+    "threshold": pl.Float64(),
+}
+ALL = "(all)"
+UNKNOWN_SUBJECT = "unknown"  # shown for rows without a subject; written back as null in weak_areas
+KIND_BY_QAC_KIND = {"mcq": "mcq", "yes_no_maybe": "yes_no_maybe"}  # everything else is free text
+
+
+# ---------------------------------------------------------------- items
+
+
+def items_from_qac(qac: pl.DataFrame, set_name: str) -> tuple[pl.DataFrame, int]:
+    """Benchmark items from a QAC frame; returns (items, rows without a usable gold label)."""
+    if qac.is_empty():
+        return pl.DataFrame(schema=ITEM_SCHEMA), 0
+    items = qac.select(
+        (pl.lit(f"{set_name}:") + pl.col("id")).alias("item_id"),
+        pl.lit(set_name).alias("set"),
+        pl.col("source"),
+        pl.col("kind").replace_strict(KIND_BY_QAC_KIND, default="free_text").alias("kind"),
+        pl.col("subject").fill_null(UNKNOWN_SUBJECT),
+        pl.col("topic"),
+        pl.col("context").fill_null(""),
+        pl.col("question"),
+        pl.col("options"),
+        pl.col("answer_key"),
+        pl.col("answer").alias("reference"),
+    ).cast(ITEM_SCHEMA)
+    scorable = (
+        pl.when(pl.col("kind") == "free_text")
+        .then(pl.col("reference").fill_null("").str.strip_chars() != "")
+        .otherwise(pl.col("answer_key").is_not_null())
+    )
+    kept = items.filter(scorable)
+    return kept, items.height - kept.height
+
+
+def sample_items(items: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
+    """A seeded sample of n items (all of them when fewer), in a stable order."""
+    if items.height > n:
+        items = items.sample(n=n, seed=seed)
+    return items.sort("item_id")
+
+
+def heldout_items(merged_qac: pl.DataFrame, n: int, seed: int) -> tuple[pl.DataFrame, int]:
+    """The held-out test split (split == "test") of merged_qac, sampled to n rows; set = "heldout/<source>"."""
+    if "split" not in merged_qac.columns:
+        raise ValueError("merged_qac has no `split` column: the held-out test split cannot be found")
+    test = merged_qac.filter(pl.col("split") == "test").drop("split")
+    items, unscorable = items_from_qac(test.select([c for c in test.columns if c in _QAC_COLUMNS]), HELDOUT_SET)
+    # One set per source, so the held-out split gets the same per-source breakdown as the benchmarks.
+    sampled = sample_items(items, n, seed).with_columns((pl.lit(f"{HELDOUT_SET}/") + pl.col("source")).alias("set"))
+    return sampled, unscorable
+
+
+def parse_mmlu_csv(paths: list[Path]) -> pl.DataFrame:
+    """MMLU subject files (`<subject>_test.csv`: question, A, B, C, D, answer; no header) → QAC rows."""
+    from medchat_pipeline.core.data.schema import conform, qac_id
+
+    rows = []
+    for path in paths:
+        subject = Path(path).stem.removesuffix("_test").removesuffix("_dev").removesuffix("_val")
+        with open(path, newline="", encoding="utf-8") as handle:
+            for line_no, record in enumerate(csv.reader(handle), start=1):
+                if len(record) != 6 or record[5].strip().upper() not in LETTERS[:4]:
+                    raise ValueError(
+                        f"{path}:{line_no}: an MMLU row needs 6 fields (question, A, B, C, D, answer letter), "
+                        f"got {len(record)}"
+                    )
+                question, options, key = record[0], record[1:5], record[5].strip().upper()
+                answer = options[LETTERS.index(key)]
+                rows.append(
+                    {
+                        "id": qac_id("mmlu", "", question, answer),
+                        "source": "mmlu",
+                        "source_id": f"{subject}:{line_no}",
+                        "group_id": f"mmlu:{subject}:{line_no}",
+                        "kind": "mcq",
+                        "context": "",
+                        "question": question,
+                        "answer": answer,
+                        "options": options,
+                        "answer_key": key,
+                        "subject": subject,
+                    }
+                )
+    return conform(pl.DataFrame(rows)) if rows else conform(pl.DataFrame())
+
+
+def data_root(configured: str) -> Path:
+    """Base folder of benchmark files: $MEDCHAT_SHARED_DATA, else `configured` under the project root."""
+    import os
+
+    from medchat_pipeline.config import project_root
+
+    env = os.environ.get("MEDCHAT_SHARED_DATA")
+    root = Path(env) if env else Path(configured)
+    return root if root.is_absolute() else project_root() / root
+
+
+def load_benchmark_sets(evaluation, source_options, seed: int) -> tuple[pl.DataFrame, dict[str, dict]]:
+    """Parse, filter and sample every configured set; stats say how many rows went where.
+
+    `evaluation` is the EvaluationConfig; `source_options` the `data.sources` config, whose
+    `<source>.options` (if any) are handed to that source's parser.
+    """
+    root = data_root(evaluation.data_root)
+    frames, stats = [], {}
+    for name, bench in evaluation.benchmarks.items():
+        paths = [Path(f) if Path(f).is_absolute() else root / f for f in bench.files]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing and bench.skip_if_missing:
+            stats[name] = {"parsed": 0, "parse_rejects": 0, "unscorable": 0, "scorable": 0, "used": 0,
+                           "skipped": f"file(s) not found: {', '.join(missing)}"}
+            continue
+        if missing:
+            raise FileNotFoundError(
+                f"evaluation.benchmarks.{name}: file(s) not found: {', '.join(missing)} "
+                f"(relative paths are read from {root}; set evaluation.data_root or MEDCHAT_SHARED_DATA)"
+            )
+        if bench.source == "mmlu":
+            qac, parse_rejects = parse_mmlu_csv(paths), 0
+        else:
+            from medchat_pipeline.core.data.sources import SOURCES
+
+            source_cfg = getattr(source_options, bench.source, None)
+            parsed = SOURCES[bench.source].parse_files(paths, getattr(source_cfg, "options", None))
+            qac, parse_rejects = parsed.qac, parsed.rejects.height
+        items, unscorable = items_from_qac(qac, name)
+        used = sample_items(items, bench.max_items or evaluation.max_items_per_set, seed)
+        stats[name] = {"parsed": qac.height, "parse_rejects": parse_rejects, "unscorable": unscorable,
+                       "scorable": items.height, "used": used.height, "skipped": ""}
+        frames.append(used)
+    items = pl.concat(frames) if frames else pl.DataFrame(schema=ITEM_SCHEMA)
+    return items, stats
+
+
+# ---------------------------------------------------------------- prompts
+
+
+def item_prompt(item: dict) -> str:
+    """The user message for one item."""
+    context = (item.get("context") or "").strip()
+    lead = f"Context: {context}\n\n" if context else ""
+    if item["kind"] == "mcq":
+        options = "\n".join(f"{LETTERS[i]}. {text}" for i, text in enumerate(item["options"] or []))
+        return (
+            f"{lead}Question: {item['question']}\n{options}\n\n"
+            "Think briefly, then end with a line 'Final Answer: X' where X is the letter of the correct option."
+        )
+    if item["kind"] == "yes_no_maybe":
+        return (
+            f"{lead}Question: {item['question']}\n\n"
+            "Think briefly, then end with a line 'Final Answer: yes', 'Final Answer: no' or 'Final Answer: maybe'."
+        )
+    return f"{lead}{item['question']}"
+
+
+def answer_choices(item: dict) -> list[str]:
+    """What log-likelihood scoring compares after 'Final Answer:' — letters, or yes/no/maybe."""
+    if item["kind"] == "mcq":
+        return list(LETTERS[: len(item["options"] or [])])
+    return ["yes", "no", "maybe"]
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score_items(
+    items: pl.DataFrame,
+    outputs: list[str],
+    loglik_choices: list[str | None] | None,
+    bertscore_model: str,
+    cache_dir: Path,
+) -> pl.DataFrame:
+    """Per-item scores for one model's outputs (same order as items)."""
+    if len(outputs) != items.height:
+        raise ValueError(f"got {len(outputs)} outputs for {items.height} items")
+    rows = items.to_dicts()
+    predicted = [extract_answer(row, out) for row, out in zip(rows, outputs)]
+    is_choice = [row["kind"] != "free_text" for row in rows]
+    correct = [
+        float(p is not None and p == row["answer_key"]) if choice else None
+        for p, row, choice in zip(predicted, rows, is_choice)
+    ]
+    correct_ll = [
+        float(ll == row["answer_key"]) if choice and loglik_choices and ll is not None else None
+        for ll, row, choice in zip(loglik_choices or [None] * len(rows), rows, is_choice)
+    ]
+    free = [i for i, row in enumerate(rows) if row["kind"] == "free_text"]
+    rouge = [None] * len(rows)
+    bert = [None] * len(rows)
+    terms = [None] * len(rows)
+    if free:
+        preds = [outputs[i] for i in free]
+        refs = [rows[i]["reference"] for i in free]
+        for i, r, b, k in zip(
+            free,
+            metrics.rouge_l(preds, refs),
+            metrics.bertscore_rescaled(preds, refs, bertscore_model, cache_dir),
+            metrics.key_term_f1(preds, refs),
+        ):
+            rouge[i], bert[i], terms[i] = float(r), float(b), None if np.isnan(k) else float(k)
+    return items.with_columns(
+        pl.Series("output", outputs, dtype=pl.String),
+        pl.Series("predicted", predicted, dtype=pl.String),
+        pl.Series("correct", correct, dtype=pl.Float64),
+        pl.Series("predicted_loglik", loglik_choices or [None] * len(rows), dtype=pl.String),
+        pl.Series("correct_loglik", correct_ll, dtype=pl.Float64),
+        pl.Series("rouge_l", rouge, dtype=pl.Float64),
+        pl.Series("bertscore", bert, dtype=pl.Float64),
+        pl.Series("key_term_f1", terms, dtype=pl.Float64),
+    )
+
+
+def extract_answer(item: dict, output: str) -> str | None:
+    """The answer an output commits to: an option letter, yes/no/maybe, or None (free text or no answer)."""
+    if item["kind"] == "mcq":
+        return extract_choice(output, len(item["options"] or []), item["options"])
+    if item["kind"] == "yes_no_maybe":
+        return extract_yes_no_maybe(output)
+    return None
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def summarize(results: pl.DataFrame, safety: pl.DataFrame, resamples: int, seed: int) -> pl.DataFrame:
+    """One tidy table of figures with 95% intervals (FIGURE_SCHEMA)."""
+    rows: list[dict] = []
+    choice = results.filter(pl.col("kind") != "free_text")
+    for (set_name, model), group in choice.group_by(["set", "model"], maintain_order=True):
+        _add(rows, "accuracy", set_name, ALL, "accuracy", model, group["correct"], resamples, seed)
+        if group["correct_loglik"].is_not_null().any():
+            _add(rows, "accuracy", set_name, ALL, "accuracy_loglik", model, group["correct_loglik"], resamples, seed)
+        for (subject,), sub in group.group_by(["subject"], maintain_order=True):
+            _add(rows, "accuracy", set_name, subject, "accuracy", model, sub["correct"], resamples, seed)
+    for (set_name,), group in choice.group_by(["set"], maintain_order=True):
+        one_model = group.filter(pl.col("model") == group["model"][0])
+        rows.extend(_baselines(set_name, one_model, resamples, seed))
+    free = results.filter(pl.col("kind") == "free_text")
+    for (set_name, model), group in free.group_by(["set", "model"], maintain_order=True):
+        for metric in ("rouge_l", "bertscore", "key_term_f1"):
+            _add(rows, "free_text", set_name, ALL, metric, model, group[metric], resamples, seed)
+        bleu = metrics.bootstrap_bleu(group["output"].to_list(), group["reference"].to_list(), resamples, seed)
+        rows.append(_row("free_text", set_name, ALL, "bleu", model, bleu))
+    for (model,), group in safety.group_by(["model"], maintain_order=True):
+        red = group.filter(pl.col("kind") == "red_flag")
+        for (category,), sub in red.group_by(["category"], maintain_order=True):
+            _add(rows, "safety", "safety", category, "escalation_rate", model, sub["escalated"], resamples, seed)
+        _add(rows, "safety", "safety", ALL, "escalation_rate", model, red["escalated"], resamples, seed)
+        benign = group.filter(pl.col("kind") == "benign")
+        _add(rows, "safety", "safety", ALL, "over_refusal_rate", model, benign["refused"], resamples, seed)
+        not_benign = group.filter(pl.col("kind") != "benign")
+        _add(rows, "safety", "safety", ALL, "refusal_rate", model, not_benign["refused"], resamples, seed)
+        _add(rows, "safety", "safety", ALL, "dose_violation_rate", model, group["dose_violation"], resamples, seed)
+    return pl.DataFrame(rows, schema=FIGURE_SCHEMA) if rows else pl.DataFrame(schema=FIGURE_SCHEMA)
+
+
+def _baselines(set_name: str, items: pl.DataFrame, resamples: int, seed: int) -> list[dict]:
+    """Chance (1 / options) for multiple choice; always-'yes' for yes/no/maybe, from the gold labels."""
+    rows = []
+    mcq = items.filter(pl.col("kind") == "mcq")
+    if mcq.height:
+        chance = (1.0 / mcq["options"].list.len()).to_numpy()
+        rows.append(
+            {**_row("baseline", set_name, ALL, "chance", "baseline", metrics.bootstrap_mean(chance, resamples, seed))}
+        )
+    ynm = items.filter(pl.col("kind") == "yes_no_maybe")
+    if ynm.height:
+        majority = (ynm["answer_key"] == "yes").cast(pl.Float64)
+        rows.append(
+            _row("baseline", set_name, ALL, "always_yes", "baseline", metrics.bootstrap_mean(majority, resamples, seed))
+        )
+    return rows
+
+
+def compare_models(results: pl.DataFrame, safety: pl.DataFrame, order: list[str], resamples: int, seed: int) -> pl.DataFrame:
+    """Each later model against each earlier one, paired on the same items, per set and metric."""
+    pairs = [(later, earlier) for i, earlier in enumerate(order) for later in order[i + 1 :]]
+    scored = [
+        ("correct", results.filter(pl.col("kind") != "free_text")),
+        ("bertscore", results.filter(pl.col("kind") == "free_text")),
+        ("rouge_l", results.filter(pl.col("kind") == "free_text")),
+    ]
+    rows = []
+    for metric, frame in scored:
+        for (set_name,), group in frame.group_by(["set"], maintain_order=True):
+            for later, earlier in pairs:
+                a = _aligned(group, later, metric)
+                b = _aligned(group, earlier, metric)
+                if a is None or b is None:
+                    continue
+                verdict, diff = metrics.compare(a, b, resamples, seed)
+                rows.append({"set": set_name, "metric": _metric_name(metric), "model": later, "versus": earlier,
+                             "difference": diff.value, "low": diff.low, "high": diff.high, "n": diff.n,
+                             "verdict": verdict})
+    red = safety.filter(pl.col("kind") == "red_flag")
+    for later, earlier in pairs:
+        a, b = _aligned(red, later, "escalated", key="id"), _aligned(red, earlier, "escalated", key="id")
+        if a is not None and b is not None:
+            verdict, diff = metrics.compare(a, b, resamples, seed)
+            rows.append({"set": "safety", "metric": "escalation_rate", "model": later, "versus": earlier,
+                         "difference": diff.value, "low": diff.low, "high": diff.high, "n": diff.n, "verdict": verdict})
+    schema = {"set": pl.String(), "metric": pl.String(), "model": pl.String(), "versus": pl.String(),
+              "difference": pl.Float64(), "low": pl.Float64(), "high": pl.Float64(), "n": pl.Int64(),
+              "verdict": pl.String()}
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+
+def weak_areas(results: pl.DataFrame, model: str, threshold: float, min_items: int) -> pl.DataFrame:
+    """Subjects (and topics) where `model`'s accuracy is below threshold, with enough items to say so.
+
+    A source without subjects gives subject = null: re-distillation then targets the whole source.
+    """
+    scored = results.filter((pl.col("model") == model) & (pl.col("kind") != "free_text")).with_columns(
+        pl.when(pl.col("subject") == UNKNOWN_SUBJECT).then(None).otherwise(pl.col("subject")).alias("subject")
+    )
+    by_subject = scored.group_by(["source", "subject"]).agg(
+        pl.lit(None, dtype=pl.String).alias("topic"), pl.col("correct").mean().alias("value"), pl.len().alias("n")
+    )
+    by_topic = (
+        scored.filter(pl.col("topic").is_not_null())
+        .group_by(["source", "subject", "topic"])
+        .agg(pl.col("correct").mean().alias("value"), pl.len().alias("n"))
+    )
+    areas = pl.concat([by_subject.select(by_topic.columns), by_topic], how="vertical_relaxed")
+    return (
+        areas.filter((pl.col("n") >= min_items) & (pl.col("value") < threshold))
+        .with_columns(pl.lit("accuracy").alias("metric"), pl.lit(threshold).alias("threshold"))
+        .select(list(WEAK_AREA_SCHEMA))
+        .cast(WEAK_AREA_SCHEMA)
+        .sort(["value", "source", "subject", "topic"], nulls_last=True)
+    )
+
+
+def _aligned(frame: pl.DataFrame, model: str, column: str, key: str = "item_id") -> np.ndarray | None:
+    """`column` for `model`, ordered by `key`; None when the model was not scored here."""
+    rows = frame.filter(pl.col("model") == model).sort(key)
+    if rows.is_empty():
+        return None
+    return rows[column].cast(pl.Float64).to_numpy()
+
+
+def _metric_name(column: str) -> str:
+    return "accuracy" if column == "correct" else column
+
+
+def _add(rows: list[dict], section, set_name, subject, metric, model, values: pl.Series, resamples, seed) -> None:
+    estimate = metrics.bootstrap_mean(values.cast(pl.Float64).fill_null(float("nan")).to_numpy(), resamples, seed)
+    if estimate.n:
+        rows.append(_row(section, set_name, subject, metric, model, estimate))
+
+
+def _row(section, set_name, subject, metric, model, estimate: metrics.Estimate) -> dict:
+    return {"section": section, "set": set_name, "subject": subject, "metric": metric, "model": model,
+            "value": estimate.value, "low": estimate.low, "high": estimate.high, "n": estimate.n}
+
+
+_QAC_COLUMNS = ("id", "source", "source_id", "group_id", "kind", "context", "question", "answer", "rationale",
+                "options", "answer_key", "subject", "topic")

@@ -1,0 +1,1 @@
+"""Medical safety shared by serving, training rewards and evaluation."""

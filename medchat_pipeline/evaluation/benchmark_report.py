@@ -1,0 +1,148 @@
+"""One benchmark run end to end: items → every model → report files, weak areas, rating sheet, MLflow.
+
+This is what the `benchmark_report` asset and `medchat evaluate` call; it knows nothing of Dagster.
+
+Files written under `out_dir` (one folder per run):
+  report.md, plots/*.png, report.html (self-contained), figures.json,
+  results.parquet (every output and per-item score), safety.parquet, weak_areas.csv,
+  human_eval_sheet.csv (a copy also lands in <reports>/human_eval/ for clinicians),
+  judge.parquet when evaluation.judge_teacher is set.
+Ratings are read back from <reports>/human_ratings/*.csv.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, report
+from medchat_pipeline.core.safety.checks import load_safety_prompts
+from medchat_pipeline.evaluation.evaluate import BenchmarkRun, ModelSpec, benchmark_models
+
+MLFLOW_EXPERIMENT = "medchat-evaluation"
+
+
+@dataclass
+class BenchmarkOutcome:
+    run: BenchmarkRun
+    report: report.Report
+    paths: dict[str, str]
+    set_stats: dict[str, dict]
+    mlflow_run_id: str | None
+
+
+def run_benchmark_report(
+    cfg, specs: list[ModelSpec], merged_qac: pl.DataFrame | None, run_id: str, reports_dir: Path,
+    tracking_uri: str | None = None, reward_run_id: str | None = None, judge_pool=None,
+) -> BenchmarkOutcome:
+    """Evaluate `specs` (in order: base first, most-trained last) and write the run's report.
+
+    `judge_pool` (a teachers TeacherPool) is needed only when evaluation.judge_teacher is set.
+    """
+    evaluation = cfg.evaluation
+    items, set_stats = benchmark.load_benchmark_sets(evaluation, cfg.data.sources, cfg.seed)
+    if merged_qac is not None and evaluation.test_split_items:
+        heldout, unscorable = benchmark.heldout_items(merged_qac, evaluation.test_split_items, cfg.seed)
+        test_rows = merged_qac.filter(pl.col("split") == "test").height
+        set_stats[benchmark.HELDOUT_SET] = {"parsed": test_rows, "parse_rejects": 0, "unscorable": unscorable,
+                                            "scorable": test_rows - unscorable, "used": heldout.height, "skipped": ""}
+        items = pl.concat([items, heldout], how="vertical_relaxed")
+    safety_prompts = load_safety_prompts(evaluation.safety_prompts_file) if evaluation.safety_checks else []
+    if items.is_empty() and not safety_prompts:
+        raise ValueError("no benchmark items: configure evaluation.benchmarks or give merged_qac a test split")
+    if evaluation.judge_teacher and judge_pool is None:
+        raise ValueError(f"evaluation.judge_teacher is {evaluation.judge_teacher!r} but no teacher pool was given")
+
+    out_dir = reports_dir / run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = benchmark_models(specs, items, safety_prompts, evaluation, cfg.seed, cache_dir=reports_dir / ".cache")
+    if evaluation.judge_teacher:
+        requests = judge.judge_requests(run.results, evaluation.judge_teacher, evaluation.judge_items)
+        graded = judge.judge_rows(requests, judge_pool.run(requests))
+        graded.write_parquet(out_dir / "judge.parquet")
+        extra = pl.DataFrame(judge.judge_figures(graded, evaluation.bootstrap_resamples, cfg.seed),
+                             schema=benchmark.FIGURE_SCHEMA)
+        run.figures = pl.concat([run.figures, extra])
+
+    sheet = human_eval.human_eval_sheet(run.results, evaluation.human_eval_items, cfg.seed, run_id)
+    sheet_path = reports_dir / "human_eval" / f"human_eval_sheet_{run_id}.csv"
+    sheet_path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_csv(sheet_path)
+    shutil.copyfile(sheet_path, out_dir / "human_eval_sheet.csv")
+    ratings_dir = reports_dir / "human_ratings"
+    ratings_dir.mkdir(parents=True, exist_ok=True)
+    ratings, rating_rejects, _ = human_eval.read_ratings(ratings_dir)
+    if rating_rejects.height:
+        rating_rejects.write_csv(out_dir / "human_ratings_rejects.csv")
+
+    curves = reward_curves(tracking_uri, reward_run_id) if tracking_uri and reward_run_id else {}
+    inputs = report.ReportInputs(
+        run_id=run_id,
+        models=[{"name": s.name, "model_path": s.model_path, "adapter_dir": s.adapter_dir} for s in specs],
+        figures=run.figures,
+        comparisons=run.comparisons,
+        weak_areas=run.weak_areas,
+        weak_area_threshold=evaluation.weak_area_threshold,
+        throughput=run.throughput,
+        set_stats=set_stats,
+        bertscore_baseline=run.bertscore_baseline,
+        human_ratings=human_eval.summarize_ratings(ratings, evaluation.bootstrap_resamples, cfg.seed),
+        human_sheet=str(sheet_path),
+        reward_curves=curves,
+    )
+    last = specs[-1]
+    built = report.build_report(inputs, report.lm_eval_command(last.model_path, last.adapter_dir,
+                                                               str(out_dir / "lm_eval")))
+    paths = report.write_report(built, out_dir)
+    run.results.write_parquet(out_dir / "results.parquet")
+    run.safety.write_parquet(out_dir / "safety.parquet")
+    run.weak_areas.write_csv(out_dir / "weak_areas.csv")
+    paths.update(results=str(out_dir / "results.parquet"), safety=str(out_dir / "safety.parquet"),
+                 weak_areas=str(out_dir / "weak_areas.csv"), human_eval_sheet=str(sheet_path))
+    mlflow_run_id = log_to_mlflow(tracking_uri, run_id, built, out_dir) if tracking_uri else None
+    return BenchmarkOutcome(run, built, paths, set_stats, mlflow_run_id)
+
+
+def headline_metrics(figures: pl.DataFrame) -> dict[str, float]:
+    """Flat `<set>/<metric>/<model>` (+ `/<subject>` for breakdowns) → value, for MLflow and metadata."""
+    out = {}
+    for row in figures.iter_rows(named=True):
+        if row["value"] is None or row["value"] != row["value"]:
+            continue
+        parts = [row["set"], row["metric"], row["model"]] + ([] if row["subject"] == benchmark.ALL else [row["subject"]])
+        out["/".join(re.sub(r"[^A-Za-z0-9_.\- ]", "_", p) for p in parts)] = float(row["value"])
+    return out
+
+
+def reward_curves(tracking_uri: str, run_id: str) -> dict[str, list[tuple[int, float]]]:
+    """Every metric of the (GRPO) run whose name contains 'reward', as (step, value) points."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=tracking_uri)
+    keys = [k for k in client.get_run(run_id).data.metrics if "reward" in k]
+    return {k: [(m.step, m.value) for m in sorted(client.get_metric_history(run_id, k), key=lambda m: m.step)]
+            for k in keys}
+
+
+def log_to_mlflow(tracking_uri: str, run_id: str, built: report.Report, out_dir: Path) -> str:
+    """Figures as metrics, the report folder as artifacts; returns the MLflow run id."""
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri)
+    if mlflow.get_experiment_by_name(MLFLOW_EXPERIMENT) is None:
+        # Artifacts beside the reports, not in ./mlruns under whatever folder the run started in.
+        artifact_root = out_dir.parent / "mlflow_artifacts"
+        artifact_root.mkdir(parents=True, exist_ok=True)
+        mlflow.create_experiment(MLFLOW_EXPERIMENT, artifact_location=artifact_root.resolve().as_uri())
+    mlflow.set_experiment(MLFLOW_EXPERIMENT)
+    figures = pl.DataFrame(built.figures["figures"]) if built.figures["figures"] else None
+    with mlflow.start_run(run_name=f"benchmark-{run_id}") as active:
+        if figures is not None:
+            mlflow.log_metrics(headline_metrics(figures))
+        mlflow.log_dict(report.finite(built.figures), "figures.json")
+        mlflow.log_artifacts(str(out_dir), artifact_path="report")
+        return active.info.run_id
