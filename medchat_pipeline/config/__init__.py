@@ -14,11 +14,12 @@ import os
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixConfig, ReviewConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
+from medchat_pipeline.config.prompt import PromptConfig, fill_system_prompt
 from medchat_pipeline.config.serving import ServingConfig
 from medchat_pipeline.config.teachers import TeachersConfig
 from medchat_pipeline.config.training import TrainingConfig
@@ -38,6 +39,7 @@ class PipelineConfig(BaseModel):
         "against the project root. A UPath URL (s3://…, gs://…) is allowed for frames.",
     )
     seed: int = 13
+    prompt: PromptConfig = Field(default_factory=PromptConfig)
     data: DataConfig = Field(default_factory=DataConfig)
     teachers: TeachersConfig = Field(default_factory=TeachersConfig)
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
@@ -47,6 +49,11 @@ class PipelineConfig(BaseModel):
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     serving: ServingConfig = Field(default_factory=ServingConfig)
+
+    @model_validator(mode="after")
+    def _one_system_prompt(self) -> PipelineConfig:
+        fill_system_prompt(self)
+        return self
 
     def storage_path(self, *parts: str) -> Path:
         """A local path under the storage dir (MEDCHAT_STORAGE_DIR overrides the profile)."""

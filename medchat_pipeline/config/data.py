@@ -182,7 +182,7 @@ class ExportConfig(BaseModel):
     )
     system_prompt: str | None = Field(
         default="You are a careful, compassionate medical assistant.",
-        description="System message of the chat view; null leaves it out",
+        description="Filled from prompt.system_prompt (the system message of the chat view)",
     )
 
 

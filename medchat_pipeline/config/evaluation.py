@@ -42,6 +42,9 @@ class EvaluationConfig(BaseModel):
     )
     max_items_per_set: int = Field(default=16, ge=1, description="Cap for every set without its own max_items")
     test_split_items: int = Field(default=16, ge=0, description="Held-out test-split rows of merged_qac to use")
+    system_prompt: str | None = Field(
+        default=None, description="Filled from prompt.system_prompt: benchmark prompts are chats like training's"
+    )
     max_new_tokens: int = Field(default=48, ge=1, description="Generation budget for multiple-choice answers")
     free_text_max_new_tokens: int = Field(default=64, ge=1, description="Generation budget for free-text answers")
     batch_size: int = Field(default=16, ge=1, description="Prompts per generation batch")

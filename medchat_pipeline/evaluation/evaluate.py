@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from medchat_pipeline.core.data.templates import chat_messages
 from medchat_pipeline.core.evaluation import benchmark
 from medchat_pipeline.core.safety.checks import SafetyPrompt, load_dose_table, score_safety
 from medchat_pipeline.decoding import cut_after_final_answer_line, final_answer_line_done, generate_many
@@ -97,10 +98,10 @@ class TransformersBackend:
         self.batch_size = batch_size
         self.scoring_s = 0.0  # time in the answer-seed passes of generate_and_score
 
-    def chat(self, user_message: str) -> str:
+    def chat(self, user_message: str, system_prompt: str | None = None) -> str:
         if self.tokenizer.chat_template:
             return self.tokenizer.apply_chat_template(
-                [{"role": "user", "content": user_message}], add_generation_prompt=True, tokenize=False
+                chat_messages(user_message, system_prompt), add_generation_prompt=True, tokenize=False
             )
         return f"{user_message}\n\nAnswer: "
 
@@ -240,9 +241,9 @@ class VllmBackend:
         self.lora = LoRARequest("adapter", 1, adapter_dir) if adapter_dir else None
         self.scoring_s = 0.0
 
-    def chat(self, user_message: str) -> str:
+    def chat(self, user_message: str, system_prompt: str | None = None) -> str:
         return self.tokenizer.apply_chat_template(
-            [{"role": "user", "content": user_message}], add_generation_prompt=True, tokenize=False
+            chat_messages(user_message, system_prompt), add_generation_prompt=True, tokenize=False
         )
 
     def generate(
@@ -308,7 +309,7 @@ def evaluate_model(
     engine = open_backend(spec, backend, evaluation.batch_size, evaluation.cpu_threads)
     try:
         rows = items.to_dicts()
-        prompts = [engine.chat(benchmark.item_prompt(row)) for row in rows]
+        prompts = [engine.chat(benchmark.item_prompt(row), evaluation.system_prompt) for row in rows]
         choice_idx = [i for i, row in enumerate(rows) if row["kind"] != "free_text"]
         free_idx = [i for i, row in enumerate(rows) if row["kind"] == "free_text"]
         outputs = [""] * len(rows)
@@ -330,7 +331,7 @@ def evaluate_model(
         choice_s = time.perf_counter() - started
         for i, text in zip(choice_idx, texts):
             outputs[i] = text
-        long_prompts = [prompts[i] for i in free_idx] + [engine.chat(p.prompt) for p in safety_prompts]
+        long_prompts = [prompts[i] for i in free_idx] + [engine.chat(p.prompt, evaluation.system_prompt) for p in safety_prompts]
         long_texts, tokens_free = engine.generate(long_prompts, evaluation.free_text_max_new_tokens,
                                                   f"{spec.name}: free text + safety")
         for i, text in zip(free_idx, long_texts):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medchat_pipeline.config.serving import ServingConfig
+from medchat_pipeline.core.data.templates import chat_messages
 from medchat_pipeline.serving.backends import (
     ChatModel,
     Conversation,
@@ -94,7 +95,7 @@ def conversation_of(messages: str | list[dict[str, str]], system_prompt: str) ->
     question = turns[-1]["content"].strip()
     if not question:
         raise BadConversation("the user's question is empty")
-    return question, [{"role": "system", "content": system_prompt}, *turns]
+    return question, chat_messages(turns, system_prompt)
 
 
 def routing_text(conversation: Conversation) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from medchat_pipeline.core.evaluation.answer_extract import LETTERS
+from medchat_pipeline.core.data.templates import assistant_message, chat_messages, user_message
 
 REQUIRED_COLUMNS = ("id", "kind", "context", "question", "answer", "split")
 
@@ -25,35 +25,8 @@ class PreparedRows:
     fingerprint: str = ""  # content hash of the rows actually trained on
 
 
-def user_message(row: dict) -> str:
-    parts = []
-    if row.get("context"):
-        parts.append(str(row["context"]).strip())
-    parts.append(str(row["question"]).strip())
-    if row.get("kind") == "mcq" and row.get("options"):
-        parts.append("\n".join(f"{LETTERS[i]}. {option}" for i, option in enumerate(row["options"])))
-        parts.append("End your reply with 'Final Answer: <letter>'.")
-    elif row.get("kind") == "yes_no_maybe":
-        parts.append("End your reply with 'Final Answer: yes', 'Final Answer: no' or 'Final Answer: maybe'.")
-    return "\n\n".join(parts)
-
-
-def assistant_message(row: dict) -> str:
-    answer = str(row.get("answer") or "").strip()
-    rationale = str(row.get("rationale") or "").strip()
-    key = str(row.get("answer_key") or "").strip()
-    if row.get("kind") == "mcq" and key:
-        final = f"Final Answer: {key}" + (f") {answer}" if answer and answer.upper() != key.upper() else "")
-        return f"{rationale}\n\n{final}" if rationale else final
-    if row.get("kind") == "yes_no_maybe" and key:
-        body = answer or rationale
-        return f"{body}\n\nFinal Answer: {key.lower()}" if body else f"Final Answer: {key.lower()}"
-    return answer
-
-
 def prompt_messages(row: dict, system_prompt: str) -> list[dict[str, str]]:
-    system = [{"role": "system", "content": system_prompt}] if system_prompt else []
-    return system + [{"role": "user", "content": user_message(row)}]
+    return chat_messages(user_message(row), system_prompt)
 
 
 def prepare_rows(mix: pl.DataFrame, max_train_rows: int | None, max_eval_rows: int | None, seed: int) -> PreparedRows:

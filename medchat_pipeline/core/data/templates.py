@@ -12,11 +12,19 @@ MCQ rows show their options under the question ("A. …"), so the answer's optio
 something to refer to. Every view row carries `prompt` and `completion` (TRL's prompt-completion
 format) and `text` (the two joined) or `messages`, plus `template`, so the template used travels
 with the data.
+
+The one chat layout: `chat_messages` (system prompt first, when set, then the turns) is what
+training (training/data.py), evaluation (evaluation/evaluate.py), serving (serving/service.py) and
+the `messages` export call; `user_message` / `assistant_message` turn a QAC row into the turns SFT
+trains on, so the `messages` export is exactly what the trainer sees. The model's own chat template
+(tokenizer.apply_chat_template) renders the list everywhere. The system prompt is `prompt.system_prompt`
+of the profile (config/prompt.py).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -35,6 +43,47 @@ def question_with_options() -> pl.Expr:
     has_options = pl.col("options").list.len().fill_null(0) > 0
     question = pl.col("question").fill_null("")
     return pl.when(has_options).then(pl.format("{}\n{}", question, options_block)).otherwise(question)
+
+
+def chat_messages(
+    turns: str | Sequence[dict[str, str]], system_prompt: str | None, answer: str | None = None
+) -> list[dict[str, str]]:
+    """The chat every model call sends: the system prompt (when non-empty), the user message (or the
+    conversation's turns), and the assistant's answer when one is given (a training target)."""
+    conversation = [{"role": "user", "content": turns}] if isinstance(turns, str) else [dict(t) for t in turns]
+    system = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    reply = [{"role": "assistant", "content": answer}] if answer is not None else []
+    return system + conversation + reply
+
+
+def user_message(row: dict) -> str:
+    """A QAC row's user turn: context, question, lettered options and the answer-format instruction
+    that MCQ and yes/no/maybe rows end with (the form the benchmark and the GRPO rewards parse)."""
+    parts = []
+    if row.get("context"):
+        parts.append(str(row["context"]).strip())
+    parts.append(str(row["question"]).strip())
+    if row.get("kind") == "mcq" and row.get("options"):
+        parts.append("\n".join(f"{LETTERS[i]}. {option}" for i, option in enumerate(row["options"])))
+        parts.append("End your reply with 'Final Answer: <letter>'.")
+    elif row.get("kind") == "yes_no_maybe":
+        parts.append("End your reply with 'Final Answer: yes', 'Final Answer: no' or 'Final Answer: maybe'.")
+    return "\n\n".join(parts)
+
+
+def assistant_message(row: dict) -> str:
+    """A QAC row's target reply: MCQ and yes/no/maybe answers end with 'Final Answer: X' (after the
+    rationale, when there is one); free text is the answer itself."""
+    answer = str(row.get("answer") or "").strip()
+    rationale = str(row.get("rationale") or "").strip()
+    key = str(row.get("answer_key") or "").strip()
+    if row.get("kind") == "mcq" and key:
+        final = f"Final Answer: {key}" + (f") {answer}" if answer and answer.upper() != key.upper() else "")
+        return f"{rationale}\n\n{final}" if rationale else final
+    if row.get("kind") == "yes_no_maybe" and key:
+        body = answer or rationale
+        return f"{body}\n\nFinal Answer: {key.lower()}" if body else f"Final Answer: {key.lower()}"
+    return answer
 
 
 def render(df: pl.DataFrame, template: str, system_prompt: str | None = None) -> pl.DataFrame:
@@ -60,14 +109,12 @@ def render(df: pl.DataFrame, template: str, system_prompt: str | None = None) ->
         completion = pl.format(" {}{}", answer, pl.lit(ROLE_END))
         fields = [prompt.alias("prompt"), completion.alias("completion"), (prompt + completion).alias("text")]
     else:
-        user = pl.when(has_context).then(pl.format("{}\n\n{}", context, question)).otherwise(question)
-        turns = [
-            pl.struct(role=pl.lit("user"), content=user),
-            pl.struct(role=pl.lit("assistant"), content=answer),
+        # The rows SFT trains on, built by the same functions training calls (row by row: they are Python).
+        messages = [
+            chat_messages(user_message(row), system_prompt, assistant_message(row)) for row in df.iter_rows(named=True)
         ]
-        if system_prompt:
-            turns.insert(0, pl.struct(role=pl.lit("system"), content=pl.lit(system_prompt)))
-        fields = [pl.concat_list(turns).alias("messages")]
+        message = pl.Struct({"role": pl.String(), "content": pl.String()})
+        fields = [pl.Series("messages", messages, dtype=pl.List(message))]
     return df.select(*keep, pl.lit(template).alias("template"), *fields)
 
 
