@@ -119,7 +119,14 @@ class DecontaminationConfig(BaseModel):
         default=0.5, gt=0, le=1, description="Containment at or above which a training row is contaminated"
     )
     against_test_split: bool = Field(default=True, description="Treat the held-out test split as evaluation material")
-    benchmarks: list[BenchmarkFiles] = Field(default_factory=list)
+    against_evaluation_benchmarks: bool = Field(
+        default=True,
+        description="Treat every evaluation.benchmarks set (all its rows) as evaluation material, so no item "
+        "the benchmark asks can be trained on",
+    )
+    benchmarks: list[BenchmarkFiles] = Field(
+        default_factory=list, description="Further benchmark files, beyond evaluation.benchmarks, to keep out of training"
+    )
     max_items_per_ngram: int = Field(
         default=50,
         ge=1,

@@ -8,6 +8,8 @@ $MEDCHAT_SHARED_DATA overrides it, as for the tests).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MCQ_SOURCES = ("medmcqa", "medqa", "pubmedqa", "mmlu")
@@ -17,7 +19,12 @@ class BenchmarkSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str = Field(description="Parser: medmcqa | medqa | pubmedqa (core/sources) or mmlu (CSV)")
-    files: list[str] = Field(min_length=1, description="Native files of the set, relative to data_root")
+    files: list[str] = Field(min_length=1, description="Native files of the set, relative to `relative_to`")
+    relative_to: Literal["data_root", "project"] = Field(
+        default="data_root",
+        description="data_root: files outside the repository (../shared/data); project: files shipped in the "
+        "repository (e.g. medchat_pipeline/eval_data/mmlu_medical/*.csv)",
+    )
     max_items: int | None = Field(default=None, ge=1, description="Use a seeded sample of N items")
     skip_if_missing: bool = Field(
         default=False,

@@ -20,7 +20,7 @@ import polars as pl
 from medchat_pipeline.config import PipelineConfig, load_config, project_root
 from medchat_pipeline.core.data import schema
 from medchat_pipeline.core.data.clean import clean_qac
-from medchat_pipeline.core.data.merge import MERGED_SCHEMA, benchmark_eval_items, merge_qac
+from medchat_pipeline.core.data.merge import MERGED_SCHEMA, decontamination_items, merge_qac
 from medchat_pipeline.core.data.source_version import source_data_version
 from medchat_pipeline.core.data.sources import parse_source
 from medchat_pipeline.core.data.split import split_leakage
@@ -120,7 +120,7 @@ def merged(sources: list[str]) -> dg.AssetsDefinition:
                 kinds={"polars", "parquet"},
                 description="All sources as one QAC frame with split ∈ {train, val, test}: deduped, grouped "
                 "and hash-split (no group crosses splits), training rows decontaminated against the test "
-                "split and benchmark files, train weighted by source bucket (core.data.merge.merge_qac).",
+                "split and every evaluation benchmark set, train weighted by source bucket (core.data.merge.merge_qac).",
             ),
             "merge_rejects": dg.AssetOut(
                 group_name="data",
@@ -132,7 +132,7 @@ def merged(sources: list[str]) -> dg.AssetsDefinition:
     )
     def _merge(context: dg.AssetExecutionContext, medchat: MedchatConfig, **qac_frames: pl.DataFrame):
         cfg = medchat.cfg
-        items = benchmark_eval_items(cfg.data.decontamination.benchmarks, cfg.data.sources, cfg.data.cleaning, project_root())
+        items = decontamination_items(cfg, project_root())
         result = merge_qac([qac_frames[k] for k in sorted(qac_frames)], cfg.data, cfg.seed, items)
         stats = result.stats
         yield frame_output(

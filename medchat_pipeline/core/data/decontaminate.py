@@ -113,5 +113,9 @@ def _question_hits(train: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _stats(n_in: int, n_kept: int, items: pl.DataFrame) -> dict[str, int]:
-    return {"in": n_in, "kept": n_kept, "rejected": n_in - n_kept, "eval_items": items.height}
+def _stats(n_in: int, n_kept: int, items: pl.DataFrame) -> dict:
+    # "benchmark:medqa:medqa:123" → "benchmark:medqa"; "test:medmcqa:9" → "test"
+    origin = pl.col("eval_item").str.extract(r"^(benchmark:[^:]+|[^:]+)")
+    by_origin = dict(items.group_by(origin.alias("origin")).len().sort("origin").iter_rows()) if items.height else {}
+    return {"in": n_in, "kept": n_kept, "rejected": n_in - n_kept, "eval_items": items.height,
+            "eval_items_by_origin": by_origin}

@@ -102,3 +102,22 @@ def benchmark_eval_items(
         parsed = parse_source(bench.source, source_cfg, root)
         frames.append(eval_items(clean_qac(parsed.qac, cleaning).kept, "benchmark"))
     return pl.concat(frames) if frames else eval_items(conform(pl.DataFrame(schema=QAC_SCHEMA)), "benchmark")
+
+
+def decontamination_items(cfg, root: Path) -> pl.DataFrame:
+    """Every item training must not contain: the `data.decontamination.benchmarks` files plus every
+    set the benchmark evaluates (`evaluation.benchmarks`, all rows, not only the sampled ones), each
+    cleaned like training rows. Evaluation sets are labelled "benchmark:<set>:<source>:<id>"; a set
+    whose files are absent and marked skip_if_missing is left out here as in the report.
+    `cfg` is the PipelineConfig."""
+    from medchat_pipeline.core.evaluation.benchmark import benchmark_paths, parse_benchmark_set
+
+    frames = [benchmark_eval_items(cfg.data.decontamination.benchmarks, cfg.data.sources, cfg.data.cleaning, root)]
+    if cfg.data.decontamination.against_evaluation_benchmarks:
+        for name, bench in cfg.evaluation.benchmarks.items():
+            paths = benchmark_paths(bench, cfg.evaluation)
+            if bench.skip_if_missing and not all(p.exists() for p in paths):
+                continue
+            qac, _ = parse_benchmark_set(bench, paths, cfg.data.sources)
+            frames.append(eval_items(clean_qac(qac, cfg.data.cleaning).kept, f"benchmark:{name}"))
+    return pl.concat(frames)

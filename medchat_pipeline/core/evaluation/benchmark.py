@@ -152,16 +152,38 @@ def data_root(configured: str) -> Path:
     return root if root.is_absolute() else project_root() / root
 
 
+def benchmark_paths(bench, evaluation) -> list[Path]:
+    """A set's files: absolute as given, else under the project root or data_root (bench.relative_to)."""
+    root = benchmark_root(bench, evaluation)
+    return [Path(f) if Path(f).is_absolute() else root / f for f in bench.files]
+
+
+def benchmark_root(bench, evaluation) -> Path:
+    from medchat_pipeline.config import project_root
+
+    return project_root() if bench.relative_to == "project" else data_root(evaluation.data_root)
+
+
+def parse_benchmark_set(bench, paths: list[Path], source_options) -> tuple[pl.DataFrame, int]:
+    """A set's QAC rows (every row, before sampling) and how many records its parser rejected."""
+    if bench.source == "mmlu":
+        return parse_mmlu_csv(paths), 0
+    from medchat_pipeline.core.data.sources import SOURCES
+
+    source_cfg = getattr(source_options, bench.source, None)
+    parsed = SOURCES[bench.source].parse_files(paths, getattr(source_cfg, "options", None))
+    return parsed.qac, parsed.rejects.height
+
+
 def load_benchmark_sets(evaluation, source_options, seed: int) -> tuple[pl.DataFrame, dict[str, dict]]:
     """Parse, filter and sample every configured set; stats say how many rows went where.
 
     `evaluation` is the EvaluationConfig; `source_options` the `data.sources` config, whose
     `<source>.options` (if any) are handed to that source's parser.
     """
-    root = data_root(evaluation.data_root)
     frames, stats = [], {}
     for name, bench in evaluation.benchmarks.items():
-        paths = [Path(f) if Path(f).is_absolute() else root / f for f in bench.files]
+        paths = benchmark_paths(bench, evaluation)
         missing = [str(p) for p in paths if not p.exists()]
         if missing and bench.skip_if_missing:
             stats[name] = {"parsed": 0, "parse_rejects": 0, "unscorable": 0, "scorable": 0, "used": 0,
@@ -170,16 +192,10 @@ def load_benchmark_sets(evaluation, source_options, seed: int) -> tuple[pl.DataF
         if missing:
             raise FileNotFoundError(
                 f"evaluation.benchmarks.{name}: file(s) not found: {', '.join(missing)} "
-                f"(relative paths are read from {root}; set evaluation.data_root or MEDCHAT_SHARED_DATA)"
+                f"(relative paths are read from {benchmark_root(bench, evaluation)}; set evaluation.data_root, "
+                "MEDCHAT_SHARED_DATA or relative_to: project)"
             )
-        if bench.source == "mmlu":
-            qac, parse_rejects = parse_mmlu_csv(paths), 0
-        else:
-            from medchat_pipeline.core.data.sources import SOURCES
-
-            source_cfg = getattr(source_options, bench.source, None)
-            parsed = SOURCES[bench.source].parse_files(paths, getattr(source_cfg, "options", None))
-            qac, parse_rejects = parsed.qac, parsed.rejects.height
+        qac, parse_rejects = parse_benchmark_set(bench, paths, source_options)
         items, unscorable = items_from_qac(qac, name)
         used = sample_items(items, bench.max_items or evaluation.max_items_per_set, seed)
         stats[name] = {"parsed": qac.height, "parse_rejects": parse_rejects, "unscorable": unscorable,
