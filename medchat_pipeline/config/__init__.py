@@ -10,6 +10,7 @@ Errors name the offending key and say what to change, e.g.
 
 from __future__ import annotations
 
+import glob
 import os
 from pathlib import Path
 
@@ -94,8 +95,14 @@ def available_profiles() -> list[str]:
 
 def profile_path(profile_or_path: str) -> Path:
     candidate = Path(profile_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+    if candidate.is_file():
         return candidate
+    if candidate.suffix in (".yaml", ".yml") or len(candidate.parts) > 1:
+        raise ConfigError(
+            f"profile file {profile_or_path!r} does not exist"
+            + (f" (resolved against {Path.cwd()})" if not candidate.is_absolute() else "")
+            + f"; give a YAML path or one of the profiles in {configs_dir()}: {', '.join(available_profiles())}"
+        )
     path = configs_dir() / f"{profile_or_path}.yaml"
     if not path.exists():
         raise ConfigError(
@@ -108,9 +115,18 @@ def load_config(profile_or_path: str | None = None, overrides: dict | None = Non
     """Load and validate a profile (default: $MEDCHAT_PROFILE or 'demo')."""
     path = profile_path(profile_or_path or os.environ.get("MEDCHAT_PROFILE", "demo"))
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = yaml.safe_load(path.read_text())
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as a profile: {exc}") from exc
+    if raw is None or raw == {}:
+        raise ConfigError(f"{path} is empty: a profile needs at least `profile: <name>` (see configs/demo.yaml)")
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{path}: a profile is a mapping of sections (profile:, data:, training: …), "
+            f"but this file holds a {type(raw).__name__}"
+        )
     raw.setdefault("profile", path.stem)
     if overrides:
         raw = _deep_merge(raw, overrides)
@@ -118,6 +134,28 @@ def load_config(profile_or_path: str | None = None, overrides: dict | None = Non
         return PipelineConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_explain(path, exc)) from None
+
+
+def check_inputs(cfg: PipelineConfig) -> None:
+    """What pydantic cannot see: every local input the profile names must exist now.
+
+    Globs of enabled local sources (and of decontamination benchmark files) must each match a file;
+    `medchat run --plan` and every `medchat run` call this before any work starts."""
+    problems = []
+    root = project_root()
+    for name, source in cfg.data.sources.enabled().items():
+        if source.mode == "local":
+            try:
+                source.resolve_paths(root)
+            except (FileNotFoundError, ValueError) as exc:  # ValueError: an unset ${VAR} in a path
+                problems.append(f"data.sources.{name}.paths: {exc}; fix the glob or set enabled: false")
+    for number, benchmark in enumerate(cfg.data.decontamination.benchmarks):
+        for pattern in benchmark.paths:
+            full = pattern if Path(pattern).is_absolute() else str(root / pattern)
+            if not glob.glob(full, recursive=True):
+                problems.append(f"data.decontamination.benchmarks[{number}].paths: no file matches {pattern!r} (looked under {root})")
+    if problems:
+        raise ConfigError(f"profile {cfg.profile!r} names inputs that do not exist:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 def _deep_merge(base: dict, extra: dict) -> dict:
