@@ -6,7 +6,7 @@ resources every part shares.
 
 import dagster as dg
 
-from medchat_pipeline.defs import augment, data, evaluation, teachers, training
+from medchat_pipeline.defs import augment, data, evaluation, exports, preference, teachers, training
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
 
@@ -17,4 +17,6 @@ defs = dg.Definitions.merge(
     augment.defs,
     training.defs,
     evaluation.defs,
+    preference.defs,  # dpo_adapter, when training.dpo.enabled
+    exports.defs,  # qac_exports; merged_model when training.merged_model.enabled
 )

@@ -104,6 +104,10 @@ class RewardWeights(BaseModel):
     teacher_judge: float = 0.0
     safety_penalty: float = 1.0
     citation_bonus: float = 0.2
+    short_answer_exact: float = 0.0  # normalized exact match on short free-text answers (drug, dose, route)
+    hybrid_exact_bertscore: float = 0.0  # the notes' hybrid: exact match when the reference is short, else BERTScore
+    factual_error_penalty: float = 0.0  # -1 when numbers, doses or drug names contradict the reference
+    reasoning_structure: float = 0.0  # differential-diagnosis steps present and in order
 
     def enabled(self) -> dict[str, float]:
         return {name: weight for name, weight in self.model_dump().items() if weight != 0.0}
@@ -144,6 +148,41 @@ class GRPOSettings(BaseModel):
         if not self.rewards.enabled():
             raise ValueError("rewards: every weight is 0; give at least one reward a non-zero weight")
         return self
+
+
+class DPOSettings(BaseModel):
+    """The optional DPO stage between SFT and GRPO: TRL's DPOTrainer on the judge-ranked preference_pairs,
+    continuing the SFT adapter against a frozen copy of it (the reference). When enabled, GRPO starts
+    from the DPO adapter instead of the SFT one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="Add the dpo_adapter asset and train GRPO on top of it")
+    max_steps: int = Field(default=100, ge=1)
+    learning_rate: float = Field(default=5e-6, gt=0)
+    lr_scheduler_type: str = "constant"
+    beta: float = Field(default=0.1, gt=0, description="DPO temperature: how far the policy may move from the reference")
+    loss_type: str = Field(default="sigmoid", description="TRL DPO loss: sigmoid (the paper's), ipo, hinge, …")
+    per_device_train_batch_size: int = Field(default=4, ge=1)
+    gradient_accumulation_steps: int = Field(default=4, ge=1)
+    max_length: int = Field(default=1024, ge=16, description="Tokens of prompt + answer; longer pairs are truncated")
+    gradient_checkpointing: bool = True
+    logging_steps: int = Field(default=5, ge=1)
+    save_steps: int = Field(default=50, ge=1)
+    save_total_limit: int = Field(default=2, ge=1)
+    max_train_rows: int | None = Field(default=2000, ge=1, description="Cap on preference pairs (None: all)")
+
+
+class MergedModelSettings(BaseModel):
+    """The optional merged_model asset: the final adapter folded into the base weights, a plain model
+    directory that transformers' from_pretrained and vLLM load without PEFT."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="Add the merged_model asset to the graph")
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        default="auto", description="Weights' dtype on disk; auto = the base model's own"
+    )
 
 
 class MlflowSettings(BaseModel):
@@ -215,6 +254,8 @@ class TrainingConfig(BaseModel):
     lora: LoraSettings = Field(default_factory=LoraSettings)
     sft: SFTSettings = Field(default_factory=SFTSettings)
     grpo: GRPOSettings = Field(default_factory=GRPOSettings)
+    dpo: DPOSettings = Field(default_factory=DPOSettings)
+    merged_model: MergedModelSettings = Field(default_factory=MergedModelSettings)
     mlflow: MlflowSettings = Field(default_factory=MlflowSettings)
     runner: Literal["in_process", "pipes_subprocess", "pipes_k8s"] = Field(
         default="in_process",

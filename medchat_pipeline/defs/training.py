@@ -11,7 +11,7 @@ import sys
 import dagster as dg
 import polars as pl
 
-from medchat_pipeline.config import PipelineConfig
+from medchat_pipeline.config import PipelineConfig, load_config
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
 from medchat_pipeline.models import resolve_base_model
@@ -23,6 +23,8 @@ from medchat_pipeline.training.runners import k8s_run_kwargs
 from medchat_pipeline.training.tracking import Reporter
 
 TRAINING_MIX = dg.AssetKey("training_mix")
+# GRPO continues the DPO adapter when the optional DPO stage is on (defs/preference.py), else the SFT one.
+GRPO_PARENT = dg.AssetKey("dpo_adapter" if load_config().training.dpo.enabled else "sft_lora_adapter")
 # A retry finds the same output directory (same recipe, same inputs) and resumes from its last checkpoint.
 RESUME_ONCE = dg.RetryPolicy(max_retries=1, delay=5)
 
@@ -65,7 +67,7 @@ def sft_lora_adapter(
     group_name="training",
     kinds={"pytorch", "mlflow"},
     pool="gpu",
-    ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(), "base_model": dg.AssetIn()},
+    ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(key=GRPO_PARENT), "base_model": dg.AssetIn()},
     retry_policy=RESUME_ONCE,
     description="GRPO adapter continuing the SFT adapter, rewarded by MCQ/yes-no-maybe match, format, MiniLM "
     "similarity, BERTScore, difflib, safety, citations (and optionally a teacher judge); each reward logged.",
@@ -79,7 +81,7 @@ def grpo_adapter(
     sft_lora_adapter: dict,
     base_model: dict,
 ) -> dg.Output[dict]:
-    keys = [TRAINING_MIX, dg.AssetKey("sft_lora_adapter"), dg.AssetKey("base_model")]
+    keys = [TRAINING_MIX, GRPO_PARENT, dg.AssetKey("base_model")]
     job = _job(context, medchat.cfg, "grpo", training_mix, base_model, keys, parent=sft_lora_adapter["adapter_dir"])
     judge = teachers.pool() if job.training.grpo.rewards.teacher_judge else None
     return _adapter_output(_train(context, job, pipes_subprocess_client, teacher_pool=judge), base_model)
@@ -117,6 +119,10 @@ def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, te
             from medchat_pipeline.training.sft import run_sft
 
             return run_sft(job, _StepLogReporter(context))
+        if job.stage == "dpo":
+            from medchat_pipeline.training.dpo import run_dpo
+
+            return run_dpo(job, _StepLogReporter(context))
         from medchat_pipeline.training.grpo import run_grpo
 
         return run_grpo(job, _StepLogReporter(context), teacher_pool=teacher_pool)

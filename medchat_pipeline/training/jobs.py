@@ -27,21 +27,21 @@ from medchat_pipeline.config.training import TrainingConfig
 class TrainingJob(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    stage: Literal["sft", "grpo"]
+    stage: Literal["sft", "dpo", "grpo"]
     training: TrainingConfig
     base_model_path: str = Field(description="Local model directory (or hub id) the adapter is trained on")
     train_data: str = Field(description="Parquet file of the training mix (QAC columns + split)")
     output_dir: str
     storage_dir: str = Field(description="Storage root; the default MLflow store lives under it")
     seed: int = 13
-    parent_adapter_dir: str | None = Field(default=None, description="GRPO: the SFT adapter it continues")
+    parent_adapter_dir: str | None = Field(default=None, description="DPO / GRPO: the adapter it continues")
     upstream: list[dict] = Field(default_factory=list, description="Upstream asset events, copied into the manifest")
     dagster: dict | None = Field(default=None, description="{'run_id', 'asset_key'} when launched by Dagster")
 
     @model_validator(mode="after")
     def _grpo_has_parent(self):
-        if self.stage == "grpo" and not self.parent_adapter_dir:
-            raise ValueError("a grpo job needs parent_adapter_dir: the SFT adapter directory it starts from")
+        if self.stage in ("dpo", "grpo") and not self.parent_adapter_dir:
+            raise ValueError(f"a {self.stage} job needs parent_adapter_dir: the adapter directory it starts from")
         return self
 
     @property

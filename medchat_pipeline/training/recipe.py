@@ -72,9 +72,12 @@ def check_recipe(cfg: TrainingConfig, tokenizer) -> RecipeCheck:
 
 def recipe_hash(cfg: TrainingConfig, stage: str) -> str:
     """Hash of what shapes the weights (not where they are tracked or which machine runs them)."""
-    weights_relevant = cfg.model_dump(exclude={"mlflow", "runner", "k8s"})
-    if stage == "sft":
-        weights_relevant.pop("grpo")
+    # The merged model and each later stage's settings do not shape an earlier stage's weights (a later
+    # stage also sees its parent's settings through the parent adapter's version, an input of its own).
+    weights_relevant = cfg.model_dump(exclude={"mlflow", "runner", "k8s", "merged_model"})
+    later = {"sft": ("dpo", "grpo"), "dpo": ("grpo",), "grpo": ("dpo",)}.get(stage, ())
+    for section in later:
+        weights_relevant.pop(section)
     payload = json.dumps({"stage": stage, **weights_relevant}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
