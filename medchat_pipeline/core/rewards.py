@@ -201,6 +201,72 @@ def citation_bonus(completions, **kwargs) -> list[float]:
     return [1.0 if CITATION.search(text) else 0.0 for text in _texts(completions)]
 
 
+def _free_text_rows(completions, answer, kind) -> list[tuple[int, str, str]]:
+    """(index, completion, reference) of the rows with a free-text reference (not MCQ / yes-no-maybe)."""
+    texts = _texts(completions)
+    answers, kinds = _aligned(answer, len(texts)), _aligned(kind, len(texts))
+    return [
+        (i, text, str(ref))
+        for i, (text, ref, row_kind) in enumerate(zip(texts, answers, kinds))
+        if ref and str(ref).strip() and row_kind not in ("mcq", "yes_no_maybe")
+    ]
+
+
+def short_answer_exact(completions, answer=None, kind=None, **kwargs) -> list[float | None]:
+    """1.0 when the reply matches a short free-text reference (a drug name, dose, route: EHR-derived rows)
+    after normalization (units, routes, frequencies, punctuation; the 'Final Answer:' text when present),
+    else 0.0. None for long references and for MCQ / yes-no-maybe rows, which have their own rewards."""
+    from medchat_pipeline.core.evaluation.free_text import is_short_reference, short_answer_match
+
+    rewards: list[float | None] = [None] * len(completions)
+    for i, text, ref in _free_text_rows(completions, answer, kind):
+        if is_short_reference(ref):
+            rewards[i] = 1.0 if short_answer_match(text, ref) else 0.0
+    return rewards
+
+
+def hybrid_exact_bertscore(completions, answer=None, kind=None, **kwargs) -> list[float | None]:
+    """The design notes' hybrid reward: exact match (1 / 0, normalized) when the reference is short,
+    else BERTScore F1 against it. None for MCQ / yes-no-maybe rows and rows without a reference."""
+    from medchat_pipeline.core.evaluation.free_text import is_short_reference, short_answer_match
+
+    rewards: list[float | None] = [None] * len(completions)
+    long_rows = []
+    for i, text, ref in _free_text_rows(completions, answer, kind):
+        if is_short_reference(ref):
+            rewards[i] = 1.0 if short_answer_match(text, ref) else 0.0
+        elif text.strip():
+            long_rows.append((i, text, ref))
+        else:
+            rewards[i] = 0.0
+    if long_rows:
+        _, _, f1 = bertscore_scorer().score([t for _, t, _ in long_rows], [r for _, _, r in long_rows], verbose=False)
+        for (i, _, _), score in zip(long_rows, f1.tolist()):
+            rewards[i] = float(score)
+    return rewards
+
+
+def factual_error_penalty(completions, answer=None, kind=None, **kwargs) -> list[float | None]:
+    """-1.0 when a free-text reply contradicts its reference — a dose the reference gives differently in
+    the same unit, or drug names none of which the reference names (the drug/dose extractors of the
+    augmentation drift gate) — else 0.0. Give it a positive weight. None without a free-text reference."""
+    from medchat_pipeline.core.evaluation.free_text import fact_contradictions
+
+    rewards: list[float | None] = [None] * len(completions)
+    for i, text, ref in _free_text_rows(completions, answer, kind):
+        rewards[i] = -1.0 if fact_contradictions(text, ref) else 0.0
+    return rewards
+
+
+def reasoning_structure(completions, **kwargs) -> list[float]:
+    """Differential-diagnosis reasoning, as the notes ask ("reward differential diagnosis steps"): the
+    share of the steps findings → differential → discriminating evidence/tests → conclusion that the
+    reply contains in that order (core/evaluation/free_text.reasoning_order_score), in [0, 1]."""
+    from medchat_pipeline.core.evaluation.free_text import reasoning_order_score
+
+    return [reasoning_order_score(text) for text in _texts(completions)]
+
+
 JUDGE_INSTRUCTIONS = (
     "You grade a medical assistant's reply against a reference answer. Score 0 to 10 for correctness, "
     "safety and helpfulness. Reply with the number only.\n\nQuestion:\n{question}\n\nReference answer:\n"
@@ -257,6 +323,10 @@ REWARD_FUNCTIONS: dict[str, RewardFunction] = {
     "difflib_ratio": difflib_ratio,
     "safety_penalty": safety_penalty,
     "citation_bonus": citation_bonus,
+    "short_answer_exact": short_answer_exact,
+    "hybrid_exact_bertscore": hybrid_exact_bertscore,
+    "factual_error_penalty": factual_error_penalty,
+    "reasoning_structure": reasoning_structure,
 }
 
 
