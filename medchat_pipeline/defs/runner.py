@@ -4,20 +4,50 @@ Dagster runs one partitions definition per run, so the graph is cut into stages:
 maximal set of assets with the same partitioning whose parents are already done. Unpartitioned
 stages run once; partitioned stages run once per partition key. Observable sources are observed
 first so that data versions (and staleness) are recorded in the instance.
+
+Why not one Dagster run for everything: a graph mixing partitionings (unpartitioned merged_qac,
+per-source augmented_qac, unpartitioned training_mix) runs as a unit only as an asset backfill,
+which the daemon executes through a code server; `medchat run` needs neither. So Dagster executes
+each stage's sub-graph itself (`execute_in_process`), with its own step dependencies, skips,
+retries, blocking checks and pools, and this runner adds what spans stages:
+
+- failure propagates transitively: an asset none of whose ancestors failed runs; any other is
+  skipped in this invocation, with the ancestor that failed as the reason (the root cause);
+- before each stage it waits for the stage's pools itself (run_recovery.wait_for_pools: says who
+  holds them, sleeps, recovers a holder whose process died meanwhile);
+- every run carries this process's pid/host and a heartbeat, so a later invocation can recover
+  it if this process is killed (run_recovery.recover_abandoned_runs);
+- Ctrl-C or SIGTERM interrupts the running step (Dagster turns it into a step failure) and the
+  runner stops there: nothing further is launched.
+
+The console gets a progress summary (one line per stage, step and failure) from a logger attached
+to each stage's job; Dagster's full event stream stays in the instance (and on the console with
+`console_level="DEBUG"`).
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
+from dagster._core.events import DagsterEventType
+from dagster._core.execution.plan.objects import ErrorSource
+from dagster._core.log_manager import get_log_record_metadata, has_log_record_metadata
+from dagster._core.utils import make_new_run_id
 
 from medchat_pipeline.config import project_root
+from medchat_pipeline.defs.run_recovery import Heartbeat, install_pool_wait_fix, launcher_tags, wait_for_pools
+
+SKIPPED_TAG = "medchat/skipped_upstream_failed"
+INTERRUPTS = {"KeyboardInterrupt", "DagsterExecutionInterruptedError"}
 
 
 @dataclass
@@ -31,13 +61,32 @@ class Stage:
 
 
 @dataclass
+class Failure:
+    """A step that failed: what it would have materialized, and the innermost error."""
+
+    step_key: str
+    assets: list[str]
+    partition_key: str | None
+    root_cause: str
+
+
+@dataclass
 class StageResult:
     keys: list[dg.AssetKey]
     partition_key: str | None
-    run_id: str
+    run_id: str | None
     success: bool
     seconds: float
-    failures: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    # assets of this stage not run because an ancestor failed: {asset: the failed ancestor}
+    skipped: dict[str, str] = field(default_factory=dict)
+    materialized: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    waited_for_pools_s: float = 0.0
+
+
+class SelectionError(ValueError):
+    """A --select item that names no asset, with the closest names."""
 
 
 def default_dagster_home() -> Path:
@@ -50,6 +99,52 @@ def default_dagster_home() -> Path:
         instance_yaml.write_text(template.read_text())
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def resolve_selection(defs: dg.Definitions, items: Iterable[str]) -> set[dg.AssetKey]:
+    """`name`, `+name` (with its upstream), `name+` (with its downstream), `+name+` (both).
+
+    Assets computed together by one multi-asset (qac_x + rejects_x, training_mix + its rejects)
+    cannot run apart, so selecting one brings its siblings, and their up/downstream as asked."""
+    graph = defs.resolve_asset_graph()
+    materializable = set(graph.materializable_asset_keys)
+    chosen: set[dg.AssetKey] = set()
+    for item in items:
+        name = item.strip()
+        upstream, downstream = name.startswith("+"), name.endswith("+")
+        key = dg.AssetKey.from_user_string(name.strip("+"))
+        if key not in graph.get_all_asset_keys():
+            names = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
+            close = difflib.get_close_matches(key.to_user_string(), names, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; assets: {', '.join(names)}"
+            raise SelectionError(f"--select {item}: no asset {key.to_user_string()!r} in this profile's graph{hint}")
+        picked = {key} | _siblings(graph, key)
+        if upstream:
+            picked |= {a for k in picked for a in _walk(graph, k, "parent_keys")}
+        if downstream:
+            picked |= {d for k in set(picked) for d in _walk(graph, k, "child_keys")}
+        chosen |= picked
+    # Up/downstream walks can reach further multi-asset outputs: their siblings come along too.
+    return {s for k in chosen for s in {k} | _siblings(graph, k)} & materializable
+
+
+def _siblings(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
+    node = graph.get(key)
+    if not node.is_materializable:
+        return set()
+    assets_def = node.assets_def
+    return set() if assets_def.can_subset else set(assets_def.keys)
+
+
+def _walk(graph, key: dg.AssetKey, direction: str) -> set[dg.AssetKey]:
+    seen: set[dg.AssetKey] = set()
+    stack = [key]
+    while stack:
+        for nxt in getattr(graph.get(stack.pop()), direction):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 def plan_stages(defs: dg.Definitions, selection: Iterable[dg.AssetKey] | None = None) -> list[Stage]:
@@ -83,13 +178,14 @@ def plan_stages(defs: dg.Definitions, selection: Iterable[dg.AssetKey] | None = 
     return stages
 
 
-def observe_sources(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dg.AssetKey]:
+def observe_sources(defs: dg.Definitions, instance: dg.DagsterInstance, tags: dict[str, str] | None = None) -> list[dg.AssetKey]:
     graph = defs.resolve_asset_graph()
     keys = sorted(graph.observable_asset_keys, key=lambda k: k.to_user_string())
     if keys:
         assets = {graph.get(k).assets_def for k in keys}
         # Assets taken from the resolved graph already carry their resources.
-        result = observe(list(assets), instance=instance)
+        quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # the instance keeps the rest
+        result = observe(list(assets), run_config=quiet, instance=instance, tags={**launcher_tags(), **(tags or {})})
         if not result.success:
             raise RuntimeError("observing the source assets failed; see the run's logs in the Dagster UI")
     return keys
@@ -101,52 +197,183 @@ def run_stages(
     instance: dg.DagsterInstance,
     on_event: Callable[[str], None] = print,
     tags: dict[str, str] | None = None,
-    log_level: str = "INFO",
+    console_level: str = "WARNING",
 ) -> list[StageResult]:
+    """Run the stages in order; see the module docstring for what happens on failure and interrupt."""
+    install_pool_wait_fix()
     graph = defs.resolve_asset_graph()
     results: list[StageResult] = []
-    failed_keys: set[dg.AssetKey] = set()
+    failed: dict[dg.AssetKey, str] = {}  # asset -> the failed asset at the root of it (itself if it failed)
     total = sum(len(s.partition_keys) for s in stages)
     step = 0
-    for stage in stages:
-        blocked = [k for k in stage.keys if any(p in failed_keys for p in graph.get(k).parent_keys)]
-        runnable = [k for k in stage.keys if k not in blocked]
-        failed_keys |= set(blocked)
-        for partition_key in stage.partition_keys:
-            step += 1
-            if not runnable:
-                continue
-            names = ", ".join(k.to_user_string() for k in runnable)
-            suffix = f" [partition {partition_key}]" if partition_key else ""
-            on_event(f"[{step}/{total}] materializing {names}{suffix}")
-            started = time.perf_counter()
-            # The code location's own implicit job: its resources, IO managers and asset checks.
-            job = defs.resolve_implicit_job_def_def_for_assets(runnable)
-            result = job.execute_in_process(
-                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-                instance=instance,
-                asset_selection=runnable,
-                partition_key=partition_key,
-                raise_on_error=False,
-                tags=tags,
-            )
-            failures = [
-                f"{event.step_key}: {_root_cause(event.event_specific_data.error)}"
-                for event in result.all_events
-                if event.is_step_failure
-            ]
-            materialized = {event.asset_key for event in result.get_asset_materialization_events()}
-            results.append(
-                StageResult(runnable, partition_key, result.run_id, result.success, time.perf_counter() - started, failures)
-            )
-            failed_keys |= set(runnable) - materialized
-            for failure in failures:
-                on_event(f"    FAILED {failure}")
+    with Heartbeat(instance) as heartbeat:
+        for stage in stages:
+            skipped = {k: root for k in stage.keys if (root := _failed_ancestor(graph, k, failed))}
+            failed.update(skipped)
+            runnable = [k for k in stage.keys if k not in skipped]
+            pools = {pool for k in runnable for pool in graph.get(k).assets_def.node_def.pools}
+            for partition_key in stage.partition_keys:
+                step += 1
+                suffix = f" [partition {partition_key}]" if partition_key else ""
+                skipped_names = {k.to_user_string(): root.to_user_string() for k, root in skipped.items()}
+                if not runnable:
+                    on_event(f"[{step}/{total}] skipped{suffix}: {_names(stage.keys)} (upstream failed)")
+                    results.append(StageResult(stage.keys, partition_key, None, False, 0.0, skipped=skipped_names))
+                    continue
+                on_event(f"[{step}/{total}] {_names(runnable)}{suffix}")
+                for name, root in skipped_names.items():
+                    on_event(f"    - {name}: skipped, upstream {root} failed")
+                started = time.perf_counter()
+                try:
+                    waited = wait_for_pools(instance, pools, on_event)
+                except KeyboardInterrupt:
+                    results.append(StageResult(runnable, partition_key, None, False, time.perf_counter() - started, interrupted=True))
+                    return results
+                run_id = make_new_run_id()
+                heartbeat.run_id = run_id
+                run_tags = {**launcher_tags(), **(tags or {})}
+                if skipped_names:
+                    run_tags[SKIPPED_TAG] = ",".join(sorted(skipped_names))
+                # The code location's own implicit job: its resources, IO managers and asset checks.
+                # Subset first, then attach our loggers: Dagster 1.13 drops a job's loggers when it
+                # subsets it for execute_in_process(asset_selection=…).
+                job = defs.resolve_implicit_job_def_def_for_assets(runnable).get_subset(asset_selection=frozenset(runnable))
+                loggers = _console_loggers(on_event, console_level)
+                result = job.with_logger_defs(loggers).execute_in_process(
+                    # Dagster starts only the loggers named in the run config.
+                    run_config={"loggers": {name: {} for name in loggers}},
+                    instance=instance,
+                    partition_key=partition_key,
+                    raise_on_error=False,
+                    run_id=run_id,
+                    tags=run_tags,
+                )
+                heartbeat.run_id = None
+                failures = _failures(result, graph, partition_key)
+                materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+                failed_here = {dg.AssetKey.from_user_string(name) for f in failures for name in f.assets}
+                for key in runnable:
+                    if key not in materialized:
+                        # Skipped inside the run by Dagster: the root is the failed step upstream of it.
+                        roots = [a for a in _walk(graph, key, "parent_keys") if a in failed_here]
+                        failed.setdefault(key, key if key in failed_here or not roots else roots[0])
+                interrupted = _interrupted(result)
+                results.append(
+                    StageResult(
+                        runnable, partition_key, result.run_id, result.success and not skipped,
+                        time.perf_counter() - started, failures, skipped_names,
+                        sorted(k.to_user_string() for k in materialized), interrupted, waited,
+                    )
+                )
+                if interrupted:
+                    return results
     return results
+
+
+def _failed_ancestor(graph, key: dg.AssetKey, failed: dict[dg.AssetKey, dg.AssetKey]) -> dg.AssetKey | None:
+    for ancestor in _walk(graph, key, "parent_keys"):
+        if ancestor in failed:
+            return failed[ancestor]
+    return None
+
+
+def _names(keys: Iterable[dg.AssetKey]) -> str:
+    return ", ".join(k.to_user_string() for k in keys)
+
+
+def _failures(result, graph, partition_key: str | None) -> list[Failure]:
+    failures = []
+    for event in result.all_events:
+        if not event.is_step_failure:
+            continue
+        step_assets = sorted(
+            k.to_user_string()
+            for k in graph.materializable_asset_keys
+            if graph.get(k).assets_def.node_def.name == event.step_key
+        )
+        failures.append(Failure(event.step_key, step_assets, partition_key, _root_cause(event.event_specific_data.error)))
+    return failures
+
+
+def _interrupted(result) -> bool:
+    for event in result.all_events:
+        if event.is_step_failure and event.event_specific_data.error_source == ErrorSource.INTERRUPT:
+            return True
+        if event.event_type == DagsterEventType.PIPELINE_FAILURE:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None and error.cls_name in INTERRUPTS:
+                return True
+    return False
 
 
 def _root_cause(error) -> str:
     """The innermost error message: the user's exception, not Dagster's wrapper around it."""
+    if error is None:
+        return "unknown error"
     while getattr(error, "cause", None) is not None:
         error = error.cause
-    return error.message.strip()
+    return f"{error.cls_name}: {error.message.strip()}" if error.cls_name and not error.message.startswith(error.cls_name) else error.message.strip()
+
+
+def _console_loggers(on_event: Callable[[str], None], level: str) -> dict[str, dg.LoggerDefinition]:
+    """The stage job's loggers: our progress lines, plus Dagster's colored stream at DEBUG."""
+
+    @dg.logger(description="medchat run's console: one line per finished step, retry, wait and failure")
+    def medchat_progress(_init_context):
+        logger = logging.Logger(f"medchat.progress.{uuid.uuid4().hex[:8]}", logging.DEBUG)
+        logger.addHandler(_ProgressHandler(on_event, logging.getLevelName(level.upper())))
+        return logger
+
+    loggers = {"medchat_progress": medchat_progress}
+    if level.upper() == "DEBUG":
+        loggers["console"] = dg.colored_console_logger
+    return loggers
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns the stage run's log records into short console lines."""
+
+    def __init__(self, on_event: Callable[[str], None], message_level: int) -> None:
+        super().__init__(logging.DEBUG)
+        self.on_event = on_event
+        self.message_level = message_level
+        self.materialized: dict[str, list[str]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self._line(record)
+        except Exception:  # a console line must never fail the step it describes
+            return
+        if line:
+            self.on_event(line)
+
+    def _line(self, record: logging.LogRecord) -> str | None:
+        meta = get_log_record_metadata(record) if has_log_record_metadata(record) else None
+        event = meta.get("dagster_event") if meta else None
+        if event is None:
+            if record.levelno >= self.message_level and meta and meta.get("step_key"):
+                return f"    {record.levelname.lower()} {meta['step_key']}: {meta.get('orig_message', record.getMessage())}"
+            return None
+        step = event.step_key
+        kind = event.event_type
+        if kind == DagsterEventType.ASSET_MATERIALIZATION:
+            self.materialized.setdefault(step, []).append(event.asset_key.to_user_string())
+        elif kind == DagsterEventType.STEP_SUCCESS:
+            seconds = event.event_specific_data.duration_ms / 1000 if event.event_specific_data else 0.0
+            made = ", ".join(self.materialized.pop(step, [])) or "nothing new"
+            return f"    ok {step} -> {made} ({seconds:.1f} s)"
+        elif kind == DagsterEventType.STEP_FAILURE:
+            return f"    FAILED {step}: {_root_cause(event.event_specific_data.error)}"
+        elif kind == DagsterEventType.STEP_UP_FOR_RETRY:
+            return f"    retrying {step}: {_root_cause(event.event_specific_data.error)}"
+        elif kind == DagsterEventType.STEP_SKIPPED:
+            return f"    skipped {step} (an input or blocking check upstream failed)"
+        elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                severity = "blocking check" if evaluation.blocking else "check"
+                return f"    {severity} {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed"
+        elif kind == DagsterEventType.ENGINE_EVENT and (event.message or "").startswith("Step blocked by limit for pool"):
+            pool = event.message.rsplit(" ", 1)[-1]
+            return f"    {step} waits for a {pool} slot: another run took it first (medchat run waits without spinning)"
+        return None

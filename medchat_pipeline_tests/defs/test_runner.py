@@ -1,9 +1,9 @@
 """The staged runner behind `medchat run`, on a small graph with the same shape as ours."""
 
-
 import dagster as dg
+import pytest
 
-from medchat_pipeline.defs.runner import observe_sources, plan_stages, run_stages
+from medchat_pipeline.defs.runner import SelectionError, observe_sources, plan_stages, resolve_selection, run_stages
 
 PARTS = dg.StaticPartitionsDefinition(["medqa", "pubmedqa"])
 
@@ -38,6 +38,27 @@ def after_broken(broken: dict) -> dict:
     return broken
 
 
+@dg.asset(partitions_def=PARTS)
+def per_source_after_broken(after_broken: dict) -> dict:
+    return after_broken
+
+
+@dg.asset
+def far_downstream(per_source_after_broken: dict, mix: dict) -> dict:
+    return mix
+
+
+@dg.multi_asset(outs={"pair_kept": dg.AssetOut(), "pair_rejects": dg.AssetOut()})
+def pair(mix: dict):
+    yield dg.Output(mix, output_name="pair_kept")
+    yield dg.Output({}, output_name="pair_rejects")
+
+
+@dg.asset
+def reads_pair(pair_kept: dict) -> dict:
+    return pair_kept
+
+
 def _defs(*extra):
     return dg.Definitions(
         assets=[raw_notes, merged, augmented, mix, *extra],
@@ -66,17 +87,48 @@ def test_run_materializes_every_partition_and_records_observations(tmp_path, mon
         assert mix_event is not None
         observation = instance.fetch_observations(dg.AssetKey("raw_notes"), limit=1).records[0]
         assert observation.asset_observation.data_version == "v1"
+        # Every run names the process that ran it, for recovery after a kill.
+        run = instance.get_run_by_id(results[0].run_id)
+        assert {"medchat/pid", "medchat/host", "medchat/heartbeat"} <= set(run.tags)
 
 
-def test_failure_skips_downstream_and_is_reported(tmp_path, monkeypatch):
-    defs = _defs(broken, after_broken)
+def test_failure_skips_everything_downstream_transitively_and_is_reported(tmp_path, monkeypatch):
+    defs = _defs(broken, after_broken, per_source_after_broken, far_downstream)
     monkeypatch.chdir(tmp_path)
     messages: list[str] = []
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        # An old far_downstream value exists: a skipped asset must not be rebuilt from stale inputs.
         results = run_stages(defs, plan_stages(defs), instance, on_event=messages.append)
-        failed = [r for r in results if not r.success]
-        assert len(failed) == 1
-        assert failed[0].failures == ["broken: ValueError: disk on fire"]
-        assert instance.get_latest_materialization_event(dg.AssetKey("after_broken")) is None
+        failures = [f for r in results for f in r.failures]
+        assert [(f.step_key, f.assets, f.root_cause) for f in failures] == [("broken", ["broken"], "ValueError: disk on fire")]
+        skipped = {name: root for r in results for name, root in r.skipped.items()}
+        # after_broken is skipped inside broken's run by Dagster itself; the runner skips the rest, whatever their stage.
+        assert skipped == {"per_source_after_broken": "broken", "far_downstream": "broken"}
+        for name in ("after_broken", "per_source_after_broken", "far_downstream"):
+            assert instance.get_latest_materialization_event(dg.AssetKey(name)) is None
         assert instance.get_latest_materialization_event(dg.AssetKey("mix")) is not None
-        assert any("FAILED" in m for m in messages)
+        assert not all(r.success for r in results)
+        assert any("FAILED broken: ValueError: disk on fire" in m for m in messages)
+
+
+def test_selection_understands_up_and_downstream_and_brings_multi_asset_siblings():
+    defs = _defs(pair, reads_pair)
+
+    def names(*items):
+        return sorted(k.to_user_string() for k in resolve_selection(defs, items))
+
+    assert names("pair_kept") == ["pair_kept", "pair_rejects"]
+    assert names("mix+") == ["mix", "pair_kept", "pair_rejects", "reads_pair"]
+    assert names("+mix") == ["augmented", "merged", "mix"]
+    assert names("+reads_pair") == ["augmented", "merged", "mix", "pair_kept", "pair_rejects", "reads_pair"]
+    with pytest.raises(SelectionError, match="did you mean mix"):
+        resolve_selection(defs, ["mixx"])
+
+
+def test_a_selected_sibling_runs_with_its_multi_asset(tmp_path, monkeypatch):
+    defs = _defs(pair, reads_pair)
+    monkeypatch.chdir(tmp_path)
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        run_stages(defs, plan_stages(defs), instance, on_event=lambda _: None)
+        results = run_stages(defs, plan_stages(defs, resolve_selection(defs, ["pair_rejects"])), instance, on_event=lambda _: None)
+    assert [r.materialized for r in results] == [["pair_kept", "pair_rejects"]]
