@@ -1,8 +1,6 @@
-"""`medchat serve`: the routed chatbot behind an OpenAI-compatible HTTP API."""
+"""`medchat serve`: the routed chatbot behind an OpenAI-compatible HTTP API (FastAPI on uvicorn)."""
 
 from __future__ import annotations
-
-import logging
 
 import click
 
@@ -12,12 +10,16 @@ import click
 @click.option("--host", default=None, help="Address to listen on (default serving.host, 127.0.0.1). Another address needs serving.auth_token_env.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default serving.port, 8765; 0 = any free port).")
 @click.option("--adapter", default=None, help="Small-model adapter: 'latest', 'none' or a directory (overrides serving.small.adapter).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
-def command(profile: str | None, host: str | None, port: int | None, adapter: str | None, verbose: bool) -> None:
-    """Serve the routed chatbot: POST /v1/chat/completions (OpenAI wire format), GET /v1/models,
-    GET /healthz. Model "medchat-router" routes each question between the small fine-tuned model and
-    the large model (a teacher); "medchat-router-small" / "-large" force one. Each response carries
-    `medchat_route`: which model answered, the routing score and reasons, failover, latency.
+@click.option("--log-format", type=click.Choice(["json", "text"]), default=None, help="Log lines on stderr (default serving.log_format, json).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (one line each) besides warnings.")
+def command(profile: str | None, host: str | None, port: int | None, adapter: str | None, log_format: str | None,
+            verbose: bool) -> None:
+    """Serve the routed chatbot: POST /v1/chat/completions (OpenAI wire format, streaming included),
+    GET /v1/models[/{id}], GET /healthz (alive), GET /readyz (models loaded), GET /metrics
+    (Prometheus), GET /openapi.json. Model "medchat-router" routes each question between the small
+    fine-tuned model and the large model (a teacher); "medchat-router-small" / "-large" force one.
+    Each response carries `medchat_route`: which model answered, the routing score and reasons, the
+    triage and output-guard decisions, latency including queueing.
 
     \b
     Try it:
@@ -30,29 +32,40 @@ def command(profile: str | None, host: str | None, port: int | None, adapter: st
       reply = client.chat.completions.create(model="medchat-router", messages=[...])
       reply.choices[0].message.content, reply.medchat_route
 
-    Concurrent requests are batched (serving.max_batch_size, serving.batch_wait_ms). Ctrl-C stops.
+    The server listens at once and loads the models in the background (/readyz answers 503 until
+    they are in). Limits (serving.*): request_timeout_s, max_request_bytes, small.max_input_tokens,
+    per-model queues (small.max_queue, large.max_queue → 429 with Retry-After), header_timeout_s,
+    body_timeout_s. Ctrl-C stops.
     """
     from medchat_pipeline.config import ConfigError, load_config
     from medchat_pipeline.serving import ChatServer, build_chat_service
+    from medchat_pipeline.serving.metrics import configure_logging
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     try:
         cfg = load_config(profile)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("loading models…", err=True)
+    configure_logging(log_format or cfg.serving.log_format, verbose)
     try:
-        service = build_chat_service(cfg, adapter=adapter)
-        server = ChatServer(service, cfg.serving, host, port)
-    except (FileNotFoundError, ValueError, RuntimeError, OSError) as exc:
+        server = ChatServer(None, cfg.serving, host, port)
+    except (RuntimeError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    models = service.describe()
-    click.echo(f"small: {models['small'].get('adapter_dir') or models['small']['model_dir']} ({models['small'].get('note')})", err=True)
-    click.echo(f"large: {models['large']}", err=True)
-    click.echo(f"serving {cfg.serving.model_name} on {server.url}/v1 (health: {server.url}/healthz)", err=True)
+
+    def load():
+        service = build_chat_service(cfg, adapter=adapter)
+        models = service.describe()
+        small = models["small"]
+        click.echo(f"small: {small.get('adapter_dir') or small.get('model_dir') or small.get('base_url')} "
+                   f"({small.get('note') or small.get('backend')})", err=True)
+        click.echo(f"large: {models['large']}", err=True)
+        click.echo(f"ready: {server.url}/readyz", err=True)
+        return service
+
+    click.echo(f"serving {cfg.serving.model_name} on {server.url}/v1 (loading models…)", err=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("stopping", err=True)
+        server.serve_forever(load)
     finally:
-        server.server_close()
+        if server.service is not None:
+            server.service.close()
+    if server.load_failure is not None:
+        raise click.ClickException(f"loading the models failed: {server.load_failure}")

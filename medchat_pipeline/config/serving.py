@@ -246,10 +246,49 @@ class RouteCost(BaseModel):
     latency_s: float = Field(ge=0.0)
 
 
-class SmallModelConfig(BaseModel):
-    """The fine-tuned small model: a base model directory plus an optional PEFT adapter, run locally."""
+class VllmConfig(BaseModel):
+    """vLLM's OpenAI-compatible engine serving the small model (base + LoRA adapter) on a GPU.
+
+    The router proxies the small lane to it (streamed). With `base_url` unset, `medchat serve`
+    launches `vllm serve` on 127.0.0.1:`port` and stops it on exit; with `base_url` set, it uses that
+    running engine (e.g. a separate pod).
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(
+        default=None, description="An already running vLLM OpenAI endpoint (…/v1); None = launch one"
+    )
+    port: int = Field(default=8766, ge=1, le=65535, description="Loopback port of the launched engine")
+    served_model_name: str = Field(
+        default="medchat-small", pattern=r"^[A-Za-z0-9._-]+$", description="The LoRA module name the router asks for"
+    )
+    gpu_memory_utilization: float = Field(default=0.85, gt=0.0, le=1.0)
+    max_model_len: int = Field(default=4096, ge=256, description="Prompt + answer tokens per sequence")
+    max_lora_rank: int = Field(default=16, ge=1, description="At least the adapter's LoRA r")
+    max_num_seqs: int = Field(default=64, ge=1, description="Sequences the engine batches at once")
+    dtype: Literal["auto", "bfloat16", "float16"] = "auto"
+    tensor_parallel_size: int = Field(default=1, ge=1)
+    extra_args: list[str] = Field(default_factory=list, description="More `vllm serve` flags, passed as given")
+    startup_timeout_s: float = Field(default=900.0, gt=0.0, description="How long to wait for the engine to load")
+
+
+class SmallModelConfig(BaseModel):
+    """The fine-tuned small model: a base model directory plus an optional PEFT adapter.
+
+    backend local runs it in this process (transformers, batched by the small lane); backend vllm
+    serves it with vLLM on a GPU and proxies to it (`vllm:` settings).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["local", "vllm"] = Field(
+        default="local", description="local = transformers in this process; vllm = vLLM's engine (CUDA only)"
+    )
+    vllm: VllmConfig = Field(default_factory=VllmConfig)
+    max_queue: int = Field(
+        default=64, ge=1, description="Requests waiting for the small model; more get 429 with Retry-After"
+    )
 
     adapter: str = Field(
         default="latest",
@@ -274,6 +313,12 @@ class SmallModelConfig(BaseModel):
         default=None, ge=1, description="CPU threads for torch (process-wide); None = torch's default"
     )
 
+    @model_validator(mode="after")
+    def _vllm_runs_on_cuda(self) -> SmallModelConfig:
+        if self.backend == "vllm" and self.device == "cpu":
+            raise ValueError("backend: vllm runs on CUDA only; use backend: local with device: cpu")
+        return self
+
 
 class LargeModelConfig(BaseModel):
     """The large model: a teacher from the teacher gateway, or a local model directory."""
@@ -291,6 +336,20 @@ class LargeModelConfig(BaseModel):
     )
     max_new_tokens: int = Field(default=384, ge=1, le=32768)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    timeout_s: float = Field(
+        default=30.0, gt=0.0, description="Longest wait for one large answer (within the request's deadline); "
+        "past it the small model answers instead"
+    )
+    concurrency: int = Field(default=8, ge=1, description="Large-model calls in flight at once")
+    max_queue: int = Field(
+        default=64, ge=0, description="Requests waiting for a large-model slot; more get 429 with Retry-After"
+    )
+    breaker_failures: int = Field(
+        default=3, ge=1, description="Consecutive large-model failures after which it is skipped for breaker_cooldown_s"
+    )
+    breaker_cooldown_s: float = Field(
+        default=30.0, ge=0.0, description="While the breaker is open, large-routed questions go straight to the small model"
+    )
 
     @model_validator(mode="after")
     def _backend_fields(self) -> LargeModelConfig:
@@ -320,9 +379,29 @@ class ServingConfig(BaseModel):
         description="Name of an environment variable holding the bearer token clients must send "
         "(the value is never logged); None = no authentication (loopback only)",
     )
-    max_batch_size: int = Field(default=8, ge=1, description="Concurrent HTTP requests answered in one batch")
-    batch_wait_ms: float = Field(default=15.0, ge=0.0, description="How long the batcher waits to fill a batch")
-    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    max_batch_size: int = Field(default=8, ge=1, description="Concurrent small-model requests answered in one batch")
+    batch_wait_ms: float = Field(default=15.0, ge=0.0, description="How long the small lane waits to fill a batch")
+    max_request_bytes: int = Field(default=1_000_000, ge=1024, description="Larger request bodies get 413")
+    request_timeout_s: float = Field(
+        default=60.0, gt=0.0, description="Deadline of one request, queueing included; past it the generation is "
+        "cancelled and the client gets 504 (an emergency still gets its advice)"
+    )
+    emergency_answer_wait_s: float = Field(
+        default=15.0, ge=0.0, description="How long a non-streamed emergency reply waits for a model's answer "
+        "after its advice; past it the advice is sent alone (streamed, the advice is the first chunk at once)"
+    )
+    stream_holdback_words: int = Field(
+        default=8, ge=0, description="A streamed answer's last words stay back until this many more have been "
+        "generated, so the output guard sees each word with what follows it before the word leaves"
+    )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0.0, description="A connection must send a request's complete headers within this"
+    )
+    body_timeout_s: float = Field(
+        default=30.0, gt=0.0, description="A request body must arrive completely within this (else 408)"
+    )
+    keep_alive_s: int = Field(default=5, ge=1, description="Idle keep-alive connections are closed after this")
+    log_format: Literal["json", "text"] = Field(default="json", description="`medchat serve` log lines")
 
     @field_validator("auth_token_env")
     @classmethod

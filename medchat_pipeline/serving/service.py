@@ -1,33 +1,50 @@
-"""ChatService: route each question, answer it with the small or the large model, fail over, explain.
+"""ChatService: triage, route, answer with the small or the large model on their own lanes, fail over,
+guard, explain. The HTTP server, `medchat chat` and the benchmarks all answer through it.
 
     service = build_chat_service(load_config("demo"))
     answer = service.answer("What is hypertension?")
     answer.text, answer.answered_by, answer.decision.explain(), answer.latency_s
 
-A batch is answered in at most three model calls: every small-routed question in one small-model
-batch, then every large-routed question plus every small answer that failed over (hedging, too short,
-looping, or a small-model error) in one large-model batch, then — only if the large model failed —
-the small model for those questions. An emergency always gets its escalation advice first, even when
-both models fail.
+One request, as the server runs it:
+
+    prepared = service.prepare(ChatRequest(messages, stream=True))   # triage, route, input limit
+    answering = service.start(prepared)                               # queued (or QueueFull → 429)
+    async for event in answering.events():                           # Delta(text)…, then ChatAnswer
+
+- An emergency's escalation advice is the first Delta, before any model is asked; a long input, a
+  full queue or two failed models never keep it from the person.
+- The small model answers small-routed questions; an answer that hedges, is cut short, loops or is
+  unsafe goes to the large model instead (failover) as long as none of it has been sent. A
+  large-routed question whose model fails, times out or is switched off by its breaker is answered
+  by the small model (fallback).
+- Every answer passes the output guard (serving/safety.py) before any of it leaves; streamed
+  answers leave as the guard approves them.
+- Latency and the deadline count from the request's arrival, queueing included.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from medchat_pipeline.config.serving import ServingConfig
 from medchat_pipeline.core.data.templates import chat_messages
 from medchat_pipeline.serving.backends import (
-    ChatModel,
     Conversation,
     Generation,
+    GenerationJob,
+    InputTooLong,
     LocalChatModel,
     TeacherChatModel,
     resolve_small_model,
 )
+from medchat_pipeline.serving.lanes import AsyncLane, BatchLane, LaneUnavailable, QueueFull, Ticket
 from medchat_pipeline.serving.routing import Failover, Route, RouteDecision, Router, failover_reason
+from medchat_pipeline.serving.safety import GuardedAnswer, GuardResult, SafetyGate, TriageDecision
 
 
 class BadConversation(ValueError):
@@ -35,42 +52,74 @@ class BadConversation(ValueError):
 
 
 @dataclass
+class ChatRequest:
+    messages: str | list[dict[str, str]]
+    force: Route | None = None
+    max_new_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    stream: bool = False  # streamed answers leave as the guard approves them, not only at the end
+    received_at: float = field(default_factory=time.monotonic)
+    request_id: str = ""
+
+
+@dataclass
+class Delta:
+    text: str
+
+
+@dataclass
 class ChatAnswer:
     question: str
     text: str | None  # what the user sees (escalation advice first for an emergency); None = error
     decision: RouteDecision
-    answered_by: Route | None
+    triage: TriageDecision
+    answered_by: Route | None = None
     failover: Failover | None = None
     discarded_small_answer: str | None = None  # kept for audit when the small answer failed over
     fallback: str | None = None  # why the small model answered a large-routed question
-    error: str | None = None
-    latency_s: float = 0.0
+    error: str | None = None  # "<kind>: <detail>" (the detail is for logs; clients get the kind)
+    guard: GuardResult | None = None  # set when the output guard replaced an answer
+    latency_s: float = 0.0  # from the request's arrival, queueing included
+    queue_s: float = 0.0
     usage: dict[str, int] = field(default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0})
     cost_usd: float = 0.0
-    truncated: bool = False
+    finish_reason: str = "stop"
+    request_id: str = ""
 
     @property
     def ok(self) -> bool:
         return self.text is not None
 
-    def route_info(self, models: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The `medchat_route` block of an API response: who answered and why."""
-        info: dict[str, Any] = {
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+    @property
+    def error_kind(self) -> str | None:
+        return None if self.error is None else self.error.split(":", 1)[0]
+
+    def route_info(self) -> dict[str, Any]:
+        """The `medchat_route` block of an API response: who answered and why, in words safe to show
+        a client (no hosts, paths, key names or exception text: those go to the logs)."""
+        return {
             "answered_by": self.answered_by,
             "routed_to": self.decision.route,
             "score": self.decision.score,
             "threshold": self.decision.threshold,
             "reasons": [f"{r.feature} {r.weight:+.2f} ({r.detail})" for r in self.decision.reasons],
-            "emergency": self.decision.emergency,
-            "red_flags": list(self.decision.red_flags),
-            "failover": None if self.failover is None else {"kind": self.failover.kind, "detail": self.failover.detail},
+            "emergency": self.triage.emergency,
+            "category": self.triage.category,
+            "failover": None if self.failover is None else self.failover.kind,
             "fallback": self.fallback,
+            "guard": None if self.guard is None else {"replaced": True, "reasons": list(self.guard.reasons)},
+            "error": self.error_kind,
             "latency_s": round(self.latency_s, 4),
+            "queue_s": round(self.queue_s, 4),
             "cost_usd": self.cost_usd,
         }
-        if models and self.answered_by:
-            info["model"] = models.get(self.answered_by)
-        return info
 
 
 def conversation_of(messages: str | list[dict[str, str]], system_prompt: str) -> tuple[str, Conversation]:
@@ -104,15 +153,93 @@ def routing_text(conversation: Conversation) -> str:
     return "\n".join(m["content"].strip() for m in conversation if m["role"] == "user")
 
 
+@dataclass
+class Prepared:
+    request: ChatRequest
+    question: str
+    conversation: Conversation
+    decision: RouteDecision
+    triage: TriageDecision
+    advice: str | None
+    route: Route
+    prompt_ids: list[int] | None  # the small model's fitted prompt, when it has a tokenizer here
+    small_conversation: Conversation  # the conversation with the turns dropped that the small model cannot fit
+    too_long: InputTooLong | None = None  # only ever set for an emergency (which still gets its advice)
+
+
 class ChatService:
-    def __init__(self, small: ChatModel, large: ChatModel, cfg: ServingConfig | None = None) -> None:
+    def __init__(self, small: Any, large: Any, cfg: ServingConfig | None = None, safety: SafetyGate | None = None) -> None:
         self.cfg = cfg or ServingConfig()
         self.small = small
         self.large = large
         self.router = Router(self.cfg.router)
+        self.safety = safety or SafetyGate.from_config(self.cfg)
+        self.lanes: dict[Route, BatchLane | AsyncLane] = {
+            "small": self._lane("small", small, self.cfg.small.max_queue),
+            "large": self._lane("large", large, self.cfg.large.max_queue),
+        }
+
+    def _lane(self, name: str, model: Any, max_queue: int) -> BatchLane | AsyncLane:
+        if inspect.iscoroutinefunction(getattr(model, "run", None)):
+            large = self.cfg.large
+            return AsyncLane(
+                name, model, concurrency=large.concurrency if name == "large" else self.cfg.max_batch_size,
+                max_queue=max_queue, timeout_s=large.timeout_s if name == "large" else self.cfg.request_timeout_s,
+                breaker_failures=large.breaker_failures, breaker_cooldown_s=large.breaker_cooldown_s,
+            )
+        return BatchLane(name, model, self.cfg.max_batch_size, self.cfg.batch_wait_ms / 1000.0, max_queue)
 
     def describe(self) -> dict[str, dict[str, Any]]:
+        """Both models in full (paths, teachers): for the operator's console and logs, not for clients."""
         return {"small": self.small.describe(), "large": self.large.describe()}
+
+    def close(self) -> None:
+        for lane in self.lanes.values():
+            lane.close()
+
+    # ------------------------------------------------------------------ one request
+
+    def prepare(self, request: ChatRequest) -> Prepared:
+        """Parse, triage and route a request, and fit it to the input limit. Raises BadConversation, and
+        InputTooLong for a question over the limit unless it is an emergency."""
+        question, conversation = conversation_of(request.messages, self.cfg.system_prompt)
+        triage = self.safety.assess([m["content"] for m in conversation if m["role"] == "user"])
+        decision = self.router.route(routing_text(conversation), request.force)
+        prompt_ids, too_long, small_conversation = None, None, conversation
+        fitter = getattr(self.small, "fitter", None)
+        if fitter is not None:
+            try:
+                prompt_ids, dropped = fitter.fit(conversation)
+            except InputTooLong as exc:
+                if not triage.emergency:
+                    raise
+                too_long = exc
+            else:
+                system = 1 if conversation[0]["role"] == "system" else 0
+                small_conversation = conversation[:system] + conversation[system + dropped:]
+        return Prepared(
+            request=request, question=question, conversation=conversation, decision=decision, triage=triage,
+            advice=self.safety.advice(triage), route="large" if triage.emergency else decision.route,
+            prompt_ids=prompt_ids, small_conversation=small_conversation, too_long=too_long,
+        )
+
+    def start(self, prepared: Prepared, queue_limit: bool = True) -> Answering:
+        """Queue the request's first model call now; raises QueueFull (an emergency never does).
+        Call it from the event loop that will iterate `events()`."""
+        answering = Answering(self, prepared, queue_limit)
+        answering.submit_first()
+        return answering
+
+    async def respond(self, request: ChatRequest, queue_limit: bool = True) -> ChatAnswer:
+        """The whole answer to one request (prepare, start, collect)."""
+        answering = self.start(self.prepare(request), queue_limit)
+        answer = None
+        async for event in answering.events():
+            answer = event
+        assert isinstance(answer, ChatAnswer)
+        return answer
+
+    # ------------------------------------------------------------------ plain calls (CLI, benchmarks)
 
     def answer(self, question: str | list[dict[str, str]], force: Route | None = None, **kwargs: Any) -> ChatAnswer:
         return self.answer_batch([question], force=[force], **kwargs)[0]
@@ -124,97 +251,284 @@ class ChatService:
         max_new_tokens: int | None = None,
         temperature: float | None = None,
     ) -> list[ChatAnswer]:
-        """Answer many questions (plain text or chat message lists) with as few model calls as possible."""
-        started = time.perf_counter()
-        parsed = [conversation_of(q, self.cfg.system_prompt) for q in questions]
-        forced = force or [None] * len(parsed)
-        if len(forced) != len(parsed):
-            raise ValueError(f"{len(parsed)} questions but {len(forced)} forced routes")
-        answers = [
-            ChatAnswer(
-                question=question,
-                text=None,
-                decision=self.router.route(routing_text(conversation), route),
-                answered_by=None,
-            )
-            for (question, conversation), route in zip(parsed, forced)
-        ]
-        conversations = [conversation for _question, conversation in parsed]
-        small_options = {"max_new_tokens": max_new_tokens, "temperature": temperature or 0.0}
-        large_options = {
-            "max_new_tokens": max_new_tokens,
-            "temperature": self.cfg.large.temperature if temperature is None else temperature,
-        }
+        """Answer many questions (plain text or chat message lists) together: they share the lanes'
+        batches. A question over the input limit gets an answer with error input_too_long."""
+        forced = force or [None] * len(questions)
+        if len(forced) != len(questions):
+            raise ValueError(f"{len(questions)} questions but {len(forced)} forced routes")
+        requests = [ChatRequest(q, f, max_new_tokens, temperature) for q, f in zip(questions, forced)]
 
-        small_first = [i for i, a in enumerate(answers) if a.decision.route == "small"]
-        to_large = [i for i, a in enumerate(answers) if a.decision.route == "large"]
-        for index, generation in zip(small_first, self._generate(self.small, conversations, small_first, small_options)):
-            answer = answers[index]
-            self._account(answer, generation)
+        async def one(request: ChatRequest) -> ChatAnswer:
+            try:
+                return await self.respond(request, queue_limit=False)
+            except InputTooLong as exc:
+                question, conversation = conversation_of(request.messages, self.cfg.system_prompt)
+                return ChatAnswer(
+                    question=question, text=None, decision=self.router.route(routing_text(conversation), request.force),
+                    triage=self.safety.assess([m["content"] for m in conversation if m["role"] == "user"]),
+                    error=f"input_too_long: {exc}", finish_reason="error",
+                    latency_s=time.monotonic() - request.received_at,
+                )
+
+        for request in requests:  # bad conversations fail the call before any model work
+            conversation_of(request.messages, self.cfg.system_prompt)
+
+        async def everything() -> list[ChatAnswer]:
+            return list(await asyncio.gather(*(one(r) for r in requests)))
+
+        return asyncio.run(everything())
+
+
+_SEPARATOR = "\n\n"
+
+
+@dataclass
+class _Outcome:
+    status: str  # ok | failover | replaced | failed | timeout
+    generation: Generation | None = None
+    reason: Failover | None = None
+
+
+class Answering:
+    """One request in flight: its tickets on the lanes, the text sent so far, and how to cancel it."""
+
+    def __init__(self, service: ChatService, prepared: Prepared, queue_limit: bool) -> None:
+        self.service = service
+        self.cfg = service.cfg
+        self.prepared = prepared
+        self.queue_limit = queue_limit
+        request = prepared.request
+        self.deadline = request.received_at + self.cfg.request_timeout_s
+        self.answer = ChatAnswer(
+            question=prepared.question, text=None, decision=prepared.decision, triage=prepared.triage,
+            request_id=request.request_id,
+        )
+        self.content = ""  # every character handed to the client so far
+        self.ticket: Ticket | None = None
+        self._first: tuple[Route, Ticket | None, str | None] = (prepared.route, None, None)
+        # Lane threads post deltas and results here; made now, so that none is lost before events() runs.
+        self._loop = asyncio.get_running_loop()
+        self._events: asyncio.Queue = asyncio.Queue()
+
+    # -------------------------------------------------------------- lane submissions
+
+    def _job(self, route: Route) -> GenerationJob:
+        request = self.prepared.request
+        temperature = request.temperature
+        if temperature is None:
+            temperature = self.cfg.large.temperature if route == "large" else 0.0
+        return GenerationJob(
+            conversation=self.prepared.small_conversation if route == "small" else self.prepared.conversation,
+            max_new_tokens=request.max_new_tokens,
+            temperature=temperature,
+            top_p=request.top_p if request.top_p is not None else (0.95 if temperature > 0 else 1.0),
+            seed=request.seed,
+            stop=request.stop,
+            deadline=self.deadline,
+            prompt_ids=self.prepared.prompt_ids if route == "small" else None,
+        )
+
+    def _submit(self, route: Route, limit: bool = False) -> Ticket:
+        """Queue a model call. Only the first call of a request counts against the queue limit (and
+        an emergency's never does): a failover must not be refused halfway through an answer."""
+        job = self._job(route)
+        loop, events = self._loop, self._events
+        job.on_delta = lambda text: loop.call_soon_threadsafe(events.put_nowait, ("delta", job, text))
+        urgent = self.prepared.triage.emergency or not (limit and self.queue_limit)
+        return self.service.lanes[route].submit(job, urgent=urgent)
+
+    def _try_submit(self, route: Route) -> Ticket | None:
+        try:
+            return self._submit(route)
+        except (LaneUnavailable, QueueFull):
+            return None
+
+    def submit_first(self) -> None:
+        """Queue the first model call now, so that a full queue is a 429 before any response starts."""
+        prepared = self.prepared
+        if prepared.too_long is not None:
+            self._first = (prepared.route, None, None)
+            return
+        try:
+            self._first = (prepared.route, self._submit(prepared.route, limit=True), None)
+        except LaneUnavailable:
+            if prepared.route != "large":
+                raise
+            # The large model is switched off by its breaker (or shutting down): the small one answers.
+            self._first = ("small", self._submit("small", limit=True), "large_unavailable")
+
+    def cancel(self) -> None:
+        if self.ticket is not None:
+            self.ticket.cancel()
+
+    # -------------------------------------------------------------- the answer as events
+
+    async def events(self) -> AsyncIterator[Delta | ChatAnswer]:
+        """Deltas of the client-visible text as they may leave, then the finished ChatAnswer."""
+        answer, prepared = self.answer, self.prepared
+        route, ticket, answer.fallback = self._first
+        try:
+            if prepared.advice:
+                yield self._emit(prepared.advice)
+            if prepared.too_long is not None:
+                answer.error = f"input_too_long: {prepared.too_long}"
+                yield self._finish()
+                return
+            # A non-streamed emergency waits only so long for a model after its advice.
+            wait_until = self.deadline
+            if prepared.triage.emergency and not prepared.request.stream:
+                wait_until = min(wait_until, prepared.request.received_at + self.cfg.emergency_answer_wait_s)
+            small_tried = route == "small"
+            discarded: Generation | None = None
+            while ticket is not None:
+                self.ticket = ticket
+                may_fail_over = (route == "small" and answer.fallback is None and not prepared.triage.emergency
+                                 and prepared.decision.forced != "small")
+                outcome = _Outcome("timeout")
+                async for event in self._attempt(ticket, may_fail_over, wait_until):
+                    if isinstance(event, _Outcome):
+                        outcome = event
+                    else:
+                        yield event
+                answer.queue_s += ticket.queue_s
+                ticket = None
+                if outcome.status in ("ok", "replaced"):
+                    answer.answered_by = route
+                elif outcome.status == "failover":
+                    answer.failover = outcome.reason
+                    discarded = outcome.generation
+                    answer.discarded_small_answer = discarded.text if discarded else None
+                    route, ticket = "large", self._try_submit("large")
+                    if ticket is None:
+                        for delta in self._send_discarded(discarded, "large_unavailable"):
+                            yield delta
+                else:  # the model failed or ran out of time
+                    kind = outcome.generation.error_kind if outcome.generation else "timeout"
+                    reason = "large_timeout" if kind == "timeout" else "large_error"
+                    if route == "large" and answer.failover is not None:
+                        for delta in self._send_discarded(discarded, reason):
+                            yield delta
+                    elif route == "large" and not small_tried and time.monotonic() < wait_until:
+                        answer.fallback = reason
+                        route, ticket, small_tried = "small", self._try_submit("small"), True
+                    if ticket is None and answer.answered_by is None:
+                        answer.error = outcome.generation.error if outcome.generation else "timeout: no answer in time"
+            if answer.answered_by is None and answer.error is None:
+                answer.error = "unavailable: no model could take the request"
+            yield self._finish()
+        finally:
+            self.cancel()
+
+    def _send_discarded(self, generation: Generation | None, reason: str):
+        """The large model could not answer after a small answer failed over for hedging or brevity: the
+        small answer is better than none, once guarded (an unsafe one is never sent)."""
+        if generation is None or generation.text is None or self.answer.failover.kind == "unsafe":
+            return
+        self.answer.fallback = reason
+        self.answer.answered_by = "small"
+        guarded = GuardedAnswer(self._guard, None)
+        released = guarded.finish(generation.text)
+        if guarded.verdict is not None:
+            yield from self._replace(guarded.verdict)
+        elif released:
+            yield self._emit(released, model_text=True)
+
+    async def _attempt(self, ticket: Ticket, may_fail_over: bool, wait_until: float) -> AsyncIterator[Delta | _Outcome]:
+        loop, events = self._loop, self._events
+        ticket.result.add_done_callback(
+            lambda done: loop.call_soon_threadsafe(events.put_nowait, ("done", ticket.job, done.result()))
+        )
+        holdback = self.cfg.stream_holdback_words if self.prepared.request.stream else None
+        hedging = (lambda text: _hedging(text, self.cfg)) if may_fail_over else None
+        guarded = GuardedAnswer(self._guard, holdback, hedging)
+        while True:
+            try:
+                kind, job, payload = await asyncio.wait_for(events.get(), max(0.0, wait_until - time.monotonic()))
+            except TimeoutError:
+                ticket.cancel()
+                yield _Outcome("timeout")
+                return
+            if job is not ticket.job:
+                continue  # a late event of an attempt given up on
+            if kind == "delta":
+                released = guarded.add(payload)
+                if released:
+                    yield self._emit(released, model_text=True)
+                if guarded.stopped is None and guarded.verdict is None:
+                    continue
+                ticket.cancel()
+                if guarded.stopped is not None:
+                    yield _Outcome("failover", None, Failover("hedging", guarded.stopped))
+                elif may_fail_over and not guarded.released:
+                    yield _Outcome("failover", None, Failover("unsafe", ", ".join(guarded.verdict.reasons)))
+                else:
+                    for delta in self._replace(guarded.verdict):
+                        yield delta
+                    yield _Outcome("replaced")
+                return
+            generation: Generation = payload
+            self._account(generation)
             if generation.text is None:
-                reason = Failover("small_error", generation.error or "no text")
-            elif answer.decision.forced == "small":
-                reason = None  # the client asked for the small model's own answer (A/B, evaluation)
-            else:
+                yield _Outcome("failed", generation)
+                return
+            if may_fail_over and not guarded.released:
                 reason = failover_reason(generation.text, self.cfg.failover)
-            if reason is None:
-                self._accept(answer, "small", generation, started)
-            else:
-                answer.failover = reason
-                answer.discarded_small_answer = generation.text
-                to_large.append(index)
+                if reason is not None:
+                    yield _Outcome("failover", generation, reason)
+                    return
+            released = guarded.finish(generation.text)
+            if guarded.verdict is not None:
+                if may_fail_over and not guarded.released:
+                    yield _Outcome("failover", None, Failover("unsafe", ", ".join(guarded.verdict.reasons)))
+                    return
+                for delta in self._replace(guarded.verdict):
+                    yield delta
+                yield _Outcome("replaced", generation)
+                return
+            if released:
+                yield self._emit(released, model_text=True)
+            self.answer.finish_reason = generation.finish_reason
+            yield _Outcome("ok", generation)
+            return
 
-        to_small_again = []
-        for index, generation in zip(to_large, self._generate(self.large, conversations, to_large, large_options)):
-            answer = answers[index]
-            self._account(answer, generation)
-            if generation.text is not None:
-                self._accept(answer, "large", generation, started)
-            elif answer.discarded_small_answer:
-                answer.fallback = f"large model failed ({generation.error}); sending the small answer"
-                self._accept(answer, "small", Generation(text=answer.discarded_small_answer), started)
-            elif answer.failover is None:
-                answer.fallback = f"large model failed ({generation.error}); answered by the small model"
-                to_small_again.append(index)
-            else:
-                answer.error = f"both models failed: {answer.failover.detail}; large: {generation.error}"
+    def _guard(self, text: str) -> GuardResult:
+        return self.service.safety.guard(text, self.prepared.triage)
 
-        for index, generation in zip(to_small_again, self._generate(self.small, conversations, to_small_again, small_options)):
-            answer = answers[index]
-            self._account(answer, generation)
-            if generation.text is not None:
-                self._accept(answer, "small", generation, started)
-            else:
-                answer.error = f"both models failed: {answer.fallback}; small: {generation.error}"
+    def _replace(self, verdict: GuardResult):
+        """The guard's safe reply instead of the answer (not repeated when it only restates the advice)."""
+        self.answer.guard = verdict
+        self.answer.finish_reason = "content_filter"
+        if verdict.text.strip() and verdict.text.strip() != (self.prepared.advice or "").strip():
+            yield self._emit(verdict.text)
 
-        for answer in answers:
-            if answer.text is None:
-                answer.latency_s = time.perf_counter() - started
-                if answer.decision.escalation_advice:
-                    # Whatever went wrong with the models, the person in an emergency still hears where to go.
-                    answer.text = answer.decision.escalation_advice
-        return answers
+    def _emit(self, text: str, model_text: bool = False) -> Delta:
+        """Text for the client; the first model text after the advice, or a replacement after text
+        already sent, starts on a new paragraph."""
+        if self.content and (not model_text or not self._model_started):
+            text = _SEPARATOR + text.lstrip()
+        self._model_started = self._model_started or model_text
+        self.content += text
+        return Delta(text)
 
-    @staticmethod
-    def _generate(model: ChatModel, conversations: list[Conversation], indices: list[int], options: dict) -> list[Generation]:
-        if not indices:
-            return []
-        return model.generate([conversations[i] for i in indices], **options)
+    _model_started = False
 
-    @staticmethod
-    def _account(answer: ChatAnswer, generation: Generation) -> None:
-        answer.usage["prompt_tokens"] += generation.input_tokens
-        answer.usage["completion_tokens"] += generation.output_tokens
-        answer.cost_usd += generation.cost_usd
+    def _account(self, generation: Generation) -> None:
+        self.answer.usage["prompt_tokens"] += generation.input_tokens
+        self.answer.usage["completion_tokens"] += generation.output_tokens
+        self.answer.cost_usd += generation.cost_usd
 
-    @staticmethod
-    def _accept(answer: ChatAnswer, model: Route, generation: Generation, started: float) -> None:
-        text = generation.text or ""
-        advice = answer.decision.escalation_advice
-        answer.text = f"{advice}\n\n{text}" if advice else text
-        answer.answered_by = model
-        answer.truncated = generation.truncated
-        answer.latency_s = time.perf_counter() - started
+    def _finish(self) -> ChatAnswer:
+        answer = self.answer
+        answer.text = self.content or None
+        if answer.text is None:
+            answer.finish_reason = "error"
+        answer.latency_s = time.monotonic() - self.prepared.request.received_at
+        return answer
+
+
+def _hedging(text: str, cfg: ServingConfig) -> str | None:
+    reason = failover_reason(text, cfg.failover)
+    return reason.detail if reason is not None and reason.kind == "hedging" else None
 
 
 def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any = None) -> ChatService:
@@ -225,19 +539,24 @@ def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any =
     """
     serving: ServingConfig = cfg.serving
     choice = resolve_small_model(cfg, adapter)
-    small = LocalChatModel(
-        choice.base_model_dir,
-        choice.adapter_dir,
-        name="small",
-        device=serving.small.device,
-        dtype=serving.small.dtype,
-        max_new_tokens=serving.small.max_new_tokens,
-        max_input_tokens=serving.small.max_input_tokens,
-        batch_size=serving.small.batch_size,
-        note=choice.note,
-        threads=serving.small.threads,
-    )
-    large: ChatModel
+    if serving.small.backend == "vllm":
+        from medchat_pipeline.serving.vllm import vllm_small_model
+
+        small = vllm_small_model(serving, choice)
+    else:
+        small = LocalChatModel(
+            choice.base_model_dir,
+            choice.adapter_dir,
+            name="small",
+            device=serving.small.device,
+            dtype=serving.small.dtype,
+            max_new_tokens=serving.small.max_new_tokens,
+            max_input_tokens=serving.small.max_input_tokens,
+            batch_size=serving.small.batch_size,
+            note=choice.note,
+            threads=serving.small.threads,
+        )
+    large: Any
     if serving.large.backend == "local":
         from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model
 

@@ -6,10 +6,11 @@ answering "answer to: <question>", so a test can tell exactly which model answer
 
 from __future__ import annotations
 
+import openai
 import pytest
 
 from medchat_pipeline.config import load_config
-from medchat_pipeline.serving import ChatService, LocalChatModel, TeacherChatModel
+from medchat_pipeline.serving import ChatService, LocalChatModel, TeacherChatModel, start_server
 from medchat_pipeline_tests.teachers.fake_provider_server import fake_teachers_section, start_fake_provider_server
 
 SMALL_MAX_NEW_TOKENS = 8
@@ -47,7 +48,21 @@ def teacher_pool(serving_cfg):
 @pytest.fixture
 def service(small_model, teacher_pool, serving_cfg) -> ChatService:
     large = TeacherChatModel(teacher_pool, "fake", max_new_tokens=64)
-    return ChatService(small_model, large, serving_cfg.serving)
+    service = ChatService(small_model, large, serving_cfg.serving)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def running(service, serving_cfg):
+    """The test service (real demo model + loopback provider) behind the HTTP server on a free port."""
+    server = start_server(service, serving_cfg.serving, port=0)
+    yield server
+    server.stop()
+
+
+def client_for(server, api_key: str = "unused") -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{server.url}/v1", api_key=api_key, max_retries=0, timeout=120)
 
 
 @pytest.fixture(scope="session")

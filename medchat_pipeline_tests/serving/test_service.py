@@ -47,13 +47,13 @@ def test_a_batch_is_routed_answered_failed_over_and_escalated(service, provider_
     assert diagnostic.decision.route == "large" and diagnostic.answered_by == "large"
     assert diagnostic.text == f"answer to: {questions[2]}"
 
-    assert crisis.decision.emergency and crisis.answered_by == "large"
+    assert crisis.triage.emergency and crisis.answered_by == "large"
     assert crisis.text.startswith(CRISIS_ADVICE) and crisis.text.endswith(f"answer to: {questions[3]}")
 
     # Exactly the three large-model questions reached the provider; the simple one never did.
     assert sorted(large_hits_since(provider_server, started)) == sorted(questions[1:])
     for answer in (simple, hedged, diagnostic, crisis):
-        info = json.loads(json.dumps(answer.route_info(service.describe())))
+        info = json.loads(json.dumps(answer.route_info()))
         assert info["answered_by"] == answer.answered_by and info["reasons"] is not None
         assert answer.latency_s > 0
 
@@ -62,19 +62,18 @@ def test_when_the_large_model_fails_the_small_one_answers_and_emergencies_still_
     long_emergency = LONG_HISTORY + "Now I have chest pain and shortness of breath."
     long_case = LONG_HISTORY + "What could be causing this and should I be worried?"
     questions = ["I have a cough and a fever for two days, should I be worried?", long_emergency, long_case]
-    provider_server.queue_fault("500", times=len(questions))
+    provider_server.queue_fault("500", times=1)
     fallback, emergency, failed = service.answer_batch(questions)
 
     assert fallback.decision.route == "large" and fallback.answered_by == "small"
-    assert "large model failed" in fallback.fallback and "server" in fallback.fallback
+    assert fallback.fallback == "large_error" and fallback.error is None
     assert fallback.text and not fallback.text.startswith("answer to:")
 
-    # Too long for the small model's input budget, and the large model is down: the advice is still sent.
-    assert emergency.decision.emergency and emergency.answered_by is None
-    assert emergency.text == EMERGENCY_ADVICE and "input_too_long" in emergency.error
+    # Over the input limit: no model is asked, but an emergency still gets its advice.
+    assert emergency.triage.emergency and emergency.answered_by is None
+    assert emergency.text == EMERGENCY_ADVICE and emergency.error_kind == "input_too_long"
 
-    assert failed.text is None and failed.answered_by is None and "both models failed" in failed.error
-    assert "input_too_long" in failed.error
+    assert failed.text is None and failed.answered_by is None and failed.error_kind == "input_too_long"
 
 
 def test_forced_routes_and_client_settings_are_honoured(service, provider_server):
@@ -107,7 +106,7 @@ def test_a_follow_up_is_routed_with_its_case_history(service):
     ]
     answer = service.answer(conversation, max_new_tokens=2)
     assert answer.question == "What should I do?"
-    assert answer.decision.emergency and answer.answered_by == "large"
+    assert answer.triage.emergency and answer.answered_by == "large"
     assert answer.text.startswith(EMERGENCY_ADVICE)
 
 
@@ -182,8 +181,11 @@ def test_the_large_model_can_be_a_local_model_directory(demo_model_dir):
                                          "max_new_tokens": 3}}},
     )
     service = build_chat_service(cfg)
-    assert service.describe()["large"]["backend"] == "local"
-    answer = service.answer("I have a fever and a cough, what's wrong?")
+    try:
+        assert service.describe()["large"]["backend"] == "local"
+        answer = service.answer("I have a fever and a cough, what's wrong?")
+    finally:
+        service.close()
     assert answer.answered_by == "large" and answer.text and 0 < answer.usage["completion_tokens"] <= 3
 
 
