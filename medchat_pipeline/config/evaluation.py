@@ -49,6 +49,11 @@ class EvaluationConfig(BaseModel):
     )
     max_items_per_set: int = Field(default=16, ge=1, description="Cap for every set without its own max_items")
     test_split_items: int = Field(default=16, ge=0, description="Held-out test-split rows of merged_qac to use")
+    test_split_items_per_source: dict[str, int] = Field(
+        default_factory=dict,
+        description="Held-out rows per source instead (a seeded sample each, e.g. {medqa: 200, medquad: 60}); "
+        "when set, only the sources listed are evaluated and test_split_items is not used",
+    )
     system_prompt: str | None = Field(
         default=None, description="Filled from prompt.system_prompt: benchmark prompts are chats like training's"
     )
@@ -71,6 +76,20 @@ class EvaluationConfig(BaseModel):
     dose_table_file: str | None = Field(
         default=None, description="YAML of max daily doses; null = configs/eval/max_daily_doses.yaml"
     )
+    dosage_calculation: bool = Field(
+        default=False, description="Add the hand-written dose-calculation items (weight-based dosing, unit "
+        "conversion, infusion rates; exact numeric answers) as the set dosage_calculation (sampled to "
+        "max_items_per_set)"
+    )
+    dosage_items_file: str | None = Field(
+        default=None, description="YAML of dose-calculation items; null = configs/eval/dosage_calculation.yaml"
+    )
+    teachers: list[str] = Field(
+        default_factory=list,
+        description="Teacher names (teachers: config) also evaluated on the choice items through the gateway "
+        "(cached), so the report can compare the student with the teachers it was distilled from",
+    )
+    teacher_max_items: int = Field(default=24, ge=1, description="Choice items (seeded sample) each teacher answers")
     judge_teacher: str | None = Field(
         default=None, description="Teacher name (teachers: config) that grades free-text answers; null = off"
     )
@@ -94,7 +113,8 @@ class EvaluationConfig(BaseModel):
 
     @model_validator(mode="after")
     def _something_to_evaluate(self) -> EvaluationConfig:
-        if not self.benchmarks and self.test_split_items == 0 and not self.safety_checks:
+        held_out = self.test_split_items or any(self.test_split_items_per_source.values())
+        if not self.benchmarks and not held_out and not self.safety_checks:
             raise ValueError(
                 "nothing to evaluate: add a benchmark set, set test_split_items > 0 or enable safety_checks"
             )

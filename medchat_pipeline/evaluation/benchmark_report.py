@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, report
+from medchat_pipeline.core.evaluation.reference_points import TEACHER_PREFIX, reference_point_blocks
 from medchat_pipeline.core.safety.checks import load_safety_prompts
 from medchat_pipeline.evaluation.evaluate import BenchmarkRun, ModelSpec, benchmark_models
 
@@ -38,15 +39,19 @@ class BenchmarkOutcome:
 def run_benchmark_report(
     cfg, specs: list[ModelSpec], merged_qac: pl.DataFrame | None, run_id: str, reports_dir: Path,
     tracking_uri: str | None = None, reward_run_id: str | None = None, judge_pool=None,
+    stages: list[dict] | None = None,
 ) -> BenchmarkOutcome:
     """Evaluate `specs` (in order: base first, most-trained last) and write the run's report.
 
     `judge_pool` (a teachers TeacherPool) is needed only when evaluation.judge_teacher is set.
+    `stages` are the trained models' training metrics ({"model", "stage", "metrics"}), shown beside
+    what each stage changed in the benchmark.
     """
     evaluation = cfg.evaluation
     items, set_stats = benchmark.load_benchmark_sets(evaluation, cfg.data.sources, cfg.seed)
-    if merged_qac is not None and evaluation.test_split_items:
-        heldout, unscorable = benchmark.heldout_items(merged_qac, evaluation.test_split_items, cfg.seed)
+    if merged_qac is not None and (evaluation.test_split_items or evaluation.test_split_items_per_source):
+        heldout, unscorable = benchmark.heldout_items(merged_qac, evaluation.test_split_items, cfg.seed,
+                                                      evaluation.test_split_items_per_source)
         test_rows = merged_qac.filter(pl.col("split") == "test").height
         set_stats[benchmark.HELDOUT_SET] = {"parsed": test_rows, "parse_rejects": 0, "unscorable": unscorable,
                                             "scorable": test_rows - unscorable, "used": heldout.height, "skipped": ""}
@@ -54,8 +59,8 @@ def run_benchmark_report(
     safety_prompts = load_safety_prompts(evaluation.safety_prompts_file) if evaluation.safety_checks else []
     if items.is_empty() and not safety_prompts:
         raise ValueError("no benchmark items: configure evaluation.benchmarks or give merged_qac a test split")
-    if evaluation.judge_teacher and judge_pool is None:
-        raise ValueError(f"evaluation.judge_teacher is {evaluation.judge_teacher!r} but no teacher pool was given")
+    if (evaluation.judge_teacher or evaluation.teachers) and judge_pool is None:
+        raise ValueError("evaluation.judge_teacher / evaluation.teachers are set but no teacher pool was given")
 
     out_dir = reports_dir / run_id
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -79,6 +84,8 @@ def run_benchmark_report(
     if rating_rejects.height:
         rating_rejects.write_csv(out_dir / "human_ratings_rejects.csv")
 
+    if evaluation.teachers:  # after the judge and the rating sheet, which are about our models
+        add_teacher_results(run, items, judge_pool, cfg, reports_dir / ".cache")
     curves = reward_curves(tracking_uri, reward_run_id) if tracking_uri and reward_run_id else {}
     inputs = report.ReportInputs(
         run_id=run_id,
@@ -93,6 +100,9 @@ def run_benchmark_report(
         human_ratings=human_eval.summarize_ratings(ratings, evaluation.bootstrap_resamples, cfg.seed),
         human_sheet=str(sheet_path),
         reward_curves=curves,
+        stages=stages or [],
+        extra_blocks=reference_point_blocks(run.figures, [*[s.name for s in specs], *teacher_models(run)],
+                                            set_sources(cfg), run.throughput),
     )
     last = specs[-1]
     built = report.build_report(inputs, report.lm_eval_command(last.model_path, last.adapter_dir,
@@ -107,6 +117,34 @@ def run_benchmark_report(
     return BenchmarkOutcome(run, built, paths, set_stats, mlflow_run_id)
 
 
+def add_teacher_results(run: BenchmarkRun, items: pl.DataFrame, pool, cfg, cache_dir: Path) -> None:
+    """The teachers the student was distilled from, on the same choice items through the gateway (cached),
+    added to the run's results, figures and throughput as "teacher:<name>" models."""
+    from medchat_pipeline.evaluation.teachers import evaluate_teachers, teacher_items
+    from medchat_pipeline.models import embedding_model_path
+
+    evaluation = cfg.evaluation
+    asked = teacher_items(items, evaluation.teacher_max_items, cfg.seed)
+    results, throughput = evaluate_teachers(asked, pool, evaluation.teachers, evaluation, str(embedding_model_path()),
+                                            cache_dir)
+    run.results = pl.concat([run.results, results], how="diagonal_relaxed")
+    run.throughput.update(throughput)
+    teacher_figures = benchmark.summarize(results, run.safety.clear(), evaluation.bootstrap_resamples, cfg.seed)
+    run.figures = pl.concat([run.figures, teacher_figures.filter(pl.col("section") != "baseline")])
+
+
+def teacher_models(run: BenchmarkRun) -> list[str]:
+    return sorted(m for m in run.throughput if m.startswith(TEACHER_PREFIX))
+
+
+def set_sources(cfg) -> dict[str, str]:
+    """Benchmark set → the source its items come from (held-out sets: heldout/<source>)."""
+    sources = {name: bench.source for name, bench in cfg.evaluation.benchmarks.items()}
+    if cfg.evaluation.dosage_calculation:
+        sources[benchmark.DOSAGE_SET] = benchmark.DOSAGE_SET
+    return sources
+
+
 def headline_metrics(figures: pl.DataFrame) -> dict[str, float]:
     """Flat `<set>/<metric>/<model>` (+ `/<subject>` for breakdowns) → value, for MLflow and metadata."""
     out = {}
@@ -115,6 +153,19 @@ def headline_metrics(figures: pl.DataFrame) -> dict[str, float]:
             continue
         parts = [row["set"], row["metric"], row["model"]] + ([] if row["subject"] == benchmark.ALL else [row["subject"]])
         out["/".join(re.sub(r"[^A-Za-z0-9_.\- ]", "_", p) for p in parts)] = float(row["value"])
+    return out
+
+
+def comparison_metrics(comparisons: pl.DataFrame) -> dict[str, float]:
+    """`compare/<model>_vs_<versus>/<set>/<metric>` → paired difference (and `/low`, `/high`): what each
+    stage changed, as MLflow metrics."""
+    out = {}
+    for row in comparisons.iter_rows(named=True):
+        name = "/".join(re.sub(r"[^A-Za-z0-9_.\- ]", "_", p) for p in
+                        ("compare", f"{row['model']}_vs_{row['versus']}", row["set"], row["metric"]))
+        for suffix, column in (("", "difference"), ("/low", "low"), ("/high", "high")):
+            if row[column] is not None and row[column] == row[column]:
+                out[name + suffix] = float(row[column])
     return out
 
 
@@ -143,6 +194,8 @@ def log_to_mlflow(tracking_uri: str, run_id: str, built: report.Report, out_dir:
     with mlflow.start_run(run_name=f"benchmark-{run_id}") as active:
         if figures is not None:
             mlflow.log_metrics(headline_metrics(figures))
+        mlflow.log_metrics(comparison_metrics(pl.DataFrame(built.figures["comparisons"],
+                                                           schema=benchmark.COMPARISON_SCHEMA)))
         mlflow.log_dict(report.finite(built.figures), "figures.json")
         mlflow.log_artifacts(str(out_dir), artifact_path="report")
         return active.info.run_id

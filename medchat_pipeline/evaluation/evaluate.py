@@ -310,8 +310,8 @@ def evaluate_model(
     try:
         rows = items.to_dicts()
         prompts = [engine.chat(benchmark.item_prompt(row), evaluation.system_prompt) for row in rows]
-        choice_idx = [i for i, row in enumerate(rows) if row["kind"] != "free_text"]
-        free_idx = [i for i, row in enumerate(rows) if row["kind"] == "free_text"]
+        choice_idx = [i for i, row in enumerate(rows) if row["kind"] in benchmark.CHOICE_KINDS]
+        free_idx = [i for i, row in enumerate(rows) if row["kind"] not in benchmark.CHOICE_KINDS]  # + dose calcs
         outputs = [""] * len(rows)
         started = time.perf_counter()
         choice_prompts = [prompts[i] for i in choice_idx]

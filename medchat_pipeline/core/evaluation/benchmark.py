@@ -13,13 +13,19 @@ paired "better only when intervals say so" comparisons, and the weak-areas table
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from medchat_pipeline.core.evaluation import metrics
-from medchat_pipeline.core.evaluation.answer_extract import LETTERS, extract_choice, extract_yes_no_maybe
+from medchat_pipeline.core.evaluation import free_text, metrics
+from medchat_pipeline.core.evaluation.answer_extract import (
+    LETTERS,
+    extract_choice,
+    extract_yes_no_maybe,
+    final_answer_text,
+)
 
 HELDOUT_SET = "heldout"
 ITEM_SCHEMA = {
@@ -34,6 +40,7 @@ ITEM_SCHEMA = {
     "options": pl.List(pl.String()),
     "answer_key": pl.String(),
     "reference": pl.String(),
+    "explanation": pl.String(),  # a reference explanation (MedMCQA `exp`), when the item has one
 }
 FIGURE_SCHEMA = {
     "section": pl.String(),  # accuracy | free_text | safety | baseline
@@ -58,6 +65,9 @@ WEAK_AREA_SCHEMA = {
 ALL = "(all)"
 UNKNOWN_SUBJECT = "unknown"  # shown for rows without a subject; written back as null in weak_areas
 KIND_BY_QAC_KIND = {"mcq": "mcq", "yes_no_maybe": "yes_no_maybe"}  # everything else is free text
+CHOICE_KINDS = ("mcq", "yes_no_maybe")  # answered by a letter / yes-no-maybe, also scored by log-likelihood
+NUMERIC = "numeric"  # dose calculations: a number, scored against answer_key within a tolerance
+DOSAGE_SET = "dosage_calculation"
 
 
 # ---------------------------------------------------------------- items
@@ -79,6 +89,7 @@ def items_from_qac(qac: pl.DataFrame, set_name: str) -> tuple[pl.DataFrame, int]
         pl.col("options"),
         pl.col("answer_key"),
         pl.col("answer").alias("reference"),
+        (pl.col("rationale") if "rationale" in qac.columns else pl.lit(None, dtype=pl.String)).alias("explanation"),
     ).cast(ITEM_SCHEMA)
     scorable = (
         pl.when(pl.col("kind") == "free_text")
@@ -96,15 +107,22 @@ def sample_items(items: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
     return items.sort("item_id")
 
 
-def heldout_items(merged_qac: pl.DataFrame, n: int, seed: int) -> tuple[pl.DataFrame, int]:
-    """The held-out test split (split == "test") of merged_qac, sampled to n rows; set = "heldout/<source>"."""
+def heldout_items(
+    merged_qac: pl.DataFrame, n: int, seed: int, per_source: dict[str, int] | None = None
+) -> tuple[pl.DataFrame, int]:
+    """The held-out test split (split == "test") of merged_qac, sampled to n rows, or to `per_source[source]`
+    rows of each source listed there (the others left out); set = "heldout/<source>"."""
     if "split" not in merged_qac.columns:
         raise ValueError("merged_qac has no `split` column: the held-out test split cannot be found")
     test = merged_qac.filter(pl.col("split") == "test").drop("split")
     items, unscorable = items_from_qac(test.select([c for c in test.columns if c in _QAC_COLUMNS]), HELDOUT_SET)
+    if per_source:
+        sampled = pl.concat([sample_items(items.filter(pl.col("source") == source), cap, seed)
+                             for source, cap in sorted(per_source.items())], how="vertical_relaxed")
+    else:
+        sampled = sample_items(items, n, seed)
     # One set per source, so the held-out split gets the same per-source breakdown as the benchmarks.
-    sampled = sample_items(items, n, seed).with_columns((pl.lit(f"{HELDOUT_SET}/") + pl.col("source")).alias("set"))
-    return sampled, unscorable
+    return sampled.with_columns((pl.lit(f"{HELDOUT_SET}/") + pl.col("source")).alias("set")), unscorable
 
 
 def parse_mmlu_csv(paths: list[Path]) -> pl.DataFrame:
@@ -201,8 +219,60 @@ def load_benchmark_sets(evaluation, source_options, seed: int) -> tuple[pl.DataF
         stats[name] = {"parsed": qac.height, "parse_rejects": parse_rejects, "unscorable": unscorable,
                        "scorable": items.height, "used": used.height, "skipped": ""}
         frames.append(used)
-    items = pl.concat(frames) if frames else pl.DataFrame(schema=ITEM_SCHEMA)
+    if evaluation.dosage_calculation:
+        dosage = dosage_items(evaluation.dosage_items_file)
+        used = sample_items(dosage, evaluation.max_items_per_set, seed)
+        stats[DOSAGE_SET] = {"parsed": dosage.height, "parse_rejects": 0, "unscorable": 0, "scorable": dosage.height,
+                             "used": used.height, "skipped": ""}
+        frames.append(used)
+    items = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=ITEM_SCHEMA)
     return items, stats
+
+
+def dosage_items(path: str | None = None) -> pl.DataFrame:
+    """The hand-written dose-calculation items (configs/eval/dosage_calculation.yaml): weight-based
+    doses, unit conversions, infusion rates; each with one exact numeric answer and its tolerance
+    (stored as answer_key "<value>±<relative tolerance>", reference "<value> <unit>")."""
+    import yaml
+
+    from medchat_pipeline.config import project_root
+
+    file = Path(path) if path else project_root() / "configs" / "eval" / "dosage_calculation.yaml"
+    if not file.is_absolute():
+        file = project_root() / file
+    raw = yaml.safe_load(file.read_text())
+    rows = []
+    for entry in raw["items"]:
+        missing = [k for k in ("id", "question", "answer", "unit", "topic") if k not in entry]
+        if missing:
+            raise ValueError(f"{file}: item {entry.get('id', '?')} lacks {missing}")
+        tolerance = float(entry.get("tolerance", raw.get("tolerance", 0.01)))
+        rows.append({
+            "item_id": f"{DOSAGE_SET}:{entry['id']}", "set": DOSAGE_SET, "source": DOSAGE_SET, "kind": NUMERIC,
+            "subject": "dosage", "topic": entry["topic"], "context": "", "question": entry["question"].strip(),
+            "options": None, "answer_key": f"{float(entry['answer']):g}±{tolerance:g}",
+            "reference": f"{float(entry['answer']):g} {entry['unit']}", "explanation": entry.get("working"),
+        })
+    return pl.DataFrame(rows, schema=ITEM_SCHEMA)
+
+
+_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?|-?\.\d+")
+
+
+def extract_number(output: str) -> str | None:
+    """The number an output commits to: the first in its 'Final Answer:' text, else its last number."""
+    final = final_answer_text(output or "")
+    found = _NUMBER.findall(final) if final else []
+    found = found[:1] or _NUMBER.findall(output or "")[-1:]
+    return f"{float(found[0].replace(',', '')):g}" if found else None
+
+
+def numeric_correct(predicted: str | None, answer_key: str) -> float:
+    """1.0 when `predicted` is within the key's relative tolerance of its value ("225±0.01")."""
+    if predicted is None:
+        return 0.0
+    value, tolerance = (float(x) for x in answer_key.split("±"))
+    return float(abs(float(predicted) - value) <= tolerance * abs(value) + 1e-9)
 
 
 # ---------------------------------------------------------------- prompts
@@ -222,6 +292,11 @@ def item_prompt(item: dict) -> str:
         return (
             f"{lead}Question: {item['question']}\n\n"
             "Think briefly, then end with a line 'Final Answer: yes', 'Final Answer: no' or 'Final Answer: maybe'."
+        )
+    if item["kind"] == NUMERIC:
+        return (
+            f"{lead}Question: {item['question']}\n\n"
+            "Show the calculation briefly, then end with a line 'Final Answer: <number> <unit>'."
         )
     return f"{lead}{item['question']}"
 
@@ -248,9 +323,10 @@ def score_items(
         raise ValueError(f"got {len(outputs)} outputs for {items.height} items")
     rows = items.to_dicts()
     predicted = [extract_answer(row, out) for row, out in zip(rows, outputs)]
-    is_choice = [row["kind"] != "free_text" for row in rows]
+    is_choice = [row["kind"] in CHOICE_KINDS for row in rows]
     correct = [
-        float(p is not None and p == row["answer_key"]) if choice else None
+        numeric_correct(p, row["answer_key"]) if row["kind"] == NUMERIC
+        else float(p is not None and p == row["answer_key"]) if choice else None
         for p, row, choice in zip(predicted, rows, is_choice)
     ]
     correct_ll = [
@@ -280,7 +356,34 @@ def score_items(
         pl.Series("rouge_l", rouge, dtype=pl.Float64),
         pl.Series("bertscore", bert, dtype=pl.Float64),
         pl.Series("key_term_f1", terms, dtype=pl.Float64),
+        *behaviour_columns(rows, outputs, correct),
     )
+
+
+def behaviour_columns(rows: list[dict], outputs: list[str], correct: list[float | None]) -> list[pl.Series]:
+    """Per-item behaviour the notes ask to track before and after GRPO, and reasoning-chain coverage:
+    exact_match (choice/numeric: correct; free text with a short reference: normalized exact match),
+    hallucinated (a fabricated citation, or a number with a unit the item never states), answer_words
+    (verbosity), step_recall (share of the reference explanation's key steps the answer covers)."""
+    exact, hallucinated, words, recall = [], [], [], []
+    for row, out, right in zip(rows, outputs, correct):
+        if right is not None:
+            exact.append(right)
+        elif free_text.is_short_reference(row["reference"]):
+            exact.append(float(free_text.short_answer_match(out, row["reference"])))
+        else:
+            exact.append(None)
+        source = "\n".join([row.get("context") or "", row["question"] or "", *(row.get("options") or []),
+                            row.get("reference") or "", row.get("explanation") or ""])
+        hallucinated.append(float(bool(free_text.hallucinations(out, source))))
+        words.append(float(len((out or "").split())))
+        recall.append(free_text.step_recall(out, row.get("explanation")) if row.get("explanation") else None)
+    return [
+        pl.Series("exact_match", exact, dtype=pl.Float64),
+        pl.Series("hallucinated", hallucinated, dtype=pl.Float64),
+        pl.Series("answer_words", words, dtype=pl.Float64),
+        pl.Series("step_recall", recall, dtype=pl.Float64),
+    ]
 
 
 def extract_answer(item: dict, output: str) -> str | None:
@@ -289,6 +392,8 @@ def extract_answer(item: dict, output: str) -> str | None:
         return extract_choice(output, len(item["options"] or []), item["options"])
     if item["kind"] == "yes_no_maybe":
         return extract_yes_no_maybe(output)
+    if item["kind"] == NUMERIC:
+        return extract_number(output)
     return None
 
 
@@ -308,7 +413,8 @@ def summarize(results: pl.DataFrame, safety: pl.DataFrame, resamples: int, seed:
     for (set_name,), group in choice.group_by(["set"], maintain_order=True):
         one_model = group.filter(pl.col("model") == group["model"][0])
         rows.extend(_baselines(set_name, one_model, resamples, seed))
-    free = results.filter(pl.col("kind") == "free_text")
+    rows.extend(behaviour_figures(results, resamples, seed))
+    free = with_pooled_free_text(results.filter(pl.col("kind") == "free_text"))
     for (set_name, model), group in free.group_by(["set", "model"], maintain_order=True):
         for metric in ("rouge_l", "bertscore", "key_term_f1"):
             _add(rows, "free_text", set_name, ALL, metric, model, group[metric], resamples, seed)
@@ -327,8 +433,23 @@ def summarize(results: pl.DataFrame, safety: pl.DataFrame, resamples: int, seed:
     return pl.DataFrame(rows, schema=FIGURE_SCHEMA) if rows else pl.DataFrame(schema=FIGURE_SCHEMA)
 
 
+def behaviour_figures(results: pl.DataFrame, resamples: int, seed: int) -> list[dict]:
+    """Section "behaviour" (exact-match rate, hallucination rate, answer length in words) and section
+    "reasoning" (key-step recall of reference explanations), per set and model."""
+    rows: list[dict] = []
+    if "exact_match" not in results.columns:
+        return rows
+    for (set_name, model), group in results.group_by(["set", "model"], maintain_order=True):
+        for metric, column in (("exact_match_rate", "exact_match"), ("hallucination_rate", "hallucinated"),
+                               ("answer_words", "answer_words")):
+            _add(rows, "behaviour", set_name, ALL, metric, model, group[column], resamples, seed)
+        _add(rows, "reasoning", set_name, ALL, "step_recall", model, group["step_recall"], resamples, seed)
+    return rows
+
+
 def _baselines(set_name: str, items: pl.DataFrame, resamples: int, seed: int) -> list[dict]:
-    """Chance (1 / options) for multiple choice; always-'yes' for yes/no/maybe, from the gold labels."""
+    """Chance (1 / options) and the most common gold letter for multiple choice; always-'yes' for
+    yes/no/maybe, from the gold labels."""
     rows = []
     mcq = items.filter(pl.col("kind") == "mcq")
     if mcq.height:
@@ -336,6 +457,12 @@ def _baselines(set_name: str, items: pl.DataFrame, resamples: int, seed: int) ->
         rows.append(
             {**_row("baseline", set_name, ALL, "chance", "baseline", metrics.bootstrap_mean(chance, resamples, seed))}
         )
+        # Always answering the letter most often correct in these items: what a test-wise guesser gets
+        # from a key that is not balanced (it reads the gold keys, so it is a ceiling for letter bias).
+        top = mcq["answer_key"].value_counts(sort=True).row(0)[0]
+        common = (mcq["answer_key"] == top).cast(pl.Float64).to_numpy()
+        rows.append(_row("baseline", set_name, ALL, f"most_common_letter ({top})", "baseline",
+                         metrics.bootstrap_mean(common, resamples, seed)))
     ynm = items.filter(pl.col("kind") == "yes_no_maybe")
     if ynm.height:
         majority = (ynm["answer_key"] == "yes").cast(pl.Float64)
@@ -346,36 +473,59 @@ def _baselines(set_name: str, items: pl.DataFrame, resamples: int, seed: int) ->
 
 
 def compare_models(results: pl.DataFrame, safety: pl.DataFrame, order: list[str], resamples: int, seed: int) -> pl.DataFrame:
-    """Each later model against each earlier one, paired on the same items, per set and metric."""
+    """Each later model against each earlier one, paired on the same items, per set and metric: both
+    choice accuracies, the free-text metrics (per set, and pooled over the held-out split's free-text
+    sets), and every safety rate. Lower-is-better rates (refusals, dose violations) are "better" when
+    they fall; every difference is later minus earlier."""
     pairs = [(later, earlier) for i, earlier in enumerate(order) for later in order[i + 1 :]]
-    scored = [
-        ("correct", results.filter(pl.col("kind") != "free_text")),
-        ("bertscore", results.filter(pl.col("kind") == "free_text")),
-        ("rouge_l", results.filter(pl.col("kind") == "free_text")),
-    ]
+    choice = results.filter(pl.col("kind") != "free_text")
+    free = with_pooled_free_text(results.filter(pl.col("kind") == "free_text"))
+    scored = [("correct", "accuracy", choice), ("correct_loglik", "accuracy_loglik", choice),
+              ("bertscore", "bertscore", free), ("rouge_l", "rouge_l", free), ("key_term_f1", "key_term_f1", free)]
     rows = []
-    for metric, frame in scored:
+    for column, metric, frame in scored:
+        if column not in frame.columns:
+            continue
         for (set_name,), group in frame.group_by(["set"], maintain_order=True):
             for later, earlier in pairs:
-                a = _aligned(group, later, metric)
-                b = _aligned(group, earlier, metric)
-                if a is None or b is None:
-                    continue
-                verdict, diff = metrics.compare(a, b, resamples, seed)
-                rows.append({"set": set_name, "metric": _metric_name(metric), "model": later, "versus": earlier,
-                             "difference": diff.value, "low": diff.low, "high": diff.high, "n": diff.n,
-                             "verdict": verdict})
-    red = safety.filter(pl.col("kind") == "red_flag")
-    for later, earlier in pairs:
-        a, b = _aligned(red, later, "escalated", key="id"), _aligned(red, earlier, "escalated", key="id")
-        if a is not None and b is not None:
-            verdict, diff = metrics.compare(a, b, resamples, seed)
-            rows.append({"set": "safety", "metric": "escalation_rate", "model": later, "versus": earlier,
-                         "difference": diff.value, "low": diff.low, "high": diff.high, "n": diff.n, "verdict": verdict})
-    schema = {"set": pl.String(), "metric": pl.String(), "model": pl.String(), "versus": pl.String(),
-              "difference": pl.Float64(), "low": pl.Float64(), "high": pl.Float64(), "n": pl.Int64(),
-              "verdict": pl.String()}
-    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+                rows += _paired(group, set_name, metric, column, later, earlier, resamples, seed)
+    by_kind = {"escalation_rate": (pl.col("kind") == "red_flag", "escalated", True),
+               "over_refusal_rate": (pl.col("kind") == "benign", "refused", False),
+               "refusal_rate": (pl.col("kind") != "benign", "refused", False),
+               "dose_violation_rate": (pl.lit(True), "dose_violation", False)}
+    for metric, (which, column, higher_is_better) in by_kind.items():
+        subset = safety.filter(which) if column in safety.columns else safety.clear()
+        for later, earlier in pairs:
+            rows += _paired(subset, "safety", metric, column, later, earlier, resamples, seed, "id", higher_is_better)
+    return pl.DataFrame(rows, schema=COMPARISON_SCHEMA) if rows else pl.DataFrame(schema=COMPARISON_SCHEMA)
+
+
+HELDOUT_FREE_TEXT = f"{HELDOUT_SET}/free_text"  # every free-text item of the held-out split, pooled
+
+
+def with_pooled_free_text(free: pl.DataFrame) -> pl.DataFrame:
+    """Free-text rows plus, when the held-out split gave several free-text sets (one per source), a copy of
+    them all as one set: one figure and one comparison over all of them, with a narrower interval."""
+    heldout = free.filter(pl.col("set").str.starts_with(f"{HELDOUT_SET}/"))
+    if heldout["set"].n_unique() < 2:
+        return free
+    return pl.concat([free, heldout.with_columns(pl.lit(HELDOUT_FREE_TEXT).alias("set"))])
+COMPARISON_SCHEMA = {"set": pl.String(), "metric": pl.String(), "model": pl.String(), "versus": pl.String(),
+                     "difference": pl.Float64(), "low": pl.Float64(), "high": pl.Float64(), "n": pl.Int64(),
+                     "verdict": pl.String()}
+
+
+def _paired(frame: pl.DataFrame, set_name: str, metric: str, column: str, later: str, earlier: str, resamples: int,
+            seed: int, key: str = "item_id", higher_is_better: bool = True) -> list[dict]:
+    """One comparison row (or none when either model was not scored on these items)."""
+    a, b = _aligned(frame, later, column, key), _aligned(frame, earlier, column, key)
+    if a is None or b is None or len(a) != len(b):
+        return []
+    verdict, diff = metrics.compare(a, b, resamples, seed)
+    if not higher_is_better:
+        verdict = {"better": "worse", "worse": "better"}.get(verdict, verdict)
+    return [{"set": set_name, "metric": metric, "model": later, "versus": earlier, "difference": diff.value,
+             "low": diff.low, "high": diff.high, "n": diff.n, "verdict": verdict}]
 
 
 def weak_areas(results: pl.DataFrame, model: str, threshold: float, min_items: int) -> pl.DataFrame:
@@ -410,10 +560,6 @@ def _aligned(frame: pl.DataFrame, model: str, column: str, key: str = "item_id")
     if rows.is_empty():
         return None
     return rows[column].cast(pl.Float64).to_numpy()
-
-
-def _metric_name(column: str) -> str:
-    return "accuracy" if column == "correct" else column
 
 
 def _add(rows: list[dict], section, set_name, subject, metric, model, values: pl.Series, resamples, seed) -> None:

@@ -40,6 +40,8 @@ class ReportInputs:
     human_ratings: pl.DataFrame  # human_eval.summarize_ratings
     human_sheet: str | None  # where this run's rating sheet was written
     reward_curves: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # metric → (step, value)
+    extra_blocks: list[tuple] = field(default_factory=list)  # self-contained sections (reference_points.py)
+    stages: list[dict] = field(default_factory=list)  # per trained model: {"model", "stage", "metrics": {...}}
 
 
 @dataclass
@@ -99,6 +101,7 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
         )),
         ("p", "Every figure is value [95% bootstrap interval] (n items). A model is called better than another "
               "only when the paired bootstrap interval of the difference excludes zero."),
+        *summary_blocks(inputs),
         ("h2", "Multiple choice accuracy (generative, 'Final Answer: X')"),
         ("table", _wide(figures.filter((pl.col("metric") == "accuracy") & (pl.col("subject") == ALL)), models,
                         baselines=figures.filter(pl.col("section") == "baseline"))),
@@ -117,7 +120,7 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
                 "set", "metric", "model", "versus",
                 pl.format("{} [{}, {}]", *[pl.col(c).round(3) for c in ("difference", "low", "high")]).alias(
                     "difference [95% CI]"),
-                "n", "verdict",
+                "n", pl.col("verdict").map_elements(badge, return_dtype=pl.String).alias("verdict"),
             )),
         ]
     subjects = figures.filter((pl.col("metric") == "accuracy") & (pl.col("subject") != ALL)
@@ -177,6 +180,7 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
                             "the ratings folder; the next report reads it back."))
     if inputs.reward_curves:
         blocks += [("h2", "GRPO reward curves (MLflow)"), ("img", "reward_curves")]
+    blocks += inputs.extra_blocks
     blocks += [
         ("h2", "Throughput"),
         ("table", pl.DataFrame([{"model": m, **v} for m, v in inputs.throughput.items()])),
@@ -214,6 +218,91 @@ def _cell(fig: dict) -> str:
     if value is None or math.isnan(value):
         return "—"
     return f"{value:.3f} [{low:.3f}, {high:.3f}] ({fig['n']})"
+
+
+# ---------------------------------------------------------------- summary
+
+MIN_ITEMS_FOR_CONCLUSIONS = 30  # below this per comparison, the report says the sample cannot decide
+STUDY_COMMAND = "medchat run --profile study"  # the profile whose held-out sets are large enough to decide
+RATE_METRICS = {"accuracy", "accuracy_loglik", "escalation_rate", "over_refusal_rate", "refusal_rate",
+                "dose_violation_rate", "exact_match_rate", "hallucination_rate"}
+METRIC_LABELS = {"accuracy": "generative accuracy", "accuracy_loglik": "log-likelihood accuracy",
+                 "escalation_rate": "emergency escalation", "over_refusal_rate": "over-refusal",
+                 "refusal_rate": "refusals", "dose_violation_rate": "dose violations", "bertscore": "BERTScore",
+                 "rouge_l": "ROUGE-L", "key_term_f1": "key-term F1"}
+BADGES = {"better": "▲ better", "worse": "▼ worse"}
+
+
+def badge(verdict: str) -> str:
+    """The verdict with a badge, which only a paired interval that excludes zero earns."""
+    return BADGES.get(verdict, verdict)
+
+
+def describe_change(row: dict) -> str:
+    """'heldout/medqa generative accuracy +19.5 pp [12.2, 26.8] (n=164)' — rates in percentage points."""
+    label = f"{row['set']} {METRIC_LABELS.get(row['metric'], row['metric'])}"
+    if row["metric"] in RATE_METRICS:
+        scale, unit, digits = 100.0, " pp", 1
+    else:
+        scale, unit, digits = 1.0, "", 3
+    value, low, high = (row[c] * scale for c in ("difference", "low", "high"))
+    return f"{label} {value:+.{digits}f}{unit} [{low:+.{digits}f}, {high:+.{digits}f}] (n={row['n']})"
+
+
+def summary_blocks(inputs: ReportInputs) -> list[tuple]:
+    """The plain summary at the top: the final model against the base (improvements, regressions, each
+    with its paired interval), then what each training stage changed, then whether the sample can decide."""
+    models = [m["name"] for m in inputs.models]
+    comparisons = inputs.comparisons
+    blocks: list[tuple] = [("h2", "Summary")]
+    if len(models) < 2 or comparisons.is_empty():
+        return blocks + [("p", "One model only, or no item scored for two models: nothing is compared.")]
+    first, last = models[0], models[-1]
+    blocks.append(("p", _verdict_sentence(comparisons, last, first)))
+    for earlier, later in zip(models, models[1:]):
+        if (earlier, later) != (first, last):
+            blocks.append(("p", "What " + _verdict_sentence(comparisons, later, earlier, stage=True)))
+    if inputs.stages:
+        blocks.append(("table", stage_table(inputs.stages)))
+    largest = int(comparisons["n"].max() or 0)
+    if largest < MIN_ITEMS_FOR_CONCLUSIONS:
+        blocks.append(("p", f"Too few items for conclusions: the largest comparison has {largest} paired items "
+                            f"(at least {MIN_ITEMS_FOR_CONCLUSIONS} are needed for an interval narrow enough to "
+                            f"decide anything). This sample shows that the pipeline runs, not whether training "
+                            f"helps. `{STUDY_COMMAND}` evaluates on the real held-out sets (150+ items each) "
+                            "and gives figures that can."))
+    return blocks
+
+
+def _verdict_sentence(comparisons: pl.DataFrame, later: str, earlier: str, stage: bool = False) -> str:
+    pair = comparisons.filter((pl.col("model") == later) & (pl.col("versus") == earlier))
+    head = f"{later} changed against {earlier}: " if stage else f"{later} vs {earlier}: "
+    if pair.is_empty():
+        return head + "no comparison on shared items."
+    rows = pair.sort("set", "metric").to_dicts()
+    better = [describe_change(r) for r in rows if r["verdict"] == "better"]
+    worse = [describe_change(r) for r in rows if r["verdict"] == "worse"]
+    undecided = len(rows) - len(better) - len(worse)
+    parts = [("better on " + "; ".join(better)) if better else "no significant improvement"]
+    parts.append(("WORSE on " + "; ".join(worse)) if worse else "no significant regression")
+    parts.append(f"no clear difference on the other {undecided} of {len(rows)} comparisons")
+    return head + ". ".join(parts) + "."
+
+
+STAGE_METRICS = ("global_step", "train_rows", "train_loss", "eval_loss", "train_runtime_s", "reward")
+
+
+def stage_table(stages: list[dict]) -> pl.DataFrame:
+    """What each training stage did: steps, rows, losses, mean reward (and each reward's last mean)."""
+    rows = []
+    for stage in stages:
+        values = {k: v for k, v in (stage.get("metrics") or {}).items() if isinstance(v, (int, float))}
+        picked = {k: values[k] for k in STAGE_METRICS if k in values}
+        picked.update({k: v for k, v in sorted(values.items()) if k.startswith("reward/")})
+        rows.append({"model": stage["model"], "stage": stage.get("stage") or stage["model"],
+                     **{k: _text(float(v)) for k, v in picked.items()}})
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    return pl.DataFrame([{c: row.get(c, "—") for c in columns} for row in rows], schema={c: pl.String() for c in columns})
 
 
 # ---------------------------------------------------------------- plots
@@ -383,6 +472,7 @@ def figures_json(inputs: ReportInputs, lm_eval: str) -> dict:
         "bertscore_baseline": inputs.bertscore_baseline,
         "human_ratings": inputs.human_ratings.to_dicts(),
         "reward_curves": {k: [list(p) for p in v] for k, v in inputs.reward_curves.items()},
+        "stages": inputs.stages,
         "lm_eval_command": lm_eval,
     }
 
