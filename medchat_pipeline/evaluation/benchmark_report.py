@@ -23,6 +23,7 @@ from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, repor
 from medchat_pipeline.core.evaluation.reference_points import TEACHER_PREFIX, reference_point_blocks
 from medchat_pipeline.core.safety.checks import load_safety_prompts
 from medchat_pipeline.evaluation.evaluate import BenchmarkRun, ModelSpec, benchmark_models
+from medchat_pipeline.teachers import TeacherPool
 
 MLFLOW_EXPERIMENT = "medchat-evaluation"
 
@@ -59,8 +60,8 @@ def run_benchmark_report(
     safety_prompts = load_safety_prompts(evaluation.safety_prompts_file) if evaluation.safety_checks else []
     if items.is_empty() and not safety_prompts:
         raise ValueError("no benchmark items: configure evaluation.benchmarks or give merged_qac a test split")
-    if (evaluation.judge_teacher or evaluation.teachers) and judge_pool is None:
-        raise ValueError("evaluation.judge_teacher / evaluation.teachers are set but no teacher pool was given")
+    if evaluation.judge_teacher and judge_pool is None:
+        raise ValueError(f"evaluation.judge_teacher is {evaluation.judge_teacher!r} but no teacher pool was given")
 
     out_dir = reports_dir / run_id
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +86,7 @@ def run_benchmark_report(
         rating_rejects.write_csv(out_dir / "human_ratings_rejects.csv")
 
     if evaluation.teachers:  # after the judge and the rating sheet, which are about our models
-        add_teacher_results(run, items, judge_pool, cfg, reports_dir / ".cache")
+        add_teacher_results(run, items, judge_pool or TeacherPool.from_config(cfg), cfg, reports_dir / ".cache")
     curves = reward_curves(tracking_uri, reward_run_id) if tracking_uri and reward_run_id else {}
     inputs = report.ReportInputs(
         run_id=run_id,
