@@ -15,6 +15,8 @@ The defaults are the demo profile: the small synthetic samples bundled in medcha
 from __future__ import annotations
 
 import glob
+import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +25,24 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DEMO_DATA = "medchat_pipeline/demo_data"
 
 DialogueMode = Literal["first_pair", "all_pairs", "last_turn"]
+
+_ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+
+
+def expand_env(pattern: str) -> str:
+    """`${VAR}` and `${VAR:-default}` in a path, shell style, so one profile can read a data folder that
+    each machine keeps elsewhere (e.g. `${MEDCHAT_SHARED_DATA:-../shared/data}/medqa/*.jsonl`)."""
+
+    def value(match: re.Match) -> str:
+        name, default = match.group("name"), match.group("default")
+        found = os.environ.get(name)
+        if found:
+            return found
+        if default is None:
+            raise ValueError(f"path {pattern!r} uses ${{{name}}}, which is not set; set it or write ${{{name}:-<default>}}")
+        return default
+
+    return _ENV_REFERENCE.sub(value, pattern)
 
 
 class HubDataset(BaseModel):
@@ -81,7 +101,8 @@ class SourceConfig(BaseModel):
     mode: Literal["local", "hub"] = "local"
     paths: list[str] = Field(
         default_factory=list,
-        description="Native files: globs relative to the project root unless absolute",
+        description="Native files: globs relative to the project root unless absolute; ${VAR} and "
+        "${VAR:-default} are read from the environment",
     )
     hub: HubDataset | None = None
 
@@ -102,7 +123,7 @@ class SourceConfig(BaseModel):
         """Expand the globs (sorted, de-duplicated). A glob that matches nothing is an error: a
         typo in a path must not silently shrink the training data."""
         found: list[Path] = []
-        for pattern in self.paths:
+        for pattern in map(expand_env, self.paths):
             full = pattern if Path(pattern).is_absolute() else str(root / pattern)
             matches = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
             if not matches:

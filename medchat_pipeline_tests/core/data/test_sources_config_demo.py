@@ -47,6 +47,19 @@ def test_globs_resolve_sorted_and_a_glob_matching_nothing_is_an_error(tmp_path):
         SourceConfig(paths=["missing/*.json"]).resolve_paths(tmp_path)
 
 
+def test_paths_read_environment_variables_with_defaults(tmp_path, monkeypatch):
+    (tmp_path / "shared" / "medqa").mkdir(parents=True)
+    (tmp_path / "shared" / "medqa" / "x.jsonl").write_text("{}\n")
+    config = SourceConfig(paths=["${MEDCHAT_TEST_DATA:-shared}/medqa/*.jsonl"])
+    monkeypatch.delenv("MEDCHAT_TEST_DATA", raising=False)
+    assert config.resolve_paths(tmp_path) == [tmp_path / "shared" / "medqa" / "x.jsonl"]  # the default
+    monkeypatch.setenv("MEDCHAT_TEST_DATA", str(tmp_path / "elsewhere"))
+    with pytest.raises(FileNotFoundError, match="elsewhere/medqa"):  # the variable wins over the default
+        config.resolve_paths(tmp_path)
+    with pytest.raises(ValueError, match=r"uses \$\{MEDCHAT_UNSET_VARIABLE\}, which is not set"):
+        SourceConfig(paths=["${MEDCHAT_UNSET_VARIABLE}/a.json"]).resolve_paths(tmp_path)
+
+
 # (read, kept rows, parse rejects by reason) for the bundled synthetic samples
 DEMO_COUNTS = {
     "meddialog_en": (16, 16, {}),
