@@ -1,0 +1,47 @@
+"""Our option log-likelihood scoring agrees with lm-evaluation-harness on every pick: the real
+SmolLM2, 24 real MedQA items, the same rendered prompts handed to lm-eval as custom tasks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medchat_pipeline.config import load_config
+from medchat_pipeline.core.evaluation import benchmark
+
+pytest.importorskip("lm_eval", reason="lm-eval is the optional extra '.[lm-eval]' (scripts/setup.sh installs it)")
+
+ITEMS = 24
+
+
+@pytest.mark.slow
+def test_loglik_picks_equal_lm_eval_picks(shared_data, demo_model_dir, tmp_path, monkeypatch):
+    from medchat_pipeline.evaluation.evaluate import ANSWER_SEED, TransformersBackend
+    from medchat_pipeline.evaluation.harness import harness_picks, run_harness, write_tasks
+
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf_datasets"))
+    cfg = load_config("demo", overrides={"evaluation": {"data_root": str(shared_data), "max_items_per_set": ITEMS,
+                                                         "dosage_calculation": False}})
+    cfg.evaluation.benchmarks = {"medqa": cfg.evaluation.benchmarks["medqa"]}
+    items, _ = benchmark.load_benchmark_sets(cfg.evaluation, cfg.data.sources, cfg.seed)
+    assert items.height == ITEMS
+
+    engine = TransformersBackend(str(demo_model_dir), batch_size=8, cpu_threads=2)
+    try:
+        rows = items.to_dicts()
+        prompts = [engine.chat(benchmark.item_prompt(r), cfg.evaluation.system_prompt) for r in rows]
+        choices = [benchmark.answer_choices(r) for r in rows]
+        _, _, scores = engine.generate_and_score(prompts, choices, max_new_tokens=1)  # the benchmark's own path
+        tasks = write_tasks(items, tmp_path / "tasks", engine.tokenizer, cfg.evaluation.system_prompt)
+    finally:
+        engine.close()
+    documents = [json.loads(line) for line in (tmp_path / "tasks" / "medchat_medqa.jsonl").read_text().splitlines()]
+    assert [d["context"] for d in documents] == [p + ANSWER_SEED for p in prompts]  # lm-eval sees our exact prompts
+    ours = {r["item_id"]: cs.index(max(s, key=s.get)) for r, cs, s in zip(rows, choices, scores)}
+
+    theirs = harness_picks(run_harness(str(demo_model_dir), None, tmp_path / "tasks", list(tasks), batch_size=8), tasks)
+    assert len(theirs) == ITEMS
+    disagreements = {i: (ours[i], theirs[i]) for i in ours if ours[i] != theirs[i]}
+    assert disagreements == {}
+    assert len(set(ours.values())) > 1  # the model does not pick one letter throughout: the check has teeth
