@@ -59,6 +59,20 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     return removed
 
 
+def sweep_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete every temporary in `directory` whose writer is gone (any target)."""
+    removed = []
+    for leftover in directory.glob(f".*{TMP_MARK}*"):
+        if _writer_alive(leftover):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
 def fsync_path(path: Path) -> None:
     """Flush a file (or every file under a directory, then the directory) to disk."""
     if path.is_dir():

@@ -12,10 +12,11 @@ import dagster as dg
 import polars as pl
 
 from medchat_pipeline.config import PipelineConfig, load_config
+from medchat_pipeline.core.atomic import atomic_path
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
 from medchat_pipeline.models import resolve_base_model
-from medchat_pipeline.training.jobs import TrainingJob, output_dir_for
+from medchat_pipeline.training.jobs import AdapterCommitted, TrainingJob, output_dir_for
 from medchat_pipeline.training.lineage import upstream_of_inputs
 from medchat_pipeline.training.manifest import model_fingerprint, read_manifest
 from medchat_pipeline.training.recipe import recipe_hash
@@ -92,8 +93,6 @@ def _job(context, cfg: PipelineConfig, stage: str, mix: pl.DataFrame, base: dict
     upstream = [entry.as_dict() for entry in upstream_of_inputs(context.instance, input_keys)]
     direct_versions = [e["data_version"] for e in upstream if e["depth"] == 1]
     output_dir = output_dir_for(cfg.storage_path("adapters"), stage, recipe_hash(cfg.training, stage), direct_versions)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    mix.write_parquet(output_dir / "training_mix.parquet")
     job = TrainingJob(
         stage=stage,
         training=cfg.training,
@@ -106,26 +105,29 @@ def _job(context, cfg: PipelineConfig, stage: str, mix: pl.DataFrame, base: dict
         upstream=upstream,
         dagster={"run_id": context.run.run_id, "asset_key": context.asset_key.to_user_string()},
     )
+    if job.adapter_committed:  # finished folders never change; _train reuses the adapter
+        return job
+    train_data = output_dir / "training_mix.parquet"
+    if not train_data.exists():  # the folder is named by the data's version: an existing copy is this data
+        with atomic_path(train_data) as temporary:
+            mix.write_parquet(temporary)
     job.save()
     context.log.info(f"{stage} job at {output_dir}; {len(upstream)} upstream asset events recorded")
     return job
 
 
 def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, teacher_pool=None) -> dict:
+    """Train, or reuse the folder's finished adapter: same recipe and same inputs, same adapter, never retrained."""
+    if job.adapter_committed:
+        context.log.info(f"{job.stage}: reusing the finished adapter {job.adapter_dir} (same recipe and inputs)")
+        return read_manifest(job.adapter_dir)
     module = f"medchat_pipeline.training.{job.stage}"
     config_path = f"{job.output_dir}/job.json"
     if job.training.runner == "in_process":
-        if job.stage == "sft":
-            from medchat_pipeline.training.sft import run_sft
-
-            return run_sft(job, _StepLogReporter(context))
-        if job.stage == "dpo":
-            from medchat_pipeline.training.dpo import run_dpo
-
-            return run_dpo(job, _StepLogReporter(context))
-        from medchat_pipeline.training.grpo import run_grpo
-
-        return run_grpo(job, _StepLogReporter(context), teacher_pool=teacher_pool)
+        try:
+            return _train_in_process(context, job, teacher_pool)
+        except AdapterCommitted:  # another run finished the same folder while this one waited for its lock
+            return read_manifest(job.adapter_dir)
     if job.training.runner == "pipes_subprocess":
         invocation = pipes_client.run(context=context, command=[sys.executable, "-m", module, "--config", config_path])
     else:
@@ -137,6 +139,20 @@ def _train(context, job: TrainingJob, pipes_client: dg.PipesSubprocessClient, te
     steps = [m for m in invocation.get_custom_messages() if isinstance(m, dict) and m.get("type") == "metrics"]
     context.log.info(f"{job.stage}: {len(steps)} metric reports streamed from the trainer")
     return read_manifest(job.adapter_dir)
+
+
+def _train_in_process(context, job: TrainingJob, teacher_pool) -> dict:
+    if job.stage == "sft":
+        from medchat_pipeline.training.sft import run_sft
+
+        return run_sft(job, _StepLogReporter(context))
+    if job.stage == "dpo":
+        from medchat_pipeline.training.dpo import run_dpo
+
+        return run_dpo(job, _StepLogReporter(context))
+    from medchat_pipeline.training.grpo import run_grpo
+
+    return run_grpo(job, _StepLogReporter(context), teacher_pool=teacher_pool)
 
 
 class _StepLogReporter(Reporter):

@@ -28,6 +28,8 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from medchat_pipeline.core.atomic import atomic_write
+
 MANIFEST_FORMAT = "medchat.adapter/v1"
 MANIFEST_NAME = "manifest.json"
 
@@ -92,11 +94,7 @@ def model_fingerprint(model_path: str, revision: str | None = None) -> str:
 
 def write_manifest(adapter_dir: Path, manifest: dict) -> Path:
     manifest = {"format": MANIFEST_FORMAT, "created_at": datetime.now(timezone.utc).isoformat(), **manifest}
-    path = adapter_dir / MANIFEST_NAME
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
-    tmp.replace(path)
-    return path
+    return atomic_write(adapter_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True, default=str))
 
 
 def read_manifest(adapter_dir: str | Path) -> dict:

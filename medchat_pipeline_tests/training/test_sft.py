@@ -89,6 +89,8 @@ def test_rerun_resumes_from_the_last_checkpoint_in_the_same_mlflow_run(sft_manif
     caplog.set_level(logging.INFO, logger="medchat_pipeline.training")
     copied = tmp_path / "sft"
     shutil.copytree(Path(sft_manifest["adapter_dir"]).parent, copied)
+    # A folder whose adapter is finished is never trained again: a retry is a run killed before that.
+    shutil.rmtree(copied / "adapter")
     job = TrainingJob.load(copied / "job.json")
     longer = job.training.model_copy(update={"sft": job.training.sft.model_copy(update={"max_steps": 2})})
     resumed = run_sft(job.model_copy(update={"output_dir": str(copied), "training": longer}))
