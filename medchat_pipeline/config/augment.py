@@ -192,6 +192,17 @@ class QualityFilterConfig(BaseModel):
         return self
 
 
+class DistillRoutingConfig(BaseModel):
+    """Route each question to one teacher with the serving Router (serving.router settings) instead of
+    asking every teacher: simple questions to the cheaper one, complex (and emergency) ones to the stronger."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = False
+    simple_teacher: str = Field(default="nvidia", description="Teacher for questions the Router sends to the small model")
+    complex_teacher: str = Field(default="gemini", description="Teacher for questions the Router sends to the large model")
+
+
 class DistillConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -227,6 +238,17 @@ class DistillConfig(BaseModel):
         description="Start redistill_schedule switched on; the gateway cache keeps its cost to new work.",
     )
     template_version: str = "distill-v1"
+    routing: DistillRoutingConfig = Field(default_factory=DistillRoutingConfig)
+    samples_per_question: int = Field(
+        default=1, ge=1, le=16,
+        description="Ensemble: completions per question and teacher (the gateway's n; needs temperature > 0 "
+        "to differ). Their agreement on the final answer is recorded and can filter (min_agreement)",
+    )
+    min_agreement: float | None = Field(
+        default=None, gt=0.0, le=1.0,
+        description="Drop a question's outputs when fewer than this share of its samples and teachers agree "
+        "with the majority answer (questions with one labelled output are kept); null = no filter",
+    )
 
     @field_validator("schedule_cron")
     @classmethod
@@ -235,6 +257,15 @@ class DistillConfig(BaseModel):
         if len(fields) != 5 or not all(re.fullmatch(r"[0-9A-Za-z*/,\-]+", f) for f in fields):
             raise ValueError(f"schedule_cron {value!r} is not a valid cron string (e.g. '0 3 * * 1' = weekly)")
         return value
+
+    @model_validator(mode="after")
+    def _ensembles_can_differ(self) -> DistillConfig:
+        if self.samples_per_question > 1 and self.temperature == 0.0:
+            raise ValueError(
+                f"samples_per_question: {self.samples_per_question} with temperature 0 draws the same answer "
+                "every time; set temperature > 0 (e.g. 0.7) or samples_per_question: 1"
+            )
+        return self
 
     @field_validator("teachers")
     @classmethod
@@ -259,6 +290,12 @@ class MixConfig(BaseModel):
     include_augmented: bool = True
     include_synthetic: bool = True
     drop_reviewer_rejected: bool = True
+    original_selection: Literal["merit", "random"] = Field(
+        default="merit",
+        description="When originals are over-represented, which to keep: merit = concise and clean ones first "
+        "(passing the teacher-answer quality filters, within original_max_words), random = a seeded sample",
+    )
+    original_max_words: int = Field(default=200, ge=1, description="Longer original answers are not 'concise'")
 
 
 class ReviewConfig(BaseModel):

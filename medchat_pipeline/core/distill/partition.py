@@ -29,6 +29,7 @@ from medchat_pipeline.core.distill.quality import (
     gold_problem,
     predicted_label,
 )
+from medchat_pipeline.core.distill.routing import route_teacher, routing_savings
 from medchat_pipeline.core.evaluation.answer_extract import LETTERS, final_answer_text
 from medchat_pipeline.teachers.types import TeacherRequest
 
@@ -163,9 +164,17 @@ def distill_partition(
     run_teachers: RunTeachers,
     cfg: DistillConfig,
     priority_ids: Sequence[str] = (),
+    router=None,
+    prices: dict | None = None,
 ) -> GenerationResult:
     """Teacher answers for one source's train/val questions: `priority_ids` (weak areas) first, then a
-    stable selection capped by `max_questions_per_partition`, plus up to `weak_area_extra_questions`."""
+    stable selection capped by `max_questions_per_partition`, plus up to `weak_area_extra_questions`.
+
+    With `cfg.routing.enabled`, `router` (serving/routing.Router) sends each question to one teacher
+    (core/distill/routing.py) and `prices` (teacher → ModelPrice) price the saving against asking every
+    teacher. Each request asks for `cfg.samples_per_question` completions (an ensemble); the share of a
+    question's outputs agreeing with its majority answer is recorded and, with `cfg.min_agreement`,
+    filters."""
     rows = rows.filter(pl.col("split").is_in(TRAINABLE_SPLITS)) if "split" in rows.columns else rows
     regular = select_for_teacher(rows, cfg.max_questions_per_partition)
     weak = rows.filter(pl.col("id").is_in(list(priority_ids)) & ~pl.col("id").is_in(regular["id"].to_list()))
@@ -179,12 +188,18 @@ def distill_partition(
             parent, modes = unlabeled, (["label"] if "label" in cfg.modes else [])
         else:
             parent, modes = row, [m for m in cfg.modes if m != "label"]
+        teachers = cfg.teachers
+        if cfg.routing.enabled:
+            if router is None:
+                raise ValueError("distill.routing is enabled but no router was given")
+            teachers = [route_teacher("\n".join(filter(None, [parent.get("context"), parent["question"]])), router,
+                                      cfg.routing)]
         for mode in modes:
             prompt = response_prompt(parent) if mode == "response" else cot_prompt(parent)
-            for teacher in cfg.teachers:
+            for teacher in teachers:
                 requests.append(
                     TeacherRequest(id=f"{mode}:{len(requests)}", prompt=prompt, teacher=teacher, params=params,
-                                   template_version=f"{cfg.template_version}:{mode}")
+                                   n=cfg.samples_per_question, template_version=f"{cfg.template_version}:{mode}")
                 )  # fmt: skip
                 jobs.append(_Job(parent, mode, teacher))
     results = run_teachers(requests) if requests else []
@@ -194,7 +209,9 @@ def distill_partition(
     kept_rows: list[dict] = []
     rejects: list[dict] = []
     labels_by_parent: dict[str, list[str | None]] = {}
-    for result, job in zip(results, jobs):
+    seen_ids: set[str] = set()
+    outputs = [(result, job, text) for result, job in zip(results, jobs) for text in (result.texts or [None])]
+    for result, job, sample in outputs:
         parent, mode = job.parent, job.mode
 
         def reject(reason: str, detail: str, record: str | None = None) -> None:  # called within this iteration
@@ -203,7 +220,7 @@ def distill_partition(
         if not result.ok:
             reject(f"teacher_{result.error_kind}", result.error or "", parent["question"])
             continue
-        text = (result.text or "").strip()
+        text = (sample or "").strip()
         source_text = "\n".join([parent.get("context") or "", parent["question"], *(parent.get("options") or [])])
         label = predicted_label(parent["kind"], text, parent.get("options"))
         labels_by_parent.setdefault(parent["id"], []).append(label)
@@ -224,10 +241,21 @@ def distill_partition(
                    parent_id=parent["id"], augmentation=None, teacher=teacher_label(result, job.teacher),
                    distill_mode=mode)  # fmt: skip
         row["id"] = qac_id(source, row["context"] or "", row["question"], f"{mode}\x1e{row['teacher']}\x1e{answer}")
+        if row["id"] in seen_ids:  # an ensemble sample repeating another word for word
+            reject("duplicate_sample", "the same answer as another sample of this teacher", text)
+            continue
+        seen_ids.add(row["id"])
         kept_rows.append(row)
 
     for row in kept_rows:
         row["teacher_agreement"] = agreement(labels_by_parent.get(row["parent_id"], []))
+    if cfg.min_agreement is not None:
+        low = [r for r in kept_rows if r["teacher_agreement"] is not None and r["teacher_agreement"] < cfg.min_agreement]
+        for row in low:
+            rejects.append(reject_row(source, row["source_id"], "distill", "low_agreement",
+                                      f"{row['distill_mode']}: {row['teacher_agreement']:.2f} of the samples agree with "
+                                      f"the majority answer < {cfg.min_agreement}", row["answer"]))
+        kept_rows = [r for r in kept_rows if r not in low]
     schema = {**AUGMENTED_SCHEMA, **DISTILLED_EXTRA}
     frame = pl.DataFrame(kept_rows, schema=schema) if kept_rows else pl.DataFrame(schema=schema)
     kept = pl.concat([conform(frame.drop(*DISTILLED_EXTRA)), frame.select(*DISTILLED_EXTRA)], how="horizontal")
@@ -239,7 +267,11 @@ def distill_partition(
         "teacher_requests": len(requests),
         "teacher_failures": sum(not r.ok for r in results),
         "mean_teacher_agreement": round(sum(scores) / len(scores), 4) if scores else None,
+        "samples_per_question": cfg.samples_per_question,
     }
+    if cfg.routing.enabled:
+        calls = [(job.teacher, result.usage) for result, job in zip(results, jobs) if result.ok]
+        stats["routing"] = routing_savings(calls, [cfg.routing.simple_teacher, cfg.routing.complex_teacher], prices or {})
     return GenerationResult(kept=kept, rejects=rejects_frame(rejects), stats=stats)
 
 

@@ -40,17 +40,55 @@ def _take(frame: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
     return frame if n >= frame.height else frame.sort("id").sample(n=n, seed=seed).sort("id")
 
 
+def original_merit(original: pl.DataFrame, max_words: int) -> pl.DataFrame:
+    """Each original row's merit tier, for keeping originals "where they are concise and accurate" (design
+    notes 4.3): 0 = passes the teacher-answer quality filters (no hedging, refusal, fabricated citation,
+    non-English text) and has at most `max_words` words; 1 = clean but long; 2 = fails a quality filter.
+    Columns `merit` and `merit_reason`."""
+    from medchat_pipeline.config.augment import QualityFilterConfig
+    from medchat_pipeline.core.distill.quality import answer_problem
+
+    quality = QualityFilterConfig()
+    tiers, reasons = [], []
+    for row in original.select("context", "question", "answer", "options").iter_rows(named=True):
+        source = "\n".join([row["context"] or "", row["question"] or "", *(row["options"] or [])])
+        problem = answer_problem(row["answer"] or "", source, quality)
+        words = len((row["answer"] or "").split())
+        if problem is not None and problem[0] not in ("too_short", "too_long"):
+            tiers.append(2)
+            reasons.append(problem[0])
+        elif words > max_words:
+            tiers.append(1)
+            reasons.append("not_concise")
+        else:
+            tiers.append(0)
+            reasons.append("concise_and_clean")
+    return original.with_columns(pl.Series("merit", tiers, dtype=pl.Int8), pl.Series("merit_reason", reasons))
+
+
+def _take_on_merit(frame: pl.DataFrame, n: int, seed: int, max_words: int) -> pl.DataFrame:
+    """The n originals of best merit tier; within a tier, a seeded order (ties are not ranked)."""
+    if n >= frame.height:
+        return frame
+    ranked = original_merit(frame, max_words).with_columns(pl.col("id").hash(seed).alias("_order"))
+    return ranked.sort("merit", "_order").head(n).drop("merit", "merit_reason", "_order").sort("id")
+
+
 def balance(
-    original: pl.DataFrame, distilled: pl.DataFrame, share: float, seed: int
+    original: pl.DataFrame, distilled: pl.DataFrame, share: float, seed: int, cfg: MixConfig | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Down-sample whichever side is over-represented so distilled / (distilled + original) ≈ share.
+    Originals are kept on merit (concise and clean first) unless cfg.original_selection is random.
     With one side empty the share cannot be met and the other side is kept whole."""
     n_orig, n_dist = original.height, distilled.height
     if n_orig == 0 or n_dist == 0:
         return original, distilled
     if n_dist / (n_dist + n_orig) > share:
         return original, _take(distilled, max(1, round(n_orig * share / (1 - share))), seed)
-    return _take(original, max(1, round(n_dist * (1 - share) / share)), seed), distilled
+    n_keep = max(1, round(n_dist * (1 - share) / share))
+    if cfg is not None and cfg.original_selection == "merit":
+        return _take_on_merit(original, n_keep, seed, cfg.original_max_words), distilled
+    return _take(original, n_keep, seed), distilled
 
 
 def training_mix(
@@ -92,6 +130,7 @@ def training_mix(
             distilled.filter(pl.col("split") == split),
             cfg.distilled_share,
             seed,
+            cfg,
         )
         parts += [orig, dist, augmented.filter(pl.col("split") == split)]
         total = dist.height + orig.height
@@ -107,5 +146,8 @@ def training_mix(
         "test_rows_excluded": len(test_ids),
         "include_augmented": cfg.include_augmented,
         "include_synthetic": cfg.include_synthetic,
+        "original_selection": cfg.original_selection,
+        "originals_by_merit": dict(original_merit(original, cfg.original_max_words).group_by("merit_reason").len()
+                                   .sort("merit_reason").iter_rows()) if original.height else {},
     }
     return TrainingMixResult(frame=frame, rejects=rejects_frame(rejects), stats=stats)
