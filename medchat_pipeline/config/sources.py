@@ -46,7 +46,8 @@ def expand_env(pattern: str) -> str:
 
 
 class HubDataset(BaseModel):
-    """A dataset on the HuggingFace hub, read with datasets.load_dataset(id, config, split=…, revision=…)."""
+    """A dataset on the HuggingFace hub, read with datasets.load_dataset(id, config, split=…, revision=…,
+    data_dir=…). `id` may also be a local folder laid out like the hub repository (tests, mirrors)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -54,6 +55,11 @@ class HubDataset(BaseModel):
     config: str | None = Field(default=None, description="Dataset config (subset) name, e.g. pqa_labeled")
     splits: list[str] = Field(default_factory=lambda: ["train"], min_length=1)
     revision: str | None = Field(default=None, description="Commit sha or tag; pin it for reproducible runs")
+    data_dir: str | None = Field(
+        default=None,
+        description="Folder of the repository to read (its split subfolders or split-named files), e.g. "
+        "processed.en with revision refs/convert/parquet: the hub's parquet export of a script dataset",
+    )
 
 
 class NoOptions(BaseModel):
@@ -172,7 +178,8 @@ class SourcesConfig(BaseModel):
 
     meddialog_en: DialogueSourceConfig = Field(
         default_factory=lambda: DialogueSourceConfig(
-            paths=_demo("meddialog_en", "*.txt"), hub=HubDataset(id="medical_dialog", config="processed.en")
+            paths=_demo("meddialog_en", "*.txt"),
+            hub=HubDataset(id="medical_dialog", revision="refs/convert/parquet", data_dir="processed.en"),
         )
     )
     healthcaremagic: DialogueSourceConfig = Field(

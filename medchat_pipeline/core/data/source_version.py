@@ -20,6 +20,8 @@ def source_data_version(source_cfg, root: Path) -> str:
     if source_cfg.mode == "hub":
         hub = source_cfg.hub
         spec = {"id": hub.id, "config": hub.config, "splits": list(hub.splits), "revision": hub.revision or "unpinned"}
+        if hub.data_dir:  # only when set, so the versions of existing hub sources stay as they were
+            spec["data_dir"] = hub.data_dir
         return "hub-" + hashlib.blake2b(json.dumps(spec, sort_keys=True).encode(), digest_size=12).hexdigest()
     digest = hashlib.blake2b(digest_size=12)
     for path in source_cfg.resolve_paths(root):

@@ -246,11 +246,12 @@ def require_decodable(record: Any, where: str) -> None:
 
 def iter_hub_rows(hub) -> Iterator[tuple[str, int, dict]]:
     """(split, row index, row) for every configured split of a hub dataset (config.sources.HubDataset).
-    Needs network access to the hub (or a warm HF cache); tests feed the mapping functions directly."""
+    Needs the hub (or a warm HF cache), or a local folder laid out like the repository as hub.id
+    (medchat_pipeline_tests/core/data/test_hub_loading.py loads those offline)."""
     import datasets
 
     for split in hub.splits:
-        dataset = datasets.load_dataset(hub.id, hub.config, split=split, revision=hub.revision)
+        dataset = datasets.load_dataset(hub.id, hub.config, split=split, revision=hub.revision, data_dir=hub.data_dir)
         for index, row in enumerate(dataset):
             yield split, index, row
 
