@@ -332,8 +332,7 @@ class Answering:
         """Queue a model call. Only the first call of a request counts against the queue limit (and
         an emergency's never does): a failover must not be refused halfway through an answer."""
         job = self._job(route)
-        loop, events = self._loop, self._events
-        job.on_delta = lambda text: loop.call_soon_threadsafe(events.put_nowait, ("delta", job, text))
+        job.on_delta = lambda text: self._post(("delta", job, text))
         urgent = self.prepared.triage.emergency or not (limit and self.queue_limit)
         return self.service.lanes[route].submit(job, urgent=urgent)
 
@@ -356,6 +355,13 @@ class Answering:
                 raise
             # The large model is switched off by its breaker (or shutting down): the small one answers.
             self._first = ("small", self._submit("small", limit=True), "large_unavailable")
+
+    def _post(self, event: tuple) -> None:
+        """From a lane's thread: hand an event to the request's event loop."""
+        try:
+            self._loop.call_soon_threadsafe(self._events.put_nowait, event)
+        except RuntimeError:  # that loop is closed (the server stopped): nobody is waiting for it
+            pass
 
     def cancel(self) -> None:
         if self.ticket is not None:
@@ -434,10 +440,8 @@ class Answering:
             yield self._emit(released, model_text=True)
 
     async def _attempt(self, ticket: Ticket, may_fail_over: bool, wait_until: float) -> AsyncIterator[Delta | _Outcome]:
-        loop, events = self._loop, self._events
-        ticket.result.add_done_callback(
-            lambda done: loop.call_soon_threadsafe(events.put_nowait, ("done", ticket.job, done.result()))
-        )
+        ticket.result.add_done_callback(lambda done: self._post(("done", ticket.job, done.result())))
+        events = self._events
         holdback = self.cfg.stream_holdback_words if self.prepared.request.stream else None
         hedging = (lambda text: _hedging(text, self.cfg)) if may_fail_over else None
         guarded = GuardedAnswer(self._guard, holdback, hedging)
