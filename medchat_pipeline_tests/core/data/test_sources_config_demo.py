@@ -60,15 +60,15 @@ def test_paths_read_environment_variables_with_defaults(tmp_path, monkeypatch):
         SourceConfig(paths=["${MEDCHAT_UNSET_VARIABLE}/a.json"]).resolve_paths(tmp_path)
 
 
-# (read, kept rows, parse rejects by reason) for the bundled synthetic samples
+# (read, kept rows, parse rejects by reason) for the bundled samples (medqa, pubmedqa, medquad: real)
 DEMO_COUNTS = {
     "meddialog_en": (16, 16, {}),
     "healthcaremagic": (18, 18, {}),
     "icliniq": (19, 19, {}),
     "medmcqa": (35, 32, {"unlabeled_test_item": 3}),
-    "medqa": (24, 24, {}),
-    "pubmedqa": (21, 21, {}),
-    "medquad": (17, 12, {"empty_answer": 5}),
+    "medqa": (24, 24, {}),  # real: 24 MedQA test questions outside the shared slice
+    "pubmedqa": (22, 22, {}),  # real: 20 PQA-L, 1 PQA-A and 1 PQA-U record
+    "medquad": (22, 13, {"empty_answer": 9}),  # real: 6 documents; the publisher removed the drug answers
     "drugehrqa": (17, 17, {}),
     "mimic_iv_medications": (18, 49, {"no_medication_details": 1}),
 }
@@ -90,3 +90,18 @@ def test_demo_mcq_samples_spread_over_subjects():
     assert medmcqa.qac["answer_key"].n_unique() == 4
     medqa = parse_source("medqa", cfg.data.sources.medqa, project_root())
     assert set(medqa.qac["subject"]) == {"step1", "step2&3"}
+
+
+def test_real_demo_samples_ship_their_licence_and_never_overlap_the_shared_benchmark_slices(shared_data):
+    import json
+
+    demo = project_root() / "medchat_pipeline" / "demo_data"
+    for folder, licence in (("medqa", "LICENSE"), ("pubmedqa", "LICENSE"), ("medquad", "LICENSE.txt")):
+        assert (demo / folder / licence).read_text().strip() and (demo / folder / "SOURCE.md").exists()
+    assert "MIT License" in (demo / "medqa" / "LICENSE").read_text()
+    assert "Attribution 4.0 International" in (demo / "medquad" / "LICENSE.txt").read_text()
+    # The demo trains on these; the demo profile benchmarks the shared slices: no item may be in both.
+    shared_medqa = set((shared_data / "medqa" / "us_test_sample.jsonl").read_text().splitlines())
+    assert not shared_medqa & set((demo / "medqa" / "us_test_demo_sample.jsonl").read_text().splitlines())
+    shared_pmids = set(json.loads((shared_data / "pubmedqa" / "ori_pqal_sample.json").read_text()))
+    assert not shared_pmids & set(json.loads((demo / "pubmedqa" / "ori_pqal_demo_sample.json").read_text()))
