@@ -12,13 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MCQ_SOURCES = ("medmcqa", "medqa", "pubmedqa", "mmlu")
+MCQ_SOURCES = ("medmcqa", "medqa", "pubmedqa", "mmlu", "bioasq")
 
 
 class BenchmarkSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(description="Parser: medmcqa | medqa | pubmedqa (core/sources) or mmlu (CSV)")
+    source: str = Field(description="Parser: medmcqa | medqa | pubmedqa (core/sources), mmlu (CSV) or bioasq "
+                        "(Task B JSON)")
     files: list[str] = Field(min_length=1, description="Native files of the set, relative to `relative_to`")
     relative_to: Literal["data_root", "project"] = Field(
         default="data_root",

@@ -119,3 +119,23 @@ def test_teachers_answer_the_benchmark_through_the_gateway(isolated_storage, emb
     assert speed["teacher:local"]["failed"] == 0 and speed["teacher:local"]["latency_s_per_item"] > 0
     again, cached = evaluate_teachers(items, pool, ["local"], cfg.evaluation, str(embedding_model_dir), isolated_storage)
     assert cached["teacher:local"]["cached"] == 3 and again["output"].to_list() == results["output"].to_list()
+
+
+def test_bioasq_task_b_files_become_benchmark_items(embedding_model_dir, tmp_path):
+    """BioASQ (registration-only data) in its Task B format: yes/no as choice items, factoid answers
+    scored by the normalized exact match, list/summary against the ideal answer."""
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "bioasq_task_b_sample.json"
+    cfg = load_config("demo", overrides={"evaluation": {"benchmarks": {
+        "bioasq": {"source": "bioasq", "files": [str(fixture)]}}}})
+    cfg.evaluation.benchmarks = {"bioasq": cfg.evaluation.benchmarks["bioasq"]}
+    cfg.evaluation.dosage_calculation = False
+    items, stats = benchmark.load_benchmark_sets(cfg.evaluation, cfg.data.sources, cfg.seed)
+    assert stats["bioasq"]["parsed"] == 3  # the summary without any gold answer is no item
+    by_kind = dict(zip(items["subject"], items["kind"]))
+    assert by_kind == {"yesno": "yes_no_maybe", "factoid": "free_text", "list": "free_text"}
+    factoid = items.filter(pl.col("subject") == "factoid")
+    assert factoid["reference"].to_list() == ["CFTR"] and "Mutations in CFTR" in factoid["context"][0]
+    scored = benchmark.score_items(factoid, ["Final Answer: CFTR."], None, str(embedding_model_dir), tmp_path)
+    assert scored["exact_match"].to_list() == [1.0]

@@ -159,6 +159,42 @@ def parse_mmlu_csv(paths: list[Path]) -> pl.DataFrame:
     return conform(pl.DataFrame(rows)) if rows else conform(pl.DataFrame())
 
 
+def parse_bioasq_json(paths: list[Path], max_snippets: int = 5) -> pl.DataFrame:
+    """BioASQ Task B files (`{"questions": [{"id", "body", "type", "exact_answer", "ideal_answer",
+    "snippets": [{"text"}]}]}`) → QAC rows: yes/no questions as yes_no_maybe items (answer_key yes/no),
+    factoid questions as free text whose reference is the first exact answer (short: scored by the
+    normalized exact match), list and summary questions as free text against the ideal answer. The
+    first `max_snippets` snippets are the context."""
+    import json
+
+    from medchat_pipeline.core.data.schema import conform, qac_id
+
+    rows = []
+    for path in paths:
+        try:
+            questions = json.loads(Path(path).read_text(encoding="utf-8"))["questions"]
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: not a BioASQ Task B file (a JSON object with a 'questions' list): {exc}") from None
+        for q in questions:
+            kind, exact, ideal = q.get("type"), q.get("exact_answer"), q.get("ideal_answer")
+            ideal = " ".join(ideal) if isinstance(ideal, list) else (ideal or "")
+            if kind == "yesno" and str(exact).lower() in ("yes", "no"):
+                row_kind, answer, key = "yes_no_maybe", ideal or str(exact).lower(), str(exact).lower()
+            elif kind == "factoid" and exact:
+                first = exact[0] if isinstance(exact, list) else exact
+                row_kind, answer, key = "qa", first[0] if isinstance(first, list) else str(first), None
+            elif ideal:
+                row_kind, answer, key = "qa", ideal, None
+            else:
+                continue  # no gold answer to score against: not an item
+            context = "\n".join(s.get("text", "") for s in (q.get("snippets") or [])[:max_snippets])
+            rows.append({"id": qac_id("bioasq", context, q["body"], answer), "source": "bioasq",
+                         "source_id": str(q.get("id")), "group_id": f"bioasq:{q.get('id')}", "kind": row_kind,
+                         "context": context, "question": q["body"], "answer": answer, "answer_key": key,
+                         "subject": kind})
+    return conform(pl.DataFrame(rows)) if rows else conform(pl.DataFrame())
+
+
 def data_root(configured: str) -> Path:
     """Base folder of benchmark files: $MEDCHAT_SHARED_DATA, else `configured` under the project root."""
     import os
@@ -186,6 +222,8 @@ def parse_benchmark_set(bench, paths: list[Path], source_options) -> tuple[pl.Da
     """A set's QAC rows (every row, before sampling) and how many records its parser rejected."""
     if bench.source == "mmlu":
         return parse_mmlu_csv(paths), 0
+    if bench.source == "bioasq":
+        return parse_bioasq_json(paths), 0
     from medchat_pipeline.core.data.sources import SOURCES
 
     source_cfg = getattr(source_options, bench.source, None)
