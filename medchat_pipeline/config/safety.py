@@ -1,0 +1,104 @@
+"""`safety:` section — emergency numbers, which triage model serves, how it is trained, the output guard.
+
+    safety:
+      emergency_numbers: {region: US, emergency: "911", crisis_line: "988", poison_control: "1-800-222-1222"}
+      triage_model: latest        # latest | none | a model directory
+      triage: {recall_target: 0.9, hard_false_alarm_goal: 0.10}
+
+Numbers are per deployment: a UK profile sets emergency "999", crisis_line "116 123" (Samaritans) and
+poison_control "111". Every escalation message (triage advice, the guard's replacement answers) takes
+them from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{1,30}$")
+
+
+class EmergencyNumbers(BaseModel):
+    """Where the person is sent: the emergency number, the crisis line, poison control."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str = Field(default="US", min_length=2, description="Shown nowhere; says which country the numbers are for")
+    emergency: str = Field(default="911", description="Ambulance / emergency services")
+    crisis_line: str = Field(default="988", description="Suicide and crisis line (call or text)")
+    crisis_line_name: str = Field(default="988 Suicide & Crisis Lifeline", min_length=3)
+    poison_control: str = Field(default="1-800-222-1222", description="Poison control centre")
+
+    @field_validator("emergency", "crisis_line", "poison_control")
+    @classmethod
+    def _phone_number(cls, value: str, info) -> str:
+        value = value.strip()
+        if not _PHONE.match(value):
+            raise ValueError(
+                f"{info.field_name} must be a phone number (digits, spaces, dashes, an optional leading +), got {value!r}"
+            )
+        return value
+
+
+class TriageTrainingConfig(BaseModel):
+    """How the `triage_model` asset trains the classifier head and picks its threshold on the dev split."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cases_file: str | None = Field(
+        default=None, description="The labelled cases (YAML); None = configs/safety/triage_cases.yaml"
+    )
+    recall_target: float = Field(
+        default=0.9, gt=0.0, le=1.0,
+        description="The threshold is the highest one whose cross-validated dev recall (classifier alone) reaches "
+        "this, unless that breaks the false-alarm budget",
+    )
+    hard_false_alarm_goal: float = Field(
+        default=0.10, ge=0.0, le=1.0,
+        description="False alarms on hard negatives the whole triage may raise (the issue's goal). The classifier's "
+        "budget is this minus what the patterns raise on the dev hard negatives, measured at training time; its "
+        "cross-validated dev false alarms must stay within that budget",
+    )
+    regularization_c: float = Field(default=10.0, gt=0.0, description="Inverse L2 strength of the logistic heads")
+    folds: int = Field(default=5, ge=2, le=20, description="Family-grouped folds for the out-of-fold dev scores")
+    window_tokens: int = Field(default=256, ge=16, le=4096, description="Tokens per classifier window of a long message")
+    max_windows: int = Field(
+        default=48, ge=1,
+        description="Windows read per message (48 × 256 tokens ≈ 40 KB); beyond it only the patterns read on",
+    )
+
+
+class GuardConfig(BaseModel):
+    """The output guard (core/safety/guard.py): when a served answer is replaced by a safe one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    max_repeated_trigram_fraction: float = Field(
+        default=0.35, gt=0.0, le=1.0, description="An answer whose word trigrams repeat more than this is a loop"
+    )
+    repetition_min_words: int = Field(default=18, ge=6, description="Shorter answers are not checked for loops")
+    max_repeated_sentence: int = Field(
+        default=3, ge=2, description="The same sentence (or phrase of 3+ words) this many times in a row is a loop"
+    )
+
+
+class SafetyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    emergency_numbers: EmergencyNumbers = Field(default_factory=EmergencyNumbers)
+    triage_model: str = Field(
+        default="latest",
+        description="'latest' = the model the triage_model asset last wrote (<storage>/models/triage/latest; the "
+        "patterns alone until one exists), 'none' = the patterns alone, or a model directory",
+    )
+    triage: TriageTrainingConfig = Field(default_factory=TriageTrainingConfig)
+    guard: GuardConfig = Field(default_factory=GuardConfig)
+
+    @field_validator("triage_model")
+    @classmethod
+    def _model_choice(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("triage_model must be 'latest', 'none' or a model directory")
+        return value.strip()

@@ -1,0 +1,166 @@
+"""Text normalization for triage: what the emergency patterns and the classifier read.
+
+People in trouble write fast: lower case, no apostrophes ("cant breathe"), typos ("siezure",
+"unconcious"), slang ("kms", "od'd", "rn"), invisible characters, look-alike letters from another
+script. `normalize_for_patterns` maps all of that onto one canonical form so that each pattern is
+written once:
+
+- Unicode NFKC; zero-width and format characters removed (they split words: "ki\u200bll"); other
+  control characters become spaces; curly quotes straight.
+- Cyrillic/Greek look-alike letters inside a word that also holds Latin letters become Latin
+  ("kіll" with a Cyrillic і).
+- lower case; contractions expanded with or without the apostrophe ("can't", "cant" → "cannot";
+  "he's" → "he is"); other apostrophes dropped.
+- slang and chat abbreviations spelled out ("kms" → "kill myself", "rn" → "right now").
+- a word that is neither English (the MiniLM tokenizer's whole-word vocabulary) nor a triage term is
+  corrected to the one triage term one edit away ("siezure" → "seizure", "bleding" → "bleeding").
+  The correction is symmetric-delete lookup (each word's one-deletion variants in a dict), so it costs
+  a few dict lookups per word, and it never touches a real English word ("cooking" stays).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Words the patterns are written with: typos are corrected towards these (and only these).
+TRIAGE_TERMS = """
+abdomen abdominal accident accidentally acetaminophen adrenaline advil agony alcohol allergic allergy
+ambulance amoxicillin anaphylactic anaphylaxis antibiotic antifreeze anymore arrest asthma attack awake
+baby battery bleach bleeding bleed blood blue body bottle brain breath breathe breathing breathless broken
+burning burns calpol cannot capsules cardiac chest choking cleaner clots clutching collapsed collapse
+conscious confused confusion contractions convulsing convulsion convulsions crushing cutting dehydrated
+detergent diabetic diarrhea dizzy drooping droopy drowning drowsy emergency epipen epinephrine erection
+face fainted fainting faint fentanyl fever floppy foaming fracture gasping glucose headache having heart heroin
+hives hospital hurts kill ibuprofen inhaler injected insulin jerking kerosene ketones labour labor lethal lips
+lightheaded limp medication medicine meningitis mushrooms myself naloxone narcan newborn numb numbness
+overdose overdosed paracetamol paralysed paralyzed passed pills poison poisoned poisoning pouring pregnant
+pressure pulse rash responding responsive seizure seizures shaking shortness slurred slurring speech
+spreading squeezing stabbed stiff stomach stopped stroke struggling suffocating sugar suicidal suicide
+swallowed swelling swollen tablets temperature testicle testicles throat tightness tongue tylenol
+unconscious unresponsive vomit vomited vomiting vomitting warfarin weakness wheezing wheezy xanax
+""".split()
+
+_CONTRACTIONS = {
+    "cant": "cannot", "can't": "cannot", "cannot": "cannot", "wont": "will not", "won't": "will not",
+    "dont": "do not", "don't": "do not", "doesnt": "does not", "doesn't": "does not", "didnt": "did not",
+    "didn't": "did not", "isnt": "is not", "isn't": "is not", "arent": "are not", "aren't": "are not",
+    "wasnt": "was not", "wasn't": "was not", "werent": "were not", "weren't": "were not",
+    "havent": "have not", "haven't": "have not", "hasnt": "has not", "hasn't": "has not",
+    "hadnt": "had not", "hadn't": "had not", "couldnt": "could not", "couldn't": "could not",
+    "wouldnt": "would not", "wouldn't": "would not", "shouldnt": "should not", "shouldn't": "should not",
+    "aint": "is not", "ain't": "is not", "im": "i am", "i'm": "i am", "ive": "i have", "i've": "i have",
+    "i'll": "i will", "i'd": "i would", "hes": "he is", "he's": "he is", "shes": "she is", "she's": "she is",
+    "theyre": "they are", "they're": "they are", "we're": "we are", "youre": "you are",
+    "you're": "you are", "it's": "it is", "thats": "that is", "that's": "that is",
+    "whats": "what is", "what's": "what is", "theres": "there is", "there's": "there is",
+    "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of", "dunno": "do not know",
+}
+_SLANG = {
+    "kms": "kill myself", "kys": "kill yourself", "unalive": "kill", "unaliving": "killing",
+    "sewerslide": "suicide", "rn": "right now", "atm": "at the moment", "pls": "please", "plz": "please",
+    "u": "you", "ur": "your", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
+    "mins": "minutes", "min": "minutes", "hrs": "hours", "hr": "hours", "yrs": "years", "yr": "year",
+    "mths": "months", "wks": "weeks", "wk": "week", "od": "overdose", "oded": "overdosed",
+    "breathin": "breathing", "bleedin": "bleeding", "havin": "having", "wheezin": "wheezing",
+    "vomitting": "vomiting", "puking": "vomiting", "puke": "vomit", "puked": "vomited",
+    "mom": "mum", "mommy": "mum", "mama": "mum", "nan": "grandmother",
+    "nana": "grandmother", "grandad": "grandfather", "granddad": "grandfather", "grandpa": "grandfather",
+    "grandma": "grandmother", "granny": "grandmother",
+}
+# Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
+_BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od")]
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
+_CONFUSABLES = str.maketrans("аеорсухіјѕԁһӏνοα", "aeopcyxijsdhlvoa")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_NON_LATIN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:'[^\W_]+)?|[^\w\s]")
+_JOINERS = re.compile(r"(?<=[^\W_])[-/](?=[^\W_])")  # "self-harm", "and/or": one word each side
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
+def clean_text(text: str) -> str:
+    """NFKC, zero-width characters removed, other control characters as spaces, straight quotes."""
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_APOSTROPHES)
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def _latinize(word: str) -> str:
+    """Look-alike letters of another script inside a Latin word become Latin ("kіll" → "kill")."""
+    if _NON_LATIN_LETTER.search(word) and _LATIN.search(word):
+        return word.translate(_CONFUSABLES)
+    return word
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole English words of the shipped MiniLM tokenizer vocabulary (empty if it is not installed)."""
+    try:
+        from medchat_pipeline.models import embedding_model_path
+
+        lines = (embedding_model_path() / "vocab.txt").read_text(encoding="utf-8").split()
+    except (OSError, FileNotFoundError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
+
+
+@lru_cache(maxsize=1)
+def _deletion_index() -> dict[str, str | None]:
+    """Each triage term and its one-letter deletions → the term (None where two terms collide)."""
+    index: dict[str, str | None] = {}
+    for term in TRIAGE_TERMS:
+        for variant in {term, *(term[:i] + term[i + 1 :] for i in range(len(term)))}:
+            index[variant] = term if index.get(variant, term) == term else None
+    return index
+
+
+def correct_word(word: str) -> str:
+    """A triage term one edit away from an unknown word ("siezure" → "seizure"), else the word itself."""
+    if not 3 <= len(word) <= 24 or not word.isalpha() or word in _TERM_SET or word in english_words():
+        return word
+    index = _deletion_index()
+    candidates = {index.get(word)} | {index.get(word[:i] + word[i + 1 :]) for i in range(len(word))}
+    found = sorted({c for c in candidates if c}, key=lambda term: (_edit_distance(word, term), term))
+    if len(found) == 1 or (found and _edit_distance(word, found[0]) < _edit_distance(word, found[1])):
+        return found[0]
+    squeezed = re.sub(r"(.)\1+", r"\1", word)  # "reallly", "bleeeding"
+    return squeezed if squeezed in _TERM_SET else word
+
+
+_TERM_SET = frozenset(TRIAGE_TERMS)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions (only ever run on a few short candidates)."""
+    previous, current = list(range(len(b) + 1)), [0] * (len(b) + 1)
+    before_previous: list[int] = []
+    for i in range(1, len(a) + 1):
+        current[0] = i
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before_previous[j - 2] + 1)
+        before_previous, previous, current = previous, current, before_previous or [0] * (len(b) + 1)
+    return previous[len(b)]
+
+
+def normalize_for_patterns(text: str) -> str:
+    """The canonical form the emergency patterns match (see the module docstring)."""
+    text = _JOINERS.sub(" ", clean_text(text or "").lower())
+    for pattern, replacement in _BEFORE_APOSTROPHES:
+        text = pattern.sub(replacement, text)
+    out: list[str] = []
+    for line in text.split("\n"):
+        words = []
+        for token in _WORD.findall(line):
+            token = _latinize(token)
+            expanded = _CONTRACTIONS.get(token)
+            if expanded is None:
+                token = token.replace("'", "")
+                expanded = _CONTRACTIONS.get(token) or _SLANG.get(token) or correct_word(token)
+            words.append(expanded)
+        out.append(" ".join(words))
+    return "\n".join(out)

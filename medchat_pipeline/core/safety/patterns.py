@@ -1,0 +1,738 @@
+"""The pattern layer of triage: emergencies that must never be missed, written as rules over the
+normalized text (normalize.normalize_for_patterns: lower case, contractions expanded, typos fixed).
+
+A rule names a category, what it saw (the evidence shown to people), a regular expression, and
+optionally a second expression that must occur nearby (chest pain *and* a sweat, a numb arm *and* a
+sudden onset). Rules come in two kinds:
+
+- `explicit`: the words themselves say emergency ("cannot breathe", "having a heart attack",
+  "kill myself", "took 40 tylenol");
+- `symptom`: a symptom picture that is an emergency unless the text says it is old news (chronic:
+  "for the past year", "on and off") or settled (resolved: "the ER said it was reflux").
+
+Every match is checked against what makes a mention *not* an emergency now, in its clause or
+sentence: negation just before it ("no chest pain"), a general question ("what are the warning signs
+of a stroke?"), a hypothetical ("what should I do if someone collapses?"), past history ("my mother
+had a stroke five years ago"), and figurative speech where a rule lists it ("dying to know").
+Suppressed matches are reported too, so a person can see why a mention did not count.
+
+A few rules cover other languages (the most common emergency statements in Spanish, French, German,
+Portuguese and romanized Hindi); everything else about non-English text is triage.py's concern.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import re._constants as _sre
+import re._parser as _sre_parser
+from dataclasses import dataclass
+
+_TOKEN = r"(?![.!?;](?: |$))[^ \n]+"  # a word, number or comma, never a lone sentence end: gaps stay in a sentence
+
+
+def _gap(words: int) -> str:
+    """Up to `words` words between two parts of a pattern (normalized text has single spaces)."""
+    return rf"(?: {_TOKEN}){{0,{words}}} "
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    category: str
+    evidence: str  # what a person reads: "chest pain with sweating"
+    pattern: re.Pattern[str]
+    near: re.Pattern[str] | None = None  # must also occur within `window` characters of the match
+    window: int = 160
+    kind: str = "explicit"  # explicit | symptom
+    unless: re.Pattern[str] | None = None  # figurative or benign readings, searched in the match's sentence
+    unless_scope: str = "sentence"  # or "text": the benign reading may be anywhere in the turn
+    literals: frozenset[str] | None = None  # one of these is in every match (required_literals); None = unknown
+    always: bool = False  # only negation sets it aside: a general question about it is still a risk
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    evidence: str
+    matched: str  # the words of the text that matched
+    suppressed: str | None = None  # why the match does not count (negated, education, history, ...)
+
+
+def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
+          kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False) -> Rule:
+    compiled = re.compile(pattern)
+    return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
+                re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always)
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains (None when there is no such set).
+
+    Scanning a text with a hundred regular expressions costs milliseconds; asking first whether the
+    text holds any of a rule's required words (a C substring search) skips most rules on most texts.
+    The sets are derived from the parsed expression, so they can never drift from the patterns:
+    a literal run of a sequence, the union over all branches of an alternation, the body of a
+    repeat that must occur at least once; lookarounds and character classes add nothing."""
+    return _required(_sre_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _required(items) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, argument in items:
+        if op is _sre.LITERAL:
+            run += chr(argument)
+            continue
+        if op is _sre.AT:  # a zero-width \b or ^ inside a literal run does not split it
+            continue
+        if run:
+            candidates.append(frozenset([run]))
+            run = ""
+        found = None
+        if op is _sre.SUBPATTERN:
+            found = _required(argument[-1])
+        elif op is _sre.BRANCH:
+            branches = [_required(branch) for branch in argument[1]]
+            if all(b is not None for b in branches):
+                found = frozenset().union(*branches)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and argument[0] >= 1:
+            found = _required(argument[2])
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset([run]))
+    if not candidates:
+        return None
+    # The most selective set: its shortest string as long as possible, then as few strings as possible.
+    return max(candidates, key=lambda c: (min(len(x.strip()) for x in c), -len(c)))
+
+
+# ---------------------------------------------------------------------------- shared pieces
+_ONSET = (r"\b(?:sudden\w*|all of a sudden|out of nowhere|came on|just (?:now|started|happened)|started "
+          r"(?:\d+|a few|few|ten|twenty|thirty|an?|half an) ?(?:minutes?|hours?|hour)|(?:\d+|a few|few|ten|twenty|"
+          r"thirty|half an|an) (?:minutes?|hours?|hour) ago|right now|this morning|since (?:an|one|1|half an) hour|"
+          r"for (?:the (?:last|past) )?(?:\d+|ten|twenty|thirty|forty|an?|half an) ?(?:minutes?|hours?|hour)|"
+          r"now|today|tonight)\b")
+_CHEST = r"(?:chest|breastbone|sternum)"
+_CHEST_PAIN = (rf"\b(?:{_CHEST}(?: is| feels| has)?{_gap(2)}(?:pain\w*|hurt\w*|ache|aching|pressure|tight\w*|heav\w*|"
+               rf"squeez\w*|crush\w*|burning)|(?:pain\w*|pressure|tightness|heaviness|ache|crushing|squeezing)"
+               rf"(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:in|on|across|of|around) (?:my |his |her |the |their )?{_CHEST})\b")
+_CARDIAC_FEATURES = (r"\b(?:crush\w*|severe|very bad|really bad|so bad|terrible|worst|unbearable|heavy|heaviness|"
+                     r"elephant|squeez\w*|tight band|pressure|very much|so much|a lot|agony|arm\w*|jaw|neck|shoulder|"
+                     r"back|sweat\w*|clammy|grey|gray|pale|short of breath|shortness of breath|breathless|"
+                     r"(?:cannot|can not) (?:breathe|breath|catch)|nause\w*|vomit\w*|sick|dizz\w*|faint\w*|pass out|"
+                     r"passing out|collaps\w*|radiat\w*|spread\w*|going (?:down|to|into)|sudden\w*|out of nowhere|"
+                     r"right now|minutes|(?:an|one|1|half an) hour|since (?:morning|1 hour)|from morning|intense)\b")
+_NOT_BREATHING = r"\b(?:not|stopped|is not|has stopped|barely|hardly) breathing\b"
+_PREGNANT = (r"\b(?:pregnant|pregnancy|\d+ weeks? (?:pregnant|along|gestation)|(?:\d+|[a-z]+) months? pregnant|"
+             r"trimester|expecting|positive (?:pregnancy )?test|i am \d+ weeks|at \d+ weeks|\d+ weeks and)\b")
+_NOT_PREGNANT = (r"\b(?:getting pregnant|get pregnant|avoid pregnancy|am i pregnant|chances of (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}pregnan\w*|"
+                 r"pregnancy test|trying (?:for a baby|to conceive|to get pregnant)|is she pregnant)\b")
+_INFANT = (r"\b(?:baby|babies|newborn|new born|infant|\d+ (?:day|days|week|weeks|month|months) old|(?:one|two|"
+           r"three|four|five|six) (?:day|days|week|weeks|month|months) old|toddler|my \d+ (?:year|yr) old|"
+           r"child|kid|son|daughter)\b")
+_YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|two|three|four|five|six|seven|"
+                 r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
+                 r"baby only (?:1|one) month)\b")
+_INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swallow|swallowing|licked|bit into|"
+           r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
+_POISONS = (r"\b(?:rat (?:poison|bait)|poison|bleach|drain cleaner|detergent|(?:laundry|dishwasher|tide|washing) "
+            r"(?:pods?|tablets?|capsules?)|detergent pods?|button batter\w*|coin batter\w*|batter(?:y|ies)|"
+            r"anti ?freeze|kerosene|paraffin|petrol|gasoline|lighter fluid|(?:windshield|windscreen) (?:washer )?"
+            r"fluid|washer fluid|weed ?killer|pesticide|insecticide|bug spray|mothballs?|lamp oil|cleaning "
+            r"(?:products?|fluid|spray)|oven cleaner|toilet cleaner|ammonia|lye|phenol|methanol|ethylene glycol|"
+            r"(?:wild|garden|foraged|poisonous|magic) mushrooms?|mushrooms? (?:from|in) the (?:garden|woods|forest|"
+            r"yard|park)|picked mushrooms|nail polish remover|acetone|e ?liquid|vape (?:juice|liquid)|nicotine "
+            r"(?:liquid|gum|patch\w*)|essential oil|rubbing alcohol|hand sanitizer|magnets|chemical\w*)\b")
+_DRUGS = (r"(?:pills?|tablets?|tabs|capsules?|caps|meds|medicines?|medications?|tylenols?|paracetamols?|"
+          r"acetaminophen|panadol|calpol|ibuprofens?|advils?|motrin|nurofen|aspirins?|aleve|naproxen|benadryl|"
+          r"diphenhydramine|xanax|valium|diazepam|lorazepam|ativan|klonopin|clonazepam|alprazolam|oxy\w*|percocets?|"
+          r"vicodin|hydrocodone|morphine|codeine|tramadol|fentanyl|heroin|methadone|digoxin|lithium|ambien|"
+          r"zolpidem|seroquel|quetiapine|amitriptyline|sertraline|prozac|fluoxetine|antidepressants?|"
+          r"sleeping (?:pills?|tablets?)|sleep aids?|painkillers?|pain killers?|insulin|iron (?:pills?|tablets?)|"
+          r"metformin|warfarin|melatonin|gummies)")
+_HIGH_RISK_DRUGS = (r"(?:insulin|digoxin|lithium|warfarin|heart (?:pills?|tablets?|medicines?|meds)|blood pressure "
+                    r"(?:pills?|tablets?|medicines?|meds)|sleeping (?:pills?|tablets?)|oxy\w*|morphine|fentanyl|"
+                    r"methadone|tramadol|xanax|valium|diazepam|iron (?:pills?|tablets?)|opioids?|"
+                    r"antidepressants?|amitriptyline|seroquel)")
+_SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
+
+RULES: tuple[Rule, ...] = (
+    # --------------------------------------------------------------------------- cardiac
+    _rule("cardiac", "says a heart attack is happening",
+          r"\b(?:having|is having|am having|going into|is this|could this be|might be having|may be having|"
+          r"think (?:i am|he is|she is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?heart attack\b"),
+    _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b"),
+    _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
+          unless=r"\bwhat is|difference between|different from|how is a\b"),
+    _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
+          unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
+                 r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle)\b"),
+    _rule("cardiac", "clutching the chest", r"\b(?:clutch\w*|grabb?\w*|holding) (?:his|her|my|their|at (?:his|her|my)) chest\b"),
+    _rule("cardiac", "tearing chest or back pain",
+          rf"\b(?:tearing|ripping) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}(?:pain|sensation){_gap(4)}?(?:chest|back|shoulder blades|sternum)?"),
+    _rule("cardiac", "weight on the chest",
+          r"\b(?:elephant|someone|something) (?:is )?(?:sitting|standing) on (?:my|his|her|it|me)\b",
+          near=r"\bchest\b", window=60),
+    _rule("cardiac", "racing heart with fainting or chest pain",
+          r"\bheart (?:is )?(?:racing|pounding|beating (?:so |really |very )?fast|going (?:so |really )?fast)\b",
+          near=r"\b(?:faint\w*|pass out|passing out|black out|dizz\w*|chest (?:pain|hurts)|\b(?:1[5-9]\d|2\d\d)\b|"
+               r"collaps\w*|cannot count)", window=100, kind="symptom"),
+    # ---------------------------------------------------------------------------- stroke
+    _rule("stroke", "says a stroke is happening",
+          r"\b(?:having|is having|am having|having a|is this|could this be|might be having|think (?:i am|he is|she "
+          r"is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?stroke\b",
+          unless=r"\b(?:heat|sun) ?stroke\b|breast ?stroke|back ?stroke|butterfly stroke|stroke of"),
+    _rule("stroke", "face drooping",
+          r"\b(?:face|mouth|smile|lip|lips|eyelid)(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:droop\w*|drop\w*|crooked|lopsided|wonky|uneven|"
+          r"fallen|sagging|twisted|slanted|slack)\b|\b(?:droop\w*|crooked|lopsided|wonky) (?:face|smile|mouth)\b|"
+          r"\bface (?:is |has )?(?:become |gone |went )?(?:crooked|droopy|drooping)|cannot smile properly"),
+    _rule("stroke", "sudden weakness or numbness of a limb",
+          r"\b(?:cannot|can not|unable to|not able to) (?:lift|move|raise|feel|use|hold (?![.!?;](?: |$))[^ \n]+ with) (?:my|his|her|their) "
+          r"(?:left |right )?(?:arm|leg|hand|side)\b|\b(?:arm|leg|hand|side)s? (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}(?:is |are |went |has gone |"
+          r"feels |feel |suddenly |just )*(?:weak|numb|dead|limp|heavy|not working|will not move|dragging|paraly\w*)\b|"
+          r"\b(?:leg|hand|arm) and (?:leg|hand|arm) not working\b",
+          near=rf"{_ONSET}|\b(?:one side|left side|right side|face|speech|slurr\w*|confus\w*|words)\b", window=120,
+          kind="symptom", unless=r"\b(?:fall\w* asleep|fell asleep|asleep|sleep on|sleeping on|cross ?legged|"
+                                 r"pins and needles|after (?:gym|workout|lifting))\b"),
+    _rule("stroke", "speech suddenly slurred or jumbled",
+          r"\b(?:speech|talking|words|voice)(?: is| are| went| became| has become| has gone| coming out| come out)?"
+          r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} (?:slurr\w*|jumbled|garbled|funny|strange|weird|not making sense|not clear)\b|"
+          r"\bslurr\w* (?:his |her |my |their )?(?:words|speech)\b|\b(?:cannot|can not|unable to|not able to) (?:get "
+          r"(?:his|her|my|their) words out|speak properly|talk properly|find (?:the|her|his|my) words)\b|"
+          r"\bmumbling\b(?= .{0,40}(?:lopsided|droop|smile|face|sudden|minutes))",
+          unless=r"\b(?:drunk|beer|wine|alcohol|dentist|anaesthetic|anesthetic|numbing)\b"),
+    _rule("stroke", "one side of the body numb or weak",
+          r"\b(?:one|left|right|whole left|whole right) side of (?:my|his|her|their|the) (?:body|face)\b",
+          near=r"\b(?:numb\w*|weak\w*|tingl\w*|cannot move|not working|dragging|paraly\w*|droop\w*)\b", window=80,
+          kind="symptom"),
+    _rule("stroke", "sudden loss of vision",
+          r"\b(?:sudden\w*|all of a sudden|just) .{0,30}(?:lost|lose|losing|cannot see)\b|\b(?:lost|loss of) (?:the )?"
+          r"(?:vision|sight) (?:in|of) (?:one|my|his|her|the) (?:left |right )?eye\b",
+          near=r"\b(?:vision|sight|see|eye)\b", window=60, kind="symptom"),
+    _rule("stroke", "thunderclap headache",
+          r"\b(?:worst headache|thunderclap|(?:sudden|explosive)\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}headache)",
+          near=r"\b(?:worst|thunderclap|explosive|vomit\w*|throwing up|neck|collaps\w*|confus\w*|severe|ever)\b",
+          window=80, kind="symptom"),
+    # ------------------------------------------------------------------------- breathing
+    _rule("breathing", "cannot breathe",
+          r"\b(?:cannot|can not|unable to|not able to|could not|struggling to|struggle to|hard to|fighting to) "
+          r"(?:breathe|breath|take (?:a )?breaths?|get (?:any )?air|catch (?:my|his|her|their) breath)\b|"
+          r"\bno air\b|\bcannot get air in\b",
+          unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this"),
+    _rule("breathing", "not breathing", _NOT_BREATHING + r"|\bstopped breathing\b"),
+    _rule("breathing", "gasping or suffocating",
+          r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
+          unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea\b"),
+    _rule("breathing", "choking",
+          r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
+          unless=r"\bnose\b"),
+    _rule("breathing", "blue lips or face",
+          r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
+          r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b"),
+    _rule("breathing", "severe breathlessness",
+          r"\b(?:very|so|really|extremely|severely|badly|too) (?:short of breath|breathless|out of breath|short of "
+          r"breathe)\b|\b(?:short of breath|breathless) (?:at rest|sitting|lying|even)|\bcannot (?:finish|speak "
+          r"in|say) (?:a |full |whole )?sentences?\b|\bbreathing (?:is )?(?:very |really |so )?(?:hard|difficult|"
+          r"laboured|labored|fast and hard)\b|\b(?:difficulty|trouble|difficult|problem) (?:in |with )?breathing\b|"
+          r"\bshort(?:ness)? of breath\b(?= .{0,60}(?:worse|tight|chest|dizz|sweat|faint|wheez|cannot))|"
+          r"\bbreath(?:ing)? is (?:difficult|hard)|using all (?:her|his|the) muscles",
+          kind="symptom", unless=r"\bstairs|climbing|exercise|running|jogging|walking uphill|put on weight|"
+                                 r"through (?:his|her|my|the) nose\b"),
+    _rule("breathing", "breathless with throat or airway symptoms",
+          r"\b(?:short(?:ness)? of breath|breathless|difficulty breathing|trouble breathing)\b",
+          near=r"\b(?:throat (?:is |feels )?(?:closing|swell\w*|tight)|voice box|paraly\w*|cannot swallow|lips|tongue|"
+               r"drooling|stridor)\b", window=250, kind="symptom"),
+    _rule("breathing", "asthma attack not helped by the inhaler",
+          r"\b(?:asthma attack|inhaler (?:is not|not|does not|isnt|has not been|wont) (?:working|helping|work|help)|"
+          r"asthma (?:is )?(?:really |very |so )?(?:bad|severe|worse))|(?:used|taken|took) (?:my |his |her )?"
+          r"(?:blue |reliever |rescue )?inhaler (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:\d+|many|several) times\b|nebuli[sz]\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}"
+          r"(?:\d+|three|four|several) times"),
+    _rule("breathing", "very low oxygen",
+          r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])"),
+    _rule("breathing", "wheezing and cannot lie down", r"\bwheez\w*\b", near=r"\bcannot (?:lie|lay|sleep|talk|speak)|"
+          r"cannot get air|(?:chest|throat) (?:so |really |very )?tight|barely talk", window=80, kind="symptom"),
+    # ----------------------------------------------------------------------- anaphylaxis
+    _rule("anaphylaxis", "anaphylaxis", r"\b(?:anaphyla\w*|allergic shock)\b",
+          unless=r"\bwhat is|difference between|signs of|as a (?:kid|child)|history of\b"),
+    _rule("anaphylaxis", "throat closing or swelling",
+          r"\bthroat (?:is |feels |feel )?(?:closing|swelling|swollen|tight\w*|thick|closing up|weird and tight)\b|"
+          r"\b(?:tongue|tounge|lips?|face|eyes?|mouth)(?: and (?:tongue|lips?|face|eyes?))? (?:is |are |started |keeps )?"
+          r"(?:swelling|swollen|swell|puffy|puffing up|blowing up|huge|very swollen)\b|\b(?:swollen|swelling) "
+          r"(?:tongue|lips|throat)\b",
+          near=r"\b(?:ate|eat|eating|after|sting|stung|bite|bitten|allerg\w*|medicine|antibiotic|amoxicillin|"
+               r"penicillin|peanuts?|nuts?|shellfish|shrimp|prawns?|fish|sesame|latex|injection|hives|wheez\w*|"
+               r"breath\w*|swallow|faint|dizz\w*|epi ?pen|voice)\b",
+          window=140, kind="symptom", unless=r"\bsalt|in the morning|photos?|mosquito\b"),
+    _rule("anaphylaxis", "epinephrine needed now",
+          r"\b(?:use|give|inject|used|gave) (?:the |his |her |my |an )?(?:epi ?pen|epinephrine|adrenaline)\b|"
+          r"\b(?:should|do|can|shall|must) (?:i|we) (?:use|give|inject) (?:the |his |her |my |an )?(?:epi ?pen|epi pen|"
+          r"epinephrine|adrenaline)\b"),
+    _rule("anaphylaxis", "hives with breathing trouble",
+          r"\b(?:hives|welts|itch\w* all over|whole body itch\w*)\b",
+          near=r"\b(?:breath\w*|wheez\w*|throat|swallow|faint\w*|dizz\w*|lips|tongue)\b", window=80, kind="symptom",
+          unless=r"\bhay fever|mosquito\b"),
+    # ------------------------------------------------------------------------- self_harm
+    _rule("self_harm", "wants to kill themself",
+          r"\b(?:kill|hang|shoot|drown|poison|stab) (?:my ?self|himself|herself|themselves|themself)\b|"
+          r"\bunalive\b|\bkms\b|\boff (?:my ?self|himself|herself)\b",
+          unless=r"\b(?:do not|never|would never|will never) (?:(?![.!?;](?: |$))[^ \n]+ )?(?:want to |going to )?(?:kill|hurt)|"
+                 r"will kill me if|going to kill me if\b"),
+    _rule("self_harm", "wants to end their life",
+          r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
+          r"now)\b|\bdecided to end it\b"),
+    _rule("self_harm", "suicidal",
+          r"\bsuicid\w*\b|\bsewerslide\b",
+          unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
+                 r"is (?:someone|a friend)|might be suicidal|suicide mission|suicide squad|crisis line|988 crisis|"
+                 r"hotline|lifeline|ten years ago|years ago|when i was)\b"),
+    _rule("self_harm", "does not want to live",
+          r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
+          r"\bdo not (?:want|wish) to live\b|\bwant(?:ed|s)? to die\b|\bwish (?:i|i was|i were) dead\b|"
+          r"\bwish i (?:was|were) never born\b|\bbetter off (?:dead|without me|if i was dead|if i were dead)\b|"
+          r"\b(?:happier|better) without me\b|\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|continue|"
+          r"continuing)\b|\b(?:will not|wont) be (?:here|around|alive) tomorrow\b|\bthis is my last message\b|"
+          r"\bthink to finish my life\b",
+          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b"),
+    _rule("self_harm", "self-harm now",
+          r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
+          r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)))|\bself harm\w*\b|\bcutting again\b",
+          unless=r"\bscars?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
+                 r"(?:do not|never) want to (?:hurt|harm)"),
+    _rule("self_harm", "plans or means for suicide",
+          r"\b(?:saving up|saved up|stockpil\w*|collected|collecting|hoarding) (?:my |his |her )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}"
+          r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
+          r"(?:rope|noose) (?:is )?ready|got the rope|jump (?:off|from) (?:a|the|this) (?:bridge|building|roof|"
+          r"cliff|balcony)|written (?:letters|a note) to (?:my )?family|suicide note"),
+    _rule("self_harm", "asks for a lethal dose or a way to die",
+          r"\b(?:lethal|fatal|deadly) (?:dose|amount|overdose|quantity)\b|\bhow (?:much|many) .{0,50}(?:to|would|will) "
+          r"(?:die|kill|be lethal|be fatal)\b|\b(?:painless|quickest|easiest|surest) way (?:to die|to kill|to end|of "
+          r"dying)\b|\bpainless way\b", always=True),
+    # -------------------------------------------------------------------- overdose_poisoning
+    _rule("overdose_poisoning", "took many pills",
+          rf"{_INGEST} (?:like |about |around |maybe |over |almost |nearly |at least |some |the )?(?:\d+(?!\.)|"
+          rf"twenty|thirty|forty|fifty|a (?:whole|full|entire) (?:bottle|pack|packet|box|strip|blister)|all (?:of )?"
+          rf"(?:my|his|her|the|their)|a (?:bunch|lot|handful|load|heap|fistful) of|too (?:many|much)|many|loads of|"
+          rf"lots of)(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} {_DRUGS}\b",
+          unless=r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:extra strength |regular |(?![.!?;](?: |$))[^ \n]+ )?(?:pills?|tablets?|tylenols?|"
+                 r"paracetamol|advils?|ibuprofen|aspirin|capsules?|caps|tabs)|how many|is it (?:ok|safe)|can i|"
+                 r"should i|how much|what if|took my|had my|taken my|with my)\b(?! .{0,40}(?:all|whole|too many))"),
+    _rule("overdose_poisoning", "high-risk medicine taken twice or by mistake",
+          rf"\b(?:took|taken|injected|gave|given|had)\b .{{0,50}}{_HIGH_RISK_DRUGS}\b .{{0,40}}\b(?:twice|double|two doses|"
+          rf"2 doses|by mistake|accidentally|instead of|at once|too much|too many|whole week)\b|"
+          rf"\b(?:accidentally|by mistake|mistakenly) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,4}}(?:took|taken|injected|gave)\b .{{0,50}}"
+          rf"{_HIGH_RISK_DRUGS}|\binjected \d+ units\b .{{0,30}}instead of"),
+    _rule("overdose_poisoning", "swallowed a poison",
+          rf"{_INGEST}(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} {_POISONS}|{_POISONS}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:{_INGEST}|in (?:his|her|my|their) mouth)|"
+          rf"\bpoison\w* (?:due to|from|by|with) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}{_POISONS}|\bpoison(?:ed|ing)\b (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}"
+          rf"(?:ethylene|methanol|antifreeze|mushroom|bleach|pesticide)",
+          unless=r"\b(?:which|what) (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)|"
+                 r"poisonous to (?:children|kids|dogs|cats)|pick your poison|poison control number for|"
+                 r"(?:she|he) is poison\b"),
+    _rule("overdose_poisoning", "overdosed",
+          r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
+          near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
+               r"might|may have|has|have|is|am)\b",
+          window=30, unless=r"\b(?:signs of|symptoms of|what (?:is|are|happens)|why (?:is|are|do)|how (?:does|do|to)|"
+                            r"last year|years ago|in recovery|recovering|netflix|tv|youtube|tiktok|sugar|chocolate|"
+                            r"school project|common drugs|naloxone work|prevent)\b"),
+    _rule("overdose_poisoning", "opioid with slow or no breathing",
+          r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
+          near=r"\bblue\b|barely breathing|not breathing|breathing (?:really |very )?slow|slow breathing|will not wake|"
+               r"cannot wake|hard to wake|unresponsive|pinpoint|barely keep (?:my|his|her) eyes open|cannot keep "
+               r"(?:my|his|her) eyes open|really sleepy",
+          window=100, kind="symptom"),
+    _rule("overdose_poisoning", "drugs with alcohol and drowsy",
+          r"\b(?:pills|xanax|benzos?|sleeping (?:pills|tablets)|valium|diazepam)\b .{0,40}\b(?:vodka|alcohol|"
+          r"drinking|drank|wine|beer|whiskey|booze)\b|\b(?:drank|drunk) (?:a |an )?(?:whole|entire) bottle\b",
+          near=r"\b(?:sleepy|drowsy|barely|cannot keep|hard to wake|unresponsive|passed out|vomit\w*)\b", window=120),
+    _rule("overdose_poisoning", "carbon monoxide",
+          r"\b(?:carbon monoxide|co alarm|co detector|gas leak|fumes)\b",
+          near=r"\b(?:headache\w*|sick|dizz\w*|drowsy|going off|sleepy|nause\w*|vomit\w*|confus\w*|collaps\w*)\b",
+          window=120, unless=r"\blast (?:winter|year|month)|long term effects\b"),
+    _rule("overdose_poisoning", "ate wild mushrooms and now sick",
+          r"\b(?:wild|garden|foraged|picked|poisonous|forest) mushrooms?\b|\bmushrooms? (?:from|in) the (?:garden|woods|"
+          r"forest|yard|park)\b", near=r"\b(?:cramp\w*|vomit\w*|diarrh\w*|sick|hallucinat\w*|stomach|pain)\b", window=120),
+    _rule("overdose_poisoning", "may have swallowed a poison named earlier",
+          _POISONS, near=r"\b(?:might have|may have|could have|think (?:he|she|they|my \w+) (?:drank|ate|swallowed)|"
+                         r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
+          unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b"),
+    _rule("overdose_poisoning", "swallowed a battery or magnets",
+          r"\b(?:swallowed|ate|eaten) (?:(?![.!?;](?: |$))[^ \n]+ ){0,5}(?:batter(?:y|ies)|magnets)\b"),
+    # ----------------------------------------------------------------------- bleeding_trauma
+    _rule("bleeding_trauma", "bleeding that will not stop",
+          r"\b\w*(?:bleed\w*|blood)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:will not stop|not stopping|is not stopping|cannot (?:stop|make it "
+          r"stop)|can not stop|does not stop|pouring|gushing|spurting|squirting|everywhere|soaked|soaking|like a "
+          r"fountain|a lot|heavily|so much|too much|lots|really bad|very bad|so bad|badly|realy bad|for over an hour|"
+          r"for (?:\d+|forty|thirty) minutes|not stop)\b|\b(?:heavy|heavily|severe|severely|uncontrolled|massive|"
+          r"profuse\w*|major) bleed\w*|\b(?:pouring|gushing|spurting) (?:out )?blood\b|soaked through \d+ towels|"
+          r"\bpouring blood\b",
+          unless=r"\b(?:period|periods|menstrua\w*|menses|gums?|spotting|bleeding stopped|a little|slight|small cut|"
+                 r"intercourse|after sex)\b", unless_scope="text"),
+    _rule("bleeding_trauma", "vomiting or coughing up blood",
+          r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
+          unless=r"\b(?:streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
+    _rule("bleeding_trauma", "coughing up blood",
+          r"\b(?:cough\w*)(?: up)?(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:blood|cups? of blood|mouthfuls of blood)\b", kind="symptom",
+          unless=r"\b(?:phlegm|sputum|streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
+    _rule("bleeding_trauma", "black stool or heavy rectal bleeding with faintness",
+          r"\b(?:black|tarry|maroon)(?: tarry)? (?:stool|stools|poo|poop|bowel movements?)\b|\b(?:lots|a lot) of blood "
+          r"(?:from|coming from|out of) (?:my|his|her) (?:bottom|back passage|rectum|butt|bum)\b",
+          near=r"\b(?:faint\w*|dizz\w*|lightheaded|light headed|weak|lots|a lot|collaps\w*|pale)\b", window=80,
+          kind="symptom"),
+    _rule("bleeding_trauma", "head injury with danger signs",
+          r"\b(?:hit|banged|bumped|knocked|struck|landed on|fell on) (?:his|her|my|their|the back of (?:his|her|my)) "
+          r"head\b|\bhead (?:injury|trauma|wound)\b|\bfell (?:on|onto) (?:his|her|my) head\b|\bfell on my head\b|"
+          r"\b(?![.!?;](?: |$))[^ \n]+ fell on (?:my|his|her) head\b",
+          near=r"\b(?:vomit\w*|being sick|sick|sleepy|drowsy|confus\w*|unconscious|knocked out|passed out|seizure\w*|"
+               r"fit|blood thinners?|warfarin|apixaban|eliquis|rivaroxaban|xarelto|bad headache|severe headache|"
+               r"clear fluid|cannot remember|blacked out|dizz\w*|chest pain)\b",
+          window=120, kind="symptom", unless=r"\b(?:small lump|feel fine|is fine|playing again|seems fine)\b"),
+    _rule("bleeding_trauma", "serious injury",
+          r"\b(?:stabbed|been shot|was shot|got shot|gunshot|shot (?:in|outside|at)|knife wound|impaled|"
+          r"cut off (?:his|her|my) (?:finger|hand|toe|arm)|bone (?:is )?(?:sticking|poking) out|bent the "
+          r"wrong way|compound fracture|hit by a (?:car|bus|truck|lorry|van))\b"),
+    _rule("bleeding_trauma", "crash or fall with danger signs",
+          r"\b(?:car|bike|motorbike|motorcycle|motor bike|road|traffic) (?:crash|accident)\b|\bfell (?:off|from) "
+          r"(?:a|the) (?:roof|ladder|height|balcony|window|horse)\b|\bcar crash\b",
+          near=r"\b(?:neck|back|tingl\w*|numb\w*|cannot move|bone|bleed\w*|unconscious|head|chest pain|coughing up "
+               r"blood|just)\b", window=100, kind="symptom",
+          unless=r"\bin (?:19|20)\d\d|years ago|still aches|last year\b"),
+    _rule("bleeding_trauma", "serious burn",
+          r"\b(?:boiling|hot) (?:water|oil|fat|kettle)|scald\w*|\b(?:burnt|burned|burns?) (?:on|to|all over|his|her|my)\b|"
+          r"\ba (?:big |huge |large |bad |deep )?burn\b",
+          near=r"\b(?:big|huge|large|white|charred|black|whole|peeling|skin (?:came|coming|is coming) off|face|"
+               r"chest|all over|area)\b", window=60, kind="symptom",
+          unless=r"\bfirst aid for a burn|sunburn|heartburn|burning sensation|when (?:i )?(?:pee|urinat)\w*|"
+                 r"burning (?:pain|feeling)|throat|eyes\b"),
+    _rule("bleeding_trauma", "deep wound",
+          r"\b(?:deep|big|large|huge) (?:cut|gash|wound|laceration)\b|\bcut by glass\b",
+          near=r"\b(?:gush\w*|bleed\w*|blood|bone|fat|will not stop|not stopping|fountain)\b", window=80),
+    # ------------------------------------------------------------------ unresponsive_seizure
+    _rule("unresponsive_seizure", "collapsed and not responding",
+          r"\b(?:collapsed|collapse|passed out|fainted|blacked out|dropped|fell down|keeled over|fell to the "
+          r"(?:floor|ground))\b",
+          near=r"\b(?:not (?:responding|waking|moving|coming round|coming to|answering|opening|talking)|unresponsive|"
+               r"will not (?:wake|respond|come round|come to)|cannot wake|still out|out cold|not breathing|is not "
+               r"responding|is not moving|not responsive|eyes (?:are )?open but|no pulse)\b",
+          window=100),
+    _rule("unresponsive_seizure", "unconscious or cannot be woken",
+          r"\b(?:is|are|she is|he is|was|now|found|still|being)? ?(?:unconscious|unresponsive|not responding|not "
+          r"responsive|knocked out cold|out cold)\b|\bcannot (?:wake|rouse) (?:him|her|them|my \w+|up)\b|\b(?:will|"
+          r"would|does|do) not (?:wake|wake up|come round|come to|respond)\b|\bhard to wake\b|\bnot opening (?:his|"
+          r"her) eyes\b|\bnot coming round\b",
+          unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
+                 r"\b(?:first aid|cpr)\b|\bwake up for feeds\b"),
+    _rule("unresponsive_seizure", "seizure now",
+          r"\b(?:having|is having|just had|started having|keeps having) (?:a )?(?:seizures?|fits?|convulsions?)\b|"
+          r"\b(?:seizing|convulsing|fitting)\b|\b(?:shaking|jerking) (?:all "
+          r"over|uncontrollably|and foaming|and it will not stop|and will not stop)|\bfoaming at the mouth\b|"
+          r"\beyes (?:are )?(?:rolled|rolling|going) (?:back|up)\b|\b(?:\d+|two|three|four) seizures in a row\b|"
+          r"\bseizure (?:has )?(?:lasted|lasting|is lasting|for over)\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)s?\b|"
+          r"\bconvulsions for the first time\b",
+          unless=r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
+                 r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
+                 r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
+                 r"epilepsy medicine|keep fit|fit and healthy|in class)\b"),
+    _rule("unresponsive_seizure", "seizures among new symptoms",
+          r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
+          unless=r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
+                 r"(?:\d+|seven|childhood)|last (?:week|month|year)|years ago)\b"),
+    # ------------------------------------------------------------------------------ pregnancy
+    _rule("pregnancy", "heavy bleeding in pregnancy",
+          r"\b(?:bleed\w*|blood|clots)\b",
+          near=_PREGNANT + r"(?=.{0,120}\b(?:heav\w*|a lot|clots|soaking|severe\w*|very much|through a pad|every "
+               r"hour)\b)|\b(?:heav\w*|a lot|clots|soaking|severe\w*|very much)\b.{0,60}" + _PREGNANT,
+          window=140, kind="symptom", unless=_NOT_PREGNANT + r"|\b(?:brown spotting|light spotting|implantation|"
+                                                              r"no pain|the pill|withdrawal bleeding|i pill)\b",
+          unless_scope="text"),
+    _rule("pregnancy", "severe abdominal pain in early pregnancy",
+          r"\b(?:sharp|severe|terrible|bad|very much|really bad|strong|worst)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} pain\b",
+          near=_PREGNANT, window=120, kind="symptom",
+          unless=r"\b(?:back ache|mild|a bit|slight|round ligament)\b|" + _NOT_PREGNANT),
+    _rule("pregnancy", "pre-eclampsia signs",
+          r"\b(?:headache|blurr\w* vision|blurry|flashing lights|seeing spots|swollen face|puffy face|face (?:is )?"
+          r"(?:swollen|puffy)|(?:hands|face) (?:and (?:hands|face) )?(?:are |is )?(?:really |very )?(?:puffy|swollen))\b",
+          near=r"\b(?:[2-4]\d weeks|third trimester|[5-9] months pregnant|(?:five|six|seven|eight|nine) months pregnant)\b",
+          window=120, kind="symptom", unless=r"\bsigns of preeclampsia|had preeclampsia|in my first pregnancy\b"),
+    _rule("pregnancy", "baby not moving",
+          r"\b(?:baby|babies|the baby)(?: has| is| had)? (?:not|stopped) (?:moved|moving|kicked|kicking)\b|"
+          r"\b(?:have not|has not|not|did not) felt (?:my |the )?baby (?:move|kick|moving|kicking)\b|\breduced "
+          r"(?:fetal|foetal) movements?\b|\bbaby not moving\b|\bbaby (?:hasnt|has not) moved\b"),
+    _rule("pregnancy", "waters broken early or birth imminent",
+          r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
+          r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming)\b|"
+          r"\b(?:premature |preterm |early )?rupture of (?:the )?(?:amniotic )?membranes?\b|\bprom\b|"
+          r"\bcontractions (?:are )?\d+ (?:mins?|minutes) apart\b",
+          unless=r"\b(?:just kidding|kidding|jk|joking|water bottle|when should i go)\b"),
+    _rule("pregnancy", "seizure in pregnancy",
+          r"\b(?:seizures?|convulsions?|(?:had|having|has) a fit|fitting)\b", near=_PREGNANT + r"|\b\d months? pregnant\b",
+          window=80, unless=_NOT_PREGNANT, unless_scope="text"),
+    _rule("pregnancy", "heavy bleeding after giving birth",
+          r"\b(?:gave birth|had (?:my|the|a|our) baby|delivered|c section|caesarean)\b",
+          near=r"\b(?:bleeding through|soaking|huge clots|passing clots|large clots|faint\w*|dizz\w*|a pad every)\b",
+          window=120, kind="symptom"),
+    _rule("pregnancy", "fall or blow in pregnancy with bleeding or pain",
+          r"\b(?:fell|fall|hit|accident|kicked|punched)\b",
+          near=r"\b(?:pregnant|weeks pregnant)\b.{0,160}\b(?:bleed\w*|cramp\w*|pain|fluid)\b", window=200,
+          kind="symptom"),
+    # --------------------------------------------------------------------------- infant_child
+    _rule("infant_child", "fever in a young baby",
+          r"\b(?:fever|temperature|temp|hot|feverish|burning up|38(?:\.\d)?|39(?:\.\d)?|40(?:\.\d)?|100\.[4-9]|"
+          r"10[1-4](?:\.\d)?)\b",
+          near=_YOUNG_INFANT, window=100, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+    _rule("infant_child", "floppy, limp or very sleepy baby",
+          r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
+          r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
+          near=_INFANT, window=100, kind="symptom"),
+    _rule("infant_child", "rash that does not fade (glass test)",
+          r"\brash\b.{0,60}\b(?:not fade|does not fade|doesnt fade|not go away)\b.{0,40}\bglass\b|\bpurple (?:spots|"
+          r"rash|blotches)\b|\bnon ?blanching\b|\bpetechia\w*\b"),
+    _rule("infant_child", "dehydrated child",
+          r"\bno wet (?:nappy|nappies|diaper|diapers)\b|\b(?:has not|have not|hasnt|not) had a wet (?:nappy|diaper)\b|"
+          r"\bsunken (?:soft spot|fontanelle|eyes)\b|\b(?:eyes|soft spot) (?:are |is )?sunken\b|"
+          r"\bcrying without tears\b|\bno tears\b|\bnot passing urine\b",
+          near=_INFANT + r"|\bchild \d+ years\b", window=120, kind="symptom"),
+    _rule("infant_child", "baby struggling to breathe",
+          r"\b(?:grunting|ribs (?:are |is )?sucking in|sucking in (?:between|under)|skin between (?:her|his|the) ribs|"
+          r"chest (?:is )?sucking in|flaring nostrils|pauses in (?:his|her) breathing|breathing (?:really |very |so )?fast)\b",
+          near=_INFANT, window=100, kind="symptom"),
+    _rule("infant_child", "baby turning blue or pale",
+          r"\b(?:turned|turning|went|going|goes) (?:blue|pale|grey|gray|floppy)\b",
+          near=_INFANT, window=80),
+    _rule("infant_child", "green vomit",
+          r"\b(?:vomit\w*|throwing up|thrown up|sick|puking)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:green|bile)\b|\bgreen (?:vomit|sick)\b"),
+    _rule("infant_child", "baby fell and hit the head",
+          r"\b(?:fell|rolled|dropped)\b .{0,60}\bhead\b", near=_INFANT, window=120, kind="symptom"),
+    # ----------------------------------------------------------------------- metabolic_sepsis
+    _rule("metabolic_sepsis", "very low blood sugar with confusion",
+          rf"{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:[1-4]\d|5[0-4]|[12]\.\d|lo|low)\b(?!\.\d)(?! mmol)|{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} "
+          r"(?:says|reads|shows) lo\b|\bhypo\b",
+          near=r"\b(?:confus\w*|not making sense|shak\w*|sweat\w*|drowsy|cannot think|not answering|unconscious|"
+               r"slurr\w*|passed out|fitting|seizure)\b",
+          window=120, unless=r"\bwhat are|how do you treat|symptoms of\b"),
+    _rule("metabolic_sepsis", "very high blood sugar with vomiting or fast breathing",
+          rf"{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:[4-9]\d\d|[23]\d(?:\.\d)?|hi|high)\b|\bketones (?:are )?(?:high|large|\d)|"
+          rf"\bdka\b",
+          near=r"\b(?:vomit\w*|throwing up|breathing (?:fast|funny|heavy|deep)|confus\w*|ketones|stomach (?:pain|hurts)|"
+               r"drowsy|thirsty)\b",
+          window=120, unless=r"\bwhat is\b|\bhow do i avoid|when i was diagnosed\b|after a big"),
+    _rule("metabolic_sepsis", "signs of sepsis",
+          r"\b(?:fever\w*|temperature|temp|burning up|shiver\w*|rigors|chills|high fevr)\b",
+          near=r"\b(?:confus\w*|not making sense|mottled|blotchy|breathing fast|heart (?:is )?racing|not (?:peed|"
+               r"passed urine|passing urine)|no urine|have not peed|cold hands|pass out|passing out|faint\w*|"
+               r"wound is red|wound (?:is )?(?:red|hot))\b",
+          window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis\b"),
+    _rule("metabolic_sepsis", "infection with confusion or shock",
+          r"\b(?:uti|urine infection|urinary infection|infection|pneumonia|flu|cellulitis|infected|wound)\b",
+          near=r"\b(?:confus\w*|not making sense|mottled|blotchy|cold hands|heart (?:is )?racing|not (?:peed|passed urine|"
+               r"passing urine)|have not peed|no urine|breathing fast|pass out|passing out)\b",
+          window=160, kind="symptom", unless=r"\bwhat is|had sepsis|post sepsis\b"),
+    _rule("metabolic_sepsis", "stiff neck with fever or rash (meningitis)",
+          r"\b(?:stiff neck|neck stiffness|neck is stiff|stiff (?:(?![.!?;](?: |$))[^ \n]+ )?neck|cannot (?:bend|touch) (?:my|his|her) "
+          r"(?:neck|chin))\b",
+          near=r"\b(?:fever\w*|temperature|headache|rash|light|photophobia|vomit\w*)\b", window=100),
+    _rule("metabolic_sepsis", "fever during chemotherapy",
+          r"\b(?:chemo\w*|neutropeni\w*)\b", near=r"\b(?:fever|temperature|temp|shiver\w*|chills|38(?:\.\d)?|"
+          r"39(?:\.\d)?)\b", window=100, kind="symptom"),
+    _rule("metabolic_sepsis", "adrenal crisis",
+          r"\b(?:addison\w*|adrenal insufficiency|adrenal)\b",
+          near=r"\b(?:vomit\w*|cannot keep|faint\w*|collaps\w*)\b", window=120),
+    # ---------------------------------------------------------------------------------- other
+    _rule("other", "sudden severe testicle pain",
+          r"\b(?:testic\w*|testis|testes|balls?|scrotum)\b",
+          near=r"\b(?:sudden\w*|severe|terrible|agony|excruciating|vomit\w*|woke up with)\b",
+          window=60, kind="symptom", unless=r"\bwhat is\b|small|tablets to increase|masturbat\w*"),
+    _rule("other", "torsion", r"\b(?:testicular|testicle|ovarian|ovary) torsion\b|\btorsion\b(?= .{0,30}(?:testic|ball|"
+          r"scrotum|ovar|pain))", unless=r"\bwhat is|signs of|symptoms of\b"),
+    _rule("other", "severe abdominal pain",
+          r"\b(?:(?:stomach|belly|abdomen|abdominal|tummy|lower right|lower left)(?: (?![.!?;](?: |$))[^ \n]+){0,2} pain|pain in (?:my |"
+          r"his |her )?(?:lower right |lower left |lower )?(?:stomach|belly|abdomen|tummy))\b",
+          near=r"\b(?:so bad|severe|very strong|unbearable|agony|excruciating|terrible|cannot (?:move|stand|walk)|"
+               r"hard as a board|rigid)\b",
+          window=80, kind="symptom",
+          unless=r"\b(?:mild|a bit|slight|after eating spicy|comes and goes|not (?:very |that |so )?(?:severe|bad))\b"),
+    _rule("other", "heat stroke",
+          r"\bheat ?stroke\b|\b(?:in the sun|in the heat|heat wave|hot car)\b",
+          near=r"\b(?:confus\w*|not sweating|collaps\w*|not making sense|very high|burning hot|temperature was very)\b",
+          window=120),
+    _rule("other", "near drowning",
+          r"\b(?:pulled|dragged|rescued|got)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:out of|from) the (?:pool|water|river|lake|sea|bath|ocean)"
+          r"\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|\bdrowning\b(?! in work)"),
+    _rule("other", "chemical in the eye",
+          r"\b(?:bleach|chemical\w*|oven cleaner|acid|alkali|lye|cleaner|ammonia|cement|lime)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
+          r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b"),
+    _rule("other", "electric shock", r"\b(?:electric (?:shock|shocked)|electrocut\w*|shock from the mains)\b",
+          unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b"),
+    _rule("other", "erection lasting hours",
+          r"\berection\b", near=r"\b(?:[4-9]|\d\d|four|five|six|several) hours\b|\bwill not go down\b", window=60),
+    _rule("other", "danger to others",
+          r"\b(?:voices|hallucinat\w*)\b .{0,50}\b(?:hurt|kill|harm) (?:people|others|someone|me|us|him|her)\b|"
+          r"\b(?:threatening|going|wants) to (?:kill|hurt|stab) (?:us|someone|people|me|my)\b|"
+          r"\bhas a (?:knife|gun|weapon)\b"),
+    _rule("other", "hypothermia", r"\bhypotherm\w*\b|\bshivering (?:has )?stopped\b|\b(?:ice|freezing) cold\b",
+          near=r"\b(?:slurr\w*|confus\w*|drowsy|shivering stopped|not responding|snow)\b", window=100),
+    _rule("other", "sudden loss of sight",
+          r"\bcurtain\b .{0,30}\b(?:vision|sight|eye)\b|\bshadow over\b .{0,20}\b(?:sight|vision)\b|\bsudden "
+          r"(?:flashes|loss of (?:vision|sight))\b"),
+    _rule("other", "sickle cell crisis",
+          r"\bsickle cell\b", near=r"\b(?:chest pain|fever|breath\w*|severe pain)\b", window=100),
+    _rule("other", "asks whether to call an ambulance",
+          r"\b(?:should|do|shall) (?:i|we) call (?:911|999|112|an ambulance|the ambulance|emergency)\b|"
+          r"\bcall (?:an )?ambulance\?"),
+    _rule("other", "says they are dying",
+          r"\b(?:i am|i think i am|he is|she is|feel like i am|feel like im) (?:going to |about to )?(?:dying|die)\b",
+          unless=r"\bdying (?:to|of|for)\b|\blol\b|\bhaha\b|if i have to"),
+    # ---------------------------------------------------------------------- other languages
+    _rule("breathing", "cannot breathe (other language)",
+          r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
+          r"respirar|não consigo respirar|non riesco a respirare|saans nahi)\b"),
+    _rule("cardiac", "chest pain or heart attack (other language)",
+          r"\b(?:dolor (?:en el|de) pecho|ataque al coraz\w+|infarto|douleur (?:a la|à la|dans la) poitrine|crise "
+          r"cardiaque|brustschmerz\w*|herzinfarkt|dor no peito|dolore al petto|seene (?:mein|me) dard)\b"),
+    _rule("self_harm", "wants to die (other language)",
+          r"\b(?:quiero morir(?:me)?|me quiero morir|quiero matarme|suicidarme|je veux mourir|me suicider|me tuer|"
+          r"ich will sterben|mich umbringen|quero morrer|me matar|voglio morire|uccidermi|marna chaht\w*)\b"),
+    _rule("stroke", "stroke (other language)",
+          r"\b(?:derrame cerebral|ictus|avc|schlaganfall|accidente cerebrovascular)\b"),
+    _rule("unresponsive_seizure", "unconscious or seizure (other language)",
+          r"\b(?:inconsciente|no responde|convulsi\w+|perdi\w* el conocimiento|ne r[ée]pond pas|bewusstlos|"
+          r"krampfanfall|desmaiou|bayhosh|behosh)\b"),
+    _rule("overdose_poisoning", "poisoning or overdose (other language)",
+          r"\b(?:envenen\w*|sobredosis|intoxica\w*|empoisonn\w*|vergiftung|vergiftet|overdose de|zeher)\b"),
+    _rule("bleeding_trauma", "heavy bleeding (other language)",
+          r"\b(?:no para de sangrar|sangra mucho|saigne beaucoup|blutet stark|sangrando muito|khoon (?:ruk nahi|"
+          r"bahut))\b"),
+)
+
+# ------------------------------------------------------------------------ what suppresses a match
+_SENTENCE_END = re.compile(r" [.!?;] |\n| [.!?] ?$")
+_CLAUSE_BREAK = re.compile(r" , | \band\b | \bbut\b | \bso\b | \bthen\b | \bwhich\b ")
+_NEGATION_BEFORE = re.compile(r"(?:^|\s)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for)"
+                              r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} ?$")
+_GREETING = r"^(?:(?:hi|hello|hey|dear|good (?:morning|evening|afternoon))(?: (?:doctor|doc|sir|madam|there))? ?[,!.]? ?)?"
+_QUESTION_START = re.compile(
+    _GREETING + r"(?:what|how|why|when|which|who|where|is it true|is there|are there|can you (?:tell|explain)|"
+    r"tell me|explain|define|describe|does|do|are|is|should|can|could|at what|i want to (?:know|learn|understand)|"
+    r"i am (?:writing|a new|a teacher|curious))\b")
+_PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
+                       r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment)\b")
+_NOT_PERSONAL = re.compile(r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
+                           r"understand)|tell me|help me understand|in front of me|with me)")
+_HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
+                           r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
+                           r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
+                           r"tell)\b")
+_PAST = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|couple of) (?:years?|months?|"
+    r"weeks?) (?:ago|back|before)\b|\byears ago\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
+    r"christmas)\b|\bin (?:19|20)\d\d\b|\bin (?:january|february|march|april|june|july|august|september|october|"
+    r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|\bwhen (?:i|he|she|they) (?:was|were)\b|"
+    r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
+    r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
+    r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b")
+_PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|"
+                      r"started|minutes? ago|hours? ago|an hour|still)\b")
+_CHRONIC = re.compile(
+    r"\bfor (?:the )?(?:past |last )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|"
+    r"couple of) (?:weeks?|months?|years?)\b|\b(?:weeks?|months?|years?) now\b|\bsince (?:last )?(?:month|year)\b|"
+    r"\bon and off\b|\bcomes and goes\b|\bfor a long time\b|\bfor (?:years|months)\b|\ball my life\b|\bchronic\b|"
+    r"\boccasionally\b|\bsometimes\b|\bquite often\b|\blately\b|\brecurr\w*\b|\bevery (?:day|night|morning)\b|"
+    r"\bfrom (?:a few|the last|last) (?:months?|years?)\b|\bfor a while\b")
+_RESOLVED = re.compile(
+    r"\b(?:er|a&e|a & e|hospital|doctor|doctors|cardiologist|urgent care|they|ecg|ekg|echo|tests?|results?|scan|"
+    r"bloods)\b.{0,40}\b(?:said|told|found|showed|came back|were|was|are)\b.{0,30}\b(?:fine|normal|reflux|nothing|"
+    r"anxiety|muscle|muscular|clear|ok|okay|negative|perfect health)\b|\bturned out\b|\bwas cleared\b|"
+    r"\bgot cleared\b|\bpulled (?:a )?muscle\b|"
+    r"\b(?:doctor|er|hospital|they|cardiologist) (?:told me|said|says) (?:it is|it was|that it)\b")
+
+
+class _Text:
+    """One normalized text with its sentence boundaries found once (every match asks for its sentence)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._resolved: bool | None = None
+        self._personal: bool | None = None
+
+    def sentence(self, position: int) -> tuple[int, str]:
+        index = bisect.bisect_right(self.starts, position) - 1
+        start = self.starts[index]
+        end_match = _SENTENCE_END.search(self.text, position)
+        return start, self.text[start : end_match.start() if end_match else len(self.text)]
+
+    @property
+    def personal(self) -> bool:
+        if self._personal is None:
+            self._personal = bool(_PERSONAL.search(_NOT_PERSONAL.sub(" ", self.text)))
+        return self._personal
+
+    @property
+    def resolved(self) -> bool:
+        if self._resolved is None:
+            self._resolved = bool(_RESOLVED.search(self.text))
+        return self._resolved
+
+
+def _clause(sentence: str, position: int) -> tuple[int, str]:
+    start = 0
+    for found in _CLAUSE_BREAK.finditer(sentence, 0, position):
+        start = found.end()
+    end = _CLAUSE_BREAK.search(sentence, position)
+    return start, sentence[start : end.start() if end else len(sentence)]
+
+
+def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
+    """Why the match starting at `start` does not make an emergency now, or None when it does."""
+    s0, sentence = text.sentence(start)
+    c0, clause = _clause(sentence, start - s0)
+    if _NEGATION_BEFORE.search(sentence, c0, start - s0):
+        return "negated"
+    if rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence):
+        return "benign reading"
+    if rule.always:
+        return None
+    if _HYPOTHETICAL.search(sentence, 0, start - s0):
+        return "hypothetical"
+    if _QUESTION_START.search(sentence) and not text.personal:
+        return "general question"  # a question, and nothing in the message is about someone now
+    if _PAST.search(clause) and not _PRESENT.search(clause):
+        return "past history"
+    if rule.kind == "symptom":
+        if _PAST.search(sentence) and not _PRESENT.search(clause):
+            return "past history"
+        if _CHRONIC.search(sentence) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause):
+            return "long-standing"
+        if text.resolved:
+            return "already checked"
+    return None
+
+
+def _may_match(rule: Rule, normalized: str) -> bool:
+    return rule.literals is None or any(literal in normalized for literal in rule.literals)
+
+
+def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
+    """Every rule that fires on the normalized text, with its suppression reason (None = it counts)."""
+    text = _Text(normalized)
+    findings: list[Finding] = []
+    for rule in rules:
+        if not _may_match(rule, normalized):
+            continue
+        suppressed: Finding | None = None
+        for match in rule.pattern.finditer(normalized):
+            if rule.near is not None:
+                lo, hi = max(0, match.start() - rule.window), match.end() + rule.window
+                if not rule.near.search(normalized, lo, hi):
+                    continue
+            why = _why_not(rule, text, match.start())
+            finding = Finding(rule.category, rule.evidence, match.group(0).strip(), why)
+            if why is None:
+                findings.append(finding)
+                suppressed = None
+                break
+            suppressed = suppressed or finding
+        if suppressed is not None:
+            findings.append(suppressed)
+    return findings

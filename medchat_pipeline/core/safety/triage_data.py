@@ -1,0 +1,155 @@
+"""The triage dataset: hand-written and real conversations labelled emergency or not, by family.
+
+configs/safety/triage_cases.yaml holds families (one situation written several ways); README.md beside
+it says how they were made and what each category means. `load_triage_cases` validates the file and
+returns one row per case; `triage_frame` gives the same rows as a polars frame (what the
+`triage_dataset` asset stores). The split is the family's, so paraphrases never straddle dev and test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from medchat_pipeline.config import configs_dir
+
+CATEGORIES = (
+    "cardiac", "stroke", "breathing", "anaphylaxis", "self_harm", "overdose_poisoning", "bleeding_trauma",
+    "unresponsive_seizure", "pregnancy", "infant_child", "metabolic_sepsis", "other",
+)
+NEGATIVE_KINDS = ("education", "history", "figurative", "mild", "medication", "everyday", "patient_case")
+HARD_NEGATIVE_KINDS = ("education", "history", "figurative", "mild", "medication")
+SPLITS = ("dev", "test")
+STYLES = ("lowercase", "typo", "no_apostrophe", "third_person", "non_native", "slang", "numbers", "long", "multi_turn")
+
+TRIAGE_SCHEMA = {
+    "id": pl.String(), "family": pl.String(), "split": pl.String(), "emergency": pl.Boolean(),
+    "category": pl.String(), "kind": pl.String(), "topic": pl.String(), "turns": pl.List(pl.String()),
+    "style": pl.List(pl.String()), "source": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class TriageCase:
+    id: str  # "<family>/<n>"
+    family: str
+    split: str
+    emergency: bool
+    category: str | None  # emergencies only
+    kind: str  # "emergency" or the non-emergency kind
+    topic: str | None  # the category an emergency has, or a non-emergency sounds like
+    turns: tuple[str, ...]  # every user turn, oldest first
+    style: tuple[str, ...]
+    source: str | None  # the real record it was copied from
+
+    @property
+    def hard_negative(self) -> bool:
+        return not self.emergency and self.kind in HARD_NEGATIVE_KINDS
+
+
+def default_cases_path() -> Path:
+    return configs_dir() / "safety" / "triage_cases.yaml"
+
+
+def load_triage_cases(path: str | Path | None = None) -> list[TriageCase]:
+    """Every case of the file, validated; errors name the family and say what to change."""
+    file = Path(path) if path else default_cases_path()
+    families = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+    if not isinstance(families, list):
+        raise ValueError(f"{file}: expected a list of families at the top level")
+    cases: list[TriageCase] = []
+    seen: set[str] = set()
+    for position, family in enumerate(families):
+        cases.extend(_family_cases(file, position, family, seen))
+    return cases
+
+
+def _family_cases(file: Path, position: int, family: dict, seen: set[str]) -> list[TriageCase]:
+    where = f"{file}: family #{position + 1}"
+    if not isinstance(family, dict) or not family.get("family"):
+        raise ValueError(f"{where} has no `family:` id")
+    name = str(family["family"])
+    where = f"{file}: family {name!r}"
+    if name in seen:
+        raise ValueError(f"{where} appears twice; family ids must be unique")
+    seen.add(name)
+    unknown = set(family) - {"family", "split", "category", "kind", "topic", "source", "why", "cases"}
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    split, category = family.get("split"), family.get("category")
+    if split not in SPLITS:
+        raise ValueError(f"{where}: split must be one of {SPLITS}, got {split!r}")
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"{where}: category {category!r} is not one of {', '.join(CATEGORIES)} (null = not an emergency)")
+    emergency = category is not None
+    kind, topic = family.get("kind"), family.get("topic")
+    if emergency and (kind is not None or topic is not None):
+        raise ValueError(f"{where}: kind/topic are for non-emergencies; an emergency has only its category")
+    if not emergency and kind not in NEGATIVE_KINDS:
+        raise ValueError(f"{where}: a non-emergency needs kind: one of {', '.join(NEGATIVE_KINDS)}")
+    if topic is not None and topic not in CATEGORIES:
+        raise ValueError(f"{where}: topic {topic!r} is not a category")
+    rows = family.get("cases") or []
+    if not rows:
+        raise ValueError(f"{where} has no cases")
+    out = []
+    for index, row in enumerate(rows):
+        turns = [row["text"]] if "text" in row else list(row.get("turns") or [])
+        if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+            raise ValueError(f"{where}, case {index + 1}: give `text` or a non-empty `turns` list of non-empty strings")
+        style = list(row.get("style") or [])
+        bad = sorted(set(style) - set(STYLES))
+        if bad:
+            raise ValueError(f"{where}, case {index + 1}: unknown style(s) {', '.join(bad)}; known: {', '.join(STYLES)}")
+        if len(turns) > 1:
+            style.append("multi_turn")
+        if sum(len(t) for t in turns) > 400:
+            style.append("long")
+        out.append(TriageCase(
+            id=f"{name}/{index + 1}", family=name, split=split, emergency=emergency, category=category,
+            kind="emergency" if emergency else kind, topic=category if emergency else topic,
+            turns=tuple(turns), style=tuple(dict.fromkeys(style)), source=family.get("source"),
+        ))
+    return out
+
+
+def triage_frame(cases: list[TriageCase]) -> pl.DataFrame:
+    rows = [{**asdict(case), "turns": list(case.turns), "style": list(case.style)} for case in cases]
+    return pl.DataFrame(rows, schema=TRIAGE_SCHEMA) if rows else pl.DataFrame(schema=TRIAGE_SCHEMA)
+
+
+def cases_from_frame(frame: pl.DataFrame) -> list[TriageCase]:
+    return [
+        TriageCase(**{**row, "turns": tuple(row["turns"]), "style": tuple(row["style"])})
+        for row in frame.select(list(TRIAGE_SCHEMA)).iter_rows(named=True)
+    ]
+
+
+def dataset_version(cases: list[TriageCase]) -> str:
+    """A content hash of the cases (ids, labels, splits and texts): the dataset's data version."""
+    digest = hashlib.sha256()
+    for case in sorted(cases, key=lambda c: c.id):
+        digest.update(json.dumps(asdict(case), sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def dataset_summary(cases: list[TriageCase]) -> dict:
+    """Counts per split: emergencies per category, non-emergencies per kind, hard negatives, families."""
+    summary: dict = {"cases": len(cases), "families": len({c.family for c in cases})}
+    for split in SPLITS:
+        part = [c for c in cases if c.split == split]
+        summary[split] = {
+            "cases": len(part),
+            "emergencies": sum(c.emergency for c in part),
+            "non_emergencies": sum(not c.emergency for c in part),
+            "hard_negatives": sum(c.hard_negative for c in part),
+            "real": sum(c.source is not None for c in part),
+            "by_category": {cat: sum(c.category == cat for c in part) for cat in CATEGORIES},
+            "by_kind": {kind: sum(c.kind == kind for c in part) for kind in NEGATIVE_KINDS},
+        }
+    return summary

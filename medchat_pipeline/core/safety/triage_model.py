@@ -1,0 +1,259 @@
+"""The learned layer of triage: the shipped MiniLM's token embeddings and two small logistic heads.
+
+Encoder: a message is cut into WordPiece tokens by the MiniLM tokenizer, and its vector is the mean of
+the MiniLM input-embedding rows of those tokens (L2-normalized), per window of `window_tokens` tokens.
+Why not the full transformer? Measured on the dev split (family-grouped 5-fold, logistic head, see
+benchmarks/RESULTS.md): ROC AUC 0.946 for these token embeddings, 0.925 for MiniLM sentence embeddings,
+0.928 for model2vec-style distilled token vectors; and the token embeddings cost one tokenizer call
+and a table lookup (≈0.1 s per 1,000 real questions, no torch import) where the transformer costs
+≈10 s, which would break `medchat chat --route-only`'s 10-second budget for 1,000 questions.
+
+Heads (scikit-learn logistic regression, stored as plain arrays in head.npz, never pickled):
+- emergency: P(emergency | message), trained on the dev split with balanced class weights;
+- category: which of the 12 categories, trained on the dev emergencies (used when no pattern names one).
+
+Threshold: family-grouped cross-validation on the dev split gives every dev case an out-of-fold score;
+the threshold is the highest whose out-of-fold recall reaches `recall_target`, unless that raises more
+out-of-fold false alarms on the dev hard negatives than the classifier's budget allows, in which case it
+is the lowest threshold within the budget (`threshold_rule` records which). The budget is the goal for
+the whole triage (`hard_false_alarm_goal`, 0.10) minus the false alarms the patterns already raise on
+the dev hard negatives: the two layers together stay within the goal on dev. The test split is never
+read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from medchat_pipeline.config.safety import TriageTrainingConfig
+from medchat_pipeline.core.safety.normalize import normalize_for_patterns
+from medchat_pipeline.core.safety.patterns import find_emergencies
+from medchat_pipeline.core.safety.triage_data import CATEGORIES, HARD_NEGATIVE_KINDS, TriageCase
+
+MODEL_FORMAT = "medchat-triage/1"
+ENCODER = "minilm-token-embeddings"
+EMBEDDING_TENSOR = "embeddings.word_embeddings.weight"
+
+
+class TokenEmbeddingEncoder:
+    """Mean MiniLM input embedding over the WordPiece tokens of each window of a text."""
+
+    def __init__(self, model_path: str | Path | None = None, window_tokens: int = 256, max_windows: int = 48) -> None:
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+
+        from medchat_pipeline.models import embedding_model_path
+
+        self.model_path = Path(model_path) if model_path else embedding_model_path()
+        self.tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        with safe_open(str(self.model_path / "model.safetensors"), framework="numpy") as weights:
+            self.table = weights.get_tensor(EMBEDDING_TENSOR).astype(np.float32)
+        self.window_tokens = window_tokens
+        self.max_windows = max_windows
+        self.dim = int(self.table.shape[1])
+        self._special = np.array(sorted({self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")} - {None}))
+
+    def fingerprint(self) -> str:
+        """Hash of the embedding table: a model trained on one table must not score with another."""
+        return hashlib.sha256(self.table.tobytes()).hexdigest()[:16]
+
+    def windows(self, texts: list[str]) -> list[tuple[np.ndarray, int]]:
+        """Per text: (one normalized vector per window, tokens not read because of max_windows)."""
+        out = []
+        for encoding in self.tokenizer.encode_batch(list(texts), add_special_tokens=False):
+            ids = np.asarray(encoding.ids, dtype=np.int64)
+            ids = ids[~np.isin(ids, self._special)]
+            if ids.size == 0:
+                out.append((np.zeros((0, self.dim), dtype=np.float32), 0))
+                continue
+            step = max(1, self.window_tokens * 3 // 4)
+            starts = list(range(0, max(1, ids.size - self.window_tokens + step), step))[: self.max_windows]
+            unread = max(0, ids.size - (starts[-1] + self.window_tokens))
+            vectors = np.stack([self.table[ids[s : s + self.window_tokens]].mean(axis=0) for s in starts])
+            out.append((_unit(vectors), unread))
+        return out
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One vector per text (its first window): what the heads are trained on."""
+        rows = [w[0] if len(w) else np.zeros(self.dim, dtype=np.float32) for w, _ in self.windows(texts)]
+        return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+@dataclass
+class TriageHead:
+    emergency_w: np.ndarray  # (dim,)
+    emergency_b: float
+    category_w: np.ndarray  # (categories, dim)
+    category_b: np.ndarray  # (categories,)
+    threshold: float
+
+    def emergency_proba(self, vectors: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(vectors @ self.emergency_w + self.emergency_b)))
+
+    def categories(self, vectors: np.ndarray) -> list[str]:
+        return [CATEGORIES[i] for i in np.argmax(vectors @ self.category_w.T + self.category_b, axis=1)]
+
+
+@dataclass
+class TrainedTriage:
+    head: TriageHead
+    threshold_rule: str
+    oof: dict  # out-of-fold dev figures at the threshold
+    training: dict
+    encoder: dict = field(default_factory=dict)
+
+
+def training_text(case: TriageCase) -> str:
+    """What the classifier is trained on for one case: every user turn, normalized, one per line."""
+    return "\n".join(normalize_for_patterns(turn) for turn in case.turns)
+
+
+def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.array([case.emergency for case in cases])
+    emergency = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(vectors, labels)
+    positive = [i for i, case in enumerate(cases) if case.emergency]
+    present = sorted({cases[i].category for i in positive}, key=CATEGORIES.index)
+    category_w = np.zeros((len(CATEGORIES), vectors.shape[1]), dtype=np.float64)
+    category_b = np.full(len(CATEGORIES), -1e6)  # a category never seen in training is never predicted
+    if len(present) > 1:
+        model = LogisticRegression(C=c, max_iter=5000).fit(vectors[positive], [cases[i].category for i in positive])
+        for row, name in enumerate(model.classes_):
+            category_w[CATEGORIES.index(name)] = model.coef_[row] if len(model.classes_) > 2 else (
+                model.coef_[0] if row == 1 else -model.coef_[0])
+            category_b[CATEGORIES.index(name)] = model.intercept_[row] if len(model.classes_) > 2 else (
+                model.intercept_[0] if row == 1 else -model.intercept_[0])
+    elif present:
+        category_b[CATEGORIES.index(present[0])] = 0.0
+    return emergency.coef_[0].astype(np.float64), float(emergency.intercept_[0]), category_w, category_b
+
+
+def choose_threshold(scores: np.ndarray, emergency: np.ndarray, hard: np.ndarray, recall_target: float,
+                     max_hard_false_alarm_rate: float) -> tuple[float, str]:
+    """`max_hard_false_alarm_rate` is the classifier's budget: scores at or above the threshold may flag at
+    most that share of the hard negatives."""
+    """The dev threshold (see the module docstring) and which constraint set it."""
+    positives = np.sort(scores[emergency])[::-1]
+    if positives.size == 0:
+        raise ValueError("the dev split has no emergencies; cannot choose a threshold")
+    needed = int(np.ceil(recall_target * positives.size))
+    recall_threshold = float(positives[needed - 1])
+    hard_scores = np.sort(scores[hard])[::-1]
+    allowed = int(np.floor(max_hard_false_alarm_rate * hard_scores.size))
+    # Scores strictly above the (allowed+1)-th highest hard negative keep the false alarms within budget.
+    budget_threshold = float(np.nextafter(hard_scores[allowed], 1.0)) if allowed < hard_scores.size else 0.0
+    if recall_threshold >= budget_threshold:
+        return recall_threshold, f"recall: highest threshold with out-of-fold dev recall >= {recall_target}"
+    return budget_threshold, (f"false-alarm budget: reaching recall {recall_target} would exceed "
+                              f"{max_hard_false_alarm_rate} out-of-fold false alarms on the dev hard negatives")
+
+
+def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = None,
+                 encoder: TokenEmbeddingEncoder | None = None) -> TrainedTriage:
+    """Heads and threshold from the dev split (family-grouped out-of-fold scores choose the threshold)."""
+    from sklearn.model_selection import GroupKFold
+
+    config = config or TriageTrainingConfig()
+    dev = [case for case in cases if case.split == "dev"]
+    if sum(case.emergency for case in dev) < config.folds or sum(not case.emergency for case in dev) < config.folds:
+        raise ValueError(f"the dev split needs at least {config.folds} emergencies and {config.folds} non-emergencies")
+    encoder = encoder or TokenEmbeddingEncoder(window_tokens=config.window_tokens, max_windows=config.max_windows)
+    vectors = encoder.encode([training_text(case) for case in dev])
+    emergency = np.array([case.emergency for case in dev])
+    hard = np.array([case.kind in HARD_NEGATIVE_KINDS for case in dev])
+    families = [case.family for case in dev]
+
+    oof = np.zeros(len(dev))
+    for train_idx, test_idx in GroupKFold(n_splits=config.folds).split(vectors, emergency, families):
+        w, b, _, _ = _fit_heads(vectors[train_idx], [dev[i] for i in train_idx], config.regularization_c)
+        oof[test_idx] = 1.0 / (1.0 + np.exp(-(vectors[test_idx] @ w + b)))
+    pattern_flags = np.array([_patterns_flag(case) for case in dev])
+    pattern_hard_rate = float(pattern_flags[hard].mean()) if hard.any() else 0.0
+    budget = max(0.0, config.hard_false_alarm_goal - pattern_hard_rate)
+    threshold, rule = choose_threshold(oof, emergency, hard, config.recall_target, budget)
+
+    w, b, category_w, category_b = _fit_heads(vectors, dev, config.regularization_c)
+    flagged = oof >= threshold
+    return TrainedTriage(
+        head=TriageHead(w, b, category_w, category_b, threshold),
+        threshold_rule=rule,
+        oof={
+            "recall": float(flagged[emergency].mean()),
+            "false_alarm_rate": float(flagged[~emergency].mean()),
+            "hard_false_alarm_rate": float(flagged[hard].mean()) if hard.any() else float("nan"),
+            "emergencies": int(emergency.sum()),
+            "non_emergencies": int((~emergency).sum()),
+            "hard_negatives": int(hard.sum()),
+        },
+        training={
+            "dev_cases": len(dev), "folds": config.folds, "regularization_c": config.regularization_c,
+            "recall_target": config.recall_target, "hard_false_alarm_goal": config.hard_false_alarm_goal,
+            "patterns_dev_hard_false_alarm_rate": pattern_hard_rate, "classifier_false_alarm_budget": budget,
+        },
+        encoder={"name": ENCODER, "embedding_model": str(encoder.model_path), "table_sha256": encoder.fingerprint(),
+                 "window_tokens": encoder.window_tokens, "max_windows": encoder.max_windows, "dim": encoder.dim},
+    )
+
+
+def _patterns_flag(case: TriageCase) -> bool:
+    """Whether the pattern layer alone calls the case an emergency (any turn, or all turns together)."""
+    texts = [normalize_for_patterns(turn) for turn in case.turns]
+    if len(texts) > 1:
+        texts.append("\n".join(texts))
+    return any(f.suppressed is None for text in texts for f in find_emergencies(text))
+
+
+def save_model(trained: TrainedTriage, model_dir: Path, manifest_extra: dict) -> Path:
+    """head.npz + manifest.json in model_dir (written to a temporary folder first, then renamed)."""
+    model_dir = Path(model_dir)
+    tmp = model_dir.with_name(model_dir.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    head = trained.head
+    np.savez(tmp / "head.npz", emergency_w=head.emergency_w, emergency_b=np.array([head.emergency_b]),
+             category_w=head.category_w, category_b=head.category_b)
+    manifest = {
+        "format": MODEL_FORMAT, "encoder": trained.encoder, "categories": list(CATEGORIES),
+        "threshold": head.threshold, "threshold_rule": trained.threshold_rule, "dev_out_of_fold": trained.oof,
+        "training": trained.training, "head_sha256": file_sha256(tmp / "head.npz"), **manifest_extra,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
+    if model_dir.exists():
+        import shutil
+
+        shutil.rmtree(model_dir)
+    tmp.rename(model_dir)
+    return model_dir
+
+
+def load_head(model_dir: Path) -> tuple[TriageHead, dict]:
+    """The heads and manifest of a model directory; ValueError says what is wrong with it."""
+    manifest_path = Path(model_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{manifest_path}: format {manifest.get('format')!r}, expected {MODEL_FORMAT!r}")
+    if list(manifest.get("categories", [])) != list(CATEGORIES):
+        raise ValueError(f"{manifest_path}: trained for other categories ({manifest.get('categories')})")
+    head_path = Path(model_dir) / "head.npz"
+    if file_sha256(head_path) != manifest.get("head_sha256"):
+        raise ValueError(f"{head_path} does not match the sha256 its manifest records (changed after training?)")
+    with np.load(head_path, allow_pickle=False) as arrays:
+        head = TriageHead(arrays["emergency_w"], float(arrays["emergency_b"][0]), arrays["category_w"],
+                          arrays["category_b"], float(manifest["threshold"]))
+    return head, manifest
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
