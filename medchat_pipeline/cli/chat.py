@@ -81,13 +81,16 @@ def command(
         service = build_chat_service(cfg, adapter=adapter)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    answers = service.answer_batch(asked, force=[route] * len(asked), max_new_tokens=max_new_tokens)
+    try:
+        answers = service.answer_batch(asked, force=[route] * len(asked), max_new_tokens=max_new_tokens)
+    finally:
+        service.close()
     failed = 0
     for answer in answers:
         failed += answer.text is None
         if as_json:
             click.echo(json.dumps({"question": answer.question, "answer": answer.text, "error": answer.error,
-                                   **answer.route_info(service.describe())}))
+                                   **answer.route_info()}))
             continue
         if len(answers) > 1:
             click.echo(f"Q: {answer.question}")
@@ -96,6 +99,7 @@ def command(
             who = answer.answered_by or "nobody"
             extra = f"; failover: {answer.failover.kind} ({answer.failover.detail})" if answer.failover else ""
             extra += f"; fallback: {answer.fallback}" if answer.fallback else ""
+            extra += f"; guard replaced it: {', '.join(answer.guard.reasons)}" if answer.guard else ""
             click.echo(f"  ↳ answered by {who} in {answer.latency_s:.2f}s{extra}\n  ↳ route: {answer.decision.explain()}")
         if len(answers) > 1:
             click.echo()

@@ -64,6 +64,8 @@ def command(profile: str | None, host: str | None, port: int | None, adapter: st
     click.echo(f"serving {cfg.serving.model_name} on {server.url}/v1 (loading models…)", err=True)
     try:
         server.serve_forever(load)
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, after a graceful shutdown
+        click.echo("stopped", err=True)
     finally:
         if server.service is not None:
             server.service.close()

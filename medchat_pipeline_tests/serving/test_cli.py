@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -77,3 +86,35 @@ def test_route_eval_reports_accuracy_cost_mix_and_mistakes(tmp_path):
     assert bad.exit_code != 0 and "line 2" in bad.output
     path.write_text('{"question": "What is anemia?", "route": "medium"}\n')
     assert "'medium'" in runner.invoke(main, ["route-eval", str(path)]).output
+
+
+@pytest.mark.slow
+def test_serve_listens_at_once_loads_in_the_background_logs_json_and_stops_on_ctrl_c(tmp_path, provider_server):
+    profile = yaml.safe_load((configs_dir() / "demo.yaml").read_text())
+    profile["teachers"] = fake_teachers_section(provider_server, max_retries=0)
+    profile["serving"]["large"]["teacher"] = "fake"
+    profile["serving"]["small"].update({"threads": 1, "adapter": "none", "max_new_tokens": 4})
+    path = tmp_path / "serve.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    env = {**os.environ, "MEDCHAT_STORAGE_DIR": str(tmp_path / "storage")}
+    process = subprocess.Popen([str(Path(sys.executable).with_name("medchat")), "serve", "--profile", str(path),
+                                "--port", "0", "-v"], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = process.stderr.readline()
+        url = re.search(r"on (http://127\.0\.0\.1:\d+)/v1", first).group(1)
+        assert httpx.get(f"{url}/healthz", timeout=5).json() == {"status": "ok"}
+        deadline = time.monotonic() + 120
+        while httpx.get(f"{url}/readyz", timeout=5).status_code != 200:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.5)
+        reply = httpx.post(f"{url}/v1/chat/completions", timeout=60, json={
+            "model": "medchat-router", "messages": [{"role": "user", "content": "What is anemia?"}]})
+        assert reply.status_code == 200 and reply.json()["medchat_route"]["answered_by"] == "small"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+    assert process.returncode == 0
+    logged = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
+    answer = next(line for line in logged if line.get("event") == "answer")
+    assert answer["request_id"] == reply.headers["x-request-id"] and answer["answered_by"] == "small"
+    assert "anemia" not in errors.lower()
