@@ -24,6 +24,12 @@ EXIT_INTERRUPTED = 130  # the shell's code for "stopped by SIGINT"
     "downstream), +NAME+ (both). Assets computed together (e.g. training_mix and training_mix_rejects) "
     "come together. Default: the whole graph.",
 )
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Materialize everything selected again, even what is up to date (by default an asset whose stored value "
+    "was built with this profile and code from inputs that have not changed since is reused).",
+)
 @click.option("--plan", is_flag=True, help="Validate the profile and its input files, print the stages that would run, and exit.")
 @click.option(
     "--log-level",
@@ -33,13 +39,16 @@ EXIT_INTERRUPTED = 130  # the shell's code for "stopped by SIGINT"
     help="Which messages logged by the assets reach the console beside the progress summary; DEBUG also "
     "prints Dagster's full event stream. The instance keeps everything (`medchat ui`).",
 )
-def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_level: str) -> None:
+def command(profile: str | None, selection: tuple[str, ...], rebuild: bool, plan: bool, log_level: str) -> None:
     """Materialize the whole asset graph (sources → QAC → merged → augment/distill → training mix →
     SFT → GRPO → benchmark report) on a profile, into the Dagster instance at $DAGSTER_HOME
     (default .dagster_home/ at the project root), so that `medchat ui` shows every materialization.
 
-    Before launching, runs left in progress by a process that is gone (killed, crashed) are marked
-    failed and their pool slots freed. Nothing downstream of a failed asset runs. Ctrl-C or SIGTERM
+    What is up to date is reused: an asset is materialized again only when it is missing, was built with
+    another profile or other code, an input changed since, or its stored value is unreadable; assets
+    named in --select (without +) are always rebuilt. Before launching, runs left in progress by a
+    process that is gone (killed, crashed) are marked failed and their pool slots freed. Nothing
+    downstream of a failed asset runs. Ctrl-C or SIGTERM
     stops the running step and launches nothing more. Exit status: 0 all done, 1 an asset failed or
     was skipped, 130 interrupted. The last line on stdout is a JSON summary.
 
@@ -60,6 +69,7 @@ def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_lev
     from medchat_pipeline.defs.run_recovery import recover_abandoned_runs
     from medchat_pipeline.defs.runner import (
         SelectionError,
+        config_version,
         default_dagster_home,
         observe_sources,
         plan_stages,
@@ -72,6 +82,7 @@ def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_lev
 
     try:
         keys = resolve_selection(defs, selection) if selection else None
+        named = resolve_selection(defs, [item.strip("+") for item in selection])
     except SelectionError as exc:
         raise click.ClickException(str(exc)) from None
     stages = plan_stages(defs, keys)
@@ -96,7 +107,9 @@ def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_lev
             say(f"observed {len(observed)} source assets; {len(stages)} stages, "
                 f"{sum(len(s.partition_keys) for s in stages)} runs to go")
             results = run_stages(
-                defs, stages, instance, on_event=say, tags={"medchat/profile": cfg.profile}, console_level=log_level
+                defs, stages, instance, on_event=say, tags={"medchat/profile": cfg.profile}, console_level=log_level,
+                version=config_version(cfg.model_dump_json()),
+                force={k for s in stages for k in s.keys} if rebuild else named,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -110,6 +123,7 @@ def command(profile: str | None, selection: tuple[str, ...], plan: bool, log_lev
         "runs": len([r for r in results if r.run_id]),
         "failed_runs": len([r for r in failed if r.run_id]),
         "assets": sorted({name for r in results for name in r.materialized}),
+        "reused": sorted({name for r in results for name in r.reused} - {name for r in results for name in r.materialized}),
         "failed": sorted({name for r in results for f in r.failures for name in f.assets}),
         "skipped": sorted({name for r in results for name in r.skipped}),
         "recovered_runs": [r.run_id for r in recovered],
@@ -163,7 +177,8 @@ def summary_lines(stages, results, retry: str, interrupted: bool) -> list[str]:
     elif failures or skipped:
         lines.append("result: FAILED (see above; the full logs are in the instance: `medchat ui`)")
     else:
-        lines.append(f"result: all {len(results)} runs succeeded")
+        ran = len([r for r in results if r.run_id])
+        lines.append(f"result: done ({ran} runs; {len(results) - ran} stage runs had nothing out of date)")
     return lines
 
 
@@ -171,7 +186,7 @@ def _state(result) -> str:
     if result.interrupted:
         return "interrupted"
     if result.run_id is None:
-        return "skipped"
+        return "up to date" if result.reused and not result.skipped else "skipped"
     if result.failures:
         return "failed"
     return "partly skipped" if result.skipped else "ok" if result.success else "failed"

@@ -28,6 +28,8 @@ to each stage's job; Dagster's full event stream stays in the instance (and on t
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import logging
 import os
 import time
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import pyarrow.parquet as pq
 from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
 from dagster._core.events import DagsterEventType
 from dagster._core.execution.plan.objects import ErrorSource
@@ -83,6 +86,7 @@ class StageResult:
     materialized: list[str] = field(default_factory=list)
     interrupted: bool = False
     waited_for_pools_s: float = 0.0
+    reused: list[str] = field(default_factory=list)  # up to date: not materialized again
 
 
 class SelectionError(ValueError):
@@ -178,6 +182,106 @@ def plan_stages(defs: dg.Definitions, selection: Iterable[dg.AssetKey] | None = 
     return stages
 
 
+CONFIG_VERSION_TAG = "medchat/config_version"
+INVOCATION_TAG = "medchat/invocation"
+
+
+def config_version(profile_json: str) -> str:
+    """What the stored values were computed with: the validated profile and the package's source code.
+    A value from another profile or other code is never reused (hashing ~200 source files takes ms)."""
+    digest = hashlib.sha256(profile_json.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def out_of_date(instance: dg.DagsterInstance, graph, key: dg.AssetKey, partition_key: str | None, version: str) -> str | None:
+    """Why `key` (one partition of it) must be materialized again, or None when its stored value can be reused:
+    it was materialized with this profile and code, from inputs whose data versions are still current, by the
+    same run as its multi-asset siblings, and its stored value (and every file it names) is still readable."""
+    partition = partition_key if graph.get(key).partitions_def else None
+    record = _latest_materialization(instance, key, partition)
+    if record is None:
+        return "never materialized"
+    run = instance.get_run_by_id(record.run_id)
+    if run is None or run.tags.get(CONFIG_VERSION_TAG) != version:
+        return "built with another profile or other code"
+    for sibling in _siblings(graph, key) - {key}:
+        other = _latest_materialization(instance, sibling, partition)
+        if other is None or other.run_id != record.run_id:
+            return f"{sibling.to_user_string()} (computed with it) is from another run"
+    tags = record.asset_materialization.tags or {}
+    for parent in graph.get(key).parent_keys:
+        changed = _input_changed(instance, graph, parent, partition_key, tags)
+        if changed:
+            return changed
+    return _stored_value_problem(record.asset_materialization.metadata)
+
+
+def _latest_materialization(instance, key: dg.AssetKey, partition: str | None):
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None), limit=1
+    ).records
+    return records[0] if records else None
+
+
+def _input_changed(instance, graph, parent: dg.AssetKey, partition_key: str | None, tags) -> str | None:
+    name = parent.to_user_string()
+    recorded = tags.get(f"dagster/input_data_version/{name}")
+    pointer = tags.get(f"dagster/input_event_pointer/{name}")
+    node = graph.get(parent)
+    parent_partition = partition_key if node.partitions_def and partition_key is not None else None
+    if node.is_observable:
+        latest = instance.get_latest_data_version_record(parent, is_source=True, partition_key=parent_partition)
+        current = latest.asset_observation.data_version if latest and latest.asset_observation else None
+        return None if current is None or current == recorded else f"source {name} changed"
+    if not node.is_materializable:
+        return None
+    if node.partitions_def and parent_partition is None:
+        # Read every partition: any partition materialized after this value was built may differ.
+        latest = _latest_materialization(instance, parent, None)
+        if latest is not None and (pointer is None or latest.storage_id > int(pointer)):
+            return f"{name} was materialized again"
+        return None
+    latest = _latest_materialization(instance, parent, parent_partition)
+    if latest is None:
+        return f"{name} has no value"
+    current = (latest.asset_materialization.tags or {}).get("dagster/data_version")
+    if recorded is not None and current is not None:
+        return None if current == recorded else f"{name} changed"
+    return None if pointer is not None and latest.storage_id <= int(pointer) else f"{name} was materialized again"
+
+
+def _stored_value_problem(metadata) -> str | None:
+    """The stored file is readable (a Parquet footer parses, JSON loads), and every absolute path the value
+    names (an adapter directory, a report) still exists."""
+    path_value = metadata.get("path")
+    if path_value is None:
+        return None
+    base = Path(str(path_value.value))
+    parquet, manifest = base.with_suffix(".parquet"), base.with_suffix(".json")
+    if not parquet.is_file() and not manifest.is_file():
+        return None if base.exists() else "its stored value is gone"  # base: another IO manager's own format
+    try:
+        if parquet.is_file():
+            pq.read_metadata(parquet)
+            return None
+        value = json.loads(manifest.read_text())
+    except Exception as exc:  # a cut-short Parquet raises ArrowInvalid, a cut-short JSON ValueError
+        return f"its stored value cannot be read ({type(exc).__name__})"
+    missing = [p for p in _absolute_paths(value) if not Path(p).exists()]
+    return f"{missing[0]} is gone" if missing else None
+
+
+def _absolute_paths(value) -> list[str]:
+    if isinstance(value, dict):
+        return [p for v in value.values() for p in _absolute_paths(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in _absolute_paths(v)]
+    return [value] if isinstance(value, str) and value.startswith("/") and "\n" not in value else []
+
+
 def observe_sources(defs: dg.Definitions, instance: dg.DagsterInstance, tags: dict[str, str] | None = None) -> list[dg.AssetKey]:
     graph = defs.resolve_asset_graph()
     keys = sorted(graph.observable_asset_keys, key=lambda k: k.to_user_string())
@@ -198,76 +302,119 @@ def run_stages(
     on_event: Callable[[str], None] = print,
     tags: dict[str, str] | None = None,
     console_level: str = "WARNING",
+    version: str | None = None,
+    force: Iterable[dg.AssetKey] = (),
 ) -> list[StageResult]:
-    """Run the stages in order; see the module docstring for what happens on failure and interrupt."""
+    """Run the stages in order; see the module docstring for what happens on failure and interrupt.
+
+    With a `version` (config_version of the profile), assets whose stored value is up to date
+    (`out_of_date` is None) are reused instead of materialized again, except those in `force`;
+    without one, everything in the stages is materialized."""
     install_pool_wait_fix()
+    force = set(force)
+    invocation = uuid.uuid4().hex[:12]
     graph = defs.resolve_asset_graph()
     results: list[StageResult] = []
     failed: dict[dg.AssetKey, str] = {}  # asset -> the failed asset at the root of it (itself if it failed)
     total = sum(len(s.partition_keys) for s in stages)
     step = 0
     with Heartbeat(instance) as heartbeat:
-        for stage in stages:
-            skipped = {k: root for k in stage.keys if (root := _failed_ancestor(graph, k, failed))}
-            failed.update(skipped)
-            runnable = [k for k in stage.keys if k not in skipped]
-            pools = {pool for k in runnable for pool in graph.get(k).assets_def.node_def.pools}
-            for partition_key in stage.partition_keys:
-                step += 1
-                suffix = f" [partition {partition_key}]" if partition_key else ""
-                skipped_names = {k.to_user_string(): root.to_user_string() for k, root in skipped.items()}
-                if not runnable:
-                    on_event(f"[{step}/{total}] skipped{suffix}: {_names(stage.keys)} (upstream failed)")
-                    results.append(StageResult(stage.keys, partition_key, None, False, 0.0, skipped=skipped_names))
-                    continue
-                on_event(f"[{step}/{total}] {_names(runnable)}{suffix}")
-                for name, root in skipped_names.items():
-                    on_event(f"    - {name}: skipped, upstream {root} failed")
-                started = time.perf_counter()
-                try:
+        stage, partition_key = None, None
+        try:
+            for stage in stages:
+                skipped = {k: root for k in stage.keys if (root := _failed_ancestor(graph, k, failed))}
+                failed.update(skipped)
+                runnable = [k for k in stage.keys if k not in skipped]
+                for partition_key in stage.partition_keys:
+                    step += 1
+                    suffix = f" [partition {partition_key}]" if partition_key else ""
+                    skipped_names = {k.to_user_string(): root.to_user_string() for k, root in skipped.items()}
+                    if not runnable:
+                        on_event(f"[{step}/{total}] skipped{suffix}: {_names(stage.keys)} (upstream failed)")
+                        results.append(StageResult(stage.keys, partition_key, None, False, 0.0, skipped=skipped_names))
+                        continue
+                    todo, reasons = _to_materialize(instance, graph, runnable, partition_key, version, force)
+                    reused = sorted(k.to_user_string() for k in runnable if k not in todo)
+                    if not todo:
+                        on_event(f"[{step}/{total}] up to date{suffix}: {_names(runnable)} (reused)")
+                        results.append(StageResult(runnable, partition_key, None, not skipped, 0.0, skipped=skipped_names, reused=reused))
+                        continue
+                    on_event(f"[{step}/{total}] {_names(todo)}{suffix}")
+                    for name, reason in reasons.items():
+                        on_event(f"    - {name}: {reason}")
+                    if reused:
+                        on_event(f"    - reused (up to date): {', '.join(reused)}")
+                    for name, root in skipped_names.items():
+                        on_event(f"    - {name}: skipped, upstream {root} failed")
+                    started = time.perf_counter()
+                    pools = {pool for k in todo for pool in graph.get(k).assets_def.node_def.pools}
                     waited = wait_for_pools(instance, pools, on_event)
-                except KeyboardInterrupt:
-                    results.append(StageResult(runnable, partition_key, None, False, time.perf_counter() - started, interrupted=True))
-                    return results
-                run_id = make_new_run_id()
-                heartbeat.run_id = run_id
-                run_tags = {**launcher_tags(), **(tags or {})}
-                if skipped_names:
-                    run_tags[SKIPPED_TAG] = ",".join(sorted(skipped_names))
-                # The code location's own implicit job: its resources, IO managers and asset checks.
-                # Subset first, then attach our loggers: Dagster 1.13 drops a job's loggers when it
-                # subsets it for execute_in_process(asset_selection=…).
-                job = defs.resolve_implicit_job_def_def_for_assets(runnable).get_subset(asset_selection=frozenset(runnable))
-                loggers = _console_loggers(on_event, console_level)
-                result = job.with_logger_defs(loggers).execute_in_process(
-                    # Dagster starts only the loggers named in the run config.
-                    run_config={"loggers": {name: {} for name in loggers}},
-                    instance=instance,
-                    partition_key=partition_key,
-                    raise_on_error=False,
-                    run_id=run_id,
-                    tags=run_tags,
-                )
-                heartbeat.run_id = None
-                failures = _failures(result, graph, partition_key)
-                materialized = {event.asset_key for event in result.get_asset_materialization_events()}
-                failed_here = {dg.AssetKey.from_user_string(name) for f in failures for name in f.assets}
-                for key in runnable:
-                    if key not in materialized:
-                        # Skipped inside the run by Dagster: the root is the failed step upstream of it.
-                        roots = [a for a in _walk(graph, key, "parent_keys") if a in failed_here]
-                        failed.setdefault(key, key if key in failed_here or not roots else roots[0])
-                interrupted = _interrupted(result)
-                results.append(
-                    StageResult(
-                        runnable, partition_key, result.run_id, result.success and not skipped,
-                        time.perf_counter() - started, failures, skipped_names,
-                        sorted(k.to_user_string() for k in materialized), interrupted, waited,
+                    run_id = make_new_run_id()
+                    heartbeat.run_id = run_id
+                    run_tags = {**launcher_tags(), **(tags or {}), INVOCATION_TAG: invocation}
+                    if version:
+                        run_tags[CONFIG_VERSION_TAG] = version
+                    if skipped_names:
+                        run_tags[SKIPPED_TAG] = ",".join(sorted(skipped_names))
+                    # The code location's own implicit job: its resources, IO managers and asset checks.
+                    # Subset first, then attach our loggers: Dagster 1.13 drops a job's loggers when it
+                    # subsets it for execute_in_process(asset_selection=…).
+                    job = defs.resolve_implicit_job_def_def_for_assets(todo).get_subset(asset_selection=frozenset(todo))
+                    loggers = _console_loggers(on_event, console_level)
+                    result = job.with_logger_defs(loggers).execute_in_process(
+                        # Dagster starts only the loggers named in the run config.
+                        run_config={"loggers": {name: {} for name in loggers}},
+                        instance=instance,
+                        partition_key=partition_key,
+                        raise_on_error=False,
+                        run_id=run_id,
+                        tags=run_tags,
                     )
-                )
-                if interrupted:
-                    return results
+                    heartbeat.run_id = None
+                    failures = _failures(result, graph, partition_key)
+                    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+                    failed_here = {dg.AssetKey.from_user_string(name) for f in failures for name in f.assets}
+                    for key in todo:
+                        if key not in materialized:
+                            # Skipped inside the run by Dagster: the root is the failed step upstream of it.
+                            roots = [a for a in _walk(graph, key, "parent_keys") if a in failed_here]
+                            failed.setdefault(key, key if key in failed_here or not roots else roots[0])
+                    interrupted = _interrupted(result)
+                    results.append(
+                        StageResult(
+                            runnable, partition_key, result.run_id, result.success and not skipped,
+                            time.perf_counter() - started, failures, skipped_names,
+                            sorted(k.to_user_string() for k in materialized), interrupted, waited, reused,
+                        )
+                    )
+                    if interrupted:
+                        return results
+        except KeyboardInterrupt:  # outside a step (waiting for a pool, between runs): stop here too
+            keys = stage.keys if stage else []
+            results.append(StageResult(keys, partition_key, None, False, 0.0, interrupted=True))
     return results
+
+
+def _to_materialize(instance, graph, runnable: list[dg.AssetKey], partition_key, version, force) -> tuple[list[dg.AssetKey], dict[str, str]]:
+    """The assets of this stage run to materialize, and why (see out_of_date). Whatever reads a value
+    rebuilt here is rebuilt with it, and multi-asset siblings go together."""
+    if version is None:
+        return list(runnable), {}
+    reasons: dict[dg.AssetKey, str] = {}
+    for key in runnable:
+        reason = "selected" if key in force else out_of_date(instance, graph, key, partition_key, version)
+        if reason:
+            reasons[key] = reason
+    todo = set(reasons)
+    grew = True
+    while grew:
+        before = len(todo)
+        for key in runnable:
+            if key not in todo and (_walk(graph, key, "parent_keys") & todo or _siblings(graph, key) & todo):
+                todo.add(key)
+        grew = len(todo) > before
+    shown = {k.to_user_string(): r for k, r in reasons.items() if r not in ("never materialized", "selected")}
+    return [k for k in runnable if k in todo], shown
 
 
 def _failed_ancestor(graph, key: dg.AssetKey, failed: dict[dg.AssetKey, dg.AssetKey]) -> dg.AssetKey | None:
