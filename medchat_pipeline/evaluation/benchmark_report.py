@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from medchat_pipeline.core.atomic import atomic_path
 from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, report
 from medchat_pipeline.core.evaluation.reference_points import TEACHER_PREFIX, reference_point_blocks
 from medchat_pipeline.core.safety.checks import load_safety_prompts
@@ -69,7 +70,7 @@ def run_benchmark_report(
     if evaluation.judge_teacher:
         requests = judge.judge_requests(run.results, evaluation.judge_teacher, evaluation.judge_items)
         graded = judge.judge_rows(requests, judge_pool.run(requests))
-        graded.write_parquet(out_dir / "judge.parquet")
+        _write(graded.write_parquet, out_dir / "judge.parquet")
         extra = pl.DataFrame(judge.judge_figures(graded, evaluation.bootstrap_resamples, cfg.seed),
                              schema=benchmark.FIGURE_SCHEMA)
         run.figures = pl.concat([run.figures, extra])
@@ -77,13 +78,13 @@ def run_benchmark_report(
     sheet = human_eval.human_eval_sheet(run.results, evaluation.human_eval_items, cfg.seed, run_id)
     sheet_path = reports_dir / "human_eval" / f"human_eval_sheet_{run_id}.csv"
     sheet_path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.write_csv(sheet_path)
+    _write(sheet.write_csv, sheet_path)
     shutil.copyfile(sheet_path, out_dir / "human_eval_sheet.csv")
     ratings_dir = reports_dir / "human_ratings"
     ratings_dir.mkdir(parents=True, exist_ok=True)
     ratings, rating_rejects, _ = human_eval.read_ratings(ratings_dir)
     if rating_rejects.height:
-        rating_rejects.write_csv(out_dir / "human_ratings_rejects.csv")
+        _write(rating_rejects.write_csv, out_dir / "human_ratings_rejects.csv")
 
     if evaluation.teachers:  # after the judge and the rating sheet, which are about our models
         add_teacher_results(run, items, judge_pool or TeacherPool.from_config(cfg), cfg, reports_dir / ".cache")
@@ -109,9 +110,9 @@ def run_benchmark_report(
     built = report.build_report(inputs, report.lm_eval_command(last.model_path, last.adapter_dir,
                                                                str(out_dir / "lm_eval")))
     paths = report.write_report(built, out_dir)
-    run.results.write_parquet(out_dir / "results.parquet")
-    run.safety.write_parquet(out_dir / "safety.parquet")
-    run.weak_areas.write_csv(out_dir / "weak_areas.csv")
+    _write(run.results.write_parquet, out_dir / "results.parquet")
+    _write(run.safety.write_parquet, out_dir / "safety.parquet")
+    _write(run.weak_areas.write_csv, out_dir / "weak_areas.csv")
     paths.update(results=str(out_dir / "results.parquet"), safety=str(out_dir / "safety.parquet"),
                  weak_areas=str(out_dir / "weak_areas.csv"), human_eval_sheet=str(sheet_path))
     mlflow_run_id = log_to_mlflow(tracking_uri, run_id, built, out_dir) if tracking_uri else None
@@ -200,3 +201,10 @@ def log_to_mlflow(tracking_uri: str, run_id: str, built: report.Report, out_dir:
         mlflow.log_dict(report.finite(built.figures), "figures.json")
         mlflow.log_artifacts(str(out_dir), artifact_path="report")
         return active.info.run_id
+
+
+def _write(writer, path: Path) -> None:
+    """Write through a temporary file renamed into place (core.atomic): a crash or a full disk never
+    leaves a cut-short report file behind."""
+    with atomic_path(path) as temporary:
+        writer(temporary)

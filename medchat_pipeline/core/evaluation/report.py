@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from medchat_pipeline.core.atomic import atomic_write
 from medchat_pipeline.core.evaluation.benchmark import ALL
 
 LM_EVAL_TASKS = "medmcqa,medqa_4options,pubmedqa"
@@ -79,11 +80,11 @@ def write_report(report: Report, out_dir: Path) -> dict[str, str]:
     """report.md (+ plots/*.png), report.html, figures.json under out_dir; returns their paths."""
     (out_dir / "plots").mkdir(parents=True, exist_ok=True)
     for name, png in report.plots.items():
-        (out_dir / "plots" / f"{name}.png").write_bytes(png)
+        atomic_write(out_dir / "plots" / f"{name}.png", png)  # whole or not at all, even on a crash or full disk
     paths = {"markdown": out_dir / "report.md", "html": out_dir / "report.html", "figures": out_dir / "figures.json"}
-    paths["markdown"].write_text(report.markdown)
-    paths["html"].write_text(report.html)
-    paths["figures"].write_text(json.dumps(finite(report.figures), indent=2, default=str))
+    atomic_write(paths["markdown"], report.markdown)
+    atomic_write(paths["html"], report.html)
+    atomic_write(paths["figures"], json.dumps(finite(report.figures), indent=2, default=str))
     return {k: str(v) for k, v in paths.items()}
 
 
