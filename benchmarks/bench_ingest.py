@@ -1,9 +1,12 @@
-"""Ingest speed: normalize (core.data.clean) + dedup (core.data.dedup) + split (core.data.split) at 100k and 1M rows,
-side by side with a per-record pure-Python loop in the style of the seed pseudocode doing the same
-work (same regexes, same MinHash/LSH dedup, same hash split).
+"""Ingest speed: normalize (core.data.clean) + dedup (core.data.dedup) + split (core.data.split) at
+100k and 1M rows, side by side with the per-record loop a user would write instead: Python's re and
+html per record for the cleaning rules, datasketch's MinHash and MinHashLSH per record for near
+duplicates (the same shingles, permutations, bands and threshold), a hash split; its output is
+checked against the vectorized path on the same rows.
 
     .venv/bin/python benchmarks/bench_ingest.py                      # 100k and 1M, loop on 20k rows
-    .venv/bin/python benchmarks/bench_ingest.py --sizes 100000 --loop-rows 5000 --no-write
+    .venv/bin/python benchmarks/bench_ingest.py --sizes 100000 --loop-rows 5000
+    .venv/bin/python benchmarks/bench_ingest.py --sizes 1000000 --skip-loop --malloc-conf "" "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 Input: the real slices in $MEDCHAT_SHARED_DATA (default ../shared/data) parsed by core.data.sources
 (about 2.3k rows), replicated to the target size with fresh source/group ids. So that dedup has
@@ -12,11 +15,13 @@ exact copy (k % 50 == 1), a near copy with one phrase appended (k % 50 == 2), or
 with the words of its question and answer shuffled (same length and vocabulary, new text).
 
 Each variant runs in its own child process, so peak RSS (ru_maxrss) is that variant's alone; it
-includes the input, which the vectorized run reads and cleans in slices. Both children run with
-jemalloc told to hand freed pages back at once (ALLOCATOR_ENV), so RSS tracks live memory rather
-than the allocator's cache. The loop is slow, so it is timed on --loop-rows rows of each
-dataset (every n-th row, so the subset has the same mix of copies): a per-record loop's rows/s
-does not improve with size, and the table says which subset was timed. Results go to benchmarks/RESULTS.md under "## Ingest (issue 2)".
+includes the input, which the vectorized run reads and cleans in slices. Children start as medchat
+processes do (medchat_pipeline imported before polars), so they run under the product's allocator
+setting (medchat_pipeline/__init__.py); --malloc-conf adds vectorized runs under other settings.
+The loop is slow, so it is timed on --loop-rows rows of each dataset (every n-th row, so the subset
+has the same mix of copies): a per-record loop's rows/s does not improve with size. Agreement: the
+vectorized path then runs on the loop's rows and the kept rows are compared (see `agreement`).
+The table is printed for benchmarks/RESULTS.md ("## Ingest"), whose prose is written by hand.
 """
 
 from __future__ import annotations
@@ -36,20 +41,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+# isort: off
+# medchat_pipeline before polars, as in every medchat process: it sets polars' allocator (its __init__).
+import medchat_pipeline  # noqa: F401
 import polars as pl
+# isort: on
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from medchat_pipeline.config import project_root
+from medchat_pipeline.config.data import CleaningConfig, DedupConfig, SplitConfig
+from medchat_pipeline.core.data import clean as vclean
+from medchat_pipeline.core.data.dedup import WORD_SEPARATORS
+from medchat_pipeline.core.data.schema import QAC_SCHEMA
 
-from medchat_pipeline.config.data import CleaningConfig, DedupConfig, SplitConfig  # noqa: E402
-from medchat_pipeline.core.data import clean as vclean  # noqa: E402
-from medchat_pipeline.core.data.dedup import WORD_SEPARATORS  # noqa: E402
-from medchat_pipeline.core.data.schema import QAC_SCHEMA  # noqa: E402
-
-SECTION = "## Ingest (issue 2)"
-# polars' jemalloc keeps freed pages for a while by default, so RSS reports old peaks of
-# intermediate columns rather than live data; returning them at once makes RSS mean what it says.
-ALLOCATOR_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
+MALLOC_CONF = "_RJEM_MALLOC_CONF"  # read by polars' jemalloc when it starts
 SLICES = {
     "pubmedqa": ["pubmedqa/*.json"],
     "medquad": ["medquad/**/*.xml"],
@@ -66,7 +70,7 @@ SLICES = {
 
 def shared_data() -> Path:
     env = os.environ.get("MEDCHAT_SHARED_DATA")
-    root = Path(env) if env else ROOT.parent / "shared" / "data"
+    root = Path(env) if env else project_root().parent / "shared" / "data"
     if not (root / "PROVENANCE.md").exists():
         sys.exit(f"real slices not found at {root}; set MEDCHAT_SHARED_DATA to the folder holding PROVENANCE.md")
     return root
@@ -143,9 +147,6 @@ def run_vectorized(path: Path) -> dict:
 
 
 # ---- the per-record loop, seed style ----------------------------------------------------------
-
-M64 = (1 << 64) - 1
-
 
 def _py(pattern: str) -> re.Pattern:
     """The polars (Rust) regex as a Python one: \\p{L}\\p{N} classes become [^\\W_]."""
@@ -231,17 +232,29 @@ class LoopCleaner:
         return out, None
 
 
-def loop_dedup(records: list[dict], cfg: DedupConfig) -> tuple[list[dict], int]:
-    """Exact keys in a dict, MinHash signatures per record, LSH bucket dicts, union-find."""
-    import numpy as np
-
-    records.sort(key=lambda r: (r["source"], r["id"]))
+def normalizer():
+    """core.data.dedup's text normalization, per string: lower case, separators as single spaces."""
     separators = str.maketrans({c: " " for c in WORD_SEPARATORS})
     spaces = re.compile(r"  +")
+    return lambda text: spaces.sub(" ", (text or "").lower().translate(separators)).strip()
 
-    def normalize(text: str | None) -> str:
-        return spaces.sub(" ", (text or "").lower().translate(separators)).strip()
 
+def shingles(words: list[str], k: int) -> list[str]:
+    """k-word shingles; a text shorter than k words is its words (as core.data.dedup does)."""
+    return [" ".join(words[j : j + k]) for j in range(len(words) - k + 1)] or words
+
+
+def loop_dedup(records: list[dict], cfg: DedupConfig) -> tuple[list[dict], int, dict[str, str]]:
+    """Exact keys in a set, then datasketch per record: a MinHash of the question+answer word
+    shingles, a MinHashLSH query for candidates (cfg.bands bands), a Jaccard estimate against each,
+    union-find over the verified pairs; each cluster keeps its best-ranked row. Returns the kept
+    rows, the number dropped, and for each near duplicate dropped the source_id of its first verified
+    partner (or of its cluster's survivor when it was linked only through later rows)."""
+    from datasketch import MinHash, MinHashLSH
+
+    preference = {name: i for i, name in enumerate(cfg.prefer_sources)}
+    records.sort(key=lambda r: (preference.get(r["source"], len(preference)), r["source"], r["id"]))
+    normalize = normalizer()
     seen: set[str] = set()
     survivors = []
     for rec in records:
@@ -249,13 +262,11 @@ def loop_dedup(records: list[dict], cfg: DedupConfig) -> tuple[list[dict], int]:
         if key not in seen:
             seen.add(key)
             survivors.append(rec)
-    rng = np.random.default_rng(0x5EED)
-    mults = [int(x) | 1 for x in rng.integers(1, 2**63, cfg.num_perm, dtype=np.uint64)]
-    offs = [int(x) for x in rng.integers(0, 2**63, cfg.num_perm, dtype=np.uint64)]
-    shingle_mults = (0x1F3D5B79A3C1E5F7, 0x2545F4914F6CDD1D, 0x5851F42D4C957F2D)
-    rows_per_band = cfg.num_perm // cfg.bands
-    buckets: list[dict] = [{} for _ in range(cfg.bands)]
+    lsh = MinHashLSH(threshold=cfg.near_threshold, num_perm=cfg.num_perm, params=(cfg.bands, cfg.num_perm // cfg.bands))
+    template = MinHash(num_perm=cfg.num_perm)
     parent = list(range(len(survivors)))
+    partner: dict[int, int] = {}
+    signatures: list[MinHash | None] = []
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -263,29 +274,25 @@ def loop_dedup(records: list[dict], cfg: DedupConfig) -> tuple[list[dict], int]:
             i = parent[i]
         return i
 
-    signatures = []
     for i, rec in enumerate(survivors):
         words = [w for w in f"{normalize(rec['question'])} {normalize(rec['answer'])}".split(" ") if w][: cfg.max_words]
-        hashes = [hash(w) & M64 for w in words]
-        shingles = [
-            (hashes[j] * shingle_mults[0] + hashes[j + 1] * shingle_mults[1] + hashes[j + 2] * shingle_mults[2]) & M64
-            for j in range(len(hashes) - 2)
-        ] or hashes
-        signature = [min(((a * h + b) & M64) for h in shingles) >> 32 for a, b in zip(mults, offs)] if shingles else None
-        signatures.append(signature)
-        if signature is None:
+        if not words:
+            signatures.append(None)
             continue
-        for band in range(cfg.bands):
-            key = tuple(signature[band * rows_per_band : (band + 1) * rows_per_band])
-            bucket = buckets[band].setdefault(key, [])
-            for other in {bucket[0], bucket[-1]} if bucket else ():
-                agree = sum(x == y for x, y in zip(signature, signatures[other])) / cfg.num_perm
-                if agree >= cfg.near_threshold:
-                    a, b = find(i), find(other)
-                    parent[max(a, b)] = min(a, b)
-            bucket.append(i)
+        signature = MinHash(num_perm=cfg.num_perm, permutations=template.permutations, scheme="affine32")
+        signature.update_batch([s.encode() for s in shingles(words, cfg.shingle_words)])
+        signatures.append(signature)
+        for other in lsh.query(signature):
+            if signature.jaccard(signatures[other]) >= cfg.near_threshold:
+                partner.setdefault(i, other)
+                a, b = find(i), find(other)
+                parent[max(a, b)] = min(a, b)
+        lsh.insert(i, signature)
     kept = [rec for i, rec in enumerate(survivors) if find(i) == i]
-    return kept, len(records) - len(kept)
+    # A row linked only through later rows (the other end of their pairs) is matched to its survivor.
+    partners = {survivors[i]["source_id"]: survivors[partner.get(i, find(i))]["source_id"]
+                for i in range(len(survivors)) if find(i) != i}
+    return kept, len(records) - len(kept), partners
 
 
 def loop_split(records: list[dict], cfg: SplitConfig, seed: int) -> list[dict]:
@@ -300,7 +307,8 @@ def loop_split(records: list[dict], cfg: SplitConfig, seed: int) -> list[dict]:
 def run_loop(path: Path, limit: int) -> dict:
     n_rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     # Every n-th row, so the timed subset has the dataset's mix of copies and fresh rows.
-    records = pl.scan_parquet(path).gather_every(max(1, n_rows // limit)).head(limit).collect().to_dicts()
+    subset = pl.scan_parquet(path).gather_every(max(1, n_rows // limit)).head(limit).collect()
+    records = subset.to_dicts()
     start = time.perf_counter()
     cleaner = LoopCleaner(CleaningConfig())
     kept, rejected = [], 0
@@ -310,10 +318,73 @@ def run_loop(path: Path, limit: int) -> dict:
             rejected += 1
         else:
             kept.append(cleaned)
-    deduped, dedup_rejected = loop_dedup(kept, DedupConfig())
+    cleaned_ids = [rec["source_id"] for rec in kept]
+    deduped, dedup_rejected, partners = loop_dedup(kept, DedupConfig())
     split = loop_split(deduped, SplitConfig(), seed=13)
     seconds = time.perf_counter() - start
-    return {"rows": len(records), "seconds": seconds, "clean_rejected": rejected, "dedup_rejected": dedup_rejected, "kept": len(split)}
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the agreement check
+    return {"rows": len(records), "seconds": seconds, "clean_rejected": rejected, "dedup_rejected": dedup_rejected,
+            "kept": len(split), "peak_rss_mb": peak_rss_mb,
+            "agreement": agreement(subset, cleaned_ids, {rec["source_id"]: rec["split"] for rec in split}, partners)}
+
+
+def agreement(subset: pl.DataFrame, loop_cleaned: list[str], loop_split: dict[str, str], loop_partners: dict[str, str]) -> dict:
+    """The vectorized path on the loop's rows (keyed by source_id), compared stage by stage: cleaned rows, kept rows after
+    dedup (every difference counted by the exact word-shingle Jaccard J of the row and the row it was
+    matched to: the vectorized path's cluster survivor, the loop's first verified partner), and splits. MinHash estimates Jaccard with a standard error of about
+    sqrt(J(1-J)/num_perm) (0.06 at J = 0.85 with 32 permutations), so two hash families legitimately
+    disagree on pairs near the threshold."""
+    from medchat_pipeline.core.data.dedup import dedup_qac
+    from medchat_pipeline.core.data.split import assign_splits
+
+    cfg = DedupConfig()
+    cleaned = vclean.clean_qac(subset, CleaningConfig()).kept
+    deduped = dedup_qac(cleaned, cfg)
+    split = assign_splits(deduped.kept, SplitConfig(), seed=13)
+    vec_split = dict(zip(split["source_id"], split["split"]))
+    # a reject's detail is its survivor's id; exact copies share an id, so rows are keyed by source_id
+    source_of = dict(zip(cleaned.filter(pl.col("source_id").is_in(split["source_id"].implode()))["id"], split["source_id"]))
+    vec_matched = {sid: (reason, source_of[survivor]) for sid, reason, survivor in deduped.rejects.select("source_id", "reason", "detail").iter_rows()}
+    normalize = normalizer()
+    texts = {row["source_id"]: row for row in cleaned.select("source_id", "question", "answer").iter_rows(named=True)}
+
+    def jaccard(a: str, b: str) -> float:
+        sets = []
+        for row in (texts[a], texts[b]):
+            words = [w for w in f"{normalize(row['question'])} {normalize(row['answer'])}".split(" ") if w][: cfg.max_words]
+            sets.append(set(shingles(words, cfg.shingle_words)))
+        return len(sets[0] & sets[1]) / max(len(sets[0] | sets[1]), 1)
+
+    explained: dict[str, int] = {}
+    similarities: list[float] = []
+
+    def explain(side: str, row: str, other: str | None, exact: bool) -> None:
+        """Count a row only `side` dropped, by the exact Jaccard of the row and the row it was matched to."""
+        if exact or other is None:
+            key = "exact duplicate"
+        else:
+            j = jaccard(row, other)
+            key = ("J within 0.1 of the threshold" if abs(j - cfg.near_threshold) < 0.1
+                   else "J above the threshold + 0.1" if j > cfg.near_threshold else "J below the threshold - 0.1")
+        explained[f"dropped only by the {side}: {key}"] = explained.get(f"dropped only by the {side}: {key}", 0) + 1
+        if not exact and other is not None:
+            similarities.append(round(jaccard(row, other), 3))
+
+    only_loop = set(loop_split) - set(vec_split)  # the vectorized path dropped these, the loop kept them
+    only_vec = set(vec_split) - set(loop_split)
+    for row in only_loop:
+        reason, survivor = vec_matched[row]
+        explain("vectorized path", row, survivor, reason == "exact_duplicate")
+    for row in only_vec:
+        explain("datasketch loop", row, loop_partners.get(row), row not in loop_partners)
+    both = set(vec_split) & set(loop_split)
+    return {
+        "cleaned_rows_equal": sorted(loop_cleaned) == sorted(cleaned["source_id"]),
+        "kept_vectorized": len(vec_split), "kept_loop": len(loop_split), "kept_by_both": len(both),
+        "kept_only_by_loop": len(only_loop), "kept_only_by_vectorized": len(only_vec),
+        "differences": dict(sorted(explained.items())), "difference_jaccards": sorted(similarities),
+        "same_split": sum(vec_split[i] == loop_split[i] for i in both),
+    }
 
 
 # ---- driver -----------------------------------------------------------------------------------
@@ -321,13 +392,18 @@ def run_loop(path: Path, limit: int) -> dict:
 
 def child(variant: str, path: Path, limit: int) -> None:
     result = run_vectorized(path) if variant == "vectorized" else run_loop(path, limit)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result.setdefault("peak_rss_mb", usage.ru_maxrss / 1024)
+    result["process_cpu_s"] = usage.ru_utime + usage.ru_stime  # the whole child: start-up and input included
     print(json.dumps(result))
 
 
-def measure(variant: str, path: Path, limit: int) -> dict:
+def measure(variant: str, path: Path, limit: int, malloc_conf: str | None = None) -> dict:
+    """One child process; malloc_conf: a _RJEM_MALLOC_CONF value for it ("" = polars' own default),
+    None = the environment as it is (the product's setting, see medchat_pipeline/__init__.py)."""
     command = [sys.executable, __file__, "--child", variant, "--data", str(path), "--loop-rows", str(limit)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ, **ALLOCATOR_ENV})
+    env = dict(os.environ) if malloc_conf is None else {**os.environ, MALLOC_CONF: malloc_conf}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{variant} on {path.name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -336,58 +412,41 @@ def measure(variant: str, path: Path, limit: int) -> dict:
 
 
 def markdown(results: list[dict], loop_rows: int, base: int) -> str:
+    """The results as a markdown table, for benchmarks/RESULTS.md (its prose is written by hand)."""
     lines = [
-        SECTION,
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} CPU "
+        f"cores shared with other work (load average {os.getloadavg()[0]:.1f} at the end), Python "
+        f"{platform.python_version()}, polars {pl.__version__}; input: {base} real rows replicated; the loop timed on "
+        f"{loop_rows:,} rows of each size.",
         "",
-        f"`benchmarks/bench_ingest.py` — normalize (core.data.clean) + exact/near dedup (core.data.dedup, MinHash "
-        f"32 perms × 8 bands) + grouped split (core.data.split), measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-        f"on {platform.machine()}, {os.cpu_count()} CPU cores shared with other work (timings are noisy), "
-        f"Python {platform.python_version()}, polars {pl.__version__}.",
-        "",
-        f"Input: {base} rows parsed from the real slices, replicated with fresh ids (2 % exact copies, 2 % near "
-        "copies, the rest word-shuffled). Each variant runs in its own process; peak RSS includes its input "
-        f"(the vectorized run reads it in {vclean.CHUNK_ROWS * vclean.THREADS // 1000}k-row slices, the next while one is cleaned, and cleans "
-        f"{vclean.CHUNK_ROWS // 1000}k-row chunks on {vclean.THREADS} threads, then dedups and splits all rows at once). "
-        f"Both children run with `_RJEM_MALLOC_CONF={ALLOCATOR_ENV['_RJEM_MALLOC_CONF']}` so that polars' "
-        "allocator hands freed pages back and RSS tracks live memory.",
-        f"The pure-Python loop is timed on {loop_rows:,} rows of each dataset, every n-th row (a per-record loop's "
-        "rows/s does not grow with size); the ratio compares the vectorized rows/s at full size with it.",
-        "",
-        "| rows | vectorized s | vectorized rows/s | vectorized peak RSS | loop rows timed | loop s | loop rows/s | loop peak RSS | speed-up | kept (vec) | dedup dropped (vec) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | vectorized s | vectorized rows/s | vectorized peak RSS | loop s | loop rows/s | loop peak RSS | speed-up | kept (vec) | agreement on the loop's rows |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for r in results:
+    for r in (r for r in results if "loop" in r):
         v, lp = r["vectorized"], r["loop"]
+        a = lp["agreement"]
         lines.append(
             f"| {v['rows']:,} | {v['seconds']:.1f} | {v['rows_per_s']:,.0f} | {v['peak_rss_mb']:,.0f} MB | "
-            f"{lp['rows']:,} | {lp['seconds']:.1f} | {lp['rows_per_s']:,.0f} | {lp['peak_rss_mb']:,.0f} MB | "
-            f"{v['rows_per_s'] / lp['rows_per_s']:.1f}× | {v['kept']:,} | {v['dedup_rejected']:,} |"
+            f"{lp['seconds']:.1f} | {lp['rows_per_s']:,.0f} | {lp['peak_rss_mb']:,.0f} MB | "
+            f"{v['rows_per_s'] / lp['rows_per_s']:.1f}× | {v['kept']:,} | {a['kept_by_both']:,} kept by both, "
+            f"{a['kept_only_by_loop']} only by the loop, {a['kept_only_by_vectorized']} only vectorized |"
         )
-    if len(results) >= 2:
-        small, large = results[0]["vectorized"], results[-1]["vectorized"]
-        growth = large["seconds"] / small["seconds"]
-        lines += [
-            "",
-            f"Growth {small['rows']:,} → {large['rows']:,} rows ({large['rows'] / small['rows']:.0f}× the rows): "
-            f"vectorized time × {growth:.1f}, peak RSS {small['peak_rss_mb']:,.0f} → {large['peak_rss_mb']:,.0f} MB.",
-        ]
+    allocator = [(r["vectorized"]["rows"], conf, v) for r in results for conf, v in r.get("allocator", {}).items()]
+    if allocator:
+        lines += ["", "| rows | _RJEM_MALLOC_CONF | vectorized s | process CPU s | peak RSS |", "|---:|---|---:|---:|---:|"]
+        default = "(polars' default)"
+        lines += [f"| {rows:,} | `{conf or default}` | {v['seconds']:.1f} | {v['process_cpu_s']:.1f} | "
+                  f"{v['peak_rss_mb']:,.0f} MB |" for rows, conf, v in allocator]
     return "\n".join(lines) + "\n"
-
-
-def write_section(text: str) -> None:
-    """Replace (or append) only our section of RESULTS.md; others own theirs."""
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    current = path.read_text() if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    updated = pattern.sub(lambda _: text + "\n", current) if pattern.search(current) else current.rstrip() + "\n\n" + text
-    path.write_text(updated)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="dataset sizes in rows")
-    parser.add_argument("--loop-rows", type=int, default=20_000, help="rows the pure-Python loop is timed on")
-    parser.add_argument("--no-write", action="store_true", help="print the table, leave RESULTS.md alone")
+    parser.add_argument("--loop-rows", type=int, default=20_000, help="rows the per-record loop is timed on")
+    parser.add_argument("--malloc-conf", nargs="*", default=[], metavar="CONF",
+                        help="also run the vectorized path under each _RJEM_MALLOC_CONF value ('' = polars' default)")
+    parser.add_argument("--skip-loop", action="store_true", help="vectorized runs only (allocator studies)")
     parser.add_argument("--child", choices=["vectorized", "loop"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -401,13 +460,13 @@ def main() -> None:
         for size in args.sizes:
             path = Path(tmp) / f"qac_{size}.parquet"
             replicate(base, size).write_parquet(path)
-            row = {"vectorized": measure("vectorized", path, args.loop_rows), "loop": measure("loop", path, args.loop_rows)}
+            row = {"vectorized": measure("vectorized", path, args.loop_rows)}
+            if not args.skip_loop:
+                row["loop"] = measure("loop", path, args.loop_rows)
+            row["allocator"] = {conf: measure("vectorized", path, args.loop_rows, conf) for conf in args.malloc_conf}
             print(json.dumps({"size": size, **row}), flush=True)
             results.append(row)
-    table = markdown(results, args.loop_rows, base.height)
-    print(table)
-    if not args.no_write:
-        write_section(table)
+    print(markdown(results, args.loop_rows, base.height))
 
 
 if __name__ == "__main__":
