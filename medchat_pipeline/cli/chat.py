@@ -88,6 +88,11 @@ def command(
     failed = 0
     for answer in answers:
         failed += answer.text is None
+        if answer.fallback:
+            # Never quietly: a forced --model large answered by the small model is a failure, and any
+            # fallback is said on stderr whether or not --explain is given.
+            click.echo(f"warning: {answer.fallback}", err=True)
+            failed += route == "large" and answer.text is not None
         if as_json:
             click.echo(json.dumps({"question": answer.question, "answer": answer.text, "error": answer.error,
                                    **answer.route_info()}))

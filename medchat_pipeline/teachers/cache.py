@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS completions (
@@ -64,19 +67,46 @@ class CachedCompletion:
 
 
 class TeacherCache:
+    """A damaged cache file (a crash of a copy, a full disk, a stray edit) is moved aside to
+    `<name>.corrupt-<time>` and a fresh one started, with a warning: the cache only saves calls, so
+    losing it costs calls, never a run."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=60000")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db = self._open(check=True)
+        except sqlite3.DatabaseError as exc:
+            moved = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+            log.warning("teacher cache %s is damaged (%s); moved to %s, starting an empty one", self.path, exc, moved)
+            for suffix in ("", "-wal", "-shm"):
+                damaged = self.path.with_name(self.path.name + suffix)
+                if damaged.exists():
+                    damaged.rename(moved.with_name(moved.name + suffix))
+            self._db = self._open(check=False)
+
+    def _open(self, check: bool) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=60000")
+            db.execute(_SCHEMA)
+            if check and (verdict := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {verdict}")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def get(self, key: str) -> CachedCompletion | None:
-        row = self._db.execute(
-            "SELECT text, usage, cost, key_alias FROM completions WHERE cache_key = ?", (key,)
-        ).fetchone()
+        try:
+            row = self._db.execute(
+                "SELECT text, usage, cost, key_alias FROM completions WHERE cache_key = ?", (key,)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:  # damaged after opening: a miss, the teacher is asked again
+            log.warning("teacher cache %s unreadable for one entry (%s); calling the teacher", self.path, exc)
+            return None
         if row is None:
             return None
         return CachedCompletion(text=row[0], usage=json.loads(row[1]), cost=row[2], key_alias=row[3])

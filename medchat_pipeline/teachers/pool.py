@@ -43,6 +43,17 @@ from medchat_pipeline.teachers.types import TeacherRequest, TeacherResult
 log = logging.getLogger(__name__)
 
 
+class MissingApiKeys(RuntimeError):
+    """A teacher that needs API keys found none: every call would fail, so the batch (and its asset) fails."""
+
+    def __init__(self, teacher: str, pattern: str) -> None:
+        super().__init__(
+            f"teacher {teacher!r} has no API key: no non-empty environment variable matches {pattern!r} "
+            f"(e.g. {pattern.replace('*', '1')}). Export one, or leave {teacher!r} out of the profile's "
+            "distill.teachers / augment.teacher / judge settings"
+        )
+
+
 class ItemFailed(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(redact(message))
@@ -82,6 +93,8 @@ class Teacher:
             self.provider = OpenAICompatibleProvider(name, config.model, config.base_url, settings.timeout_s)
         needs_keys = config.provider != "local" and config.keys_env
         keys = keys_from_env(config.keys_env) if needs_keys else [ApiKey(alias=NO_KEY_ALIAS, secret="")]
+        if needs_keys and not keys:
+            raise MissingApiKeys(name, config.keys_env)
         limits = settings.quota_pools.get(config.quota_pool) if config.quota_pool else None
         group_of = {alias: group for group, aliases in config.key_groups.items() for alias in aliases}
         states = []

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from medchat_pipeline.teachers import TeacherRequest
+from medchat_pipeline.teachers.pool import MissingApiKeys
 from medchat_pipeline_tests.teachers.fake_provider_server import start_fake_provider_server
 from medchat_pipeline_tests.teachers.helpers import fake_pool, prompts, set_fake_keys
 
@@ -90,10 +91,10 @@ def test_every_key_rejected_fails_items_with_auth(fake_provider, monkeypatch):
     assert len(fake_provider.hits) == 2  # one rejection per key, then no more traffic
 
 
-def test_missing_keys_warn_and_fail_items(fake_provider, caplog):
-    with caplog.at_level(logging.WARNING):
-        results = fake_pool(fake_provider, "openai", "ABSENT_KEY_*").run(prompts(2), progress=False)
-    assert {r.error_kind for r in results} == {"no_keys"}
+def test_missing_keys_fail_the_batch_naming_the_variables_looked_for(fake_provider, caplog):
+    # Every item would fail: the batch (and the asset running it) fails instead of "succeeding" with 0 rows.
+    with caplog.at_level(logging.WARNING), pytest.raises(MissingApiKeys, match=r"'ABSENT_KEY_\*' \(e\.g\. ABSENT_KEY_1\)"):
+        fake_pool(fake_provider, "openai", "ABSENT_KEY_*").run(prompts(2), progress=False)
     assert any("no API keys found" in rec.getMessage() and "ABSENT_KEY_*" in rec.getMessage() for rec in caplog.records)
     assert fake_provider.hits == []
 

@@ -1,0 +1,87 @@
+"""Damaged caches: the teacher cache starts afresh, the converted model is rebuilt, or fails loudly."""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from medchat_pipeline.config import project_root
+from medchat_pipeline.models import DEMO_BASE_MODEL, cache_problem, resolve_base_model
+from medchat_pipeline.teachers.cache import TeacherCache
+
+
+def _filled_cache(path: Path, rows: int) -> None:
+    cache = TeacherCache(path)
+    for i in range(rows):
+        cache.put(f"key-{i}", "local", "m", None, "answer " * 50, {"output_tokens": 3}, 0.0)
+    cache.close()
+
+
+@pytest.mark.parametrize("where", ["header", "a middle page"])
+def test_a_damaged_teacher_cache_is_moved_aside_and_a_fresh_one_started(tmp_path, caplog, where):
+    path = tmp_path / "teacher_cache.sqlite"
+    _filled_cache(path, 400)
+    with open(path, "r+b") as handle:
+        handle.seek(0 if where == "header" else 4096 * 3)
+        handle.write(b"\x5a" * 4096)
+    with caplog.at_level(logging.WARNING):
+        cache = TeacherCache(path)
+    assert len(cache) == 0 and cache.get("key-1") is None
+    cache.put("key-new", "local", "m", None, "fresh", {}, 0.0)
+    assert cache.get("key-new").text == "fresh"
+    assert list(tmp_path.glob("teacher_cache.sqlite.corrupt-*"))
+    assert any("is damaged" in message for message in caplog.messages)
+
+
+@pytest.fixture
+def own_model_cache(tmp_path, demo_model_dir) -> Path:
+    """A private copy of the converted demo model (never the shared cache)."""
+    cache = tmp_path / "models"
+    shutil.copytree(demo_model_dir, cache / demo_model_dir.name)
+    return cache
+
+
+@pytest.mark.slow
+def test_a_cut_short_model_cache_is_rebuilt_and_changed_files_are_noticed(own_model_cache):
+    folder = next(own_model_cache.iterdir())
+    weights = folder / "model.safetensors"
+    with open(weights, "r+b") as handle:
+        handle.truncate(weights.stat().st_size // 3)
+    assert "cut short" in cache_problem(folder)
+    rebuilt = Path(resolve_base_model(DEMO_BASE_MODEL, cache_dir=own_model_cache))
+    assert rebuilt == folder and cache_problem(rebuilt) is None
+    assert list(own_model_cache.glob(f"{folder.name}.broken-*"))
+    recorded = json.loads((rebuilt / "medchat_conversion.json").read_text())["files"]
+    assert recorded["model.safetensors"]["size"] == (rebuilt / "model.safetensors").stat().st_size
+    # Same size, other bytes (a stray edit): the recorded hash tells.
+    tokenizer = rebuilt / "tokenizer.json"
+    text = tokenizer.read_bytes()
+    tokenizer.write_bytes(text.replace(b"a", b"b", 1))
+    assert "changed after conversion" in cache_problem(rebuilt)
+
+
+@pytest.mark.slow
+def test_a_model_cache_that_cannot_be_rebuilt_fails_loudly(own_model_cache):
+    """The rebuild runs out of room (RLIMIT_FSIZE: any file over 50 MB fails with EFBIG): the error names
+    the folder and the way out, and nothing answers in the model's place."""
+    folder = next(own_model_cache.iterdir())
+    (folder / "config.json").write_text("{ not json")
+    script = (
+        "from pathlib import Path; from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model;"
+        f"resolve_base_model(DEMO_BASE_MODEL, cache_dir=Path({str(own_model_cache)!r}))"
+    )
+    limit = 50 * 1024 * 1024
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project_root(), capture_output=True, text=True, timeout=900,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    assert done.returncode != 0
+    assert "ModelCacheError" in done.stderr and str(folder) in done.stderr and "MEDCHAT_MODEL_CACHE" in done.stderr
+    assert not folder.exists() or cache_problem(folder) is not None  # never a half-written folder passed off as good
