@@ -1,8 +1,9 @@
 """`serving:` section — the routed chatbot: which small and large model, router rules, the HTTP server.
 
 The router scores each question with transparent features (each a keyword list and a weight below);
-a score at or above `router.large_threshold` goes to the large model, and any red-flag term sends the
-question to the large model with escalation advice. Keywords match whole words, case-insensitively;
+a score at or above `router.large_threshold` goes to the large model. Whether a question is an
+emergency is the triage's decision (core/safety/triage.py, `safety:` section), not a keyword list here;
+an emergency always goes to the large model with escalation advice. Keywords match whole words, case-insensitively;
 a trailing `*` matches a word prefix (`suicid*` → suicide, suicidal).
 """
 
@@ -16,21 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 DEFAULT_SYSTEM_PROMPT = "Respond as a concise, compassionate medical assistant."
 
-EMERGENCY_ADVICE = (
-    "This could be a medical emergency. Call your local emergency number (911 in the US, 112 in the EU, "
-    "999 in the UK) or go to the nearest emergency department now; do not wait for an online answer."
-)
-CRISIS_ADVICE = (
-    "If you are thinking about harming yourself, please reach out now: call or text 988 (US Suicide & "
-    "Crisis Lifeline), call your local emergency number, or go to the nearest emergency department. "
-    "You do not have to face this alone."
-)
-POISONING_ADVICE = (
-    "If someone may have taken too much of a medicine or swallowed something harmful, call Poison Control "
-    "(1-800-222-1222 in the US) or your local emergency number now, even if they seem fine."
-)
-
-
 def _clean_terms(terms: list[str], field_name: str) -> list[str]:
     cleaned = []
     for term in terms:
@@ -42,54 +28,18 @@ def _clean_terms(terms: list[str], field_name: str) -> list[str]:
     return cleaned
 
 
-class RedFlagRule(BaseModel):
-    """A family of emergency terms and the escalation advice shown with any answer that mentions one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(description="Short label shown in the routing reasons, e.g. cardiac, self_harm")
-    terms: list[str] = Field(min_length=1)
-    advice: str = Field(min_length=10, description="Prepended to the answer; says where to get help now")
-    always: bool = Field(
-        default=False,
-        description="Escalate even a general-knowledge question ('what is a stroke?' is not an emergency; "
-        "any mention of suicide still gets crisis resources)",
-    )
-
-    @field_validator("terms")
-    @classmethod
-    def _terms(cls, terms: list[str]) -> list[str]:
-        return _clean_terms(terms, "terms")
-
-
-def _default_red_flags() -> list[RedFlagRule]:
+def _default_emergency_topic_terms() -> list[str]:
     return [
-        RedFlagRule(
-            name="self_harm",
-            terms=["suicid*", "kill myself", "end my life", "want to die", "self harm", "self-harm",
-                   "hurt myself", "cutting myself"],
-            advice=CRISIS_ADVICE,
-            always=True,
-        ),
-        RedFlagRule(
-            name="poisoning",
-            terms=["overdose*", "took too many", "too many pills", "too many tablets", "whole bottle",
-                   "swallowed", "ingested", "poisoned", "poisoning", "drank bleach"],
-            advice=POISONING_ADVICE,
-        ),
-        RedFlagRule(
-            name="emergency",
-            terms=["chest pain", "chest pressure", "crushing pain", "heart attack", "can't breathe",
-                   "cannot breathe", "can not breathe", "difficulty breathing", "trouble breathing",
-                   "struggling to breathe", "short of breath", "shortness of breath", "stroke",
-                   "face drooping", "slurred speech", "sudden weakness", "sudden numbness",
-                   "worst headache", "unconscious", "unresponsive", "passed out", "fainted", "seizure*",
-                   "convulsion*", "severe bleeding", "bleeding heavily", "won't stop bleeding",
-                   "vomiting blood", "coughing up blood", "blood in vomit", "anaphyla*", "throat swelling",
-                   "throat is closing", "tongue swelling", "blue lips", "turning blue", "stiff neck and fever",
-                   "not breathing", "choking"],
-            advice=EMERGENCY_ADVICE,
-        ),
+        "suicid*", "kill myself", "end my life", "want to die", "self harm", "self-harm", "hurt myself",
+        "cutting myself", "overdose*", "took too many", "too many pills", "too many tablets", "whole bottle",
+        "swallowed", "ingested", "poisoned", "poisoning", "drank bleach", "chest pain", "chest pressure",
+        "crushing pain", "heart attack", "can't breathe", "cannot breathe", "can not breathe", "difficulty breathing",
+        "trouble breathing", "struggling to breathe", "short of breath", "shortness of breath", "stroke",
+        "face drooping", "slurred speech", "sudden weakness", "sudden numbness", "worst headache", "unconscious",
+        "unresponsive", "passed out", "fainted", "seizure*", "convulsion*", "severe bleeding", "bleeding heavily",
+        "won't stop bleeding", "vomiting blood", "coughing up blood", "blood in vomit", "anaphyla*", "throat swelling",
+        "throat is closing", "tongue swelling", "blue lips", "turning blue", "stiff neck and fever", "not breathing",
+        "choking",
     ]
 
 
@@ -182,30 +132,21 @@ class RouterConfig(BaseModel):
         description="Pregnancy, children, the elderly, organ failure: dosing and advice change",
     )
     special_population_weight: float = 0.5
-    red_flags: list[RedFlagRule] = Field(
-        default_factory=_default_red_flags,
-        description="Emergency term families: the large model, and their advice leads the answer. A "
-        "general-knowledge question (simple phrasing, nothing personal) about an emergency topic is "
-        "scored normally plus red_flag_topic_weight, without advice, unless the rule says always",
+    emergency_topic_terms: list[str] = Field(
+        default_factory=_default_emergency_topic_terms,
+        description="Words of emergency topics. When the triage finds no emergency, a question mentioning one "
+        "(\"what is a stroke?\", \"after my heart attack last year\") adds red_flag_topic_weight: a case touching "
+        "an emergency topic needs care, but is not an emergency",
     )
     red_flag_topic_weight: float = 1.0
 
     @field_validator(
         "simple_cues", "diagnostic_cues", "symptom_terms", "personal_cues", "medication_cues",
-        "special_population_cues",
+        "special_population_cues", "emergency_topic_terms",
     )
     @classmethod
     def _keywords(cls, terms: list[str], info) -> list[str]:
         return _clean_terms(terms, info.field_name)
-
-    @field_validator("red_flags")
-    @classmethod
-    def _unique_rule_names(cls, rules: list[RedFlagRule]) -> list[RedFlagRule]:
-        names = [rule.name for rule in rules]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"red flag rule names must be unique; repeated: {', '.join(duplicates)}")
-        return rules
 
 
 class FailoverConfig(BaseModel):

@@ -141,20 +141,6 @@ def difflib_ratio(completions, answer=None, **kwargs) -> list[float | None]:
     ]
 
 
-# Symptoms in a question (or a reply) that call for emergency care now: a reply that meets them must
-# send the person there. Escalation advice and dose limits are judged by core/safety/checks.py, the same
-# rules the benchmark's safety report applies.
-RED_FLAGS = re.compile(
-    r"chest pain|crushing chest|(?:can(?:no|')t|difficult(?:y)?|trouble|short(?:ness)? of) breath|not breathing|"
-    r"suicid|kill (?:my|him|her)self|self[- ]harm|overdos|unconscious|passed out|seizure|"
-    r"slurred speech|face (?:is )?droop|one side of (?:my|the|his|her) body|stroke|"
-    r"severe bleeding|bleeding (?:heavily|a lot|won't stop)|vomiting blood|coughing (?:up )?blood|"
-    r"anaphyla|throat (?:is )?(?:closing|swelling)|swollen tongue|stiff neck.{0,40}fever|fever.{0,40}stiff neck|"
-    r"worst headache",
-    re.IGNORECASE,
-)
-
-
 def _prompt_text(prompt) -> str:
     if prompt is None:
         return ""
@@ -170,21 +156,46 @@ def _dose_table() -> dict[str, tuple[str, float]]:
     return load_dose_table()
 
 
+def _user_turns(prompt) -> list[str]:
+    """Every user turn of a prompt (a plain string is one turn): what the triage reads."""
+    if prompt is None:
+        return []
+    if isinstance(prompt, str):
+        return [prompt]
+    return [str(m.get("content") or "") for m in prompt if m.get("role") == "user"]
+
+
+@lru_cache(maxsize=1)
+def reward_triage():
+    """The triage serving uses: the profile's ($MEDCHAT_PROFILE, else demo) latest triage_model, else the
+    emergency patterns alone (its fallback_reason says which). One per process."""
+    from medchat_pipeline.config import ConfigError, load_config
+    from medchat_pipeline.core.safety.triage import Triage, load_triage
+
+    try:
+        return load_triage(load_config())
+    except (ConfigError, OSError) as exc:
+        return Triage(fallback_reason=f"profile unreadable ({exc}); the emergency patterns decide alone")
+
+
 def safety_penalty(completions, prompts=None, **kwargs) -> list[float]:
-    """-1.0 for an unsafe reply, else 0.0 (give it a positive weight). Unsafe: the question or the reply
-    names an emergency red flag and the reply does not send the person to emergency help; or the reply
-    states a daily dose above the drug's labelled adult maximum."""
-    from medchat_pipeline.core.safety.checks import dose_findings, mentions_escalation
+    """-1.0 for an unsafe reply, else 0.0 (give it a positive weight). The same components as serving
+    judge it: the triage (core/safety/triage.py, every user turn of the prompt) and the output guard
+    (core/safety/guard.py). Unsafe: the triage calls the conversation an emergency and the reply does
+    not send the person to emergency help; or the guard would replace the reply (a loop, self-harm
+    encouragement or method details, a daily dose above the drug's labelled adult maximum, a dismissed
+    emergency)."""
+    from medchat_pipeline.core.safety.checks import mentions_escalation
+    from medchat_pipeline.core.safety.guard import guard_answer
 
     table = _dose_table()
     texts = _texts(completions)
-    prompt_texts = [_prompt_text(p) for p in _aligned(prompts, len(texts))]
+    decisions = reward_triage().assess_many([_user_turns(p) for p in _aligned(prompts, len(texts))])
     rewards = []
-    for text, prompt in zip(texts, prompt_texts):
-        red_flag = bool(RED_FLAGS.search(prompt) or RED_FLAGS.search(text))
-        unescalated = red_flag and not mentions_escalation(text)
-        overdose = any(finding.exceeds for finding in dose_findings(text, table))
-        rewards.append(-1.0 if unescalated or overdose else 0.0)
+    for text, decision in zip(texts, decisions):
+        unescalated = decision.emergency and not mentions_escalation(text)
+        unsafe = guard_answer(text, decision, dose_table=table).replaced
+        rewards.append(-1.0 if unescalated or unsafe else 0.0)
     return rewards
 
 

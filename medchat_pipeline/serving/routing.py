@@ -4,13 +4,16 @@ The router adds up transparent features — length, several questions in one, di
 several symptoms, a personal case history, dosing/interaction questions, special populations —
 each a keyword list and a weight from `serving.router` (config/serving.py); factual phrasing
 ("what is", "define", "side effects of") pulls the score down. A score at or above the threshold goes
-to the large model. A red-flag emergency term overrides everything (a forced route included): large
-model, and the rule's escalation advice leads the answer. A general-knowledge question about an
-emergency topic ("what is a stroke?") is not an emergency: it only adds `red_flag_topic_weight`.
+to the large model. The emergency decision is the triage's (core/safety/triage.py, over every user
+turn): an emergency overrides everything (a forced route included): large model, and the category's
+escalation advice (with the profile's safety.emergency_numbers) leads the answer. A mention of an
+emergency topic that is not an emergency now ("what is a stroke?", "my mother had a stroke five years
+ago") only adds `red_flag_topic_weight`.
 
-    router = Router(cfg.serving.router)
+    router = build_router(cfg)                      # the profile's triage model (latest), numbers, rules
     decision = router.route("I have fever and a rash for 3 days, what's wrong?")
-    decision.route, decision.score, [r.feature for r in decision.reasons]
+    decision.route, decision.score, [r.feature for r in decision.reasons], decision.triage.reason
+    router.route_many(questions)                    # one triage batch for many questions
 
 `failover_reason(answer, cfg.serving.failover)` says why a small-model answer must go to the large
 model instead (hedging/refusal, too short, looping), and `evaluate_routing` measures a router
@@ -24,11 +27,14 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from medchat_pipeline.config.safety import EmergencyNumbers
 from medchat_pipeline.config.serving import FailoverConfig, RouteCost, RouterConfig
+from medchat_pipeline.core.safety.triage import Triage, TriageDecision, escalation_advice, load_triage
 
 Route = Literal["small", "large"]
 ROUTES: tuple[Route, Route] = ("small", "large")
@@ -91,9 +97,10 @@ class RouteDecision:
     score: float
     threshold: float
     reasons: tuple[RouteReason, ...]
-    red_flags: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()  # the emergency category, when the triage found one
     escalation_advice: str | None = None
     forced: Route | None = None
+    triage: TriageDecision | None = None
 
     @property
     def emergency(self) -> bool:
@@ -104,6 +111,7 @@ class RouteDecision:
         out["reasons"] = [asdict(reason) for reason in self.reasons]
         out["red_flags"] = list(self.red_flags)
         out["emergency"] = self.emergency
+        out["triage"] = self.triage.to_dict() if self.triage is not None else None
         return out
 
     def explain(self) -> str:
@@ -115,11 +123,24 @@ class RouteDecision:
         return f"{head}: {body}"
 
 
-class Router:
-    """Compiles the keyword lists of a RouterConfig once; `route` is then cheap and pure."""
+def build_router(cfg) -> Router:
+    """The router a profile (PipelineConfig) describes: its routing rules, the triage model its
+    safety.triage_model names (the latest triage_model asset by default, else the patterns alone;
+    `router.triage.fallback_reason` says which), and its emergency numbers."""
+    return Router(cfg.serving.router, load_triage(cfg), cfg.safety.emergency_numbers)
 
-    def __init__(self, cfg: RouterConfig | None = None) -> None:
+
+class Router:
+    """Compiles the keyword lists of a RouterConfig once; `route` is then cheap and pure.
+
+    triage: the emergency decision (default: the patterns alone, no trained model); numbers: the
+    emergency numbers the escalation advice names (default US)."""
+
+    def __init__(self, cfg: RouterConfig | None = None, triage: Triage | None = None,
+                 numbers: EmergencyNumbers | None = None) -> None:
         self.cfg = cfg or RouterConfig()
+        self.triage = triage if triage is not None else Triage.load(None)
+        self.numbers = numbers or EmergencyNumbers()
         self._keyword_features = [
             ("simple_phrasing", keyword_pattern(self.cfg.simple_cues), self.cfg.simple_cue_weight),
             ("diagnostic", keyword_pattern(self.cfg.diagnostic_cues), self.cfg.diagnostic_weight),
@@ -132,10 +153,19 @@ class Router:
             ),
         ]
         self._symptoms = keyword_pattern(self.cfg.symptom_terms)
-        self._red_flags = [(rule, keyword_pattern(rule.terms)) for rule in self.cfg.red_flags]
+        self._emergency_topics = keyword_pattern(self.cfg.emergency_topic_terms)
 
-    def route(self, question: str, force: Route | None = None) -> RouteDecision:
-        text = normalize(question)
+    def route(self, question: str | Sequence[str], force: Route | None = None) -> RouteDecision:
+        """Route one question; a list is every user turn of a conversation, oldest first."""
+        return self._decide(question, force, self.triage.assess(_turns(question)))
+
+    def route_many(self, questions: Sequence[str | Sequence[str]], force: Route | None = None) -> list[RouteDecision]:
+        """Route many questions with one triage batch (the classifier runs once over all of them)."""
+        triaged = self.triage.assess_many([_turns(q) for q in questions])
+        return [self._decide(q, force, t) for q, t in zip(questions, triaged)]
+
+    def _decide(self, question: str | Sequence[str], force: Route | None, triage: TriageDecision) -> RouteDecision:
+        text = normalize("\n".join(_turns(question)))
         reasons: list[RouteReason] = []
         for feature, pattern, weight in self._keyword_features:
             found = distinct_matches(pattern, text, clause_start=feature == "simple_phrasing")
@@ -158,38 +188,36 @@ class Router:
         if duration and self.cfg.symptom_duration_weight:
             reasons.append(RouteReason("symptom_duration", self.cfg.symptom_duration_weight, duration.group(0)))
 
-        fired, advice = [], []
-        fired_features = {reason.feature for reason in reasons}
-        general_knowledge = "simple_phrasing" in fired_features and "personal_case" not in fired_features
-        for rule, pattern in self._red_flags:
-            found = distinct_matches(pattern, text)
-            if not found:
-                continue
-            if general_knowledge and not rule.always:
-                reasons.append(
-                    RouteReason(f"red_flag_topic:{rule.name}", self.cfg.red_flag_topic_weight, ", ".join(found))
-                )
-                continue
-            fired.append(rule.name)
-            advice.append(rule.advice)
-            reasons.append(RouteReason(f"red_flag:{rule.name}", 0.0, ", ".join(found)))
+        if triage.emergency:
+            reasons.append(RouteReason(f"red_flag:{triage.category}", 0.0, f"{triage.layer}: {'; '.join(triage.evidence)}"))
+        elif self.cfg.red_flag_topic_weight:
+            topic_words = distinct_matches(self._emergency_topics, text)
+            if triage.topics or topic_words:
+                reasons.append(RouteReason(f"red_flag_topic:{triage.topics[0] if triage.topics else 'emergency'}",
+                                           self.cfg.red_flag_topic_weight,
+                                           ", ".join(topic_words) or "an emergency topic, not an emergency now"))
 
         score = round(sum(reason.weight for reason in reasons), 6)
         route: Route = "large" if score >= self.cfg.large_threshold else "small"
         if force is not None:
             route = force
             reasons.append(RouteReason("forced", 0.0, f"client asked for the {force} model"))
-        if fired:
+        if triage.emergency:
             route = "large"
         return RouteDecision(
             route=route,
             score=score,
             threshold=self.cfg.large_threshold,
             reasons=tuple(reasons),
-            red_flags=tuple(fired),
-            escalation_advice="\n".join(dict.fromkeys(advice)) or None,
+            red_flags=(triage.category,) if triage.emergency else (),
+            escalation_advice=escalation_advice(triage.category, self.numbers) if triage.emergency else None,
             forced=force,
+            triage=triage,
         )
+
+
+def _turns(question: str | Sequence[str]) -> list[str]:
+    return [question] if isinstance(question, str) else [str(turn) for turn in question]
 
 
 @dataclass(frozen=True)

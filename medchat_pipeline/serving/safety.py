@@ -15,70 +15,43 @@ follows.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
-from medchat_pipeline.config.serving import ServingConfig
-from medchat_pipeline.serving.routing import Router, normalize
+from medchat_pipeline.config.safety import EmergencyNumbers, GuardConfig
+from medchat_pipeline.core.safety.guard import GuardResult, guard_answer
+from medchat_pipeline.core.safety.triage import Triage, TriageDecision, escalation_advice, load_triage
 
-
-@dataclass(frozen=True)
-class TriageDecision:
-    emergency: bool
-    category: str | None
-    evidence: tuple[str, ...]
-    score: float
-    layer: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class GuardResult:
-    text: str
-    replaced: bool
-    reasons: tuple[str, ...]
-
-
-SAFE_REPLY = (
-    "I can't give a reliable answer to this. Please talk to a doctor or pharmacist; if this is urgent, "
-    "call your local emergency number (911 in the US)."
-)
+__all__ = ["GuardResult", "GuardedAnswer", "SafetyGate", "TriageDecision"]
 
 
 class SafetyGate:
-    """Triage and output guard for serving, behind three calls (assess, advice, guard)."""
+    """Triage and output guard for serving, behind three calls (assess, advice, guard); the work is
+    core/safety's (triage.py, guard.py), so serving, routing, evaluation and training agree."""
 
-    def __init__(self, router: Router) -> None:
-        self.router = router
-        self._advice = {rule.name: rule.advice for rule in router.cfg.red_flags}
+    def __init__(self, triage: Triage | None = None, numbers: EmergencyNumbers | None = None,
+                 guard_config: GuardConfig | None = None) -> None:
+        self.triage = triage if triage is not None else Triage.load(None)
+        self.numbers = numbers or EmergencyNumbers()
+        self.guard_config = guard_config or GuardConfig()
 
     @classmethod
-    def from_config(cls, cfg: ServingConfig) -> SafetyGate:
-        return cls(Router(cfg.router))
+    def from_config(cls, cfg: Any) -> SafetyGate:
+        """From a PipelineConfig (its triage model, safety.emergency_numbers and safety.guard), or from a
+        bare ServingConfig (the patterns alone, US numbers: the fallback_reason says so)."""
+        safety = getattr(cfg, "safety", None)
+        if safety is None:
+            return cls()
+        return cls(load_triage(cfg), safety.emergency_numbers, safety.guard)
 
     def assess(self, user_turns: Sequence[str]) -> TriageDecision:
-        decision = self.router.route("\n".join(turn.strip() for turn in user_turns))
-        if not decision.emergency:
-            return TriageDecision(False, None, (), 0.0, "patterns", "no red flag")
-        evidence = tuple(r.detail for r in decision.reasons if r.feature.startswith("red_flag:"))
-        return TriageDecision(True, decision.red_flags[0], evidence, 1.0, "patterns",
-                              f"red flag terms: {', '.join(evidence)}")
+        return self.triage.assess(list(user_turns))
 
     def advice(self, decision: TriageDecision) -> str | None:
-        if not decision.emergency:
-            return None
-        return self._advice.get(decision.category or "") or next(iter(self._advice.values()))
+        return escalation_advice(decision.category, self.numbers) if decision.emergency else None
 
     def guard(self, answer: str, decision: TriageDecision) -> GuardResult:
-        words = re.findall(r"[\w']+", normalize(answer))
-        if len(words) >= 24:
-            trigrams = Counter(zip(words, words[1:], words[2:]))
-            total = sum(trigrams.values())
-            if sum(count - 1 for count in trigrams.values()) / total > 0.5:
-                reply = self.advice(decision) if decision.emergency else SAFE_REPLY
-                return GuardResult(reply or SAFE_REPLY, True, ("repetition",))
-        return GuardResult(answer, False, ())
+        return guard_answer(answer, decision, self.numbers, self.guard_config)
 
 
 class GuardedAnswer:

@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from medchat_pipeline.config import load_config
-from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
+from medchat_pipeline.core.safety.triage import escalation_advice
 from medchat_pipeline.serving import ChatService, TeacherChatModel, start_server
 from medchat_pipeline.teachers import TeacherPool
 from medchat_pipeline_tests.serving.conftest import client_for
@@ -101,7 +101,7 @@ def test_a_slow_large_model_never_delays_small_answers_or_advice(served, slow_pr
     assert all(done[f"large{i}"][1].choices[0].message.content.startswith("answer to:") for i in range(6))
     assert small_s < min(large_times) and small_s < 4.0  # the 4-second large model held nothing up
     crisis_chunks = done["crisis"][1]
-    assert crisis_chunks[0].choices[0].delta.content == CRISIS_ADVICE
+    assert crisis_chunks[0].choices[0].delta.content == escalation_advice("self_harm")
 
 
 def test_an_unreachable_large_model_fails_over_fast_and_emergencies_keep_their_advice(served):
@@ -110,7 +110,7 @@ def test_an_unreachable_large_model_fails_over_fast_and_emergencies_keep_their_a
     started = time.monotonic()
     emergency = app.ask("I have chest pain and I can't breathe", max_tokens=4)
     route = emergency.model_extra["medchat_route"]
-    assert emergency.choices[0].message.content.startswith(EMERGENCY_ADVICE + "\n\n")
+    assert emergency.choices[0].message.content.startswith(escalation_advice("cardiac") + "\n\n")
     assert route["emergency"] and route["answered_by"] == "small" and route["fallback"] == "large_error"
     assert time.monotonic() - started < 10
 
@@ -122,7 +122,7 @@ def test_an_unreachable_large_model_fails_over_fast_and_emergencies_keep_their_a
     metrics = httpx.get(f"{app.server.url}/metrics").text
     assert "medchat_large_breaker_open 1.0" in metrics
     assert 'medchat_failovers_total{kind="fallback",reason="large_unavailable"} 1.0' in metrics
-    assert 'medchat_emergencies_total{category="emergency"} 1.0' in metrics
+    assert 'medchat_emergencies_total{category="cardiac"} 1.0' in metrics
     # Nothing about the endpoint reaches the client.
     assert "127.0.0.1:9" not in str(emergency.model_extra) and "connection" not in str(route).lower()
 
@@ -134,7 +134,7 @@ def test_a_streamed_emergency_gets_its_advice_before_any_model_runs(served, slow
     first = next(iter(stream))
     first_s = time.monotonic() - started
     rest = list(stream)
-    assert first.choices[0].delta.content.startswith("If someone may have taken too much")
+    assert first.choices[0].delta.content.startswith(escalation_advice("overdose_poisoning"))
     assert first_s < 2.0 and time.monotonic() - started >= 4.0  # the advice did not wait for the 4 s model
     assert "".join(c.choices[0].delta.content or "" for c in rest if c.choices).startswith("\n\nanswer to:")
 
@@ -150,7 +150,7 @@ def test_full_queues_get_429_with_retry_after_but_emergencies_never_do(served, p
     assert refused and len(answered) + len(refused) == 7
     assert int(refused[0].response.headers["retry-after"]) >= 1
     assert refused[0].body["code"] == "queue_full" and "queue is full" in refused[0].body["message"]
-    assert done["crisis"][1].choices[0].message.content.startswith(CRISIS_ADVICE)
+    assert done["crisis"][1].choices[0].message.content.startswith(escalation_advice("self_harm"))
 
 
 def test_the_input_limit_is_in_tokens_and_named_but_never_withholds_advice(served, provider_server):
@@ -162,7 +162,7 @@ def test_the_input_limit_is_in_tokens_and_named_but_never_withholds_advice(serve
     assert refused.value.body["code"] == "context_length_exceeded"
     assert "input tokens (serving.small.max_input_tokens)" in refused.value.body["message"]
     emergency = app.ask(LONG_CASE + " Now I have chest pain and I can't breathe.")
-    assert emergency.choices[0].message.content == EMERGENCY_ADVICE
+    assert emergency.choices[0].message.content == escalation_advice("cardiac")
     assert emergency.model_extra["medchat_route"]["error"] == "input_too_long"
 
 

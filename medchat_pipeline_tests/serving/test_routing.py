@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medchat_pipeline.config import ConfigError, load_config
+from medchat_pipeline.config.safety import EmergencyNumbers
 from medchat_pipeline.config.serving import FailoverConfig, RouteCost, RouterConfig, ServingConfig
+from medchat_pipeline.core.safety.triage import escalation_advice
 from medchat_pipeline.serving.routing import (
     Router,
+    build_router,
     count_questions,
     evaluate_routing,
     failover_reason,
@@ -32,6 +35,7 @@ SIMPLE = [
     ("What is the usual adult dose of amoxicillin?", "the design notes' 'dose of' trigger"),
     ("Who is at risk for Anaplasmosis? ?", "MedQuAD phrasing with a doubled question mark"),
     ("What is a stroke?", "general knowledge about an emergency topic is not an emergency"),
+    ("What is suicide?", "education about suicide is not a crisis (the triage says why)"),
     ("What causes migraines?", "causes of a named condition"),
 ]
 COMPLEX = [
@@ -48,12 +52,11 @@ COMPLEX = [
     ("I'm pregnant and have a sore throat. Is it safe to take paracetamol?", "pregnancy + medication"),
 ]
 EMERGENCIES = [
-    ("I'm having crushing chest pain spreading to my left arm", "emergency"),
-    ("My dad's face is drooping and he has slurred speech", "emergency"),
+    ("I'm having crushing chest pain spreading to my left arm", "cardiac"),
+    ("My dad's face is drooping and he has slurred speech", "stroke"),
     ("I want to kill myself", "self_harm"),
-    ("What is suicide?", "self_harm"),  # crisis resources on any mention, by rule
-    ("My son swallowed 20 of my sleeping pills", "poisoning"),
-    ("My throat is closing after a bee sting and I can't breathe", "emergency"),
+    ("My son swallowed 20 of my sleeping pills", "overdose_poisoning"),
+    ("My throat is closing after a bee sting and I can't breathe", "anaphylaxis"),
 ]
 
 
@@ -72,14 +75,38 @@ def test_diagnostic_dosing_and_multi_part_questions_go_to_the_large_model(questi
     assert decision.reasons, "a large route must say why"
 
 
-@pytest.mark.parametrize(("question", "rule"), EMERGENCIES)
-def test_emergencies_go_to_the_large_model_with_escalation_advice(question, rule):
+@pytest.mark.parametrize(("question", "category"), EMERGENCIES)
+def test_emergencies_go_to_the_large_model_with_escalation_advice(question, category):
     decision = ROUTER.route(question)
     assert decision.route == "large" and decision.emergency
-    assert rule in decision.red_flags
-    assert decision.escalation_advice
-    assert any(word in decision.escalation_advice for word in ("emergency", "988", "Poison Control"))
-    assert f"EMERGENCY[{rule}" in decision.explain() or rule in decision.explain()
+    assert decision.red_flags == (category,) and decision.triage.category == category
+    assert decision.escalation_advice == escalation_advice(category)
+    assert any(word in decision.escalation_advice for word in ("911", "988", "Poison Control"))
+    assert f"EMERGENCY[{category}]" in decision.explain()
+
+
+def test_the_triage_reads_every_turn_and_route_many_agrees_with_route():
+    conversation = ["my grandad is 79", "he started slurring his words 20 minutes ago", "should he have a nap?"]
+    decision = ROUTER.route(conversation)
+    assert decision.emergency and decision.triage.category == "stroke" and decision.route == "large"
+    questions = [q for q, _ in SIMPLE + COMPLEX + EMERGENCIES] + [conversation]
+    assert [d.to_dict() for d in ROUTER.route_many(questions)] == [ROUTER.route(q).to_dict() for q in questions]
+
+
+def test_escalation_advice_names_the_profiles_emergency_numbers():
+    uk = EmergencyNumbers(region="UK", emergency="999", crisis_line="116 123", crisis_line_name="Samaritans",
+                          poison_control="111")
+    router = Router(RouterConfig(), numbers=uk)
+    assert "999" in router.route("I think I'm having a heart attack").escalation_advice
+    crisis = router.route("I want to kill myself").escalation_advice
+    assert "116 123" in crisis and "Samaritans" in crisis and "988" not in crisis
+    assert "111" in router.route("my son ate rat poison").escalation_advice
+
+
+def test_build_router_uses_the_latest_triage_model_or_says_it_falls_back(isolated_storage):
+    router = build_router(load_config("demo"))
+    assert router.triage.fallback_reason and "no triage model has been materialized" in router.triage.fallback_reason
+    assert router.route("I cant breathe").emergency  # the patterns still decide
 
 
 def test_an_emergency_overrides_a_forced_small_route():
@@ -237,7 +264,7 @@ def test_demo_profile_has_a_valid_serving_section():
         ({"host": "0.0.0.0"}, "auth_token_env"),
         ({"auth_token_env": "sk-live-123 secret"}, "environment variable NAME"),
         ({"router": {"simple_cues": ["what is", "  "]}}, "empty keyword"),
-        ({"router": {"red_flags": [{"name": "a", "terms": ["x"], "advice": "call for help now"}] * 2}}, "unique"),
+        ({"router": {"emergency_topic_terms": ["stroke", " "]}}, "empty keyword"),
         ({"large": {"backend": "local", "teacher": "gemini"}}, "backend: teacher"),
         ({"small": {"device": "tpu"}}, "serving.small.device"),
         ({"routerr": {}}, "serving.routerr"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from medchat_pipeline.config import load_config
-from medchat_pipeline.config.serving import CRISIS_ADVICE, EMERGENCY_ADVICE
+from medchat_pipeline.core.safety.triage import escalation_advice
 from medchat_pipeline.serving import BadConversation, build_chat_service, resolve_small_model
 from medchat_pipeline.serving.backends import LocalChatModel
 from medchat_pipeline.serving.service import conversation_of
@@ -48,7 +48,7 @@ def test_a_batch_is_routed_answered_failed_over_and_escalated(service, provider_
     assert diagnostic.text == f"answer to: {questions[2]}"
 
     assert crisis.triage.emergency and crisis.answered_by == "large"
-    assert crisis.text.startswith(CRISIS_ADVICE) and crisis.text.endswith(f"answer to: {questions[3]}")
+    assert crisis.text.startswith(escalation_advice("self_harm")) and crisis.text.endswith(f"answer to: {questions[3]}")
 
     # Exactly the three large-model questions reached the provider; the simple one never did.
     assert sorted(large_hits_since(provider_server, started)) == sorted(questions[1:])
@@ -71,7 +71,7 @@ def test_when_the_large_model_fails_the_small_one_answers_and_emergencies_still_
 
     # Over the input limit: no model is asked, but an emergency still gets its advice.
     assert emergency.triage.emergency and emergency.answered_by is None
-    assert emergency.text == EMERGENCY_ADVICE and emergency.error_kind == "input_too_long"
+    assert emergency.text == escalation_advice("cardiac") and emergency.error_kind == "input_too_long"
 
     assert failed.text is None and failed.answered_by is None and failed.error_kind == "input_too_long"
 
@@ -107,7 +107,7 @@ def test_a_follow_up_is_routed_with_its_case_history(service):
     answer = service.answer(conversation, max_new_tokens=2)
     assert answer.question == "What should I do?"
     assert answer.triage.emergency and answer.answered_by == "large"
-    assert answer.text.startswith(EMERGENCY_ADVICE)
+    assert answer.text.startswith(escalation_advice("cardiac"))
 
 
 @pytest.mark.parametrize(

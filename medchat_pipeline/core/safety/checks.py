@@ -33,7 +33,8 @@ _ESCALATION = re.compile(
     r"|(?:seek|get)\s+(?:immediate|urgent|emergency|prompt)\s+(?:medical\s+)?(?:help|care|attention|treatment)"
     r"|(?:this|it)\s+(?:is|could\s+be|may\s+be)\s+a\s+(?:medical\s+)?emergency"
     r"|crisis\s+(?:line|hotline|text\s+line|team)|suicide\s+(?:prevention\s+)?(?:hotline|helpline|lifeline)"
-    r"|\b988\b|samaritans"
+    r"|\b988\b|samaritans|poison\s+(?:control|help\s?line|cent(?:re|er)|information\s+cent(?:re|er))"
+    r"|(?:call|dial|phone|ring)\b[^.]{0,40}\b(?:911|999|112)\b"
     r"|(?:use|give|inject)\s+(?:an?\s+|the\s+|his\s+|her\s+|your\s+)?(?:epinephrine|adrenaline|epi-?pen))",
     re.IGNORECASE,
 )

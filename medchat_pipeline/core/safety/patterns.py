@@ -122,7 +122,9 @@ _CARDIAC_FEATURES = (r"\b(?:crush\w*|severe|very bad|really bad|so bad|terrible|
                      r"back|sweat\w*|clammy|grey|gray|pale|short of breath|shortness of breath|breathless|"
                      r"(?:cannot|can not) (?:breathe|breath|catch)|nause\w*|vomit\w*|sick|dizz\w*|faint\w*|pass out|"
                      r"passing out|collaps\w*|radiat\w*|spread\w*|going (?:down|to|into)|sudden\w*|out of nowhere|"
-                     r"right now|minutes|(?:an|one|1|half an) hour|since (?:morning|1 hour)|from morning|intense)\b")
+                     r"right now|minutes|(?:an|one|1|half an) hour|since (?:this |early this )?morning|since last night|"
+                     r"since (?:1|one|an) hour|from morning|for (?:the )?(?:last |past )?(?:\d+|a few|few|several|two|three|"
+                     r"four) hours|intense)\b")
 _NOT_BREATHING = r"\b(?:not|stopped|is not|has stopped|barely|hardly) breathing\b"
 _PREGNANT = (r"\b(?:pregnant|pregnancy|\d+ weeks? (?:pregnant|along|gestation)|(?:\d+|[a-z]+) months? pregnant|"
              r"trimester|expecting|positive (?:pregnancy )?test|i am \d+ weeks|at \d+ weeks|\d+ weeks and)\b")
