@@ -101,9 +101,14 @@ ASSETS_QUERY = """
 { repositoriesOrError { ... on RepositoryConnection { nodes {
     name location { name }
     schedules { name scheduleState { id status } }
-    sensors { name sensorState { status } }
+    sensors { name sensorState { id status } }
     assetNodes { assetKey { path } opNames isMaterializable isPartitioned partitionKeys dependencyKeys { path } }
 } } } }
+"""
+
+STOP_SENSOR = """
+mutation($id: String!) { stopSensor(id: $id) {
+    __typename ... on StopSensorMutationResult { instigationState { status } } ... on PythonError { message } } }
 """
 
 STOP_SCHEDULE = """
@@ -164,16 +169,21 @@ def test_compose_topology_serves_queues_and_runs_on_postgres(compose_topology):
     assert {s["name"] for s in repository["sensors"]} == {s.name for s in defs.sensors or []}
     assert repository["schedules"] and repository["sensors"]
 
-    # Turning a running schedule off through the webserver is stored in Postgres, where the daemon reads it.
-    running = [s for s in repository["schedules"] if s["scheduleState"]["status"] == "RUNNING"]
-    assert running, "no schedule runs by default"
-    schedule = running[0]
-    stopped = topology.graphql(STOP_SCHEDULE, {"id": schedule["scheduleState"]["id"]})
-    assert stopped["stopRunningSchedule"]["scheduleState"]["status"] == "STOPPED", stopped
+    # Turning the running schedules and sensors off through the webserver is stored in Postgres, where the
+    # daemon reads it (and leaves the queue to the run below).
+    schedules = [s for s in repository["schedules"] if s["scheduleState"]["status"] == "RUNNING"]
+    sensors = [s for s in repository["sensors"] if s["sensorState"]["status"] == "RUNNING"]
+    assert schedules and sensors, "a schedule and a sensor run by default"
+    for schedule in schedules:
+        stopped = topology.graphql(STOP_SCHEDULE, {"id": schedule["scheduleState"]["id"]})
+        assert stopped["stopRunningSchedule"]["scheduleState"]["status"] == "STOPPED", stopped
+    for sensor in sensors:
+        stopped = topology.graphql(STOP_SENSOR, {"id": sensor["sensorState"]["id"]})
+        assert stopped["stopSensor"]["instigationState"]["status"] == "STOPPED", stopped
     with topology.instance() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         states = {state.name: state.status.value for state in instance.all_instigator_state()}
-        assert states[schedule["name"]] == "STOPPED"
+        assert all(states[s["name"]] == "STOPPED" for s in schedules + sensors), states
 
     # A run submitted through the webserver is queued, dequeued by the daemon, executed by the code server.
     step, partition = _cheapest_source_step(repository["assetNodes"])
