@@ -51,7 +51,7 @@ def command(
     section of the profile; `medchat serve` puts the same service behind an OpenAI-compatible API.
     """
     from medchat_pipeline.config import ConfigError, load_config
-    from medchat_pipeline.serving.routing import Router
+    from medchat_pipeline.serving.routing import build_router
 
     asked = [q.strip() for q in questions if q.strip()]
     if question_file is not None:
@@ -65,13 +65,14 @@ def command(
     route = None if force == "auto" else force
 
     if route_only:
-        router = Router(cfg.serving.router)
-        for question in asked:
-            decision = router.route(question, route)
+        router = build_router(cfg)  # the latest triage_model decides emergencies (else the patterns; says so)
+        for question, decision in zip(asked, router.route_many(asked, route)):
             if as_json:
                 click.echo(json.dumps({"question": question, **decision.to_dict()}))
             else:
                 click.echo(f"{decision.explain()}\n  {question}")
+        if router.triage.fallback_reason and not as_json:  # JSON rows carry it in triage.reason
+            click.echo(f"triage: {router.triage.fallback_reason}", err=True)
         return
 
     from medchat_pipeline.serving import build_chat_service

@@ -11,37 +11,21 @@ the per-model queues in serving/lanes.py, the HTTP API in serving/api.py on uvic
 the `serving:` config section is config/serving.py.
 """
 
-from medchat_pipeline.serving.backends import (
-    Generation,
-    GenerationJob,
-    LocalChatModel,
-    OpenAICompatibleChatModel,
-    TeacherChatModel,
-    latest_adapter_manifest,
-    resolve_small_model,
-)
-from medchat_pipeline.serving.server import ChatServer, start_server
-from medchat_pipeline.serving.service import (
-    BadConversation,
-    ChatAnswer,
-    ChatRequest,
-    ChatService,
-    build_chat_service,
-)
+import importlib
 
-__all__ = [
-    "BadConversation",
-    "ChatAnswer",
-    "ChatRequest",
-    "ChatServer",
-    "ChatService",
-    "Generation",
-    "GenerationJob",
-    "LocalChatModel",
-    "OpenAICompatibleChatModel",
-    "TeacherChatModel",
-    "build_chat_service",
-    "latest_adapter_manifest",
-    "resolve_small_model",
-    "start_server",
-]
+# Loaded on first use (PEP 562): `medchat chat --route-only` imports serving.routing, and importing
+# the package eagerly would pull in FastAPI, uvicorn and the model backends it never needs.
+_EXPORTS = {
+    "Generation": "backends", "GenerationJob": "backends", "LocalChatModel": "backends",
+    "OpenAICompatibleChatModel": "backends", "TeacherChatModel": "backends", "latest_adapter_manifest": "backends",
+    "resolve_small_model": "backends", "ChatServer": "server", "start_server": "server",
+    "BadConversation": "service", "ChatAnswer": "service", "ChatRequest": "service", "ChatService": "service",
+    "build_chat_service": "service",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -116,6 +116,7 @@ def _deletion_index() -> dict[str, str | None]:
     return index
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat across messages: each is looked up once per process
 def correct_word(word: str) -> str:
     """A triage term one edit away from an unknown word ("siezure" → "seizure"), else the word itself."""
     if not 3 <= len(word) <= 24 or not word.isalpha() or word in _TERM_SET or word in english_words():

@@ -13,7 +13,6 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import polars as pl
 import yaml
 
 from medchat_pipeline.config import configs_dir
@@ -27,11 +26,17 @@ HARD_NEGATIVE_KINDS = ("education", "history", "figurative", "mild", "medication
 SPLITS = ("dev", "test")
 STYLES = ("lowercase", "typo", "no_apostrophe", "third_person", "non_native", "slang", "numbers", "long", "multi_turn")
 
-TRIAGE_SCHEMA = {
-    "id": pl.String(), "family": pl.String(), "split": pl.String(), "emergency": pl.Boolean(),
-    "category": pl.String(), "kind": pl.String(), "topic": pl.String(), "turns": pl.List(pl.String()),
-    "style": pl.List(pl.String()), "source": pl.String(),
-}
+
+
+def triage_schema() -> dict:
+    """The triage_dataset frame's columns (polars is imported here: triage at serving time never needs it)."""
+    import polars as pl
+
+    return {
+        "id": pl.String(), "family": pl.String(), "split": pl.String(), "emergency": pl.Boolean(),
+        "category": pl.String(), "kind": pl.String(), "topic": pl.String(), "turns": pl.List(pl.String()),
+        "style": pl.List(pl.String()), "source": pl.String(),
+    }
 
 
 @dataclass(frozen=True)
@@ -118,15 +123,19 @@ def _family_cases(file: Path, position: int, family: dict, seen: set[str]) -> li
     return out
 
 
-def triage_frame(cases: list[TriageCase]) -> pl.DataFrame:
+def triage_frame(cases: list[TriageCase]):
+    """The cases as a polars DataFrame (one row per case, turns and style as lists)."""
+    import polars as pl
+
+    schema = triage_schema()
     rows = [{**asdict(case), "turns": list(case.turns), "style": list(case.style)} for case in cases]
-    return pl.DataFrame(rows, schema=TRIAGE_SCHEMA) if rows else pl.DataFrame(schema=TRIAGE_SCHEMA)
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
-def cases_from_frame(frame: pl.DataFrame) -> list[TriageCase]:
+def cases_from_frame(frame) -> list[TriageCase]:
     return [
         TriageCase(**{**row, "turns": tuple(row["turns"]), "style": tuple(row["style"])})
-        for row in frame.select(list(TRIAGE_SCHEMA)).iter_rows(named=True)
+        for row in frame.select(list(triage_schema())).iter_rows(named=True)
     ]
 
 

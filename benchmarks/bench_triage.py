@@ -1,0 +1,186 @@
+"""Triage against the goals of issue 11 (a benchmark, not a timed test).
+
+    .venv/bin/python benchmarks/bench_triage.py                       # ~2 min on 2 CPUs
+    .venv/bin/python benchmarks/bench_triage.py --compare-encoders    # + MiniLM sentence embeddings, ~3 min more
+
+1. Trains the triage model exactly as the `triage_model` asset does (core/safety/triage_build) into a
+   temporary storage folder, and reports its figures on the test split — the split no pattern or
+   threshold was tuned on — with 95% Wilson intervals: recall (goal >= 0.98), false alarms on the hard
+   negatives (goal <= 0.10), per category; the patterns alone beside it; the dev out-of-fold figures
+   that chose the threshold.
+2. Routing accuracy on the real source-labelled questions (serving.routing.source_labelled_questions:
+   MedQuAD → small, iCliniq and ChatDoctor → large) with the trained triage and with the patterns alone
+   (goal: no worse than before issue 11: 0.98377, the keyword router at commit d59d137).
+3. `medchat chat --route-only --file` over 1,000 real questions, wall time of the whole command (process
+   start, imports, model load included; goal < 10 s), three runs; beside it, what the obvious alternative
+   costs: loading the MiniLM sentence-transformer and embedding the same 1,000 questions.
+4. With --compare-encoders: the classifier head on MiniLM token embeddings (ours) against MiniLM sentence
+   embeddings, family-grouped 5-fold on the dev split (ROC AUC, recall at the false-alarm budget).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from medchat_pipeline.config import load_config, project_root
+from medchat_pipeline.core.safety.triage import Triage
+from medchat_pipeline.core.safety.triage_build import build_triage_model
+from medchat_pipeline.core.safety.triage_data import load_triage_cases
+from medchat_pipeline.serving.routing import Router, evaluate_routing, source_labelled_questions
+
+KEYWORD_ROUTER_ACCURACY = 0.98377  # the pre-issue-11 router (red-flag keyword rules), measured at d59d137
+
+
+def rounded(figure: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in figure.items()}
+
+
+def triage_figures(manifest: dict) -> dict:
+    metrics = manifest["metrics"]
+    out = {"threshold": round(manifest["threshold"], 4), "threshold_rule": manifest["threshold_rule"],
+           "dev_out_of_fold_classifier": {k: round(v, 4) if isinstance(v, float) else v
+                                          for k, v in manifest["dev_out_of_fold"].items()},
+           "training": manifest["training"], "dataset": {s: {k: v for k, v in manifest["dataset"][s].items()
+                                                             if not isinstance(v, dict)} for s in ("dev", "test")}}
+    for name in ("test", "test_patterns_only", "dev"):
+        m = metrics[name]
+        out[name] = {
+            **{key: rounded(m[key]) for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy")},
+            "recall_by_category": {c: rounded(v) for c, v in m["recall_by_category"].items()},
+            "false_alarm_rate_by_category": {c: rounded(v) for c, v in m["false_alarm_rate_by_category"].items()},
+            "false_alarm_rate_by_kind": {c: rounded(v) for c, v in m["false_alarm_rate_by_kind"].items()},
+            "layers": m["layers"], "missed": m["missed"], "false_alarms": m["false_alarms"],
+        }
+    return out
+
+
+def routing_figures(cfg, data_root: Path, triage: Triage) -> dict:
+    questions, labels, counts = source_labelled_questions(data_root)
+    out = {"questions": len(questions), "by_source": counts, "keyword_router_before": KEYWORD_ROUTER_ACCURACY}
+    for name, router in (("trained_triage", Router(cfg.serving.router, triage)),
+                         ("patterns_only", Router(cfg.serving.router, Triage.load(None)))):
+        report = evaluate_routing(questions, labels, router, cfg.serving.small_cost, cfg.serving.large_cost)
+        decisions = router.route_many(questions)
+        sources = ["medquad"] * counts["medquad"] + ["icliniq"] * counts["icliniq"] + ["chatdoctor"] * counts["chatdoctor"]
+        out[name] = {
+            "accuracy": round(report.accuracy, 5), "small_recall": round(report.small_recall, 4),
+            "large_recall": round(report.large_recall, 4),
+            "emergencies_flagged": {s: sum(d.emergency for d, src in zip(decisions, sources) if src == s) for s in counts},
+            "medquad_flagged": [q[:100] for q, d, src in zip(questions, decisions, sources) if src == "medquad" and d.emergency],
+        }
+    return out
+
+
+def route_only_timing(data_root: Path, storage: Path, n: int, runs: int) -> dict:
+    questions, _, _ = source_labelled_questions(data_root)
+    random.Random(13).shuffle(questions)
+    lines = [" ".join(q.split()) for q in questions[:n]]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(lines) + "\n")
+        path = handle.name
+    env = {**os.environ, "MEDCHAT_STORAGE_DIR": str(storage)}
+    medchat = Path(sys.executable).with_name("medchat")
+    times, outputs = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run([str(medchat), "chat", "--route-only", "--json", "--file", path], env=env,
+                              capture_output=True, text=True, check=True)
+        times.append(time.perf_counter() - started)
+        outputs.append(done.stdout)
+    rows = [json.loads(line) for line in outputs[0].splitlines()]
+    assert len(rows) == len(lines) and all(o == outputs[0] for o in outputs), "route-only runs disagree"
+    alt_started = time.perf_counter()
+    alt = subprocess.run([sys.executable, "-c", (
+        "import sys; from medchat_pipeline.core.similarity import embed; "
+        "qs=[l.rstrip('\\n') for l in open(sys.argv[1])]; v=embed(qs); print(v.shape)"), path],
+        capture_output=True, text=True, check=True)
+    alternative = time.perf_counter() - alt_started
+    os.unlink(path)
+    return {
+        "questions": len(lines), "runs_s": [round(t, 2) for t in times], "best_s": round(min(times), 2),
+        "emergencies": sum(r["emergency"] for r in rows), "triage_model_loaded": rows[0]["triage"] is not None,
+        "stderr": done.stderr.strip()[:200],
+        "alternative_sentence_transformer_embed_s": round(alternative, 2), "alternative_output": alt.stdout.strip(),
+    }
+
+
+def compare_encoders(cases, folds: int = 5) -> dict:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import GroupKFold
+
+    from medchat_pipeline.core.safety.triage_model import TokenEmbeddingEncoder, training_text
+    from medchat_pipeline.core.similarity import embed
+
+    dev = [c for c in cases if c.split == "dev"]
+    texts = [training_text(c) for c in dev]
+    emergency = np.array([c.emergency for c in dev])
+    hard = np.array([c.hard_negative for c in dev])
+    groups = [c.family for c in dev]
+    out = {}
+    started = time.perf_counter()
+    token = TokenEmbeddingEncoder().encode(texts)
+    token_s = time.perf_counter() - started
+    started = time.perf_counter()
+    sentence = embed(texts)
+    sentence_s = time.perf_counter() - started
+    for name, vectors, seconds in (("minilm_token_embeddings", token, token_s), ("minilm_sentence_embeddings", sentence, sentence_s)):
+        oof = np.zeros(len(dev))
+        for train, test in GroupKFold(folds).split(vectors, emergency, groups):
+            head = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000).fit(vectors[train], emergency[train])
+            oof[test] = head.predict_proba(vectors[test])[:, 1]
+        at_budget = {}
+        for budget in (0.05, 0.09):
+            cut = np.sort(oof[hard])[::-1][int(budget * hard.sum())]
+            at_budget[f"recall_at_hard_false_alarms_{budget}"] = round(float((oof[emergency] > cut).mean()), 4)
+        out[name] = {"roc_auc": round(float(roc_auc_score(emergency, oof)), 4), **at_budget,
+                     "encode_s_for_dev": round(seconds, 2), "dev_texts": len(dev)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", default="demo")
+    parser.add_argument("--data", type=Path, default=project_root().parent / "shared" / "data",
+                        help="the real data slices (PROVENANCE.md layout)")
+    parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--compare-encoders", action="store_true")
+    parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+
+    cfg = load_config(args.profile)
+    cases = load_triage_cases(cfg.safety.triage.cases_file)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    with tempfile.TemporaryDirectory() as storage:
+        started = time.perf_counter()
+        manifest = build_triage_model(cases, cfg.safety.triage, storage)
+        results["build_s"] = round(time.perf_counter() - started, 1)
+        results["triage"] = triage_figures(manifest)
+        triage = Triage.load(manifest["model_dir"])
+        if (args.data / "PROVENANCE.md").exists():
+            results["routing"] = routing_figures(cfg, args.data, triage)
+            results["route_only"] = route_only_timing(args.data, Path(storage), args.questions, args.runs)
+        else:
+            results["routing"] = results["route_only"] = f"skipped: no real data slices at {args.data}"
+    if args.compare_encoders:
+        results["encoders"] = compare_encoders(cases)
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
