@@ -119,7 +119,13 @@ class MedchatIOManager(dg.ConfigurableIOManagerFactory):
         return ParquetIOManager(base_path=UPath(load_config(self.profile).storage_path("assets")))
 
 
-def frame_output(frame: pl.DataFrame, **kwargs) -> dg.Output:
+def frame_output(frame: pl.DataFrame, metadata: dict | None = None, **kwargs) -> dg.Output:
     """`dg.Output` for a frame, with its content hash as the data version: a rerun that gives the same
-    rows leaves downstream assets fresh, and a lineage record names exactly the data it was built on."""
-    return dg.Output(frame, data_version=dg.DataVersion(frame_content_version(frame)), **kwargs)
+    rows leaves downstream assets fresh, and a lineage record names exactly the data it was built on.
+    Its row count and column schema go into the metadata under Dagster's standard keys (the UI shows them)."""
+    table = {"dagster/row_count": frame.height, "dagster/column_schema": column_schema(frame)}
+    return dg.Output(frame, data_version=dg.DataVersion(frame_content_version(frame)), metadata={**table, **(metadata or {})}, **kwargs)
+
+
+def column_schema(frame: pl.DataFrame) -> dg.TableSchema:
+    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()])
