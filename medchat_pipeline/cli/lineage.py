@@ -12,16 +12,21 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with an `upstream` list instead of text.")
 def command(target: str, as_json: bool) -> None:
     """Print the upstream chain of an asset or adapter: every asset event it was built from (source data
-    versions → QAC → merged → training mix → SFT → GRPO), with data versions, run ids and timestamps.
+    versions → QAC → merged → training mix → SFT → GRPO), with data versions, run ids and timestamps;
+    a partitioned asset is listed once per source partition it was built from.
 
     \b
     ASSET_KEY_OR_ADAPTER_DIR is an asset key (grpo_adapter, sft_lora_adapter, a/b for multi-part keys;
     its latest materialization) or an adapter directory holding manifest.json (the exact run that wrote it).
     The instance is $DAGSTER_HOME, else .dagster_home at the project root.
 
+    serving_champion traces the adapter serving loads: the GRPO run it came from (even when later adapters
+    were benchmarked and kept out by the promotion gate) and the benchmark report behind the decision.
+
     \b
     Examples:
       medchat lineage grpo_adapter
+      medchat lineage serving_champion
       medchat lineage .medchat/adapters/sft/3f2a9c1d0e4b/adapter --json
     """
     from medchat_pipeline.training.lineage import instance_for_cli, lineage_of

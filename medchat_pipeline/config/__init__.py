@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixConfig, ReviewConfig
+from medchat_pipeline.config.automation import AutomationConfig, PromotionConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
 from medchat_pipeline.config.prompt import PromptConfig, fill_system_prompt
@@ -50,6 +51,8 @@ class PipelineConfig(BaseModel):
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     serving: ServingConfig = Field(default_factory=ServingConfig)
+    automation: AutomationConfig = Field(default_factory=AutomationConfig)
+    promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     @model_validator(mode="after")
     def _one_system_prompt(self) -> PipelineConfig:

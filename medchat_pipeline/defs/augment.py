@@ -6,11 +6,13 @@
                 └─ training_mix + training_mix_rejects  (distilled:original share, augmented by config)
                       └─ review_sample                 (CSV + HTML for clinicians; verdicts read back)
 
-The per-source assets are partitioned over the nine source names, so one source's update re-runs
-only its slice and a backfill over sources works from the UI. `redistill_schedule` (weekly by
-default, `distill.schedule_cron`) re-runs distillation for every source: the gateway's cache makes
-unchanged questions free, so only new or changed questions and the weak areas of the latest
-benchmark report cost teacher calls.
+The per-source assets are partitioned by source like source_qac (the sources the profile enables), so
+one source's update re-runs only its slice and a backfill over sources works from the UI. Each
+partition records the content hash of the merged_qac slice it read (`merged_slice`), against which
+automation compares merged_qac's `source_slices`. `redistill_schedule` (weekly by default,
+`distill.schedule_cron`) re-runs distillation for every source: the gateway's cache makes unchanged
+questions free, so only new or changed questions and the weak areas of the latest benchmark report
+cost teacher calls.
 """
 
 from pathlib import Path
@@ -22,21 +24,19 @@ from medchat_pipeline.config import PipelineConfig, load_config, project_root
 from medchat_pipeline.core.augment.lexicon import load_lexicon
 from medchat_pipeline.core.augment.partition import augment_partition
 from medchat_pipeline.core.data import schema
+from medchat_pipeline.core.data.source_version import frame_content_version
 from medchat_pipeline.core.distill.partition import distill_partition, preference_pairs, read_weak_areas, weak_area_ids
 from medchat_pipeline.core.distill.review import export_review, read_verdicts, rejected_ids, review_sample
+from medchat_pipeline.core.distill.routing import teacher_prices
 from medchat_pipeline.core.distill.training_mix import training_mix
 from medchat_pipeline.core.similarity import paired_cosine
+from medchat_pipeline.defs.data import MERGED, source_partitions, source_slice
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
+from medchat_pipeline.serving.routing import Router
 from medchat_pipeline.teachers import TeacherRequest, TeacherResult, summarize
 
-SOURCES = (
-    "meddialog_en", "healthcaremagic", "icliniq", "medmcqa", "medqa", "pubmedqa", "medquad", "drugehrqa",
-    "mimic_iv_medications",
-)  # fmt: skip
-source_partitions = dg.StaticPartitionsDefinition(list(SOURCES))
-MERGED = dg.AssetKey("merged_qac")
 GROUP = "augment"
 
 
@@ -70,10 +70,6 @@ def _outs(kept: str, kept_text: str, rejects: str, rejects_text: str) -> dict[st
     }
 
 
-def _source_rows(merged_qac: pl.DataFrame, source: str) -> pl.DataFrame:
-    return merged_qac.filter(pl.col("source") == source)
-
-
 def weak_areas_path(cfg: PipelineConfig) -> Path:
     configured = cfg.distill.weak_areas_path
     if configured is None:
@@ -90,54 +86,64 @@ def verdicts_path(cfg: PipelineConfig) -> Path:
     return path if path.is_absolute() else project_root() / path
 
 
-@dg.multi_asset(
-    outs=_outs(
-        "augmented_qac",
-        "Question variants of one source's train/val rows, one row per variant with parent_id and augmentation: "
-        "teacher paraphrases, split multi-part questions, perturbed non-clinical context, safe synonym swaps, and "
-        "synthetic Q&A for under-represented topics; every variant passed the drift gate (core.augment).",
-        "augment_rejects",
-        "Variants the drift gate or the parsers refused, and failed teacher calls, each with its reason.",
-    ),
-    ins={"merged_qac": dg.AssetIn(MERGED)},
-    partitions_def=source_partitions,
-    pool="teacher_api",
-)
-def augment(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
-    cfg, source, calls = medchat.cfg, context.partition_key, []
-    result = augment_partition(
-        _source_rows(merged_qac, source), source, _recording_pool(teachers, calls), paired_cosine,
-        load_lexicon(project_root() / cfg.augment.synonyms_path), cfg.augment, cfg.distill.quality, cfg.seed,
-        all_rows=merged_qac,
-    )  # fmt: skip
-    metadata = _counts(result.kept, result.rejects, result.stats, calls)
-    yield frame_output(result.kept, output_name="augmented_qac", metadata=metadata)
-    yield frame_output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
+def per_source_assets(partitions: dg.StaticPartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """augment and distill, partitioned like source_qac."""
 
+    @dg.multi_asset(
+        name="augment",
+        outs=_outs(
+            "augmented_qac",
+            "Question variants of one source's train/val rows, one row per variant with parent_id and augmentation: "
+            "teacher paraphrases, split multi-part questions, perturbed non-clinical context, safe synonym swaps, and "
+            "synthetic Q&A for under-represented topics; every variant passed the drift gate (core.augment).",
+            "augment_rejects",
+            "Variants the drift gate or the parsers refused, and failed teacher calls, each with its reason.",
+        ),
+        ins={"merged_qac": dg.AssetIn(MERGED)},
+        partitions_def=partitions,
+        pool="teacher_api",
+    )
+    def augment(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
+        cfg, source, calls = medchat.cfg, context.partition_key, []
+        rows = source_slice(merged_qac, source)
+        result = augment_partition(
+            rows, source, _recording_pool(teachers, calls), paired_cosine,
+            load_lexicon(project_root() / cfg.augment.synonyms_path), cfg.augment, cfg.distill.quality, cfg.seed,
+            all_rows=merged_qac,
+        )  # fmt: skip
+        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), "merged_slice": frame_content_version(rows)}
+        yield frame_output(result.kept, output_name="augmented_qac", metadata=metadata)
+        yield frame_output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
 
-@dg.multi_asset(
-    outs=_outs(
-        "distilled_qac",
-        "Teacher answers for one source's train/val questions: response distillation, chain-of-thought "
-        "(rationale + answer), labels for unlabeled questions; each row records its teacher, MCQ and yes/no "
-        "outputs are kept only when they match the gold key, with teacher agreement (core.distill.partition).",
-        "distill_rejects",
-        "Teacher outputs refused by the quality filters (hedging, fabricated citations, refusals, length, "
-        "language, wrong gold answer) or failed calls, each with its reason.",
-    ),
-    ins={"merged_qac": dg.AssetIn(MERGED)},
-    partitions_def=source_partitions,
-    pool="teacher_api",
-)
-def distill(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
-    cfg, source, calls = medchat.cfg, context.partition_key, []
-    rows = _source_rows(merged_qac, source)
-    weak = read_weak_areas(weak_areas_path(cfg))
-    result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak))
-    metadata = _counts(result.kept, result.rejects, result.stats, calls)
-    metadata["weak_areas_file"] = str(weak_areas_path(cfg))
-    yield frame_output(result.kept, output_name="distilled_qac", metadata=metadata)
-    yield frame_output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
+    @dg.multi_asset(
+        name="distill",
+        outs=_outs(
+            "distilled_qac",
+            "Teacher answers for one source's train/val questions: response distillation, chain-of-thought "
+            "(rationale + answer), labels for unlabeled questions; each row records its teacher, MCQ and yes/no "
+            "outputs are kept only when they match the gold key, with teacher agreement (core.distill.partition).",
+            "distill_rejects",
+            "Teacher outputs refused by the quality filters (hedging, fabricated citations, refusals, length, "
+            "language, wrong gold answer) or failed calls, each with its reason.",
+        ),
+        ins={"merged_qac": dg.AssetIn(MERGED)},
+        partitions_def=partitions,
+        pool="teacher_api",
+    )
+    def distill(context: dg.AssetExecutionContext, merged_qac: pl.DataFrame, medchat: MedchatConfig, teachers: TeachersResource):
+        cfg, source, calls = medchat.cfg, context.partition_key, []
+        rows = source_slice(merged_qac, source)
+        weak = read_weak_areas(weak_areas_path(cfg))
+        routed = cfg.distill.routing.enabled  # simple questions to the cheaper teacher, by the serving Router
+        result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak),
+                                   router=Router(cfg.serving.router) if routed else None,
+                                   prices=teacher_prices(cfg) if routed else None)
+        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), "merged_slice": frame_content_version(rows)}
+        metadata["weak_areas_file"] = str(weak_areas_path(cfg))
+        yield frame_output(result.kept, output_name="distilled_qac", metadata=metadata)
+        yield frame_output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
+
+    return [augment, distill]
 
 
 @dg.multi_asset(
@@ -229,38 +235,44 @@ def review_sample_asset(training_mix: pl.DataFrame, medchat: MedchatConfig) -> d
     return frame_output(sample, metadata=metadata)
 
 
-redistill_job = dg.define_asset_job(
-    "redistill_job",
-    selection=dg.AssetSelection.assets("distilled_qac", "distill_rejects"),
-    partitions_def=source_partitions,
-    description="Re-distil one source: new or changed questions and weak areas cost calls, the rest is cached.",
-)
+def redistill_job(partitions: dg.StaticPartitionsDefinition):
+    return dg.define_asset_job(
+        "redistill_job",
+        selection=dg.AssetSelection.assets("distilled_qac", "distill_rejects"),
+        partitions_def=partitions,
+        description="Re-distil one source: new or changed questions and weak areas cost calls, the rest is cached.",
+    )
 
 
-def redistill_schedule(cron: str, timezone: str, running: bool = True) -> dg.ScheduleDefinition:
+def redistill_schedule(
+    job, cron: str, timezone: str, running: bool = True
+) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="redistill_schedule",
-        job=redistill_job,
+        job=job,
         cron_schedule=cron,
         execution_timezone=timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         description="Re-runs distillation for every source (distill.schedule_cron, weekly by default), "
-        "picking up new or changed questions and the weak areas of the latest benchmark report.",
+        "picking up new or changed questions and the weak areas of the latest benchmark report; what the "
+        "new answers make stale downstream (training mix, adapters, report) is rebuilt by automation.",
     )
     def _schedule(context: dg.ScheduleEvaluationContext):
         stamp = context.scheduled_execution_time.isoformat() if context.scheduled_execution_time else "manual"
-        for source in SOURCES:
+        for source in job.partitions_def.get_partition_keys():
             yield dg.RunRequest(run_key=f"redistill:{source}:{stamp}", partition_key=source, tags={"medchat/trigger": "redistill_schedule"})
 
     return _schedule
 
 
 def build_augment_defs(cfg: PipelineConfig) -> dg.Definitions:
+    partitions = source_partitions(cfg)
+    job = redistill_job(partitions)
     return dg.Definitions(
-        assets=[augment, distill, preferences, mix, review_sample_asset],
+        assets=[*per_source_assets(partitions), preferences, mix, review_sample_asset],
         asset_checks=[training_mix_excludes_test],
-        jobs=[redistill_job],
-        schedules=[redistill_schedule(cfg.distill.schedule_cron, cfg.distill.schedule_timezone, cfg.distill.schedule_running)],
+        jobs=[job],
+        schedules=[redistill_schedule(job, cfg.distill.schedule_cron, cfg.distill.schedule_timezone, cfg.distill.schedule_running)],
     )
 
 

@@ -1,14 +1,17 @@
 """Dagster wiring for the data part of the graph: sources → QAC → merged_qac → SFT exports.
 
-    raw_<source>  (observable: data version = content hash of its files, or hub id+revision)
-      └─ qac_<source> + rejects_<source>   parse (core.data.sources) + clean (core.data.clean)
-           └─ merged_qac + merge_rejects   dedup → split → decontaminate → weighted mix (core.data.merge)
+    raw_source[<source>]   observable, one partition per enabled source: data version = content hash
+      │                    of its files (or hub id + revision), observed by source_observation_sensor
+      └─ source_qac[<source>] + source_rejects[<source>]   parse (core.data.sources) + clean (core.data.clean)
+           └─ merged_qac + merge_rejects   every partition: dedup → split → decontaminate → weighted mix
                 ├─ qac_rejects             every reject of every stage, one table
                 └─ sft_exports             JSONL SFT views per split (core.data.templates)
 
-One set of assets per source enabled in the profile ($MEDCHAT_PROFILE, default demo); disabled
-sources produce none. `source_update_sensor` notices changed source files, records the new data
-version, and launches a run for what that made stale.
+The per-source stages are one asset each, partitioned by source (the partitions are the sources the
+profile enables, $MEDCHAT_PROFILE, default demo; a disabled source has no partition anywhere), so a
+changed source is a backfill of its partition all the way down. merged_qac records the content hash
+of each source's slice (`source_slices`), which lets automation rebuild only the augmented and
+distilled partitions whose rows changed (defs/automation.py).
 """
 
 import json
@@ -20,8 +23,8 @@ import polars as pl
 from medchat_pipeline.config import PipelineConfig, load_config, project_root
 from medchat_pipeline.core.data import schema
 from medchat_pipeline.core.data.clean import clean_qac
-from medchat_pipeline.core.data.merge import MERGED_SCHEMA, decontamination_items, merge_qac
-from medchat_pipeline.core.data.source_version import source_data_version
+from medchat_pipeline.core.data.merge import MERGED_SCHEMA, benchmark_eval_items, merge_qac
+from medchat_pipeline.core.data.source_version import frame_content_version, source_data_version
 from medchat_pipeline.core.data.sources import parse_source
 from medchat_pipeline.core.data.split import split_leakage
 from medchat_pipeline.core.data.templates import export_jsonl
@@ -29,72 +32,82 @@ from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 
 PREVIEW_COLUMNS = ("source", "kind", "question", "answer")
+RAW_SOURCE = dg.AssetKey("raw_source")
+SOURCE_QAC = dg.AssetKey("source_qac")
+MERGED = dg.AssetKey("merged_qac")
+
+
+def source_partitions(cfg: PipelineConfig) -> dg.StaticPartitionsDefinition:
+    """One partition per source the profile enables, in the profile's order."""
+    return dg.StaticPartitionsDefinition(list(cfg.data.sources.enabled()))
 
 
 def build_data_defs(cfg: PipelineConfig) -> dg.Definitions:
-    sources = list(cfg.data.sources.enabled())
-    assets = [raw_source(s) for s in sources] + [qac_source(s) for s in sources]
-    assets += [merged(sources), qac_rejects(sources), sft_exports]
-    checks = [c for s in sources for c in qac_checks(f"qac_{s}")] + qac_checks("merged_qac") + [merged_split_leakage]
-    # Observing the sources in the same run records which file versions each asset was built from.
-    observed = dg.AssetSelection.assets(*(f"raw_{s}" for s in sources))
-    refresh = dg.define_asset_job("refresh_data", selection=dg.AssetSelection.groups("sources", "data") | observed)
-    return dg.Definitions(assets=assets, asset_checks=checks, jobs=[refresh], sensors=[source_update_sensor(sources)])
+    partitions = source_partitions(cfg)
+    modes = {name: source.mode for name, source in cfg.data.sources.enabled().items()}
+    return dg.Definitions(
+        assets=[raw_source(partitions, modes), parse_sources(partitions), merge_sources, qac_rejects, sft_exports],
+        asset_checks=[*qac_checks(SOURCE_QAC, partitions), *qac_checks(MERGED), merged_split_leakage],
+        sensors=[source_observation_sensor(partitions, cfg.automation.observe_interval_s)],
+    )
 
 
-def raw_source(source: str) -> dg.AssetsDefinition:
+def current_source_versions(cfg: PipelineConfig, sources: list[str]) -> dict[str, str]:
+    """The data version each source has right now (hashing its files; a hub source hashes its spec)."""
+    return {source: source_data_version(getattr(cfg.data.sources, source), project_root()) for source in sources}
+
+
+def raw_source(partitions: dg.StaticPartitionsDefinition, modes: dict[str, str]) -> dg.SourceAsset:
     # Observable source assets are the documented way to version external files; the decorator is
     # still marked beta, which says nothing about this project, so its warning is silenced here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.BetaWarning)
-        decorator = dg.multi_observable_source_asset(
-            name=f"observe_{source}",
-            specs=[
-                dg.AssetSpec(
-                    f"raw_{source}",
-                    group_name="sources",
-                    kinds={"file"},
-                    description=f"The {source} input as configured (native files or hub dataset); its data "
-                    "version is the content hash of the files, so any edit marks everything downstream stale.",
-                )
-            ],
+
+        @dg.observable_source_asset(
+            key=RAW_SOURCE,
+            partitions_def=partitions,
+            group_name="sources",
+            metadata={"mode": modes},
+            description="Each source's input as configured (native files or a hub dataset), one partition per "
+            "source; its data version is the content hash of the files (hub: id, config, splits, revision), so "
+            "an edit marks that source's partition downstream stale. Observed by source_observation_sensor.",
         )
+        def _observe(context, medchat: MedchatConfig) -> dg.DataVersionsByPartition:
+            versions = current_source_versions(medchat.cfg, partitions.get_partition_keys())
+            return dg.DataVersionsByPartition({source: dg.DataVersion(v) for source, v in versions.items()})
 
-        def _observe(context: dg.AssetExecutionContext, medchat: MedchatConfig):
-            source_cfg = getattr(medchat.cfg.data.sources, source)
-            version = source_data_version(source_cfg, project_root())
-            yield dg.ObserveResult(
-                asset_key=f"raw_{source}", data_version=dg.DataVersion(version), metadata={"mode": source_cfg.mode}
-            )
-
-        return decorator(_observe)
+    return _observe
 
 
-def qac_source(source: str) -> dg.AssetsDefinition:
+def parse_sources(partitions: dg.StaticPartitionsDefinition) -> dg.AssetsDefinition:
     @dg.multi_asset(
-        name=f"parse_{source}",
+        name="parse_source",
+        partitions_def=partitions,
         outs={
-            f"qac_{source}": dg.AssetOut(
+            "source_qac": dg.AssetOut(
                 group_name="sources",
                 kinds={"polars", "parquet"},
-                description=f"{source} records as cleaned QAC rows (parsed by core.data.sources.{source}, cleaned by core.data.clean).",
+                description="One source's records as cleaned QAC rows (parsed by core.data.sources.<source>, "
+                "cleaned by core.data.clean); one partition per source.",
             ),
-            f"rejects_{source}": dg.AssetOut(
+            "source_rejects": dg.AssetOut(
                 group_name="sources",
                 kinds={"polars", "parquet"},
-                description=f"{source} records that parsing or cleaning refused, each with a reason.",
+                description="One source's records that parsing or cleaning refused, each with a reason.",
             ),
         },
-        deps=[f"raw_{source}"],
+        deps=[RAW_SOURCE],
     )
     def _parse(context: dg.AssetExecutionContext, medchat: MedchatConfig):
-        cfg = medchat.cfg
+        cfg, source = medchat.cfg, context.partition_key
+        context.log.info(f"parsing {source} ({getattr(cfg.data.sources, source).mode})")
+        observed = context.instance.get_latest_data_version_record(RAW_SOURCE, is_source=True, partition_key=source)
         parsed = parse_source(source, getattr(cfg.data.sources, source), project_root())
         cleaned = clean_qac(parsed.qac, cfg.data.cleaning)
         rejects = pl.concat([parsed.rejects, cleaned.rejects])
         yield frame_output(
             cleaned.kept,
-            output_name=f"qac_{source}",
+            output_name="source_qac",
             metadata={
                 "read": parsed.read,
                 "parsed_rows": parsed.qac.height,
@@ -103,78 +116,87 @@ def qac_source(source: str) -> dg.AssetsDefinition:
                 "reasons": schema.reason_counts(rejects),
                 "cleaning": cleaned.stats,
                 "parser": parsed.stats,
+                # The raw_source version this step read, as last observed (lineage and automation use it).
+                "source_data_version": observed.asset_observation.tags.get("dagster/data_version", "")
+                if observed and observed.asset_observation
+                else "",
                 "preview": dg.MetadataValue.md(markdown_preview(cleaned.kept)),
             },
         )
-        yield frame_output(rejects, output_name=f"rejects_{source}", metadata={"rows": rejects.height})
+        yield frame_output(rejects, output_name="source_rejects", metadata={"rows": rejects.height})
 
     return _parse
 
 
-def merged(sources: list[str]) -> dg.AssetsDefinition:
-    @dg.multi_asset(
-        name="merge_sources",
-        outs={
-            "merged_qac": dg.AssetOut(
-                group_name="data",
-                kinds={"polars", "parquet"},
-                description="All sources as one QAC frame with split ∈ {train, val, test}: deduped, grouped "
-                "and hash-split (no group crosses splits), training rows decontaminated against the test "
-                "split and every evaluation benchmark set, train weighted by source bucket (core.data.merge.merge_qac).",
-            ),
-            "merge_rejects": dg.AssetOut(
-                group_name="data",
-                kinds={"polars", "parquet"},
-                description="Rows removed while merging: duplicates, contaminated training rows, mix downsampling.",
-            ),
+@dg.multi_asset(
+    name="merge_sources",
+    outs={
+        "merged_qac": dg.AssetOut(
+            group_name="data",
+            kinds={"polars", "parquet"},
+            description="All sources as one QAC frame with split ∈ {train, val, test}: deduped, grouped "
+            "and hash-split (no group crosses splits), training rows decontaminated against the test "
+            "split and benchmark files, train weighted by source bucket (core.data.merge.merge_qac). "
+            "Reads every source_qac partition; `source_slices` holds the content hash of each source's rows.",
+        ),
+        "merge_rejects": dg.AssetOut(
+            group_name="data",
+            kinds={"polars", "parquet"},
+            description="Rows removed while merging: duplicates, contaminated training rows, mix downsampling.",
+        ),
+    },
+    ins={"source_qac": dg.AssetIn(SOURCE_QAC)},
+)
+def merge_sources(context: dg.AssetExecutionContext, medchat: MedchatConfig, source_qac: pl.DataFrame):
+    cfg = medchat.cfg
+    items = benchmark_eval_items(cfg.data.decontamination.benchmarks, cfg.data.sources, cfg.data.cleaning, project_root())
+    # The IO manager hands every partition over as one frame, in source-name order.
+    result = merge_qac([source_qac], cfg.data, cfg.seed, items)
+    stats = result.stats
+    yield frame_output(
+        result.merged,
+        output_name="merged_qac",
+        metadata={
+            "read": stats["in"],
+            "kept": stats["kept"],
+            "rejected": stats["rejected"],
+            "reasons": schema.reason_counts(result.rejects),
+            "splits": stats["splits"],
+            "sources": stats["sources"],
+            "seed": stats["seed"],
+            "weights": stats["mix"],
+            "dedup": stats["dedup"],
+            "decontamination": stats["decontamination"],
+            "source_slices": source_slices(result.merged, sorted(cfg.data.sources.enabled())),
+            "preview": dg.MetadataValue.md(markdown_preview(result.merged, (*PREVIEW_COLUMNS, "split"))),
         },
-        ins={f"qac_{s}": dg.AssetIn(f"qac_{s}") for s in sources},
     )
-    def _merge(context: dg.AssetExecutionContext, medchat: MedchatConfig, **qac_frames: pl.DataFrame):
-        cfg = medchat.cfg
-        items = decontamination_items(cfg, project_root())
-        result = merge_qac([qac_frames[k] for k in sorted(qac_frames)], cfg.data, cfg.seed, items)
-        stats = result.stats
-        yield frame_output(
-            result.merged,
-            output_name="merged_qac",
-            metadata={
-                "read": stats["in"],
-                "kept": stats["kept"],
-                "rejected": stats["rejected"],
-                "reasons": schema.reason_counts(result.rejects),
-                "splits": stats["splits"],
-                "sources": stats["sources"],
-                "seed": stats["seed"],
-                "weights": stats["mix"],
-                "dedup": stats["dedup"],
-                "decontamination": stats["decontamination"],
-                "preview": dg.MetadataValue.md(markdown_preview(result.merged, (*PREVIEW_COLUMNS, "split"))),
-            },
-        )
-        yield frame_output(result.rejects, output_name="merge_rejects", metadata={"rows": result.rejects.height})
-
-    return _merge
+    yield frame_output(result.rejects, output_name="merge_rejects", metadata={"rows": result.rejects.height})
 
 
-def qac_rejects(sources: list[str]) -> dg.AssetsDefinition:
-    @dg.asset(
-        name="qac_rejects",
-        group_name="data",
-        kinds={"polars", "parquet"},
-        description="Every record refused on the way to merged_qac (parse, clean, dedup, decontaminate, mix), "
-        "with source, source_id, stage and reason: nothing is dropped silently.",
-        ins={f"rejects_{s}": dg.AssetIn(f"rejects_{s}") for s in sources} | {"merge_rejects": dg.AssetIn("merge_rejects")},
-    )
-    def _all_rejects(**rejects: pl.DataFrame) -> dg.Output:
-        table = pl.concat([rejects[k] for k in sorted(rejects)], how="vertical_relaxed").cast(schema.REJECT_SCHEMA)
-        by_stage = dict(table.group_by("stage").len().sort("stage").iter_rows()) if table.height else {}
-        return frame_output(
-            table,
-            metadata={"rows": table.height, "by_stage": by_stage, "reasons": schema.reason_counts(table)},
-        )
+def source_slice(merged_qac: pl.DataFrame, source: str) -> pl.DataFrame:
+    """One source's rows of merged_qac, in merged order: what its augmented/distilled partition reads."""
+    return merged_qac.filter(pl.col("source") == source)
 
-    return _all_rejects
+
+def source_slices(merged_qac: pl.DataFrame, sources: list[str]) -> dict[str, str]:
+    """The content hash of each source's slice; a partition reading merged_qac is stale only when its
+    own slice's hash changed."""
+    return {source: frame_content_version(source_slice(merged_qac, source)) for source in sources}
+
+
+@dg.asset(
+    name="qac_rejects",
+    group_name="data",
+    kinds={"polars", "parquet"},
+    description="Every record refused on the way to merged_qac (parse, clean, dedup, decontaminate, mix), "
+    "with source, source_id, stage and reason: nothing is dropped silently.",
+    ins={"merge_rejects": dg.AssetIn("merge_rejects"), "source_rejects": dg.AssetIn("source_rejects")},
+)
+def qac_rejects(merge_rejects: pl.DataFrame, source_rejects: pl.DataFrame) -> dg.Output:
+    table = pl.concat([merge_rejects, source_rejects], how="vertical_relaxed").cast(schema.REJECT_SCHEMA)
+    by_stage = dict(table.group_by("stage").len().sort("stage").iter_rows()) if table.height else {}
+    return frame_output(table, metadata={"rows": table.height, "by_stage": by_stage, "reasons": schema.reason_counts(table)})
 
 
 @dg.asset(
@@ -193,10 +215,15 @@ def sft_exports(context: dg.AssetExecutionContext, medchat: MedchatConfig, merge
     return dg.Output(manifest, metadata={"templates": manifest["templates"], "rows": rows})
 
 
-def qac_checks(asset: str) -> list[dg.AssetChecksDefinition]:
-    expected = MERGED_SCHEMA if asset == "merged_qac" else schema.QAC_SCHEMA
+def qac_checks(asset: dg.AssetKey, partitions: dg.PartitionsDefinition | None = None) -> list[dg.AssetChecksDefinition]:
+    """Blocking checks on a QAC frame; on source_qac they check each partition as it is materialized."""
+    expected = MERGED_SCHEMA if asset == MERGED else schema.QAC_SCHEMA
+    common = {"asset": asset, "blocking": True, "partitions_def": partitions}
+    # Partitioned checks are marked preview in Dagster 1.13; without them a check of one partition
+    # would load every partition, so the warning is silenced here (as for observable sources above).
+    warnings.filterwarnings("ignore", "Specifying a partitions_def on an AssetCheckSpec", dg.PreviewWarning)
 
-    @dg.asset_check(asset=asset, name="schema_conforms", blocking=True, description="Columns and types are the QAC schema.")
+    @dg.asset_check(**common, name="schema_conforms", description="Columns and types are the QAC schema.")
     def _schema(frame: pl.DataFrame) -> dg.AssetCheckResult:
         actual = {name: str(dtype) for name, dtype in frame.schema.items()}
         wanted = {name: str(dtype) for name, dtype in expected.items()}
@@ -204,7 +231,7 @@ def qac_checks(asset: str) -> list[dg.AssetChecksDefinition]:
             passed=actual == wanted, metadata={"mismatch": json.dumps(_schema_diff(actual, wanted))}
         )
 
-    @dg.asset_check(asset=asset, name="no_empty_answers", blocking=True, description="Every row has a non-blank question and answer.")
+    @dg.asset_check(**common, name="no_empty_answers", description="Every row has a non-blank question and answer.")
     def _answers(frame: pl.DataFrame) -> dg.AssetCheckResult:
         blank = frame.filter(
             pl.col("answer").fill_null("").str.strip_chars().eq("") | pl.col("question").fill_null("").str.strip_chars().eq("")
@@ -214,7 +241,7 @@ def qac_checks(asset: str) -> list[dg.AssetChecksDefinition]:
     return [_schema, _answers]
 
 
-@dg.asset_check(asset="merged_qac", name="zero_split_leakage", blocking=True, description="No group_id appears in two splits.")
+@dg.asset_check(asset=MERGED, name="zero_split_leakage", blocking=True, description="No group_id appears in two splits.")
 def merged_split_leakage(merged_qac: pl.DataFrame) -> dg.AssetCheckResult:
     leaks = split_leakage(merged_qac)
     return dg.AssetCheckResult(
@@ -223,49 +250,34 @@ def merged_split_leakage(merged_qac: pl.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-def source_update_sensor(sources: list[str]) -> dg.SensorDefinition:
+def source_observation_sensor(partitions: dg.StaticPartitionsDefinition, interval_s: int = 60) -> dg.SensorDefinition:
     @dg.sensor(
-        name="source_update_sensor",
-        job_name="refresh_data",
-        minimum_interval_seconds=60,
+        name="source_observation_sensor",
+        minimum_interval_seconds=interval_s,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Hashes each source's files; on a change it records the new data version of raw_<source> "
-        "and launches a run of the assets it made stale (qac_<source> and the merged data downstream).",
+        description="Hashes each source's files and records a raw_source observation for every partition whose "
+        "hash changed (nothing when none did). The new data version marks that source's source_qac stale, "
+        "and automation rebuilds from there.",
     )
     def _sensor(context: dg.SensorEvaluationContext, medchat: MedchatConfig) -> dg.SensorResult:
-        observations, stale = [], []
-        for source in sources:
-            version = source_data_version(getattr(medchat.cfg.data.sources, source), project_root())
-            raw_key = dg.AssetKey(f"raw_{source}")
-            if _latest_observed_version(context.instance, raw_key) != version:
-                observations.append(dg.AssetObservation(raw_key, tags={"dagster/data_version": version}))
-            consumed = _consumed_version(context.instance, dg.AssetKey(f"qac_{source}"), raw_key)
-            if consumed is not None and consumed != version:
-                stale.append((source, version))
-        requests = []
-        if stale:
-            selection = [dg.AssetKey(k) for s, _ in stale for k in (f"raw_{s}", f"qac_{s}", f"rejects_{s}")]
-            selection += [dg.AssetKey(k) for k in ("merged_qac", "merge_rejects", "qac_rejects", "sft_exports")]
-            run_key = "|".join(f"{s}:{v}" for s, v in stale)
-            requests.append(dg.RunRequest(run_key=run_key, asset_selection=selection, tags={"medchat/stale_sources": ",".join(s for s, _ in stale)}))
-        return dg.SensorResult(run_requests=requests, asset_events=observations)
+        # Hashing in the sensor costs no run: an observation run every minute would start a process
+        # and write a run record each time, mostly to learn that nothing changed.
+        versions = current_source_versions(medchat.cfg, partitions.get_partition_keys())
+        changed = [
+            dg.AssetObservation(RAW_SOURCE, partition=source, tags={"dagster/data_version": version})
+            for source, version in versions.items()
+            if _observed_version(context.instance, source) != version
+        ]
+        if changed:
+            context.log.info("new data versions: " + ", ".join(f"{o.partition}={o.tags['dagster/data_version']}" for o in changed))
+        return dg.SensorResult(asset_events=changed)
 
     return _sensor
 
 
-def _latest_observed_version(instance: dg.DagsterInstance, key: dg.AssetKey) -> str | None:
-    record = instance.get_latest_data_version_record(key, is_source=True)
+def _observed_version(instance: dg.DagsterInstance, source: str) -> str | None:
+    record = instance.get_latest_data_version_record(RAW_SOURCE, is_source=True, partition_key=source)
     return record.asset_observation.tags.get("dagster/data_version") if record and record.asset_observation else None
-
-
-def _consumed_version(instance: dg.DagsterInstance, asset: dg.AssetKey, input_key: dg.AssetKey) -> str | None:
-    """The input data version of `input_key` recorded by the latest materialization of `asset`
-    ("INITIAL" when it was built before the source was ever observed: then its version is unknown
-    and one rebuild makes it known)."""
-    event = instance.get_latest_materialization_event(asset)
-    if event is None or event.asset_materialization is None:
-        return None
-    return event.asset_materialization.tags.get(f"dagster/input_data_version/{input_key.to_user_string()}")
 
 
 def markdown_preview(frame: pl.DataFrame, columns: tuple[str, ...] = PREVIEW_COLUMNS, rows: int = 5, width: int = 80) -> str:

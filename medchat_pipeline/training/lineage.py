@@ -2,7 +2,8 @@
 
 Dagster tags every materialization with the data version and the event-log pointer (storage id) of
 each input it read (`dagster/input_data_version/<key>`, `dagster/input_event_pointer/<key>`), so the
-exact chain an adapter came from (source observations → QAC → merged → training mix → SFT → GRPO)
+exact chain an adapter came from (source observations → QAC → merged → training mix → SFT → GRPO,
+each partitioned asset once per source partition)
 can be read back from the log alone, without loading any code. Used by the training assets (to put
 the chain in manifest.json) and by `medchat lineage`.
 """
@@ -22,6 +23,7 @@ DATA_VERSION_TAG = "dagster/data_version"
 INPUT_POINTER_PREFIX = "dagster/input_event_pointer/"
 INPUT_VERSION_PREFIX = "dagster/input_data_version/"
 ROW_COUNT_KEYS = ("dagster/row_count", "row_count", "rows")
+LINEAGE_OVERRIDE_PREFIX = "lineage/"
 
 
 @dataclass
@@ -80,9 +82,12 @@ def _record_by_storage_id(instance: dg.DagsterInstance, key: dg.AssetKey, storag
     return found.records[0] if found.records else None
 
 
-def latest_record(instance: dg.DagsterInstance, key: dg.AssetKey, before_storage_id: int | None = None):
-    """The latest materialization of `key` (or observation, for source assets) before a storage id."""
-    records_filter = dg.AssetRecordsFilter(asset_key=key, before_storage_id=before_storage_id)
+def latest_record(instance: dg.DagsterInstance, key: dg.AssetKey, before_storage_id: int | None = None, partition: str | None = None):
+    """The latest materialization of `key` (or observation, for source assets) before a storage id,
+    of one partition when `partition` is given."""
+    records_filter = dg.AssetRecordsFilter(
+        asset_key=key, before_storage_id=before_storage_id, asset_partitions=[partition] if partition else None
+    )
     found = instance.fetch_materializations(records_filter, limit=1).records
     if found:
         return found[0]
@@ -125,37 +130,53 @@ def _input_pointers(tags: dict) -> dict[str, int | None]:
 
 
 def parents_of(instance: dg.DagsterInstance, record) -> list[tuple[dg.AssetKey, object]]:
-    """The exact input events a materialization read (by pointer; by time when no pointer was recorded)."""
-    tags, _, _ = _event_tags_and_metadata(record)
+    """The exact input events a materialization read (by pointer; by time when no pointer was recorded).
+
+    For a partitioned input Dagster points at one event of whichever partition was written last, so
+    the partitions are looked up here: a partitioned reader read the same partition of its input (our
+    assets are all partitioned by source), an unpartitioned reader read every partition."""
+    tags, metadata, _ = _event_tags_and_metadata(record)
     parents = []
     for input_key_text, pointer in sorted(_input_pointers(tags).items()):
         input_key = dg.AssetKey.from_user_string(input_key_text)
+        # An asset whose value came from an older event of an input than the one it read (the serving
+        # champion kept from an earlier GRPO run) names that event in `lineage/<input>`.
+        pointer = _lineage_override(metadata, input_key_text, pointer)
         parent = (
             _record_by_storage_id(instance, input_key, pointer)
             if pointer is not None
             else latest_record(instance, input_key, before_storage_id=record.storage_id)
         )
-        if parent is not None and parent.partition_key is not None:
-            # Dagster points at one partition's event; an unpartitioned reader read every partition.
-            parents.extend((input_key, p) for p in latest_partition_records(instance, input_key, record.storage_id))
-        else:
+        if parent is None or parent.partition_key is None:
             parents.append((input_key, parent))
+        elif record.partition_key is not None:
+            parents.append((input_key, latest_record(instance, input_key, record.storage_id, record.partition_key)))
+        else:
+            parents.extend((input_key, p) for p in latest_partition_records(instance, input_key, record.storage_id))
     return parents
 
 
+def _lineage_override(metadata: dict, input_key_text: str, pointer: int | None) -> int | None:
+    value = metadata.get(LINEAGE_OVERRIDE_PREFIX + input_key_text)
+    value = getattr(value, "value", value)
+    return value if isinstance(value, int) else pointer
+
+
 def latest_partition_records(instance: dg.DagsterInstance, key: dg.AssetKey, before_storage_id: int) -> list:
-    """The latest materialization of each partition of `key` written before a storage id."""
-    latest: dict[str, object] = {}
-    cursor = None
-    while True:
-        page = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=key, before_storage_id=before_storage_id), limit=1000, cursor=cursor
-        )
-        for found in page.records:  # newest first
-            latest.setdefault(found.partition_key, found)
-        if not page.has_more:
+    """The latest event (materialization, else observation) of each partition of `key` before a storage id."""
+    for fetch in (instance.fetch_materializations, instance.fetch_observations):
+        latest: dict[str, object] = {}
+        cursor = None
+        while True:
+            page = fetch(dg.AssetRecordsFilter(asset_key=key, before_storage_id=before_storage_id), limit=1000, cursor=cursor)
+            for found in page.records:  # newest first
+                latest.setdefault(found.partition_key, found)
+            if not page.has_more:
+                break
+            cursor = page.cursor
+        if latest:
             return [latest[k] for k in sorted(latest)]
-        cursor = page.cursor
+    return []
 
 
 def upstream_of(instance: dg.DagsterInstance, starts: list[tuple[dg.AssetKey, object]], depth: int = 1) -> list[LineageEntry]:

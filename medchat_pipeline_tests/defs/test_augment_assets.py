@@ -12,8 +12,10 @@ import polars as pl
 import pytest
 import yaml
 
-from medchat_pipeline.config import configs_dir
+from medchat_pipeline.config import configs_dir, load_config
+from medchat_pipeline.core.data.source_version import frame_content_version
 from medchat_pipeline.defs import augment as augment_defs
+from medchat_pipeline.defs.data import source_partitions, source_slice
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
@@ -96,7 +98,9 @@ def setup(tmp_path, isolated_storage):
     server.stop()
 
 
-ASSETS = [merged_qac, augment_defs.augment, augment_defs.distill, augment_defs.preferences, augment_defs.mix,
+PARTITIONS = source_partitions(load_config("demo"))
+SOURCES = PARTITIONS.get_partition_keys()
+ASSETS = [merged_qac, *augment_defs.per_source_assets(PARTITIONS), augment_defs.preferences, augment_defs.mix,
           augment_defs.review_sample_asset, augment_defs.training_mix_excludes_test]  # fmt: skip
 
 
@@ -111,14 +115,16 @@ def test_whole_augment_group_on_an_ephemeral_instance(setup):
     server, resources, cfg, instance = setup
     assert dg.materialize([merged_qac], instance=instance, resources=resources).success
     per_source = dg.AssetSelection.assets("augmented_qac", "augment_rejects", "distilled_qac", "distill_rejects")
-    for source in augment_defs.SOURCES:
+    for source in SOURCES:
         result = dg.materialize(ASSETS, selection=per_source, partition_key=source, instance=instance, resources=resources)
         assert result.success
         for kept_key in ("augmented_qac", "distilled_qac"):
             meta = latest_metadata(instance, kept_key, source)
             assert meta["produced"] == meta["kept"] + meta["rejected"]  # counts add up, per partition
             assert sum(meta["reasons"].values()) == meta["rejected"]
-    assert instance.get_materialized_partitions(dg.AssetKey("distilled_qac")) == set(augment_defs.SOURCES)
+            # the slice it read, which automation compares with merged_qac's source_slices
+            assert meta["merged_slice"] == frame_content_version(source_slice(merged_rows(), source))
+    assert instance.get_materialized_partitions(dg.AssetKey("distilled_qac")) == set(SOURCES)
 
     tail = dg.AssetSelection.assets("training_mix", "training_mix_rejects", "review_sample", "preference_pairs",
                                     "preference_rejects")  # fmt: skip
@@ -156,9 +162,9 @@ def test_whole_augment_group_on_an_ephemeral_instance(setup):
 
 def test_redistill_schedule_runs_weak_areas_and_reuses_the_cache(setup, tmp_path):
     server, resources, cfg, instance = setup
+    job = augment_defs.redistill_job(PARTITIONS)
     defs = dg.Definitions(
-        assets=ASSETS, jobs=[augment_defs.redistill_job],
-        schedules=[augment_defs.redistill_schedule("15 4 * * 0", "UTC")], resources=resources,
+        assets=ASSETS, jobs=[job], schedules=[augment_defs.redistill_schedule(job, "15 4 * * 0", "UTC")], resources=resources,
     )  # fmt: skip
     schedule = defs.resolve_schedule_def("redistill_schedule")
     assert schedule.cron_schedule == "15 4 * * 0"
@@ -166,14 +172,14 @@ def test_redistill_schedule_runs_weak_areas_and_reuses_the_cache(setup, tmp_path
     assert built.cron_schedule == cfg.distill.schedule_cron == "0 3 * * 1"  # weekly by default, from config
     assert built.default_status == dg.DefaultScheduleStatus.RUNNING
     job = defs.resolve_job_def("redistill_job")
-    assert job.partitions_def.get_partition_keys() == list(augment_defs.SOURCES)
+    assert job.partitions_def.get_partition_keys() == list(SOURCES)
 
     context = dg.build_schedule_context(
         instance=instance, scheduled_execution_time=dt.datetime(2026, 1, 5, 3, tzinfo=dt.UTC),
         repository_def=defs.get_repository_def(),
     )  # fmt: skip
     requests = list(schedule.evaluate_tick(context).run_requests)
-    assert [r.partition_key for r in requests] == list(augment_defs.SOURCES)
+    assert [r.partition_key for r in requests] == list(SOURCES)
     assert len({r.run_key for r in requests}) == len(requests)
 
     assert dg.materialize([merged_qac], instance=instance, resources=resources).success

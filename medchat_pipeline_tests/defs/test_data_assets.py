@@ -1,6 +1,6 @@
 """The data assets materialized in-process on a real ephemeral instance: demo samples → merged_qac →
-JSONL exports, blocking checks, metadata counts; and observed source files whose change marks
-their downstream stale and makes the sensor launch the refresh."""
+JSONL exports, blocking checks (per source partition), metadata counts; and observed source files whose
+change marks their partition downstream stale, recorded by the observation sensor."""
 
 from __future__ import annotations
 
@@ -15,15 +15,20 @@ import yaml
 
 # Internal, but it is what the UI uses to show "stale"; no public API answers the question.
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+from dagster._core.definitions.observe import observe  # not re-exported at top level in 1.13
 from dagster._core.loader import LoadingContextForTest
 
 from medchat_pipeline.config import load_config, project_root
 from medchat_pipeline.config.sources import SourcesConfig
-from medchat_pipeline.defs.data import build_data_defs
+from medchat_pipeline.core.data.merge import MERGED_SCHEMA
+from medchat_pipeline.core.data.source_version import frame_content_version
+from medchat_pipeline.defs.data import RAW_SOURCE, build_data_defs, source_slice
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
 
 DEMO_DATA = project_root() / "medchat_pipeline" / "demo_data"
+PER_SOURCE = [dg.AssetKey("source_qac"), dg.AssetKey("source_rejects")]
+MERGED_STAGE = [dg.AssetKey(k) for k in ("merged_qac", "merge_rejects", "qac_rejects", "sft_exports")]
 
 
 def with_resources(data_defs: dg.Definitions, profile: str) -> dg.Definitions:
@@ -31,6 +36,21 @@ def with_resources(data_defs: dg.Definitions, profile: str) -> dg.Definitions:
         resources={"medchat": MedchatConfig(profile=profile), "io_manager": MedchatIOManager(profile=profile)}
     )
     return dg.Definitions.merge(data_defs, resources)
+
+
+def materialize(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[dg.AssetKey], partition: str | None = None):
+    """One run of `keys` (and their checks) through the code location's own job, as `medchat run` does."""
+    job = defs.resolve_implicit_job_def_def_for_assets(keys)
+    return job.execute_in_process(instance=instance, asset_selection=keys, partition_key=partition)
+
+
+def materialize_data(defs: dg.Definitions, instance: dg.DagsterInstance) -> list:
+    """Observe the sources, parse each partition, then merge: every data asset, once."""
+    graph = defs.resolve_asset_graph()
+    observe([graph.get(RAW_SOURCE).assets_def], instance=instance)
+    partitions = graph.get(dg.AssetKey("source_qac")).partitions_def.get_partition_keys()
+    results = [materialize(defs, instance, PER_SOURCE, p) for p in partitions]
+    return [*results, materialize(defs, instance, MERGED_STAGE)]
 
 
 @pytest.fixture(scope="module")
@@ -41,39 +61,44 @@ def demo_run(tmp_path_factory):
         patch.setenv("MEDCHAT_STORAGE_DIR", str(storage))
         defs = with_resources(build_data_defs(load_config("demo")), "demo")
         instance = dg.DagsterInstance.ephemeral()
-        result = defs.resolve_job_def("refresh_data").execute_in_process(instance=instance)
-        yield result, instance, storage
+        results = materialize_data(defs, instance)
+        yield results, instance, storage
 
 
-def metadata(result, key: str) -> dict:
-    [event] = [m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey(key)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
+def metadata(instance: dg.DagsterInstance, key: str, partition: str | None = None) -> dict:
+    records_filter = dg.AssetRecordsFilter(asset_key=dg.AssetKey(key), asset_partitions=[partition] if partition else None)
+    [record] = instance.fetch_materializations(records_filter, limit=1).records
+    return {k: v.value for k, v in record.asset_materialization.metadata.items()}
 
 
 def test_demo_data_assets_materialize_and_every_blocking_check_passes(demo_run):
-    result, _, _ = demo_run
-    assert result.success
-    evaluations = result.get_asset_check_evaluations()
+    results, instance, _ = demo_run
+    assert all(r.success for r in results)
+    evaluations = [e for r in results for e in r.get_asset_check_evaluations()]
     enabled = list(load_config("demo").data.sources.enabled())
-    assert {e.asset_key.to_user_string() for e in evaluations} == {f"qac_{s}" for s in enabled} | {"merged_qac"}
-    assert all(e.passed for e in evaluations), [(e.asset_key, e.check_name) for e in evaluations if not e.passed]
+    checked = {(e.asset_key.to_user_string(), e.partition) for e in evaluations}
+    assert checked == {("source_qac", s) for s in enabled} | {("merged_qac", None)}
+    assert all(e.passed for e in evaluations), [(e.asset_key, e.partition, e.check_name) for e in evaluations if not e.passed]
     assert {e.check_name for e in evaluations} == {"schema_conforms", "no_empty_answers", "zero_split_leakage"}
-    assert len(result.get_asset_observation_events()) == len(enabled)
+    observed = instance.fetch_observations(RAW_SOURCE, limit=100).records
+    assert sorted(r.partition_key for r in observed) == sorted(enabled)
 
 
 def test_source_metadata_counts_add_up(demo_run):
-    result, _, _ = demo_run
-    meta = metadata(result, "qac_medmcqa")
+    _, instance, _ = demo_run
+    meta = metadata(instance, "source_qac", "medmcqa")
     assert meta["read"] > 0 and meta["kept"] > 0
     clean_rejected = meta["cleaning"]["rejected"]
     assert meta["parsed_rows"] == meta["kept"] + clean_rejected
     assert meta["rejected"] == sum(meta["reasons"].values())
     assert "| source | kind | question | answer |" in meta["preview"]
+    observed = instance.get_latest_data_version_record(RAW_SOURCE, is_source=True, partition_key="medmcqa")
+    assert meta["source_data_version"] == observed.asset_observation.tags["dagster/data_version"]
 
 
-def test_merged_qac_metadata_records_counts_splits_weights_and_seed(demo_run):
-    result, _, storage = demo_run
-    meta = metadata(result, "merged_qac")
+def test_merged_qac_metadata_records_counts_splits_weights_seed_and_source_slices(demo_run):
+    _, instance, storage = demo_run
+    meta = metadata(instance, "merged_qac")
     assert meta["read"] == meta["kept"] + meta["rejected"]
     assert meta["seed"] == load_config("demo").seed
     assert sum(meta["splits"].values()) == meta["kept"]
@@ -81,20 +106,24 @@ def test_merged_qac_metadata_records_counts_splits_weights_and_seed(demo_run):
     merged = pl.read_parquet(storage / "assets" / "merged_qac.parquet")
     assert merged.height == meta["kept"]
     assert set(merged["split"]) <= {"train", "val", "test"}
-    sources_in = sum(metadata(result, f"qac_{s}")["kept"] for s in load_config("demo").data.sources.enabled())
-    assert meta["read"] == sources_in
+    enabled = load_config("demo").data.sources.enabled()
+    assert meta["read"] == sum(metadata(instance, "source_qac", s)["kept"] for s in enabled)
+    assert meta["source_slices"] == {s: frame_content_version(source_slice(merged, s)) for s in sorted(enabled)}
+    # What the UI shows for every frame: its row count and column schema, under Dagster's own keys.
+    assert meta["dagster/row_count"] == merged.height
+    assert [(c.name, c.type) for c in meta["dagster/column_schema"].columns] == [(n, str(t)) for n, t in MERGED_SCHEMA.items()]
 
 
 def test_qac_rejects_holds_every_stage_and_matches_the_counts(demo_run):
-    result, _, storage = demo_run
+    _, instance, storage = demo_run
     rejects = pl.read_parquet(storage / "assets" / "qac_rejects.parquet")
-    per_source = sum(metadata(result, f"qac_{s}")["rejected"] for s in load_config("demo").data.sources.enabled())
-    assert rejects.height == per_source + metadata(result, "merged_qac")["rejected"]
+    per_source = sum(metadata(instance, "source_qac", s)["rejected"] for s in load_config("demo").data.sources.enabled())
+    assert rejects.height == per_source + metadata(instance, "merged_qac")["rejected"]
     assert rejects["reason"].null_count() == 0 and rejects["stage"].null_count() == 0
 
 
 def test_sft_exports_are_written_per_template_and_split(demo_run):
-    result, _, storage = demo_run
+    _, _, storage = demo_run
     manifest = json.loads((storage / "exports" / "manifest.json").read_text())
     assert manifest["templates"] == ["instruction", "role", "messages"]
     merged = pl.read_parquet(storage / "assets" / "merged_qac.parquet")
@@ -103,11 +132,12 @@ def test_sft_exports_are_written_per_template_and_split(demo_run):
     assert json.loads(train_lines[0])["text"].startswith("Question: ")
 
 
-def test_disabled_sources_produce_no_assets():
+def test_disabled_sources_have_no_partition():
     cfg = load_config("demo", overrides={"data": {"sources": {"medquad": {"enabled": False}, "drugehrqa": {"enabled": False}}}})
-    keys = {k.to_user_string() for k in with_resources(build_data_defs(cfg), "demo").resolve_asset_graph().get_all_asset_keys()}
-    assert "qac_medqa" in keys and "raw_medqa" in keys
-    assert not {"raw_medquad", "qac_medquad", "rejects_medquad", "qac_drugehrqa"} & keys
+    graph = with_resources(build_data_defs(cfg), "demo").resolve_asset_graph()
+    for key in ("raw_source", "source_qac", "source_rejects"):
+        partitions = set(graph.get(dg.AssetKey(key)).partitions_def.get_partition_keys())
+        assert "medqa" in partitions and not {"medquad", "drugehrqa"} & partitions
 
 
 @pytest.fixture
@@ -123,14 +153,14 @@ def two_source_profile(tmp_path) -> Path:
     return profile
 
 
-def stale_status(defs: dg.Definitions, instance: dg.DagsterInstance, key: str) -> StaleStatus:
+def stale_status(defs: dg.Definitions, instance: dg.DagsterInstance, key: str, partition: str | None = None) -> StaleStatus:
     resolver = CachingStaleStatusResolver(instance, defs.resolve_asset_graph(), LoadingContextForTest(instance))
-    return resolver.get_status(dg.AssetKey(key))
+    return resolver.get_status(dg.AssetKey(key), partition)
 
 
 def tick(defs: dg.Definitions, instance: dg.DagsterInstance, profile: str) -> dg.SensorResult:
     """One sensor evaluation; its observations are recorded as the daemon would record them."""
-    sensor = defs.resolve_sensor_def("source_update_sensor")
+    sensor = defs.resolve_sensor_def("source_observation_sensor")
     context = dg.build_sensor_context(instance=instance, definitions=defs, resources={"medchat": MedchatConfig(profile=profile)})
     result = sensor(context)
     for event in result.asset_events:
@@ -138,38 +168,33 @@ def tick(defs: dg.Definitions, instance: dg.DagsterInstance, profile: str) -> dg
     return result
 
 
-def test_changing_a_source_file_marks_downstream_stale_and_the_sensor_refreshes_it(two_source_profile):
+def edit_first_medqa_record(profile_path: Path, edit) -> None:
+    medqa_file = next((profile_path.parent / "medqa").glob("*.jsonl"))
+    first, *rest = medqa_file.read_text().splitlines()
+    medqa_file.write_text("\n".join([json.dumps(edit(json.loads(first))), *rest]) + "\n")
+
+
+def test_changing_a_source_file_is_observed_and_marks_only_its_partition_stale(two_source_profile):
     profile = str(two_source_profile)
     defs = with_resources(build_data_defs(load_config(profile)), profile)
     instance = dg.DagsterInstance.ephemeral()
-    assert defs.resolve_job_def("refresh_data").execute_in_process(instance=instance).success
-    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.FRESH
+    assert all(r.success for r in materialize_data(defs, instance))
+    assert stale_status(defs, instance, "source_qac", "medqa") == StaleStatus.FRESH
+    assert tick(defs, instance, profile).asset_events == []  # nothing changed: nothing recorded
 
-    quiet = tick(defs, instance, profile)
-    assert quiet.run_requests == [] and quiet.asset_events == []
-
-    medqa_file = next((two_source_profile.parent / "medqa").glob("*.jsonl"))
-    first, *rest = medqa_file.read_text().splitlines()
-    record = json.loads(first)
-    record["question"] = record["question"] + " The patient is also pregnant."
-    medqa_file.write_text("\n".join([json.dumps(record), *rest]) + "\n")
-
+    edit_first_medqa_record(two_source_profile, lambda r: {**r, "question": r["question"] + " The patient is also pregnant."})
     changed = tick(defs, instance, profile)
-    assert [e.asset_key.to_user_string() for e in changed.asset_events] == ["raw_medqa"]
-    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.STALE
-    assert stale_status(defs, instance, "qac_icliniq") == StaleStatus.FRESH
-    [request] = changed.run_requests
-    selected = {k.to_user_string() for k in request.asset_selection}
-    assert {"qac_medqa", "rejects_medqa", "merged_qac", "qac_rejects", "sft_exports"} <= selected
-    assert "qac_icliniq" not in selected
+    assert [(e.asset_key.to_user_string(), e.partition) for e in changed.asset_events] == [("raw_source", "medqa")]
+    assert changed.run_requests == []  # rebuilding is automation's job (defs/automation.py)
+    assert stale_status(defs, instance, "source_qac", "medqa") == StaleStatus.STALE
+    assert stale_status(defs, instance, "source_qac", "icliniq") == StaleStatus.FRESH
 
-    rerun = defs.resolve_job_def("refresh_data").execute_in_process(
-        instance=instance, asset_selection=request.asset_selection
-    )
-    assert rerun.success
-    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.FRESH
+    assert materialize(defs, instance, PER_SOURCE, "medqa").success
+    assert stale_status(defs, instance, "source_qac", "medqa") == StaleStatus.FRESH
+    assert stale_status(defs, instance, "merged_qac") == StaleStatus.STALE
+    assert materialize(defs, instance, MERGED_STAGE).success
     assert stale_status(defs, instance, "merged_qac") == StaleStatus.FRESH
-    assert tick(defs, instance, profile).run_requests == []
+    assert tick(defs, instance, profile).asset_events == []
 
 
 def test_a_source_edit_that_leaves_its_rows_unchanged_keeps_downstream_fresh(two_source_profile):
@@ -178,25 +203,22 @@ def test_a_source_edit_that_leaves_its_rows_unchanged_keeps_downstream_fresh(two
     profile = str(two_source_profile)
     defs = with_resources(build_data_defs(load_config(profile)), profile)
     instance = dg.DagsterInstance.ephemeral()
-    assert defs.resolve_job_def("refresh_data").execute_in_process(instance=instance).success
-    before = materialized_version(instance, "qac_medqa")
+    assert all(r.success for r in materialize_data(defs, instance))
+    before = materialized_version(instance, "source_qac", "medqa")
     assert before.startswith("rows-")
 
     medqa_file = next((two_source_profile.parent / "medqa").glob("*.jsonl"))
     lines = medqa_file.read_text().splitlines()
     medqa_file.write_text("\n".join(json.dumps(json.loads(line), separators=(" , ", " : ")) for line in lines) + "\n")
-    assert [e.asset_key.to_user_string() for e in tick(defs, instance, profile).asset_events] == ["raw_medqa"]
-    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.STALE
+    assert [e.partition for e in tick(defs, instance, profile).asset_events] == ["medqa"]
+    assert stale_status(defs, instance, "source_qac", "medqa") == StaleStatus.STALE
 
-    rerun = defs.resolve_job_def("refresh_data").execute_in_process(
-        instance=instance, asset_selection=[dg.AssetKey("qac_medqa"), dg.AssetKey("rejects_medqa")]
-    )
-    assert rerun.success
-    assert materialized_version(instance, "qac_medqa") == before
-    assert stale_status(defs, instance, "qac_medqa") == StaleStatus.FRESH
+    assert materialize(defs, instance, PER_SOURCE, "medqa").success
+    assert materialized_version(instance, "source_qac", "medqa") == before
+    assert stale_status(defs, instance, "source_qac", "medqa") == StaleStatus.FRESH
     assert stale_status(defs, instance, "merged_qac") == StaleStatus.FRESH
 
 
-def materialized_version(instance: dg.DagsterInstance, key: str) -> str:
-    record = instance.get_latest_data_version_record(dg.AssetKey(key))
+def materialized_version(instance: dg.DagsterInstance, key: str, partition: str | None = None) -> str:
+    record = instance.get_latest_data_version_record(dg.AssetKey(key), partition_key=partition)
     return record.asset_materialization.tags["dagster/data_version"]

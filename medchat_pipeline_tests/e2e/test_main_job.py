@@ -73,21 +73,22 @@ def test_main_job_materializes_the_whole_graph_and_lineage_traces_the_adapter(
     for asset in ("merged_qac", "augmented_qac", "distilled_qac", "training_mix", "sft_lora_adapter",
                   "grpo_adapter", "benchmark_report", "weak_areas", "qac_rejects", "review_sample"):
         assert asset in summary["assets"], asset
-    assert "qac_medquad" not in summary["assets"]  # disabled in this profile: no asset at all
     assert (tmp_path / "dagster_home" / "dagster.yaml").exists()
 
     lineage = _medchat("lineage", "grpo_adapter", "--json", env=env)
     assert lineage.returncode == 0, lineage.stderr[-2000:]
     entries = json.loads(lineage.stdout)["upstream"]
     upstream = {entry["asset_key"]: entry for entry in entries}
-    # training_mix read every source partition of the augmented and distilled sets: all are listed.
-    for partitioned in ("augmented_qac", "distilled_qac"):
-        assert {e["partition"] for e in entries if e["asset_key"] == partitioned} == set(ALL_SOURCES)
-    for key in ("sft_lora_adapter", "training_mix", "merged_qac", "qac_medqa", "raw_medqa", "base_model"):
+    # Partitions follow the enabled sources (a disabled one has none), and every one is traced: training_mix
+    # read every partition of the augmented and distilled sets, merged_qac every source_qac partition.
+    for partitioned in ("augmented_qac", "distilled_qac", "source_qac", "raw_source"):
+        assert {e["partition"] for e in entries if e["asset_key"] == partitioned} == set(ENABLED), partitioned
+    for key in ("sft_lora_adapter", "training_mix", "merged_qac", "source_qac", "raw_source", "base_model"):
         assert key in upstream, sorted(upstream)
-        assert upstream[key]["run_id"] or key.startswith("raw_")
-    # Source versions are content hashes of the files, observed before the run.
-    assert upstream["raw_medqa"]["data_version"] and upstream["raw_medqa"]["data_version"] != "INITIAL"
+        assert upstream[key]["run_id"] or key == "raw_source"
+    # Each source's version is the content hash of its files, observed before the run.
+    for entry in (e for e in entries if e["asset_key"] == "raw_source"):
+        assert entry["event"] == "observation" and entry["data_version"].startswith("files-")
 
     manifests = list((isolated_storage / "adapters").rglob("manifest.json"))
     stages = {json.loads(m.read_text())["stage"] for m in manifests}
