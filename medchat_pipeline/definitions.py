@@ -1,22 +1,61 @@
 """The one Definitions object of the medchat_pipeline code location.
 
 Each module in defs/ owns one part of the graph and exports `defs`; they are merged here with the
-resources every part shares.
+resources every part shares. Policies are then applied to every asset by group, so an asset added
+in any module gets them without asking:
+
+  - automation: `rebuild_when_stale` (defs/automation.py), and its reason in the description;
+  - owners: the team that answers for the group (OWNERS).
 """
 
 import dagster as dg
 
-from medchat_pipeline.defs import augment, data, evaluation, exports, preference, teachers, training
+from medchat_pipeline.config import load_config
+from medchat_pipeline.defs import augment, data, evaluation, exports, preference, promotion, teachers, training
+from medchat_pipeline.defs.automation import automation_sensor, rebuild_reason, rebuild_when_stale
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
 
-defs = dg.Definitions.merge(
-    dg.Definitions(resources={"io_manager": MedchatIOManager(), "medchat": MedchatConfig()}),
-    data.defs,
-    teachers.defs,
-    augment.defs,
-    training.defs,
-    evaluation.defs,
-    preference.defs,  # dpo_adapter, when training.dpo.enabled
-    exports.defs,  # qac_exports; merged_model when training.merged_model.enabled
-)
+# Who to ask about an asset, by group (Dagster owners: team:<name> or an e-mail address).
+OWNERS = {
+    "sources": ["team:data"],
+    "data": ["team:data"],
+    "augment": ["team:distillation"],
+    "training": ["team:training"],
+    "evaluation": ["team:evaluation"],
+    "serving": ["team:serving"],
+}
+DEFAULT_OWNERS = ["team:ml-platform"]
+
+
+def with_policies(spec: dg.AssetSpec) -> dg.AssetSpec:
+    description = "\n\n".join(part for part in (spec.description, rebuild_reason(spec)) if part)
+    return spec.replace_attributes(
+        automation_condition=spec.automation_condition or rebuild_when_stale(),
+        owners=spec.owners or OWNERS.get(spec.group_name, DEFAULT_OWNERS),
+        description=description,
+    )
+
+
+def build_definitions() -> dg.Definitions:
+    merged = dg.Definitions.merge(
+        dg.Definitions(
+            resources={"io_manager": MedchatIOManager(), "medchat": MedchatConfig()},
+            sensors=[automation_sensor(load_config().automation.evaluate_interval_s)],
+        ),
+        data.defs,
+        teachers.defs,
+        augment.defs,
+        training.defs,
+        evaluation.defs,
+        preference.defs,  # dpo_adapter, when training.dpo.enabled
+        exports.defs,  # qac_exports; merged_model when training.merged_model.enabled
+        promotion.defs,  # serving_champion
+    )
+    # The permissive variant accepts the observable raw_source (a SourceAsset, which map_resolved_asset_specs
+    # refuses); the selection leaves it alone: it is observed, never materialized.
+    return merged.permissive_map_resolved_asset_specs(func=with_policies, selection=dg.AssetSelection.all())
+
+
+# Dagster loads the one Definitions object it finds at module scope.
+defs = build_definitions()

@@ -9,8 +9,9 @@
 - OpenAICompatibleChatModel: a streaming OpenAI-compatible endpoint (vLLM's engine for the small
   model on a GPU), driven by the openai SDK.
 
-`resolve_small_model` finds which base model and adapter the small model is: "latest" is the newest
-adapter manifest the training assets wrote under <storage>/adapters.
+`resolve_small_model` finds which base model and adapter the small model is: "champion" is the adapter
+the promotion gate (asset serving_champion) let serve, "latest" is the newest adapter manifest the
+training assets wrote under <storage>/adapters.
 """
 
 from __future__ import annotations
@@ -503,7 +504,9 @@ def manifest_base_model(manifest: dict[str, Any]) -> str | None:
 def resolve_small_model(cfg: Any, adapter: str | None = None) -> SmallModelChoice:
     """Which base model directory and adapter directory the small model loads.
 
-    adapter (else cfg.serving.small.adapter): 'latest', 'none', or an adapter directory.
+    adapter (else cfg.serving.small.adapter): 'champion' (the adapter the promotion gate made the serving
+    champion, <storage>/serving/champion.json; the base model alone until one is), 'latest', 'none', or an
+    adapter directory.
     The base model: cfg.serving.small.base_model, else the one the manifest records (or the
     adapter_config's base_model_name_or_path when that is a local folder), else the demo base model.
     """
@@ -513,7 +516,19 @@ def resolve_small_model(cfg: Any, adapter: str | None = None) -> SmallModelChoic
     spec = adapter or small.adapter
     adapter_dir: Path | None = None
     manifest: dict[str, Any] | None = None
-    if spec == "latest":
+    if spec == "champion":
+        from medchat_pipeline.core.evaluation.promotion import CHAMPION_FILE, read_champion
+
+        record = read_champion(cfg.storage_path(*CHAMPION_FILE))
+        if record is None:
+            note = "no serving champion decided yet (asset serving_champion): serving the base model alone"
+            log.warning(note)
+        elif record.get("adapter_dir"):
+            adapter_dir = Path(record["adapter_dir"])
+            note = f"serving champion: {adapter_dir} (promoted on benchmark run {record.get('benchmark_run_id')})"
+        else:
+            note = "serving champion: the base model alone (no adapter has passed the promotion gate yet)"
+    elif spec == "latest":
         root = cfg.storage_path("adapters")
         found = latest_adapter_manifest(root) if root.exists() else None
         if found is None:

@@ -1,0 +1,230 @@
+"""Change-driven rebuilds end to end: with a real `dagster-daemon` running, one edited source file is
+observed and everything it made stale is rebuilt, each asset once, with no one launching anything,
+up to a refreshed benchmark report, its weak areas and the promotion decision.
+
+Two deployments, one body: a SQLite instance with `dagster-daemon run` (the local default), and the
+compose topology (code server, webserver, daemon) on a real PostgreSQL server (deploy/conftest.py).
+The demo profile is shrunk as in test_main_job.py, and its medqa source reads a copy of the demo file
+that the test edits. The figures (time from the edit to the refreshed report, runs, rebuilt assets)
+are printed as one JSON line and written to $MEDCHAT_REBUILD_RESULTS when set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from medchat_pipeline.config import configs_dir, project_root
+from medchat_pipeline_tests.e2e.test_main_job import ALL_SOURCES, ENABLED, SHRINK, _merge
+
+INTERVAL_S = 5  # both sensors: a short interval keeps the test short; the defaults are 60 s / 30 s
+# What one medqa edit must rebuild (per the issue), each once; other assets may follow when they read these.
+MUST_REBUILD = {
+    ("source_qac", "medqa"), ("merged_qac", None), ("augmented_qac", "medqa"), ("distilled_qac", "medqa"),
+    ("training_mix", None), ("sft_lora_adapter", None), ("grpo_adapter", None), ("benchmark_report", None),
+    ("weak_areas", None), ("serving_champion", None),
+}  # fmt: skip
+UNFINISHED = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")
+
+
+@pytest.fixture
+def rebuild_profile(tmp_path) -> Path:
+    profile = _merge(yaml.safe_load((configs_dir() / "demo.yaml").read_text()), SHRINK)
+    for source in ALL_SOURCES:
+        profile["data"]["sources"][source]["enabled"] = source in ENABLED
+    medqa = tmp_path / "medqa"
+    shutil.copytree(project_root() / "medchat_pipeline" / "demo_data" / "medqa", medqa)
+    profile["data"]["sources"]["medqa"]["paths"] = [str(medqa / "*.jsonl")]
+    profile["automation"] = {"observe_interval_s": INTERVAL_S, "evaluate_interval_s": INTERVAL_S}
+    profile["profile"] = "demo-rebuild"
+    path = tmp_path / "demo-rebuild.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False))
+    return path
+
+
+@contextmanager
+def sqlite_deployment(tmp_path: Path, profile: Path):
+    """DAGSTER_HOME with the project's dagster.yaml (SQLite, pools of 1); the daemon starts on demand."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(project_root() / "dagster.yaml", home / "dagster.yaml")
+    workspace = home / "workspace.yaml"
+    location = {"module_name": "medchat_pipeline.definitions", "location_name": "medchat_pipeline",
+                "working_directory": str(project_root())}  # fmt: skip
+    workspace.write_text(yaml.safe_dump({"load_from": [{"python_module": location}]}))
+    env = {**os.environ, "DAGSTER_HOME": str(home), "MEDCHAT_PROFILE": str(profile),
+           "MEDCHAT_STORAGE_DIR": str(tmp_path / "storage")}  # fmt: skip
+    processes: list[subprocess.Popen] = []
+
+    def start_automation() -> None:
+        log = (tmp_path / "daemon.log").open("w")
+        daemon = Path(sys.executable).with_name("dagster-daemon")
+        processes.append(subprocess.Popen([str(daemon), "run", "-w", str(workspace)], env=env, cwd=project_root(),
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True))  # fmt: skip
+
+    def logs() -> str:
+        path = tmp_path / "daemon.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    try:
+        yield env, home, start_automation, logs
+    finally:
+        for process in processes:
+            stop_process_group(process)
+
+
+@contextmanager
+def postgres_deployment(start_compose_topology, profile: Path):
+    """The compose topology on Postgres, its sensors stopped until the graph is materialized once."""
+    topology = start_compose_topology(database="rebuild_e2e", extra_env={"MEDCHAT_PROFILE": str(profile)})
+    sensors = topology.graphql(SENSORS_QUERY)["repositoriesOrError"]["nodes"][0]
+    for sensor in sensors["sensors"]:
+        if sensor["sensorState"]["status"] == "RUNNING":
+            topology.graphql(STOP_SENSOR, {"id": sensor["sensorState"]["id"]})
+
+    def start_automation() -> None:
+        for sensor in sensors["sensors"]:
+            selector = {"repositoryLocationName": sensors["location"]["name"], "repositoryName": sensors["name"],
+                        "sensorName": sensor["name"]}  # fmt: skip
+            started = topology.graphql(START_SENSOR, {"selector": selector})["startSensor"]
+            assert started.get("sensorState", {}).get("status") == "RUNNING", started
+
+    env = {**os.environ, **topology.env, "DAGSTER_HOME": str(topology.dagster_home), "MEDCHAT_PROFILE": str(profile),
+           "MEDCHAT_STORAGE_DIR": str(topology.storage_dir)}  # fmt: skip
+    yield env, topology.dagster_home, start_automation, topology.logs
+
+
+SENSORS_QUERY = """
+{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } sensors { name sensorState { id status } } } } } }
+"""
+STOP_SENSOR = "mutation($id: String!) { stopSensor(id: $id) { __typename } }"
+START_SENSOR = """
+mutation($selector: SensorSelector!) { startSensor(sensorSelector: $selector) {
+    __typename ... on Sensor { sensorState { status } } ... on PythonError { message } } }
+"""
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    import signal
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def edit_every_medqa_question(profile: Path) -> None:
+    """One source file changes: every question gains a sentence, so its training rows change too."""
+    medqa_file = next((profile.parent / "medqa").glob("*.jsonl"))
+    records = [json.loads(line) for line in medqa_file.read_text().splitlines() if line.strip()]
+    for record in records:
+        record["question"] += " The patient asks for a clear answer."
+    medqa_file.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+def materialized_since(instance: dg.DagsterInstance, since: float) -> Counter:
+    counts: Counter = Counter()
+    for key in instance.get_asset_keys():
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, after_timestamp=since), limit=1000)
+        counts.update((key.to_user_string(), r.partition_key) for r in records.records)
+    return counts
+
+
+def wait_until_settled(env: dict, home: Path, since: float, logs, timeout: float) -> dict:
+    """Poll until the promotion decision is written after `since`, no run is unfinished, and no new run was
+    created for three automation intervals."""
+    deadline, quiet_since, seen_runs = time.monotonic() + timeout, None, -1
+    report_at = None
+    while time.monotonic() < deadline:
+        with instance_for(env, home) as instance:
+            runs = instance.get_run_records(filters=dg.RunsFilter(created_after=_datetime(since)))
+            done = materialized_since(instance, since)
+            if report_at is None and done[("benchmark_report", None)]:
+                [record] = instance.fetch_materializations(
+                    dg.AssetRecordsFilter(asset_key=dg.AssetKey("benchmark_report"), after_timestamp=since), limit=1
+                ).records
+                report_at = record.timestamp
+        unfinished = [r for r in runs if r.dagster_run.status.value in UNFINISHED]
+        if done[("serving_champion", None)] and not unfinished:
+            if len(runs) != seen_runs:
+                seen_runs, quiet_since = len(runs), time.monotonic()
+            elif time.monotonic() - quiet_since > 3 * INTERVAL_S + 5:
+                return {"runs": runs, "materialized": done, "report_at": report_at}
+        time.sleep(2)
+    raise AssertionError(f"not settled after {timeout:.0f} s\n{logs()}")
+
+
+@contextmanager
+def instance_for(env: dict, home: Path):
+    keys = [k for k in env if k.startswith("DAGSTER_")]
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update({k: env[k] for k in keys})
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+def _datetime(timestamp: float):
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_one_changed_source_file_refreshes_the_report_with_no_one_launching_anything(
+    backend, rebuild_profile, tmp_path, request
+):
+    if backend == "postgres":
+        deployment = postgres_deployment(request.getfixturevalue("start_compose_topology"), rebuild_profile)
+    else:
+        deployment = sqlite_deployment(tmp_path, rebuild_profile)
+    with deployment as (env, home, start_automation, logs):
+        medchat = Path(sys.executable).with_name("medchat")
+        first = subprocess.run([str(medchat), "run", "--log-level", "WARNING"], env=env, cwd=project_root(),
+                               capture_output=True, text=True, timeout=2400)  # fmt: skip
+        assert first.returncode == 0, first.stderr[-4000:]
+        started_at = time.time()
+        start_automation()
+        time.sleep(4 * INTERVAL_S)  # the daemon's first ticks: nothing is stale, so nothing may run
+        with instance_for(env, home) as instance:
+            assert instance.get_run_records(filters=dg.RunsFilter(created_after=_datetime(started_at))) == [], logs()
+
+        edited_at = time.time()
+        edit_every_medqa_question(rebuild_profile)
+        settled = wait_until_settled(env, home, edited_at, logs, timeout=2400)
+
+    runs, done = settled["runs"], settled["materialized"]
+    failed = [r.dagster_run.run_id for r in runs if r.dagster_run.status.value != "SUCCESS"]
+    assert failed == [], f"failed runs: {failed}\n{logs()}"
+    assert MUST_REBUILD <= set(done), sorted(MUST_REBUILD - set(done))
+    assert all(count == 1 for count in done.values()), {k: c for k, c in done.items() if c != 1}
+    assert {p for _, p in done} <= {"medqa", None}, "a source partition other than medqa was rebuilt"
+    figures = {
+        "backend": backend,
+        "edit_to_report_s": round(settled["report_at"] - edited_at, 1),
+        "runs": len(runs),
+        "failed_runs": len(failed),
+        "rebuilt": sorted(f"{k}[{p}]" if p else k for k, p in done),
+        "launched_by": sorted({r.dagster_run.tags.get("dagster/sensor_name", "?") for r in runs}),
+    }
+    print(json.dumps(figures))
+    if os.environ.get("MEDCHAT_REBUILD_RESULTS"):
+        with open(os.environ["MEDCHAT_REBUILD_RESULTS"], "a") as handle:
+            handle.write(json.dumps(figures) + "\n")
