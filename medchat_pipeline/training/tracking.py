@@ -18,9 +18,8 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-
-from transformers import TrainerCallback
 
 logger = logging.getLogger("medchat_pipeline.training")
 
@@ -162,26 +161,41 @@ def numeric_logs(logs: dict) -> dict[str, float]:
     }
 
 
-class TrackingCallback(TrainerCallback):
-    """Sends every Trainer log (loss, eval_loss, rewards/<name>/mean, …) to MLflow and the reporter,
-    and keeps the last value of each for the manifest. Non-finite values are logged as such to the
-    reporter and counted, since MLflow rejects them."""
+def __getattr__(name: str):
+    # TrackingCallback subclasses transformers' TrainerCallback, and importing transformers pulls in torch,
+    # peft and bitsandbytes (~9 s). Everything else here (Reporter, MLflow) is needed by steps that never
+    # train, e.g. every Dagster step that imports defs/training.py; so the class is built on first use.
+    if name == "TrackingCallback":
+        return _tracking_callback_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def __init__(self, run: MlflowRun, reporter: Reporter) -> None:
-        self.run = run
-        self.reporter = reporter
-        self.last: dict[str, float] = {}
-        self.non_finite: dict[str, int] = {}
 
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        logs = logs or {}
-        values = numeric_logs(logs)
-        for key, value in logs.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                self.non_finite[key] = self.non_finite.get(key, 0) + 1
-                self.reporter.log(f"step {state.global_step}: {key} is {value}")
-        if not values:
-            return
-        self.last.update(values)
-        self.run.log_metrics(values, step=state.global_step)
-        self.reporter.metrics(state.global_step, values)
+@cache
+def _tracking_callback_class() -> type:
+    from transformers import TrainerCallback
+
+    class TrackingCallback(TrainerCallback):
+        """Sends every Trainer log (loss, eval_loss, rewards/<name>/mean, …) to MLflow and the reporter,
+        and keeps the last value of each for the manifest. Non-finite values are logged as such to the
+        reporter and counted, since MLflow rejects them."""
+
+        def __init__(self, run: MlflowRun, reporter: Reporter) -> None:
+            self.run = run
+            self.reporter = reporter
+            self.last: dict[str, float] = {}
+            self.non_finite: dict[str, int] = {}
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            logs = logs or {}
+            values = numeric_logs(logs)
+            for key, value in logs.items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    self.non_finite[key] = self.non_finite.get(key, 0) + 1
+                    self.reporter.log(f"step {state.global_step}: {key} is {value}")
+            if not values:
+                return
+            self.last.update(values)
+            self.run.log_metrics(values, step=state.global_step)
+            self.reporter.metrics(state.global_step, values)
+
+    return TrackingCallback
