@@ -22,6 +22,7 @@ from medchat_pipeline.config.automation import AutomationConfig, PromotionConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
 from medchat_pipeline.config.prompt import PromptConfig, fill_system_prompt
+from medchat_pipeline.config.safety import SafetyConfig
 from medchat_pipeline.config.serving import ServingConfig
 from medchat_pipeline.config.teachers import TeachersConfig
 from medchat_pipeline.config.training import TrainingConfig
@@ -51,12 +52,17 @@ class PipelineConfig(BaseModel):
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     serving: ServingConfig = Field(default_factory=ServingConfig)
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
     automation: AutomationConfig = Field(default_factory=AutomationConfig)
     promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     @model_validator(mode="after")
     def _one_system_prompt(self) -> PipelineConfig:
         fill_system_prompt(self)
+        # Training's escalation examples use the deployment's numbers and triage cases (job files carry them).
+        escalation = self.training.escalation_examples
+        escalation.cases_file = escalation.cases_file or self.safety.triage.cases_file
+        escalation.emergency_numbers = self.safety.emergency_numbers
         return self
 
     def storage_path(self, *parts: str) -> Path:

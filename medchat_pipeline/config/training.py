@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from medchat_pipeline.config.safety import EmergencyNumbers
+
 DEFAULT_SYSTEM_PROMPT = "Respond as a concise, compassionate medical assistant."
 
 
@@ -185,6 +187,23 @@ class MergedModelSettings(BaseModel):
     )
 
 
+class EscalationExamples(BaseModel):
+    """Emergency conversations of the triage dataset's dev split (configs/safety/triage_cases.yaml), each
+    answered with the escalation advice serving leads with (core.safety.triage.escalation_advice): SFT
+    learns to escalate from them, and GRPO samples some so its safety reward meets emergencies. The test
+    split's families never train; the benchmark measures escalation on them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="Add the dev-split emergencies to SFT (and GRPO) rows")
+    sft_rows: int | None = Field(default=None, ge=1, description="Cap on SFT escalation rows (None: every one)")
+    grpo_rows: int = Field(default=8, ge=0, description="Escalation prompts added to GRPO's training prompts")
+    cases_file: str | None = Field(default=None, description="Filled from safety.triage.cases_file")
+    emergency_numbers: EmergencyNumbers = Field(
+        default_factory=EmergencyNumbers, description="Filled from safety.emergency_numbers"
+    )
+
+
 class MlflowSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -325,6 +344,7 @@ class TrainingConfig(BaseModel):
     lora: LoraSettings = Field(default_factory=LoraSettings)
     sft: SFTSettings = Field(default_factory=SFTSettings)
     grpo: GRPOSettings = Field(default_factory=GRPOSettings)
+    escalation_examples: EscalationExamples = Field(default_factory=EscalationExamples)
     dpo: DPOSettings = Field(default_factory=DPOSettings)
     merged_model: MergedModelSettings = Field(default_factory=MergedModelSettings)
     mlflow: MlflowSettings = Field(default_factory=MlflowSettings)

@@ -3,6 +3,9 @@
 One chat turn per row: the system prompt, the user's (context +) question (+ lettered options), and
 the reference answer. MCQ and yes/no/maybe answers end with "Final Answer: X", the form the benchmark
 and the GRPO rewards parse (core/evaluation/answer_extract.py), so SFT teaches the format GRPO then rewards.
+
+Escalation examples (training.escalation_examples) add the triage dataset's dev-split emergencies,
+answered with the escalation advice serving leads with, so the model learns to send people to help.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from medchat_pipeline.config.training import EscalationExamples
+from medchat_pipeline.core.data.schema import conform
 from medchat_pipeline.core.data.templates import assistant_message, chat_messages, user_message
 
 REQUIRED_COLUMNS = ("id", "kind", "context", "question", "answer", "split")
+ESCALATION_SOURCE = "triage_escalation"  # `source` of the escalation rows (counted apart in the manifest)
 
 
 @dataclass
@@ -29,8 +35,40 @@ def prompt_messages(row: dict, system_prompt: str) -> list[dict[str, str]]:
     return chat_messages(user_message(row), system_prompt)
 
 
-def prepare_rows(mix: pl.DataFrame, max_train_rows: int | None, max_eval_rows: int | None, seed: int) -> PreparedRows:
-    """Split into train/val, leave out rows that cannot train (counted by reason), cap, fingerprint."""
+def escalation_rows(examples: EscalationExamples, limit: int | None = None, seed: int = 0) -> pl.DataFrame:
+    """The triage dataset's dev-split emergencies as training rows (QAC columns, split "train"): earlier user
+    turns as context, the last as the question, and escalation_advice(category, numbers) as the answer.
+    At most `limit` rows (a seeded sample, spread over the categories by sampling families evenly)."""
+    from medchat_pipeline.core.safety.triage import escalation_advice
+    from medchat_pipeline.core.safety.triage_data import load_triage_cases
+
+    cases = [c for c in load_triage_cases(examples.cases_file) if c.split == "dev" and c.emergency]
+    rows = [
+        {
+            "id": f"{ESCALATION_SOURCE}:{case.id}",
+            "source": ESCALATION_SOURCE,
+            "source_id": case.id,
+            "group_id": f"{ESCALATION_SOURCE}:{case.family}",
+            "kind": "dialogue_turn",
+            "context": "\n".join(case.turns[:-1]),
+            "question": case.turns[-1],
+            "answer": escalation_advice(case.category, examples.emergency_numbers),
+            "subject": case.category,
+        }
+        for case in cases
+    ]
+    frame = conform(pl.DataFrame(rows)).with_columns(pl.lit("train").alias("split")) if rows else pl.DataFrame()
+    if limit is not None and frame.height > limit:
+        frame = frame.sample(n=limit, seed=seed, shuffle=True)
+    return frame
+
+
+def prepare_rows(
+    mix: pl.DataFrame, max_train_rows: int | None, max_eval_rows: int | None, seed: int,
+    extra_train: pl.DataFrame | None = None,
+) -> PreparedRows:
+    """Split into train/val, leave out rows that cannot train (counted by reason), cap, fingerprint.
+    `extra_train` rows (escalation examples) join the training rows after the cap."""
     missing = [c for c in REQUIRED_COLUMNS if c not in mix.columns]
     if missing:
         raise ValueError(f"training_mix lacks column(s) {missing}; it must hold the QAC columns plus split")
@@ -53,6 +91,8 @@ def prepare_rows(mix: pl.DataFrame, max_train_rows: int | None, max_eval_rows: i
         if cap is not None and frame.height > cap:
             skipped[f"{name}_over_cap"] = frame.height - cap
     train = train.sample(n=min(train.height, max_train_rows or train.height), seed=seed, shuffle=True)
+    if extra_train is not None and extra_train.height:
+        train = pl.concat([train, extra_train], how="diagonal_relaxed").sample(fraction=1.0, seed=seed, shuffle=True)
     val = val.sample(n=min(val.height, max_eval_rows or val.height), seed=seed, shuffle=True)
     return PreparedRows(train=train, val=val, skipped=skipped, fingerprint=frame_fingerprint(pl.concat([train, val], how="diagonal_relaxed")))
 
@@ -77,6 +117,21 @@ def sft_dataset(frame: pl.DataFrame, system_prompt: str, loss_mode: str):
         completion = [{"role": "assistant", "content": assistant_message(row)}]
         rows.append({"prompt": prompt, "completion": completion} if loss_mode == "completion_only" else {"messages": prompt + completion})
     return Dataset.from_list(rows)
+
+
+def drop_longer_than(frame: pl.DataFrame, tokenizer, system_prompt: str, max_length: int) -> tuple[pl.DataFrame, int]:
+    """Rows whose rendered conversation fits in max_length tokens, and how many did not. Packing would cut
+    a longer row's end, which is where its answer (and its "Final Answer" line) is."""
+    if frame.is_empty():
+        return frame, 0
+    lengths = [
+        len(tokenizer(tokenizer.apply_chat_template(
+            prompt_messages(row, system_prompt) + [{"role": "assistant", "content": assistant_message(row)}],
+            tokenize=False), add_special_tokens=False)["input_ids"])
+        for row in frame.iter_rows(named=True)
+    ]
+    fits = pl.Series([n <= max_length for n in lengths])
+    return frame.filter(fits), int((~fits).sum())
 
 
 def grpo_dataset(frame: pl.DataFrame, system_prompt: str):

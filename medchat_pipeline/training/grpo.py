@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from medchat_pipeline.core.rewards import build_reward_functions
-from medchat_pipeline.training.data import grpo_dataset
+from medchat_pipeline.training.data import escalation_rows, grpo_dataset
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.manifest import read_manifest
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer
@@ -61,7 +61,9 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
     check_recipe(cfg, tokenizer)
     # Decoder-only generation needs left padding so every prompt ends where its completion starts.
     tokenizer.padding_side = "left"
-    rows = load_rows(job, cfg.grpo.max_train_rows, max_eval_rows=None)
+    escalation = cfg.escalation_examples
+    extra = escalation_rows(escalation, escalation.grpo_rows, job.seed) if escalation.enabled and escalation.grpo_rows else None
+    rows = load_rows(job, cfg.grpo.max_train_rows, max_eval_rows=None, extra_train=extra)
     if rows.val.height:  # GRPO has no validation pass; say so rather than report rows it never read
         rows.skipped["val_unused_by_grpo"] = rows.val.height
         rows.val = rows.val.head(0)

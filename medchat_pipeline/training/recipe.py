@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from medchat_pipeline.config.training import TrainingConfig
 
@@ -78,8 +79,17 @@ def recipe_hash(cfg: TrainingConfig, stage: str) -> str:
     later = {"sft": ("dpo", "grpo"), "dpo": ("grpo",), "grpo": ("dpo",)}.get(stage, ())
     for section in later:
         weights_relevant.pop(section)
+    if cfg.escalation_examples.enabled:  # the examples are read from a file the asset graph does not version
+        weights_relevant["escalation_cases_sha256"] = escalation_cases_digest(cfg.escalation_examples.cases_file)
     payload = json.dumps({"stage": stage, **weights_relevant}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def escalation_cases_digest(cases_file: str | None) -> str:
+    """Content hash of the triage cases the escalation examples come from."""
+    from medchat_pipeline.core.safety.triage_data import default_cases_path
+
+    return hashlib.sha256(Path(cases_file or default_cases_path()).read_bytes()).hexdigest()[:16]
 
 
 def torch_dtype(cfg: TrainingConfig):

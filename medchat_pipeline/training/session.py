@@ -58,7 +58,9 @@ class Session:
     resume_from: str | None
 
 
-def load_rows(job: TrainingJob, max_train_rows: int | None, max_eval_rows: int | None) -> PreparedRows:
+def load_rows(
+    job: TrainingJob, max_train_rows: int | None, max_eval_rows: int | None, extra_train: pl.DataFrame | None = None
+) -> PreparedRows:
     path = Path(job.train_data)
     if not path.exists():
         raise FileNotFoundError(f"train_data {path} does not exist")
@@ -66,7 +68,7 @@ def load_rows(job: TrainingJob, max_train_rows: int | None, max_eval_rows: int |
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars/pyarrow raise several kinds on a damaged file
         raise ValueError(f"train_data {path} cannot be read ({exc}); rebuild it: medchat run --select training_mix+") from exc
-    return prepare_rows(frame, max_train_rows, max_eval_rows, seed=job.seed)
+    return prepare_rows(frame, max_train_rows, max_eval_rows, seed=job.seed, extra_train=extra_train)
 
 
 @contextlib.contextmanager

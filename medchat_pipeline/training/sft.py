@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import math
 
-from medchat_pipeline.training.data import sft_dataset
+import polars as pl
+
+from medchat_pipeline.training.data import (
+    ESCALATION_SOURCE,
+    PreparedRows,
+    drop_longer_than,
+    escalation_rows,
+    frame_fingerprint,
+    sft_dataset,
+)
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer, lora_config
 from medchat_pipeline.training.session import (
@@ -48,6 +57,16 @@ def sft_config(job: TrainingJob, loss_mode: str, has_eval: bool):
     )
 
 
+def keep_rows_that_fit(rows: PreparedRows, tokenizer, system_prompt: str, max_length: int) -> None:
+    """Leave out (and count) rows longer than max_length, whose answer truncation would cut off."""
+    for name in ("train", "val"):
+        kept, dropped = drop_longer_than(getattr(rows, name), tokenizer, system_prompt, max_length)
+        if dropped:
+            rows.skipped[f"{name}_longer_than_max_length"] = dropped
+        setattr(rows, name, kept)
+    rows.fingerprint = frame_fingerprint(pl.concat([rows.train, rows.val], how="diagonal_relaxed"))
+
+
 def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     """Train, save `<output_dir>/adapter` with manifest.json, and return the manifest."""
     from trl import SFTTrainer
@@ -58,10 +77,17 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     cfg = job.training
     tokenizer = load_tokenizer(job.base_model_path, cfg.base_model_revision)
     check = check_recipe(cfg, tokenizer)
-    rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows)
+    escalation = cfg.escalation_examples
+    extra = escalation_rows(escalation, escalation.sft_rows, job.seed) if escalation.enabled else None
+    rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows, extra_train=extra)
+    keep_rows_that_fit(rows, tokenizer, cfg.system_prompt, cfg.sft.max_length)
+    if rows.train.is_empty():
+        raise ValueError(f"no training row fits in training.sft.max_length = {cfg.sft.max_length} tokens; raise it "
+                         f"(left out: {rows.skipped})")
     train = sft_dataset(rows.train, cfg.system_prompt, check.loss_mode)
     val = sft_dataset(rows.val, cfg.system_prompt, check.loss_mode) if rows.val.height else None
-    with training_session(job, reporter, rows, {"loss_mode": check.loss_mode}) as session:
+    escalation_count = rows.train.filter(pl.col("source") == ESCALATION_SOURCE).height
+    with training_session(job, reporter, rows, {"loss_mode": check.loss_mode, "escalation_rows": escalation_count}) as session:
         trainer = SFTTrainer(
             model=load_base_model(cfg, job.base_model_path),
             args=sft_config(job, check.loss_mode, has_eval=val is not None),
@@ -71,7 +97,8 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
             peft_config=lora_config(cfg),
             callbacks=[session.callback],
         )
-        metrics = {**run_trainer(session, trainer), "train_tokens": trainer.state.num_input_tokens_seen}
+        metrics = {**run_trainer(session, trainer), "train_tokens": trainer.state.num_input_tokens_seen,
+                   "train_rows": rows.train.height, "escalation_rows": escalation_count}
         if metrics["train_runtime_s"]:
             metrics["train_tokens_per_second"] = metrics["train_tokens"] / metrics["train_runtime_s"]
         if val is not None:

@@ -1,0 +1,69 @@
+"""What SFT and GRPO train on besides the mix: the triage dataset's dev-split emergencies answered with the
+deployment's escalation advice, and never a row whose answer packing would cut off."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from medchat_pipeline.config import load_config
+from medchat_pipeline.config.training import TrainingConfig
+from medchat_pipeline.core.safety.triage import escalation_advice
+from medchat_pipeline.core.safety.triage_data import default_cases_path, load_triage_cases
+from medchat_pipeline.training.data import ESCALATION_SOURCE, drop_longer_than, escalation_rows, prepare_rows
+from medchat_pipeline.training.recipe import load_tokenizer, recipe_hash
+from medchat_pipeline_tests.training.conftest import training_mix_frame
+
+UK = {"emergency": "999", "crisis_line": "116 123", "crisis_line_name": "Samaritans", "poison_control": "111"}
+
+
+def test_escalation_examples_are_the_dev_emergencies_answered_with_the_profiles_numbers():
+    cfg = load_config("demo", overrides={"safety": {"emergency_numbers": UK},
+                                         "training": {"escalation_examples": {"enabled": True}}})
+    examples = cfg.training.escalation_examples
+    assert examples.emergency_numbers.emergency == "999"  # filled from safety.emergency_numbers
+    rows = escalation_rows(examples)
+    dev = {c.id: c for c in load_triage_cases() if c.split == "dev" and c.emergency}
+    assert rows.height == len(dev) and set(rows["source_id"]) == set(dev)  # the test families never train
+    for row in rows.iter_rows(named=True):
+        case = dev[row["source_id"]]
+        assert row["answer"] == escalation_advice(case.category, examples.emergency_numbers)
+        assert "999" in row["answer"] and "911" not in row["answer"]
+        assert row["question"] == case.turns[-1] and row["context"] == "\n".join(case.turns[:-1])
+        assert row["group_id"] == f"{ESCALATION_SOURCE}:{case.family}" and row["split"] == "train"
+    assert escalation_rows(examples, limit=10, seed=1).height == 10
+
+
+def test_extra_rows_join_training_after_the_cap_and_change_the_fingerprint():
+    mix = training_mix_frame()
+    extra = escalation_rows(load_config("demo").training.escalation_examples, limit=5)
+    plain = prepare_rows(mix, max_train_rows=3, max_eval_rows=None, seed=0)
+    with_extra = prepare_rows(mix, max_train_rows=3, max_eval_rows=None, seed=0, extra_train=extra)
+    assert plain.train.height == 3 and with_extra.train.height == 8
+    assert with_extra.train.filter(pl.col("source") == ESCALATION_SOURCE).height == 5
+    assert with_extra.fingerprint != plain.fingerprint
+
+
+def test_rows_longer_than_max_length_are_left_out_and_counted(demo_model_dir):
+    tokenizer = load_tokenizer(str(demo_model_dir))
+    mix = training_mix_frame().filter(pl.col("split") == "train")
+    long_row = mix.head(1).with_columns((pl.col("context") + " word" * 400).alias("context"), pl.lit("long").alias("id"))
+    kept, dropped = drop_longer_than(pl.concat([mix, long_row]), tokenizer, "Be brief.", max_length=256)
+    assert dropped == 1 and "long" not in set(kept["id"]) and kept.height == mix.height
+
+
+def test_the_recipe_hash_follows_the_triage_cases_file(tmp_path):
+    copy = tmp_path / "cases.yaml"
+    shutil.copyfile(default_cases_path(), copy)
+    cfg = TrainingConfig(device="cpu", escalation_examples={"enabled": True, "cases_file": str(copy)})
+    before = recipe_hash(cfg, "sft")
+    assert recipe_hash(cfg, "sft") == before
+    copy.write_text(copy.read_text() + "\n# edited\n")
+    assert recipe_hash(cfg, "sft") != before  # new examples: a new adapter folder, never the old adapter reused
+    off = TrainingConfig(device="cpu")
+    with pytest.raises(FileNotFoundError):  # switched on with a missing file: an error, not a silent skip
+        recipe_hash(TrainingConfig(device="cpu", escalation_examples={"enabled": True,
+                                                                      "cases_file": str(tmp_path / "x")}), "sft")
+    assert recipe_hash(off, "sft") != before
