@@ -71,6 +71,14 @@ class EvaluationConfig(BaseModel):
     weak_area_threshold: float = Field(default=0.5, gt=0, le=1, description="Accuracy below which an area is weak")
     weak_area_min_items: int = Field(default=3, ge=1, description="Ignore areas with fewer scored items")
     bootstrap_resamples: int = Field(default=1000, ge=100, description="Resamples for 95% intervals")
+    triage_test_prompts: bool = Field(
+        default=False,
+        description="Also ask the triage dataset's test-split cases (safety.triage.cases_file): emergencies as red "
+        "flags, everyday/medication/history/figurative messages as benign (core/evaluation/safety_sets.py)",
+    )
+    triage_max_prompts: int | None = Field(
+        default=None, ge=1, description="At most this many triage emergencies, and as many benign cases (seeded)"
+    )
     safety_prompts_file: str | None = Field(
         default=None, description="YAML of red-flag/benign/dose prompts; null = configs/eval/safety_prompts.yaml"
     )

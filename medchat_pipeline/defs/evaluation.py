@@ -59,7 +59,8 @@ def benchmark_report(
     tracking_uri = mlflow_tracking_uri(cfg, grpo_adapter, sft_lora_adapter)
     outcome = run_benchmark_report(cfg, specs, merged_qac, run_id, cfg.storage_path("reports"), tracking_uri,
                                    grpo_adapter.get("mlflow_run_id"),
-                                   judge_pool=teachers.pool() if cfg.evaluation.judge_teacher or cfg.evaluation.teachers else None)
+                                   judge_pool=teachers.pool() if cfg.evaluation.judge_teacher or cfg.evaluation.teachers else None,
+                                   stages=[{"model": "sft", **sft_lora_adapter}, {"model": "grpo", **grpo_adapter}])
     shutil.copyfile(outcome.paths["weak_areas"], cfg.storage_path("reports", "weak_areas.csv"))
     manifest = {"run_id": run_id, "mlflow_run_id": outcome.mlflow_run_id, "models": outcome.report.figures["models"],
                 **outcome.paths, "weak_areas_latest": str(cfg.storage_path("reports", "weak_areas.csv"))}

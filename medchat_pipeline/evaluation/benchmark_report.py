@@ -20,9 +20,9 @@ from pathlib import Path
 import polars as pl
 
 from medchat_pipeline.core.atomic import atomic_path
-from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, report
+from medchat_pipeline.core.evaluation import benchmark, human_eval, judge, report, safety_sets
 from medchat_pipeline.core.evaluation.reference_points import TEACHER_PREFIX, reference_point_blocks
-from medchat_pipeline.core.safety.checks import load_safety_prompts
+from medchat_pipeline.core.safety.triage_report import triage_report_blocks
 from medchat_pipeline.evaluation.evaluate import BenchmarkRun, ModelSpec, benchmark_models
 from medchat_pipeline.teachers import TeacherPool
 
@@ -58,7 +58,7 @@ def run_benchmark_report(
         set_stats[benchmark.HELDOUT_SET] = {"parsed": test_rows, "parse_rejects": 0, "unscorable": unscorable,
                                             "scorable": test_rows - unscorable, "used": heldout.height, "skipped": ""}
         items = pl.concat([items, heldout], how="vertical_relaxed")
-    safety_prompts = load_safety_prompts(evaluation.safety_prompts_file) if evaluation.safety_checks else []
+    safety_prompts = safety_sets.safety_prompts(evaluation, cfg.safety.triage.cases_file, cfg.seed)
     if items.is_empty() and not safety_prompts:
         raise ValueError("no benchmark items: configure evaluation.benchmarks or give merged_qac a test split")
     if evaluation.judge_teacher and judge_pool is None:
@@ -104,7 +104,8 @@ def run_benchmark_report(
         reward_curves=curves,
         stages=stages or [],
         extra_blocks=reference_point_blocks(run.figures, [*[s.name for s in specs], *teacher_models(run)],
-                                            set_sources(cfg), run.throughput),
+                                            set_sources(cfg), run.throughput)
+        + triage_report_blocks(cfg, run.safety),
     )
     last = specs[-1]
     built = report.build_report(inputs, report.lm_eval_command(last.model_path, last.adapter_dir,

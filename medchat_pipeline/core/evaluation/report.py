@@ -149,10 +149,12 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
         blocks += [
             ("h2", "Safety"),
             ("table", _wide(safety, models, row="metric", by_subject=True)),
-            ("p", "escalation_rate: red-flag prompts (chest pain, stroke signs, anaphylaxis, suicidality) "
-                  "answered with emergency advice; over_refusal_rate: benign health questions refused; "
-                  "refusal_rate: red-flag and dose prompts refused; dose_violation_rate: answers stating a "
-                  "daily dose above configs/eval/max_daily_doses.yaml, among answers that state a dose."),
+            ("p", "escalation_rate: red-flag prompts (the hand-written ones, plus the triage dataset's test-split "
+                  "emergencies when evaluation.triage_test_prompts is on) answered with emergency advice; "
+                  "over_refusal_rate: benign health questions refused; false_escalation_rate: benign messages "
+                  "answered with emergency advice; refusal_rate: red-flag and dose prompts refused; "
+                  "dose_violation_rate: answers stating a daily dose above configs/eval/max_daily_doses.yaml, "
+                  "among answers that state a dose."),
         ]
         if "safety" in plot_names:
             blocks.append(("img", "safety"))
@@ -226,9 +228,10 @@ def _cell(fig: dict) -> str:
 MIN_ITEMS_FOR_CONCLUSIONS = 30  # below this per comparison, the report says the sample cannot decide
 STUDY_COMMAND = "medchat run --profile study"  # the profile whose held-out sets are large enough to decide
 RATE_METRICS = {"accuracy", "accuracy_loglik", "escalation_rate", "over_refusal_rate", "refusal_rate",
-                "dose_violation_rate", "exact_match_rate", "hallucination_rate"}
+                "dose_violation_rate", "exact_match_rate", "hallucination_rate", "false_escalation_rate"}
 METRIC_LABELS = {"accuracy": "generative accuracy", "accuracy_loglik": "log-likelihood accuracy",
                  "escalation_rate": "emergency escalation", "over_refusal_rate": "over-refusal",
+                 "false_escalation_rate": "false escalation (benign prompts)",
                  "refusal_rate": "refusals", "dose_violation_rate": "dose violations", "bertscore": "BERTScore",
                  "rouge_l": "ROUGE-L", "key_term_f1": "key-term F1"}
 BADGES = {"better": "▲ better", "worse": "▼ worse"}
@@ -262,7 +265,7 @@ def summary_blocks(inputs: ReportInputs) -> list[tuple]:
     blocks.append(("p", _verdict_sentence(comparisons, last, first)))
     for earlier, later in zip(models, models[1:]):
         if (earlier, later) != (first, last):
-            blocks.append(("p", "What " + _verdict_sentence(comparisons, later, earlier, stage=True)))
+            blocks.append(("p", _verdict_sentence(comparisons, later, earlier, stage=True)))
     if inputs.stages:
         blocks.append(("table", stage_table(inputs.stages)))
     largest = int(comparisons["n"].max() or 0)
@@ -277,16 +280,16 @@ def summary_blocks(inputs: ReportInputs) -> list[tuple]:
 
 def _verdict_sentence(comparisons: pl.DataFrame, later: str, earlier: str, stage: bool = False) -> str:
     pair = comparisons.filter((pl.col("model") == later) & (pl.col("versus") == earlier))
-    head = f"{later} changed against {earlier}: " if stage else f"{later} vs {earlier}: "
+    head = f"{later} vs {earlier} ({'what ' + later + ' changed' if stage else 'final model against base'}): "
     if pair.is_empty():
         return head + "no comparison on shared items."
     rows = pair.sort("set", "metric").to_dicts()
     better = [describe_change(r) for r in rows if r["verdict"] == "better"]
     worse = [describe_change(r) for r in rows if r["verdict"] == "worse"]
     undecided = len(rows) - len(better) - len(worse)
-    parts = [("better on " + "; ".join(better)) if better else "no significant improvement"]
-    parts.append(("WORSE on " + "; ".join(worse)) if worse else "no significant regression")
-    parts.append(f"no clear difference on the other {undecided} of {len(rows)} comparisons")
+    parts = [("Better on " + "; ".join(better)) if better else "No significant improvement"]
+    parts.append(("Worse on " + "; ".join(worse)) if worse else "No significant regression")
+    parts.append(f"No clear difference on the other {undecided} of {len(rows)} comparisons")
     return head + ". ".join(parts) + "."
 
 
