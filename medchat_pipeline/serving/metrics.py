@@ -16,7 +16,8 @@ Metrics live in a registry per server (tests run several servers in one process)
     medchat_client_disconnects_total, medchat_large_breaker_open
 
 Logs never hold a question's text, an answer, a key or its variable name: only what routing, safety
-and timing decided about a request.
+and timing decided about a request (a guard replacement's reasons quote the replaced model text, for
+audit).
 """
 
 from __future__ import annotations
@@ -79,9 +80,8 @@ class ServingMetrics:
             self.failovers.labels("failover", answer.failover.kind).inc()
         if answer.fallback:
             self.failovers.labels("fallback", answer.fallback).inc()
-        if answer.guard is not None:
-            for reason in answer.guard.reasons or ("unspecified",):
-                self.guard_replacements.labels(reason).inc()
+        for check in answer.guard_checks:
+            self.guard_replacements.labels(check).inc()
         self.tokens.labels(route, "prompt").inc(answer.usage["prompt_tokens"])
         self.tokens.labels(route, "completion").inc(answer.usage["completion_tokens"])
 

@@ -1,7 +1,7 @@
 """The one place serving meets safety: triage of every user turn, the escalation advice, and the output
 guard every answer passes before it leaves (small, large, failover; streamed or whole).
 
-    gate = SafetyGate.from_config(cfg.serving)
+    gate = SafetyGate.from_config(cfg)                            # the profile's triage model, numbers, guard
     decision = gate.assess(["I took 40 tylenol an hour ago"])     # emergency, category, evidence
     gate.advice(decision)                                         # the escalation advice, or None
     gate.guard(answer_text, decision)                             # GuardResult(text, replaced, reasons)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -101,6 +102,12 @@ class ChatAnswer:
     def error_kind(self) -> str | None:
         return None if self.error is None else self.error.split(":", 1)[0]
 
+    @property
+    def guard_checks(self) -> list[str]:
+        """The guard checks that replaced the answer (repetition, self_harm_encouragement, …), without the
+        quoted text of the unsafe answer that the full reasons carry (those go to the logs)."""
+        return list(dict.fromkeys(r.split(":", 1)[0] for r in self.guard.reasons)) if self.guard else []
+
     def route_info(self) -> dict[str, Any]:
         """The `medchat_route` block of an API response: who answered and why, in words safe to show
         a client (no hosts, paths, key names or exception text: those go to the logs)."""
@@ -114,7 +121,7 @@ class ChatAnswer:
             "category": self.triage.category,
             "failover": None if self.failover is None else self.failover.kind,
             "fallback": self.fallback,
-            "guard": None if self.guard is None else {"replaced": True, "reasons": list(self.guard.reasons)},
+            "guard": None if self.guard is None else {"replaced": True, "checks": self.guard_checks},
             "error": self.error_kind,
             "latency_s": round(self.latency_s, 4),
             "queue_s": round(self.queue_s, 4),
@@ -147,10 +154,10 @@ def conversation_of(messages: str | list[dict[str, str]], system_prompt: str) ->
     return question, chat_messages(turns, system_prompt)
 
 
-def routing_text(conversation: Conversation) -> str:
-    """Every user turn, oldest first: a follow-up ("what should I do?") is routed with its case history,
-    and chest pain mentioned three turns ago is still an emergency."""
-    return "\n".join(m["content"].strip() for m in conversation if m["role"] == "user")
+def user_turns(conversation: Conversation) -> list[str]:
+    """Every user turn, oldest first: triage and routing read them all, so a follow-up ("what should I
+    do?") is routed with its case history, and chest pain mentioned three turns ago is still an emergency."""
+    return [m["content"] for m in conversation if m["role"] == "user"]
 
 
 @dataclass
@@ -168,12 +175,18 @@ class Prepared:
 
 
 class ChatService:
+    """safety: the triage model, emergency numbers and guard settings (SafetyGate.from_config(cfg) for a
+    profile's; default: the triage patterns alone and US numbers). The router shares its triage, so
+    each request is triaged once."""
+
     def __init__(self, small: Any, large: Any, cfg: ServingConfig | None = None, safety: SafetyGate | None = None) -> None:
         self.cfg = cfg or ServingConfig()
         self.small = small
         self.large = large
-        self.router = Router(self.cfg.router)
-        self.safety = safety or SafetyGate.from_config(self.cfg)
+        self.safety = safety or SafetyGate()
+        self.router = Router(self.cfg.router, triage=self.safety.triage, numbers=self.safety.numbers)
+        # Triage runs in worker threads (one per request being prepared); its tokenizer takes one at a time.
+        self._triage_lock = threading.Lock()
         self.lanes: dict[Route, BatchLane | AsyncLane] = {
             "small": self._lane("small", small, self.cfg.small.max_queue),
             "large": self._lane("large", large, self.cfg.large.max_queue),
@@ -203,8 +216,9 @@ class ChatService:
         """Parse, triage and route a request, and fit it to the input limit. Raises BadConversation, and
         InputTooLong for a question over the limit unless it is an emergency."""
         question, conversation = conversation_of(request.messages, self.cfg.system_prompt)
-        triage = self.safety.assess([m["content"] for m in conversation if m["role"] == "user"])
-        decision = self.router.route(routing_text(conversation), request.force)
+        with self._triage_lock:
+            decision = self.router.route(user_turns(conversation), request.force)
+        triage = decision.triage
         prompt_ids, too_long, small_conversation = None, None, conversation
         fitter = getattr(self.small, "fitter", None)
         if fitter is not None:
@@ -263,9 +277,9 @@ class ChatService:
                 return await self.respond(request, queue_limit=False)
             except InputTooLong as exc:
                 question, conversation = conversation_of(request.messages, self.cfg.system_prompt)
+                decision = self.router.route(user_turns(conversation), request.force)
                 return ChatAnswer(
-                    question=question, text=None, decision=self.router.route(routing_text(conversation), request.force),
-                    triage=self.safety.assess([m["content"] for m in conversation if m["role"] == "user"]),
+                    question=question, text=None, decision=decision, triage=decision.triage,
                     error=f"input_too_long: {exc}", finish_reason="error",
                     latency_s=time.monotonic() - request.received_at,
                 )
@@ -499,10 +513,12 @@ class Answering:
         return self.service.safety.guard(text, self.prepared.triage)
 
     def _replace(self, verdict: GuardResult):
-        """The guard's safe reply instead of the answer (not repeated when it only restates the advice)."""
+        """The guard's safe reply instead of the rest of the answer. Not sent twice when it only restates
+        the advice and nothing else has been sent: after part of an answer, it is the last word."""
         self.answer.guard = verdict
         self.answer.finish_reason = "content_filter"
-        if verdict.text.strip() and verdict.text.strip() != (self.prepared.advice or "").strip():
+        advice = (self.prepared.advice or "").strip()
+        if verdict.text.strip() and not (verdict.text.strip() == advice and self.content.strip() == advice):
             yield self._emit(verdict.text)
 
     def _emit(self, text: str, model_text: bool = False) -> Delta:
@@ -538,8 +554,9 @@ def _hedging(text: str, cfg: ServingConfig) -> str | None:
 def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any = None) -> ChatService:
     """The service a profile describes: small = base model + adapter, large = a teacher or a local model.
 
-    cfg is a PipelineConfig; adapter overrides cfg.serving.small.adapter ('latest' | 'none' | a directory);
-    teacher_pool is an existing TeacherPool to share (else one is built from cfg's `teachers:` section).
+    cfg is a PipelineConfig (its triage model, emergency numbers and guard settings serve too); adapter
+    overrides cfg.serving.small.adapter ('latest' | 'none' | a directory); teacher_pool is an existing
+    TeacherPool to share (else one is built from cfg's `teachers:` section).
     """
     serving: ServingConfig = cfg.serving
     choice = resolve_small_model(cfg, adapter)
@@ -585,4 +602,4 @@ def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any =
                 f"configured: {', '.join(sorted(teacher_pool.config.teachers))}"
             )
         large = TeacherChatModel(teacher_pool, teacher, name="large", max_new_tokens=serving.large.max_new_tokens)
-    return ChatService(small, large, serving)
+    return ChatService(small, large, serving, SafetyGate.from_config(cfg))

@@ -19,11 +19,12 @@ from medchat_pipeline_tests.teachers.fake_provider_server import fake_teachers_s
 
 LARGE_QUESTION = "I have had a cough and a fever for a week and now my chest hurts when I breathe in, what could it be?"
 LONG_CASE = "I had a sore knee after running and it felt stiff in the morning. " * 400  # ~40 KB
+SLOW_S = 8.0  # the slow large model's answer time: far above a small answer's, even on a busy machine
 
 
 @pytest.fixture(scope="module")
 def slow_provider():
-    server = start_fake_provider_server(latency_s=4.0)
+    server = start_fake_provider_server(latency_s=SLOW_S)
     yield server
     server.stop()
 
@@ -99,7 +100,8 @@ def test_a_slow_large_model_never_delays_small_answers_or_advice(served, slow_pr
     assert small.model_extra["medchat_route"]["answered_by"] == "small"
     large_times = [done[f"large{i}"][0] for i in range(6)]
     assert all(done[f"large{i}"][1].choices[0].message.content.startswith("answer to:") for i in range(6))
-    assert small_s < min(large_times) and small_s < 4.0  # the 4-second large model held nothing up
+    # The slow large model held nothing up: the small question did not queue, and was answered first.
+    assert small.model_extra["medchat_route"]["queue_s"] < 1.0 and small_s < min(large_times)
     crisis_chunks = done["crisis"][1]
     assert crisis_chunks[0].choices[0].delta.content == escalation_advice("self_harm")
 
@@ -135,7 +137,7 @@ def test_a_streamed_emergency_gets_its_advice_before_any_model_runs(served, slow
     first_s = time.monotonic() - started
     rest = list(stream)
     assert first.choices[0].delta.content.startswith(escalation_advice("overdose_poisoning"))
-    assert first_s < 2.0 and time.monotonic() - started >= 4.0  # the advice did not wait for the 4 s model
+    assert first_s < SLOW_S / 2 <= time.monotonic() - started  # the advice did not wait for the slow model
     assert "".join(c.choices[0].delta.content or "" for c in rest if c.choices).startswith("\n\nanswer to:")
 
 

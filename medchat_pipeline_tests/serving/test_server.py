@@ -169,7 +169,7 @@ def check_stream_order(client: openai.OpenAI) -> None:
     assert "".join(c.choices[0].delta.content for c in content_chunks) == whole.choices[0].message.content
 
     large = list(client.chat.completions.create(
-        model="medchat-router-large", messages=[{"role": "user", "content": "I have a headache and a stiff neck, what could it be?"}],
+        model="medchat-router-large", messages=[{"role": "user", "content": "My knee has been swollen for a week, what could it be?"}],
         stream=True))
     assert "".join(c.choices[0].delta.content or "" for c in large if c.choices).startswith("answer to:")
     assert large[-1].choices[0].finish_reason == "stop" and large[-1].usage is None
