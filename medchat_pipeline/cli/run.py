@@ -28,7 +28,8 @@ EXIT_INTERRUPTED = 130  # the shell's code for "stopped by SIGINT"
     "--rebuild",
     is_flag=True,
     help="Materialize everything selected again, even what is up to date (by default an asset whose stored value "
-    "was built with this profile and code from inputs that have not changed since is reused).",
+    "was built with this profile and release from inputs that have not changed since is reused). Use it after "
+    "editing the pipeline's code in place.",
 )
 @click.option("--plan", is_flag=True, help="Validate the profile and its input files, print the stages that would run, and exit.")
 @click.option(
@@ -45,7 +46,7 @@ def command(profile: str | None, selection: tuple[str, ...], rebuild: bool, plan
     (default .dagster_home/ at the project root), so that `medchat ui` shows every materialization.
 
     What is up to date is reused: an asset is materialized again only when it is missing, was built with
-    another profile or other code, an input changed since, or its stored value is unreadable; assets
+    another profile or release, an input changed since, or its stored value is unreadable; assets
     named in --select (without +) are always rebuilt. Before launching, runs left in progress by a
     process that is gone (killed, crashed) are marked failed and their pool slots freed. Nothing
     downstream of a failed asset runs. Ctrl-C or SIGTERM

@@ -36,6 +36,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import dagster as dg
@@ -187,18 +189,20 @@ INVOCATION_TAG = "medchat/invocation"
 
 
 def config_version(profile_json: str) -> str:
-    """What the stored values were computed with: the validated profile and the package's source code.
-    A value from another profile or other code is never reused (hashing ~200 source files takes ms)."""
-    digest = hashlib.sha256(profile_json.encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """What the stored values were computed with: the validated profile and the package release. A value
+    from another profile or release is never reused. Code edited in place (a checkout between releases)
+    is not seen, as Dagster does not see it without code versions: rebuild with `medchat run --rebuild`,
+    or `--select NAME+` from the asset whose code changed."""
+    try:
+        release = package_version("medchat_pipeline")
+    except PackageNotFoundError:
+        release = "not installed"
+    return hashlib.sha256(f"{release}\n{profile_json}".encode()).hexdigest()[:16]
 
 
 def out_of_date(instance: dg.DagsterInstance, graph, key: dg.AssetKey, partition_key: str | None, version: str) -> str | None:
     """Why `key` (one partition of it) must be materialized again, or None when its stored value can be reused:
-    it was materialized with this profile and code, from inputs whose data versions are still current, by the
+    it was materialized with this profile and release, from inputs whose data versions are still current, by the
     same run as its multi-asset siblings, and its stored value (and every file it names) is still readable."""
     partition = partition_key if graph.get(key).partitions_def else None
     record = _latest_materialization(instance, key, partition)
@@ -206,7 +210,7 @@ def out_of_date(instance: dg.DagsterInstance, graph, key: dg.AssetKey, partition
         return "never materialized"
     run = instance.get_run_by_id(record.run_id)
     if run is None or run.tags.get(CONFIG_VERSION_TAG) != version:
-        return "built with another profile or other code"
+        return "built with another profile or release"
     for sibling in _siblings(graph, key) - {key}:
         other = _latest_materialization(instance, sibling, partition)
         if other is None or other.run_id != record.run_id:
@@ -507,8 +511,8 @@ class _ProgressHandler(logging.Handler):
             self.materialized.setdefault(step, []).append(event.asset_key.to_user_string())
         elif kind == DagsterEventType.STEP_SUCCESS:
             seconds = event.event_specific_data.duration_ms / 1000 if event.event_specific_data else 0.0
-            made = ", ".join(self.materialized.pop(step, [])) or "nothing new"
-            return f"    ok {step} -> {made} ({seconds:.1f} s)"
+            made = self.materialized.pop(step, [])
+            return f"    ok {step} -> {', '.join(made)} ({seconds:.1f} s)" if made else f"    ok {step} ({seconds:.1f} s)"
         elif kind == DagsterEventType.STEP_FAILURE:
             return f"    FAILED {step}: {_root_cause(event.event_specific_data.error)}"
         elif kind == DagsterEventType.STEP_UP_FOR_RETRY:
