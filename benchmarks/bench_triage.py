@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_triage.py                       # ~2 min on 2 CPUs
     .venv/bin/python benchmarks/bench_triage.py --compare-encoders    # + MiniLM sentence embeddings, ~3 min more
+    .venv/bin/python benchmarks/bench_triage.py --blind               # 1 + the blind test set only, ~30 s
 
 1. Trains the triage model exactly as the `triage_model` asset does (core/safety/triage_build) into a
    temporary storage folder, and reports its figures on the test split — the split no pattern or
@@ -16,6 +17,11 @@
    costs: loading the MiniLM sentence-transformer and embedding the same 1,000 questions.
 4. With --compare-encoders: the classifier head on MiniLM token embeddings (ours) against MiniLM sentence
    embeddings, family-grouped 5-fold on the dev split (ROC AUC, recall at the false-alarm budget).
+5. With --blind: the same trained triage and the patterns alone on configs/safety/triage_blind_test.yaml,
+   a set written by someone who never saw the patterns, the training cases or any triage output
+   (configs/safety/README.md, "Blind test set"): recall overall, per category and per writing style,
+   false alarms on its hard negatives, with 95% Wilson intervals, and every miss and false alarm verbatim.
+   Parts 2 and 3 are skipped (they do not depend on this set).
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from medchat_pipeline.config import load_config, project_root
+import yaml
+
+from medchat_pipeline.config import configs_dir, load_config, project_root
 from medchat_pipeline.core.safety.triage import Triage
 from medchat_pipeline.core.safety.triage_build import build_triage_model
-from medchat_pipeline.core.safety.triage_data import load_triage_cases
+from medchat_pipeline.core.safety.triage_data import CATEGORIES, NEGATIVE_KINDS, TriageCase, load_triage_cases
+from medchat_pipeline.core.safety.triage_eval import decide_cases, rate, triage_metrics
 from medchat_pipeline.serving.routing import Router, evaluate_routing, source_labelled_questions
 
 KEYWORD_ROUTER_ACCURACY = 0.98377  # the pre-issue-11 router (red-flag keyword rules), measured at d59d137
@@ -148,6 +157,62 @@ def compare_encoders(cases, folds: int = 5) -> dict:
     return out
 
 
+def load_blind_cases(path: Path) -> list[TriageCase]:
+    """The blind set's cases (one conversation each) as TriageCases of split "blind"; its tags go in `style`."""
+    rows = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases") or []
+    cases, seen = [], set()
+    for row in rows:
+        where = f"{path}: case {row.get('id')!r}"
+        if not row.get("id") or row["id"] in seen:
+            raise ValueError(f"{where}: every case needs a unique id")
+        seen.add(row["id"])
+        emergency = row.get("label") == "emergency"
+        if row.get("label") not in ("emergency", "none") or (row.get("category") in CATEGORIES) != emergency:
+            raise ValueError(f"{where}: label emergency needs a category of {CATEGORIES}; label none needs category null")
+        if not emergency and row.get("kind") not in NEGATIVE_KINDS:
+            raise ValueError(f"{where}: a non-emergency needs kind: one of {NEGATIVE_KINDS}")
+        turns = [row["text"]] if "text" in row else list(row.get("turns") or [])
+        if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+            raise ValueError(f"{where}: give `text` or a non-empty `turns` list")
+        cases.append(TriageCase(
+            id=row["id"], family=row["id"], split="blind", emergency=emergency, category=row.get("category"),
+            kind="emergency" if emergency else row["kind"], topic=row.get("category") if emergency else row.get("topic"),
+            turns=tuple(turns), style=tuple(row.get("tags") or ()), source=None))
+    return cases
+
+
+def blind_figures(cases: list[TriageCase], triage: Triage) -> dict:
+    """Figures of `triage` on the blind set, the texts of its misses and false alarms beside the ids."""
+    decided = decide_cases(triage, cases)
+    metrics = triage_metrics(decided)
+    flagged = dict(zip(decided["id"].to_list(), decided["flagged"].to_list()))
+    emergencies = [c for c in cases if c.emergency]
+    styles = sorted({s for c in emergencies for s in c.style})
+    by_id = {c.id: c for c in cases}
+    wrong = [by_id[i] for i in metrics["missed"] + metrics["false_alarms"]]
+    decisions = dict(zip([c.id for c in wrong], triage.assess_many([c.turns for c in wrong])))
+
+    def listed(case: TriageCase) -> dict:
+        decision = decisions[case.id]
+        return {"id": case.id, "label": case.category or f"none ({case.kind}, sounds like {case.topic})",
+                "turns": list(case.turns), "style": list(case.style), "decided_category": decision.category,
+                "layer": decision.layer, "score": round(decision.score, 4), "evidence": list(decision.evidence)}
+
+    return {
+        **{key: rounded(metrics[key]) for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy")},
+        "recall_by_category": {c: rounded(v) for c, v in metrics["recall_by_category"].items()},
+        "recall_by_style": {style: rounded(rate(sum(flagged[c.id] for c in part), len(part)))
+                            for style in styles if (part := [c for c in emergencies if style in c.style])},
+        "recall_without_indirect": rounded(rate(sum(flagged[c.id] for c in emergencies if "indirect" not in c.style),
+                                                sum("indirect" not in c.style for c in emergencies))),
+        "false_alarm_rate_by_kind": {k: rounded(v) for k, v in metrics["false_alarm_rate_by_kind"].items()},
+        "false_alarm_rate_by_category": {c: rounded(v) for c, v in metrics["false_alarm_rate_by_category"].items()},
+        "layers": metrics["layers"],
+        "missed": [listed(by_id[i]) for i in metrics["missed"]],
+        "false_alarms": [listed(by_id[i]) for i in metrics["false_alarms"]],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="demo")
@@ -156,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compare-encoders", action="store_true")
+    parser.add_argument("--blind", nargs="?", type=Path, const=configs_dir() / "safety" / "triage_blind_test.yaml",
+                        metavar="YAML", help="also measure on the blind test set (default: %(const)s); skips parts 2-3")
     parser.add_argument("--out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -168,7 +235,15 @@ def main(argv: list[str] | None = None) -> int:
         results["build_s"] = round(time.perf_counter() - started, 1)
         results["triage"] = triage_figures(manifest)
         triage = Triage.load(manifest["model_dir"])
-        if (args.data / "PROVENANCE.md").exists():
+        if args.blind:
+            blind = load_blind_cases(args.blind)
+            results["blind"] = {"file": str(args.blind), "cases": len(blind),
+                                "emergencies": sum(c.emergency for c in blind),
+                                "hard_negatives": sum(c.hard_negative for c in blind),
+                                "patterns_plus_classifier": blind_figures(blind, triage),
+                                "patterns_only": blind_figures(blind, Triage.load(None))}
+            results["routing"] = results["route_only"] = "skipped: --blind measures the blind set only"
+        elif (args.data / "PROVENANCE.md").exists():
             results["routing"] = routing_figures(cfg, args.data, triage)
             results["route_only"] = route_only_timing(args.data, Path(storage), args.questions, args.runs)
         else:
