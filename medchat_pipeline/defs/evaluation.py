@@ -10,6 +10,7 @@ from medchat_pipeline.core.evaluation.benchmark import WEAK_AREA_SCHEMA
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
+from medchat_pipeline.training.mlflow_store import ensure_sqlite_store
 
 
 def mlflow_tracking_uri(cfg, *manifests: dict) -> str:
@@ -24,7 +25,7 @@ def mlflow_tracking_uri(cfg, *manifests: dict) -> str:
     if configured:
         return configured
     path = cfg.storage_path("mlflow", "mlflow.db")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_store(f"sqlite:///{path}")  # built whole, or a damaged one set aside (training/mlflow_store.py)
     return f"sqlite:///{path}"
 
 

@@ -37,6 +37,7 @@ from medchat_pipeline.training.manifest import (
     read_manifest,
     write_manifest,
 )
+from medchat_pipeline.training.mlflow_store import ensure_sqlite_store
 from medchat_pipeline.training.recipe import recipe_hash, torch_dtype
 from medchat_pipeline.training.tracking import (
     MlflowRun,
@@ -105,6 +106,7 @@ def _open_session(job: TrainingJob, reporter: Reporter, rows: PreparedRows, extr
     cfg = job.training
     storage = Path(job.storage_dir)
     tracking_uri = cfg.mlflow.tracking_uri or default_tracking_uri(storage)
+    ensure_sqlite_store(tracking_uri)
     run_hash = recipe_hash(cfg, job.stage)
     tags = {"stage": job.stage, "recipe_hash": run_hash, "base_model": cfg.base_model}
     if job.dagster:

@@ -6,8 +6,10 @@ import json
 import logging
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,34 @@ def test_a_model_cache_that_cannot_be_rebuilt_fails_loudly(own_model_cache):
     assert done.returncode != 0
     assert "ModelCacheError" in done.stderr and str(folder) in done.stderr and "MEDCHAT_MODEL_CACHE" in done.stderr
     assert not folder.exists() or cache_problem(folder) is not None  # never a half-written folder passed off as good
+
+
+@pytest.mark.slow
+def test_the_mlflow_store_is_built_whole_and_a_half_migrated_one_set_aside(tmp_path):
+    from mlflow.tracking import MlflowClient
+
+    from medchat_pipeline.training.mlflow_store import ensure_sqlite_store, store_problem
+
+    store = tmp_path / "mlflow" / "mlflow.db"
+    uri = f"sqlite:///{store}"
+    # A process killed while MLflow builds the schema leaves nothing at the store's path.
+    builder = subprocess.Popen(
+        [sys.executable, "-c", f"from medchat_pipeline.training.mlflow_store import ensure_sqlite_store; ensure_sqlite_store({uri!r})"],
+        cwd=project_root(),
+    )
+    deadline = time.monotonic() + 300
+    while not list(store.parent.glob(".mlflow.db.tmp-*")) and time.monotonic() < deadline and builder.poll() is None:
+        time.sleep(0.01)
+    builder.kill()
+    builder.wait()
+    assert not store.exists() or store_problem(store) is None
+    ensure_sqlite_store(uri)
+    assert store_problem(store) is None
+    assert not list(store.parent.glob(".mlflow.db.tmp-*"))
+    # What older code left after a full disk mid-migration: every later run failed on it.
+    with sqlite3.connect(store) as db:
+        db.execute("CREATE TABLE _alembic_tmp_trace_tags (x INTEGER)")
+    assert "cut short" in store_problem(store)
+    ensure_sqlite_store(uri)
+    assert store_problem(store) is None and list(store.parent.glob("mlflow.db.broken-*"))
+    assert MlflowClient(tracking_uri=uri).create_experiment("after-recovery")
