@@ -237,9 +237,11 @@ def _input_changed(instance, graph, parent: dg.AssetKey, partition_key: str | No
     node = graph.get(parent)
     parent_partition = partition_key if node.partitions_def and partition_key is not None else None
     if node.is_observable:
-        latest = instance.get_latest_data_version_record(parent, is_source=True, partition_key=parent_partition)
-        current = latest.asset_observation.data_version if latest and latest.asset_observation else None
-        return None if current is None or current == recorded else f"source {name} changed"
+        current = _observed_version(instance, parent, parent_partition, before=None)
+        # What was read: the observation current when the value was built (Dagster's recorded input version
+        # of a partitioned observable source is a hash of nothing, so the event pointer is the reliable record).
+        consumed = _observed_version(instance, parent, parent_partition, before=int(pointer) + 1) if pointer else recorded
+        return None if current is None or current == consumed else f"source {name} changed"
     if not node.is_materializable:
         return None
     if node.partitions_def and parent_partition is None:
@@ -255,6 +257,14 @@ def _input_changed(instance, graph, parent: dg.AssetKey, partition_key: str | No
     if recorded is not None and current is not None:
         return None if current == recorded else f"{name} changed"
     return None if pointer is not None and latest.storage_id <= int(pointer) else f"{name} was materialized again"
+
+
+def _observed_version(instance, key: dg.AssetKey, partition: str | None, before: int | None) -> str | None:
+    records = instance.fetch_observations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None, before_storage_id=before),
+        limit=1,
+    ).records
+    return records[0].asset_observation.data_version if records else None
 
 
 def _stored_value_problem(metadata) -> str | None:
