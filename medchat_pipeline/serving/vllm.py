@@ -13,6 +13,7 @@ router uses that engine. vLLM needs CUDA: on a machine without it, building the 
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -57,14 +58,28 @@ def vllm_command(serving: ServingConfig, choice: SmallModelChoice) -> list[str]:
                "--gpu-memory-utilization", str(settings.gpu_memory_utilization),
                "--max-num-seqs", str(settings.max_num_seqs),
                "--dtype", settings.dtype,
-               "--tensor-parallel-size", str(settings.tensor_parallel_size),
-               "--disable-log-requests"]
+               "--tensor-parallel-size", str(settings.tensor_parallel_size)]
     if choice.adapter_dir:
-        command += ["--enable-lora", "--max-lora-rank", str(settings.max_lora_rank),
+        command += ["--enable-lora", "--max-lora-rank", str(lora_rank(choice.adapter_dir, settings.max_lora_rank)),
                     "--lora-modules", f"{settings.served_model_name}={choice.adapter_dir}"]
     else:
         command += ["--served-model-name", settings.served_model_name]
     return command + list(settings.extra_args)
+
+
+# The LoRA ranks vLLM accepts for --max-lora-rank.
+VLLM_LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
+
+
+def lora_rank(adapter_dir: str, configured: int) -> int:
+    """--max-lora-rank: the configured one, raised to the adapter's own r (as one vLLM accepts) when the
+    adapter was trained with a larger rank — vLLM refuses to load it otherwise."""
+    try:
+        rank = int(json.loads((Path(adapter_dir) / "adapter_config.json").read_text()).get("r", 0))
+    except (OSError, ValueError, TypeError):
+        rank = 0
+    wanted = max(configured, rank)
+    return next((r for r in VLLM_LORA_RANKS if r >= wanted), wanted)
 
 
 class VllmEngine:

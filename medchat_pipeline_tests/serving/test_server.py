@@ -217,3 +217,17 @@ def test_the_server_answers_health_before_the_models_are_loaded(serving_cfg):
 
 def test_demo_profile_defaults_to_loopback():
     assert load_config("demo").serving.host == "127.0.0.1"
+
+
+def test_an_internal_error_is_a_500_in_the_openai_shape_without_its_details(running, monkeypatch):
+    def broken(_request):
+        raise RuntimeError("secret detail /srv/models/key=MEDCHAT_KEY_1")
+
+    monkeypatch.setattr(running.state.service, "prepare", broken)
+    failed = httpx.post(f"{running.url}/v1/chat/completions",
+                        json={"model": "medchat-router", "messages": [{"role": "user", "content": "What is anemia?"}]})
+    error = error_of(failed)
+    assert failed.status_code == 500 and error["type"] == "server_error" and error["code"] == "internal_error"
+    assert failed.headers["x-request-id"] in error["message"]
+    assert "secret" not in failed.text and "RuntimeError" not in failed.text and "MEDCHAT_KEY" not in failed.text
+    assert httpx.get(f"{running.url}/healthz").status_code == 200  # and the server carries on

@@ -25,11 +25,15 @@ def test_vllm_settings_are_validated_and_become_a_vllm_serve_command(tmp_path):
     assert gpu.serving.small.backend == "vllm"
     serving = gpu.serving.model_copy(update={"small": gpu.serving.small.model_copy(update={
         "vllm": gpu.serving.small.vllm.model_copy(update={"port": 9123, "extra_args": ["--enforce-eager"]})})})
-    command = vllm_command(serving, SmallModelChoice("/models/base", str(tmp_path / "adapter"), None, ""))
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text('{"r": 24, "peft_type": "LORA"}')
+    command = vllm_command(serving, SmallModelChoice("/models/base", str(adapter), None, ""))
     assert command[1:3] == ["serve", "/models/base"]
     flags = dict(zip(command[3::2], command[4::2]))
     assert flags["--host"] == "127.0.0.1" and flags["--port"] == "9123"
-    assert "--enable-lora" in command and f"medchat-small={tmp_path / 'adapter'}" in command
+    assert "--enable-lora" in command and f"medchat-small={adapter}" in command
+    assert command[command.index("--max-lora-rank") + 1] == "32"  # r=24 needs vLLM's next rank up
     assert command[-1] == "--enforce-eager"
     plain = vllm_command(serving, SmallModelChoice("/models/base", None, None, ""))
     assert "--enable-lora" not in plain and plain[plain.index("--served-model-name") + 1] == "medchat-small"
