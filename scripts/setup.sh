@@ -5,9 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use, installed only when missing (a second run costs a glob and a lookup):
-# the PostgreSQL server binaries for the Postgres-backed deployment tests (medchat_pipeline_tests/deploy).
+# the PostgreSQL server binaries for the Postgres-backed deployment tests (medchat_pipeline_tests/deploy),
+# Chromium for the UI test.
 debian_packages=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
+# Headless Chromium and its WebDriver for the UI test (medchat_pipeline_tests/e2e/test_ui_asset_graph.py).
+command -v chromium >/dev/null && command -v chromedriver >/dev/null || debian_packages+=(chromium chromium-driver)
 if [ ${#debian_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     # The tests start their own throwaway cluster; the package's default cluster is not wanted.
