@@ -29,6 +29,7 @@ conditions; the rest is built-in.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import dagster as dg
@@ -165,6 +166,14 @@ def rebuild_reason(spec: dg.AssetSpec) -> str:
 
 
 def automation_sensor(interval_s: int = 30) -> dg.AutomationConditionSensorDefinition:
+    # use_user_code_server is marked beta in Dagster 1.13; it is the documented way to run a custom
+    # condition, so the warning is silenced here rather than printed by every process that loads the code.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return _automation_sensor(interval_s)
+
+
+def _automation_sensor(interval_s: int) -> dg.AutomationConditionSensorDefinition:
     return dg.AutomationConditionSensorDefinition(
         "rebuild_stale_assets",
         target=dg.AssetSelection.all(),

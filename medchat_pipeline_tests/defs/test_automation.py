@@ -15,6 +15,7 @@ from medchat_pipeline.defs.automation import rebuild_reason, rebuild_when_stale
 PARTS = dg.StaticPartitionsDefinition(["icliniq", "medqa"])
 ROWS = {"icliniq": ["i1", "i2"], "medqa": ["m1", "m2"]}  # what each "source file" parses to; tests edit it
 FAIL: set[str] = set()  # asset names whose next run raises
+TEACHER = {"answers": "v1"}  # what the distillation teacher writes; the weekly re-distillation may change it
 
 
 def version(value) -> str:
@@ -51,7 +52,7 @@ def per_source(name: str):
     def _asset(context: dg.AssetExecutionContext, merged_qac: list):
         maybe_fail(name)
         rows = [r for r in merged_qac if r.startswith(context.partition_key)]
-        return out([f"{name}({r})" for r in rows], merged_slice=version(rows))
+        return out([f"{name}({r}) by {TEACHER['answers']}" for r in rows], merged_slice=version(rows))
 
     return _asset
 
@@ -90,6 +91,7 @@ ASSETS = [raw_source, source_qac, merged_qac, per_source("augmented_qac"), per_s
 def graph(tmp_path):
     ROWS.update(icliniq=["i1", "i2"], medqa=["m1", "m2"])
     FAIL.clear()
+    TEACHER["answers"] = "v1"
     defs = dg.Definitions(
         assets=ASSETS, resources={"io_manager": dg.FilesystemIOManager(base_dir=str(tmp_path / "io"))}
     ).permissive_map_resolved_asset_specs(
@@ -164,6 +166,21 @@ def test_an_edit_that_keeps_the_rows_stops_after_the_source_partition(graph):
     defs, instance = graph
     observe_new_version(instance, "medqa", "v2")  # the file changed, the parsed rows did not
     assert run_daemon_ticks(defs, instance) == [[("source_qac", "medqa")]]
+
+
+def test_the_weekly_redistillation_propagates_once_and_only_when_answers_changed(graph):
+    defs, instance = graph
+    distilled = [dg.AssetKey("distilled_qac")]
+    for part in PARTS.get_partition_keys():  # what redistill_schedule launches: every partition
+        execute(defs, instance, distilled, part)
+    assert run_daemon_ticks(defs, instance) == []  # the teacher (cache) gave the same answers: nothing is stale
+
+    TEACHER["answers"] = "v2"
+    for part in PARTS.get_partition_keys():
+        execute(defs, instance, distilled, part)
+    requested = [item for tick in run_daemon_ticks(defs, instance) for item in tick]
+    assert sorted(requested) == sorted([("training_mix", None), ("sft_lora_adapter", None), ("grpo_adapter", None),
+                                        ("benchmark_report", None), ("weak_areas", None)])  # fmt: skip
 
 
 def test_a_failed_rebuild_is_not_retried_every_tick_and_blocks_what_is_downstream(graph):
