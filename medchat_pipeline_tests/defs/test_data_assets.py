@@ -22,6 +22,7 @@ from medchat_pipeline.config import load_config, project_root
 from medchat_pipeline.config.sources import SourcesConfig
 from medchat_pipeline.core.data.merge import MERGED_SCHEMA
 from medchat_pipeline.core.data.source_version import frame_content_version
+from medchat_pipeline.defs.automation import rebuild_when_stale
 from medchat_pipeline.defs.data import RAW_SOURCE, build_data_defs, source_slice
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
@@ -222,3 +223,32 @@ def test_a_source_edit_that_leaves_its_rows_unchanged_keeps_downstream_fresh(two
 def materialized_version(instance: dg.DagsterInstance, key: str, partition: str | None = None) -> str:
     record = instance.get_latest_data_version_record(dg.AssetKey(key), partition_key=partition)
     return record.asset_materialization.tags["dagster/data_version"]
+
+
+def test_automation_on_the_real_data_assets_rebuilds_the_changed_partition_then_what_reads_it(two_source_profile):
+    """The data group with its real checks (per partition on source_qac) and `rebuild_when_stale`: the
+    sensor's observation of one edited file leads, tick by tick, to that partition, then the merge."""
+    profile = str(two_source_profile)
+    defs = with_resources(build_data_defs(load_config(profile)), profile).permissive_map_resolved_asset_specs(
+        func=lambda spec: spec.replace_attributes(automation_condition=rebuild_when_stale()), selection=dg.AssetSelection.all()
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    assert all(r.success for r in materialize_data(defs, instance))
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    assert result.total_requested == 0
+
+    edit_first_medqa_record(two_source_profile, lambda r: {**r, "question": r["question"] + " She is pregnant."})
+    tick(defs, instance, profile)
+    ticks = []
+    for _ in range(5):
+        result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=result.cursor)
+        requested = {(k.to_user_string(), p) for k in defs.resolve_asset_graph().materializable_asset_keys
+                     for p in result.get_requested_partitions(k)}  # fmt: skip
+        if not requested:
+            break
+        ticks.append(requested)
+        for partition in {p for _, p in requested}:
+            assert materialize(defs, instance, [dg.AssetKey(k) for k, p in requested if p == partition], partition).success
+    assert ticks[:2] == [{("source_qac", "medqa"), ("source_rejects", "medqa")}, {("merged_qac", None), ("merge_rejects", None)}]
+    rebuilt = [item for requested in ticks for item in requested]
+    assert len(rebuilt) == len(set(rebuilt)) and not any(p == "icliniq" for _, p in rebuilt)
