@@ -23,7 +23,7 @@ import polars as pl
 from medchat_pipeline.config import PipelineConfig, load_config, project_root
 from medchat_pipeline.core.data import schema
 from medchat_pipeline.core.data.clean import clean_qac
-from medchat_pipeline.core.data.merge import MERGED_SCHEMA, benchmark_eval_items, merge_qac
+from medchat_pipeline.core.data.merge import MERGED_SCHEMA, decontamination_items, merge_qac
 from medchat_pipeline.core.data.source_version import frame_content_version, source_data_version
 from medchat_pipeline.core.data.sources import parse_source
 from medchat_pipeline.core.data.split import split_leakage
@@ -136,7 +136,7 @@ def parse_sources(partitions: dg.StaticPartitionsDefinition) -> dg.AssetsDefinit
             kinds={"polars", "parquet"},
             description="All sources as one QAC frame with split ∈ {train, val, test}: deduped, grouped "
             "and hash-split (no group crosses splits), training rows decontaminated against the test "
-            "split and benchmark files, train weighted by source bucket (core.data.merge.merge_qac). "
+            "split and every evaluation benchmark set, train weighted by source bucket (core.data.merge.merge_qac). "
             "Reads every source_qac partition; `source_slices` holds the content hash of each source's rows.",
         ),
         "merge_rejects": dg.AssetOut(
@@ -149,7 +149,7 @@ def parse_sources(partitions: dg.StaticPartitionsDefinition) -> dg.AssetsDefinit
 )
 def merge_sources(context: dg.AssetExecutionContext, medchat: MedchatConfig, source_qac: pl.DataFrame):
     cfg = medchat.cfg
-    items = benchmark_eval_items(cfg.data.decontamination.benchmarks, cfg.data.sources, cfg.data.cleaning, project_root())
+    items = decontamination_items(cfg, project_root())  # every evaluation.benchmarks set + data.decontamination.benchmarks
     # The IO manager hands every partition over as one frame, in source-name order.
     result = merge_qac([source_qac], cfg.data, cfg.seed, items)
     stats = result.stats
