@@ -10,10 +10,13 @@
   `breaker_failures` consecutive failures for `breaker_cooldown_s` (the router then fails over at
   once instead of waiting on a model that is down).
 
-`submit(job, urgent)` returns a Ticket whose `result` is a concurrent.futures.Future[Generation];
-`ticket.cancel()` stops the job whether it is waiting or generating. A lane refuses work with
-QueueFull (retry_after_s) when `max_queue` jobs wait, urgent (emergency) jobs excepted, and with
-LaneUnavailable while it is closed or its breaker is open.
+`submit(job, priority, limited)` returns a Ticket whose `result` is a concurrent.futures.Future[Generation];
+`ticket.cancel()` stops the job whether it is waiting or generating. Priorities: EMERGENCY (first in
+the small lane's queue, never waits for a large-model slot), ROUTED (questions routed to this model),
+FALLBACK (questions another model could not answer: they take the small model's spare capacity, so
+a failing large model does not slow the questions routed small). A lane refuses a `limited` job with
+QueueFull (retry_after_s) when `max_queue` jobs wait, and any job with LaneUnavailable while it is
+closed or its breaker is open.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from medchat_pipeline.serving.backends import Generation, GenerationJob
 log = logging.getLogger(__name__)
 
 
+EMERGENCY, ROUTED, FALLBACK = 0, 1, 2
+
+
 class QueueFull(Exception):
     def __init__(self, lane: str, retry_after_s: float) -> None:
         super().__init__(f"the {lane} model's queue is full")
@@ -45,9 +51,9 @@ class LaneUnavailable(Exception):
 
 
 class Ticket:
-    def __init__(self, job: GenerationJob, urgent: bool) -> None:
+    def __init__(self, job: GenerationJob, priority: int) -> None:
         self.job = job
-        self.urgent = urgent
+        self.priority = priority
         self.result: Future[Generation] = Future()
         self.queued_at = time.monotonic()
         self.started_at: float | None = None  # when a worker took it (queue time = started - queued)
@@ -95,14 +101,15 @@ class BatchLane:
     def retry_after_s(self) -> float:
         return max(1.0, math.ceil((len(self._waiting) / self.max_batch_size + 1) * self._batch_s))
 
-    def submit(self, job: GenerationJob, urgent: bool = False) -> Ticket:
+    def submit(self, job: GenerationJob, priority: int = ROUTED, limited: bool = True) -> Ticket:
         with self._cond:
             if self._closing:
                 raise LaneUnavailable(f"the {self.name} model is shutting down")
-            if not urgent and len(self._waiting) >= self.max_queue:
+            # Only the jobs that would go before this one count: fallbacks waiting behind do not fill it.
+            if limited and sum(waiting[0] <= priority for waiting in self._waiting) >= self.max_queue:
                 raise QueueFull(self.name, self.retry_after_s())
-            ticket = Ticket(job, urgent)
-            heapq.heappush(self._waiting, (0 if urgent else 1, next(self._order), ticket))
+            ticket = Ticket(job, priority)
+            heapq.heappush(self._waiting, (priority, next(self._order), ticket))
             self._cond.notify()
         return ticket
 
@@ -201,17 +208,17 @@ class AsyncLane:
     def retry_after_s(self) -> float:
         return max(1.0, math.ceil((self.depth() / self.concurrency + 1) * self._answer_s))
 
-    def submit(self, job: GenerationJob, urgent: bool = False) -> Ticket:
+    def submit(self, job: GenerationJob, priority: int = ROUTED, limited: bool = True) -> Ticket:
         with self._lock:
             if self._closed:
                 raise LaneUnavailable(f"the {self.name} model is shutting down")
             if self.breaker_open():
                 raise LaneUnavailable(f"the {self.name} model failed {self._failures} times in a row; "
                                       f"not asked again for {self._open_until - time.monotonic():.0f}s")
-            if not urgent and self._pending >= self.concurrency + self.max_queue:
+            if limited and self._pending >= self.concurrency + self.max_queue:
                 raise QueueFull(self.name, self.retry_after_s())
             self._pending += 1
-        ticket = Ticket(job, urgent)
+        ticket = Ticket(job, priority)
         ticket._task_future = asyncio.run_coroutine_threadsafe(self._run(ticket), self.loop)
         ticket._task_future.add_done_callback(lambda done: self._finished(ticket, done))
         return ticket
@@ -225,7 +232,7 @@ class AsyncLane:
             _resolve(ticket, done.result())
 
     async def _run(self, ticket: Ticket) -> Generation:
-        if ticket.urgent:  # an emergency does not wait for a slot
+        if ticket.priority == EMERGENCY:  # an emergency does not wait for a slot
             return await self._call(ticket)
         async with self._slots:
             return await self._call(ticket)

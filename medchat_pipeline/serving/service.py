@@ -43,7 +43,16 @@ from medchat_pipeline.serving.backends import (
     TeacherChatModel,
     resolve_small_model,
 )
-from medchat_pipeline.serving.lanes import AsyncLane, BatchLane, LaneUnavailable, QueueFull, Ticket
+from medchat_pipeline.serving.lanes import (
+    EMERGENCY,
+    FALLBACK,
+    ROUTED,
+    AsyncLane,
+    BatchLane,
+    LaneUnavailable,
+    QueueFull,
+    Ticket,
+)
 from medchat_pipeline.serving.routing import Failover, Route, RouteDecision, Router, failover_reason
 from medchat_pipeline.serving.safety import GuardedAnswer, GuardResult, SafetyGate, TriageDecision
 
@@ -342,17 +351,19 @@ class Answering:
             prompt_ids=self.prepared.prompt_ids if route == "small" else None,
         )
 
-    def _submit(self, route: Route, limit: bool = False) -> Ticket:
+    def _submit(self, route: Route, limit: bool = False, fallback: bool = False) -> Ticket:
         """Queue a model call. Only the first call of a request counts against the queue limit (and
-        an emergency's never does): a failover must not be refused halfway through an answer."""
+        an emergency's never does): a failover must not be refused halfway through an answer. An
+        emergency goes first; a fallback to the small model waits behind the questions routed there."""
         job = self._job(route)
         job.on_delta = lambda text: self._post(("delta", job, text))
-        urgent = self.prepared.triage.emergency or not (limit and self.queue_limit)
-        return self.service.lanes[route].submit(job, urgent=urgent)
+        emergency = self.prepared.triage.emergency
+        priority = EMERGENCY if emergency else FALLBACK if fallback else ROUTED
+        return self.service.lanes[route].submit(job, priority, limited=limit and self.queue_limit and not emergency)
 
-    def _try_submit(self, route: Route) -> Ticket | None:
+    def _try_submit(self, route: Route, fallback: bool = False) -> Ticket | None:
         try:
-            return self._submit(route)
+            return self._submit(route, fallback=fallback)
         except (LaneUnavailable, QueueFull):
             return None
 
@@ -368,7 +379,7 @@ class Answering:
             if prepared.route != "large":
                 raise
             # The large model is switched off by its breaker (or shutting down): the small one answers.
-            self._first = ("small", self._submit("small", limit=True), "large_unavailable")
+            self._first = ("small", self._submit("small", limit=True, fallback=True), "large_unavailable")
 
     def _post(self, event: tuple) -> None:
         """From a lane's thread: hand an event to the request's event loop."""
@@ -430,7 +441,7 @@ class Answering:
                             yield delta
                     elif route == "large" and not small_tried and time.monotonic() < wait_until:
                         answer.fallback = reason
-                        route, ticket, small_tried = "small", self._try_submit("small"), True
+                        route, ticket, small_tried = "small", self._try_submit("small", fallback=True), True
                     if ticket is None and answer.answered_by is None:
                         answer.error = outcome.generation.error if outcome.generation else "timeout: no answer in time"
             if answer.answered_by is None and answer.error is None:

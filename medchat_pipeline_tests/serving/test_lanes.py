@@ -12,7 +12,8 @@ import pytest
 
 from medchat_pipeline.config import load_config
 from medchat_pipeline.core.safety.triage import escalation_advice
-from medchat_pipeline.serving import ChatService, TeacherChatModel, start_server
+from medchat_pipeline.serving import ChatService, GenerationJob, TeacherChatModel, start_server
+from medchat_pipeline.serving.lanes import EMERGENCY, FALLBACK, BatchLane, QueueFull
 from medchat_pipeline.teachers import TeacherPool
 from medchat_pipeline_tests.serving.conftest import client_for
 from medchat_pipeline_tests.teachers.fake_provider_server import fake_teachers_section, start_fake_provider_server
@@ -184,3 +185,26 @@ def test_reported_latency_includes_the_time_spent_queueing(served, provider_serv
     routes = sorted((result.model_extra["medchat_route"] for _, result in done.values()), key=lambda r: r["queue_s"])
     # One request per batch: the second waited for the first, and its latency says so.
     assert routes[1]["queue_s"] > 0.05 and routes[1]["latency_s"] >= routes[1]["queue_s"] + 0.05
+
+
+def test_the_small_lane_takes_emergencies_first_and_fallbacks_last(small_model):
+    """Questions another model could not answer use the small model's spare capacity only: a failing
+    large model must not slow the questions routed small (and nothing slows an emergency)."""
+    lane = BatchLane("small", small_model, max_batch_size=1, batch_wait_s=0.0, max_queue=1)
+    try:
+        def job(text: str, tokens: int = 2) -> GenerationJob:
+            return GenerationJob([{"role": "user", "content": text}], max_new_tokens=tokens)
+
+        busy = lane.submit(job("Tell me about the heart.", tokens=8))
+        while busy.started_at is None:
+            time.sleep(0.01)
+        fallback = lane.submit(job("What is anemia?"), FALLBACK, limited=False)
+        routed = lane.submit(job("What is a fever?"))
+        with pytest.raises(QueueFull):
+            lane.submit(job("What is a cold?"))  # one routed question waits already: the queue is full
+        emergency = lane.submit(job("I can't breathe"), EMERGENCY, limited=False)
+        for ticket in (busy, fallback, routed, emergency):
+            assert ticket.result.result(timeout=120).text is not None
+    finally:
+        lane.close()
+    assert emergency.started_at < routed.started_at < fallback.started_at
