@@ -84,7 +84,7 @@ def test_summary_states_gains_and_regressions_with_intervals_and_each_stage():
     assert "heldout/medqa generative accuracy +50.0 pp [" in headline
     assert "safety emergency escalation +100.0 pp [+100.0, +100.0] (n=40)" in headline
     assert "Worse on safety false escalation (benign prompts) +50.0 pp [" in headline
-    assert "grpo vs sft (what grpo changed): No significant improvement. No significant regression." in text
+    assert "grpo vs sft (what grpo changed): no significant change: no clear difference on any of the 7 comparisons." in text
     assert "| sft | sft | 90 | 1.2 | 1.5 | — | — |" in text  # what each stage did, beside what it changed
     assert "| grpo | grpo | 10 | — | — | 0.8 | 0.3 |" in text
     assert "Too few items" not in text

@@ -287,6 +287,8 @@ def _verdict_sentence(comparisons: pl.DataFrame, later: str, earlier: str, stage
     better = [describe_change(r) for r in rows if r["verdict"] == "better"]
     worse = [describe_change(r) for r in rows if r["verdict"] == "worse"]
     undecided = len(rows) - len(better) - len(worse)
+    if not better and not worse:
+        return head + f"no significant change: no clear difference on any of the {len(rows)} comparisons."
     parts = [("Better on " + "; ".join(better)) if better else "No significant improvement"]
     parts.append(("Worse on " + "; ".join(worse)) if worse else "No significant regression")
     parts.append(f"No clear difference on the other {undecided} of {len(rows)} comparisons")
