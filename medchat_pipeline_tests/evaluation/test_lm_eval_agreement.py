@@ -45,3 +45,24 @@ def test_loglik_picks_equal_lm_eval_picks(shared_data, demo_model_dir, tmp_path,
     disagreements = {i: (ours[i], theirs[i]) for i in ours if ours[i] != theirs[i]}
     assert disagreements == {}
     assert len(set(ours.values())) > 1  # the model does not pick one letter throughout: the check has teeth
+
+
+@pytest.mark.slow
+def test_medchat_lm_eval_command_on_the_shipped_mmlu_files(tmp_path, demo_model_dir, monkeypatch):
+    import yaml
+    from click.testing import CliRunner
+
+    from medchat_pipeline.cli import main
+
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf_datasets"))
+    profile = load_config("demo").model_dump()
+    profile["evaluation"]["benchmarks"] = {"mmlu_medical": profile["evaluation"]["benchmarks"]["mmlu_medical"]}
+    profile["evaluation"]["dosage_calculation"] = False
+    path = tmp_path / "mmlu_only.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    result = CliRunner().invoke(main, ["lm-eval", "--profile", str(path), "--max-items", "3", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert summary["items"] == {"medchat_mmlu_medical": 3}
+    assert 0.0 <= summary["accuracy"]["medchat_mmlu_medical"] <= 1.0
+    assert (tmp_path / "out" / "results.json").exists()
