@@ -90,6 +90,15 @@ def test_summary_states_gains_and_regressions_with_intervals_and_each_stage():
     assert "Too few items" not in text
 
 
+def test_the_summary_names_the_weak_areas_re_distillation_will_target():
+    inputs = _inputs(_comparisons())
+    inputs.weak_areas = pl.DataFrame([{"source": "medqa", "subject": "step1", "topic": None, "metric": "accuracy",
+                                       "value": 0.2, "n": 40, "threshold": 0.5}], schema=benchmark.WEAK_AREA_SCHEMA)
+    text = report.to_markdown(report.summary_blocks(inputs), str)
+    assert "Weak areas of grpo (accuracy below 50%), which the weekly re-distillation asks the teachers about " \
+           "first: 1 — medqa/step1 20% (n=40)." in text
+
+
 def test_a_small_sample_says_so_and_names_the_command_that_can_decide():
     text = report.to_markdown(report.summary_blocks(_inputs(_comparisons(n=6))), str)
     assert "Too few items for conclusions: the largest comparison has 6 paired items" in text

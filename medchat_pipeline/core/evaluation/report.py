@@ -268,6 +268,12 @@ def summary_blocks(inputs: ReportInputs) -> list[tuple]:
             blocks.append(("p", _verdict_sentence(comparisons, later, earlier, stage=True)))
     if inputs.stages:
         blocks.append(("table", stage_table(inputs.stages)))
+    if inputs.weak_areas.height:
+        shown = [f"{r['source']}/{r['subject'] or 'all'}{'/' + r['topic'] if r['topic'] else ''} {r['value']:.0%} "
+                 f"(n={r['n']})" for r in inputs.weak_areas.head(5).iter_rows(named=True)]
+        blocks.append(("p", f"Weak areas of {last} (accuracy below {inputs.weak_area_threshold:.0%}), which the "
+                            f"weekly re-distillation asks the teachers about first: {inputs.weak_areas.height} — "
+                            + "; ".join(shown) + ("; …" if inputs.weak_areas.height > 5 else "") + "."))
     largest = int(comparisons["n"].max() or 0)
     if largest < MIN_ITEMS_FOR_CONCLUSIONS:
         blocks.append(("p", f"Too few items for conclusions: the largest comparison has {largest} paired items "
