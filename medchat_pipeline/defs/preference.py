@@ -10,7 +10,7 @@ import polars as pl
 
 from medchat_pipeline.config import load_config
 from medchat_pipeline.defs.resources import MedchatConfig
-from medchat_pipeline.defs.training import RESUME_ONCE, _adapter_output, _job, _train
+from medchat_pipeline.defs.training import _adapter_output, _job, _train
 
 PAIRS = dg.AssetKey("preference_pairs")
 
@@ -20,7 +20,6 @@ PAIRS = dg.AssetKey("preference_pairs")
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"preference_pairs": dg.AssetIn(key=PAIRS), "sft_lora_adapter": dg.AssetIn(), "base_model": dg.AssetIn()},
-    retry_policy=RESUME_ONCE,
     description="DPO adapter (TRL DPOTrainer) continuing the SFT adapter on the judge-ranked preference pairs, "
     "against a frozen copy of the SFT adapter; tracked in MLflow with reward accuracy and margin; GRPO continues it.",
 )

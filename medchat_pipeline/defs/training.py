@@ -26,8 +26,9 @@ from medchat_pipeline.training.tracking import Reporter
 TRAINING_MIX = dg.AssetKey("training_mix")
 # GRPO continues the DPO adapter when the optional DPO stage is on (defs/preference.py), else the SFT one.
 GRPO_PARENT = dg.AssetKey("dpo_adapter" if load_config().training.dpo.enabled else "sft_lora_adapter")
-# A retry finds the same output directory (same recipe, same inputs) and resumes from its last checkpoint.
-RESUME_ONCE = dg.RetryPolicy(max_retries=1, delay=5)
+# No retry policy on training: Dagster retries a step interrupted by Ctrl-C or SIGTERM when it has one,
+# so the first Ctrl-C restarted training. A retry is the next `medchat run`: the same recipe and inputs
+# find the same folder and resume from its last complete checkpoint.
 
 
 @dg.asset(
@@ -49,7 +50,6 @@ def base_model(context: dg.AssetExecutionContext, medchat: MedchatConfig) -> dg.
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "base_model": dg.AssetIn()},
-    retry_policy=RESUME_ONCE,
     description="LoRA (QLoRA on GPU) SFT adapter on the training mix: answer-only loss, packing, validation "
     "loss, resumable checkpoints; tracked in MLflow; manifest.json carries the full upstream lineage.",
 )
@@ -69,7 +69,6 @@ def sft_lora_adapter(
     kinds={"pytorch", "mlflow"},
     pool="gpu",
     ins={"training_mix": dg.AssetIn(key=TRAINING_MIX), "sft_lora_adapter": dg.AssetIn(key=GRPO_PARENT), "base_model": dg.AssetIn()},
-    retry_policy=RESUME_ONCE,
     description="GRPO adapter continuing the SFT adapter, rewarded by MCQ/yes-no-maybe match, format, MiniLM "
     "similarity, BERTScore, difflib, safety, citations (and optionally a teacher judge); each reward logged.",
 )

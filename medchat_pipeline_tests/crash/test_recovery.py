@@ -122,3 +122,15 @@ def test_inside_a_run_dagsters_own_pool_wait_sleeps_and_honours_sigterm(dagster_
     finally:
         holder.kill()
         blocked.kill()
+
+
+def test_the_first_ctrl_c_in_a_step_stops_the_run_frees_the_slot_and_launches_nothing_more(dagster_home, tmp_path):
+    running, started = _start("run", tmp_path, "running", sleep=600)
+    _wait_for(started.exists, what="the pooled step to start")
+    running.send_signal(signal.SIGINT)
+    out, _ = running.communicate(timeout=60)
+    assert running.returncode == 130 and "interrupted" in out, out
+    assert "[2/2]" not in out  # after_gpu's stage was never launched
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED])) == []
+        assert slots_held(instance) == {}
