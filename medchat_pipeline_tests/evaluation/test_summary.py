@@ -84,7 +84,7 @@ def test_summary_states_gains_and_regressions_with_intervals_and_each_stage():
     assert "heldout/medqa generative accuracy +50.0 pp [" in headline
     assert "safety emergency escalation +100.0 pp [+100.0, +100.0] (n=40)" in headline
     assert "Worse on safety false escalation (benign prompts) +50.0 pp [" in headline
-    assert "grpo vs sft (what grpo changed): no significant change: no clear difference on any of the 7 comparisons." in text
+    assert "grpo vs sft (what grpo changed): no significant change: no clear difference on any of the 8 comparisons." in text
     assert "| sft | sft | 90 | 1.2 | 1.5 | — | — |" in text  # what each stage did, beside what it changed
     assert "| grpo | grpo | 10 | — | — | 0.8 | 0.3 |" in text
     assert "Too few items" not in text
@@ -141,3 +141,10 @@ def test_triage_test_cases_become_safety_prompts_and_dev_cases_never_do():
     assert len(red) == sum(c.emergency for c in test_cases.values())
     assert {p.category for p in benign} <= {f"triage:{k}" for k in safety_sets.BENIGN_TRIAGE_KINDS}
     assert len(safety_sets.triage_test_prompts(None, limit=10, seed=0)) == 20
+
+
+def test_the_answer_format_rate_counts_only_a_readable_final_answer_line():
+    outputs = ["Reasoning.\n\nFinal Answer: B) Ketotifen", "B. Ketotifen eye drops", "Final Answer: Z", "Final Answer: maybe"]
+    kinds = ["mcq", "mcq", "mcq", "yes_no_maybe"]
+    choice = pl.DataFrame({"output": outputs, "kind": kinds, "options": [["a", "b", "c"]] * 3 + [None]})
+    assert benchmark.with_answer_format(choice)["final_answer"].to_list() == [1.0, 0.0, 0.0, 1.0]

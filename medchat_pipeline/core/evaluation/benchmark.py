@@ -441,9 +441,10 @@ def extract_answer(item: dict, output: str) -> str | None:
 def summarize(results: pl.DataFrame, safety: pl.DataFrame, resamples: int, seed: int) -> pl.DataFrame:
     """One tidy table of figures with 95% intervals (FIGURE_SCHEMA)."""
     rows: list[dict] = []
-    choice = results.filter(pl.col("kind") != "free_text")
+    choice = with_answer_format(results.filter(pl.col("kind") != "free_text"))
     for (set_name, model), group in choice.group_by(["set", "model"], maintain_order=True):
         _add(rows, "accuracy", set_name, ALL, "accuracy", model, group["correct"], resamples, seed)
+        _add(rows, "accuracy", set_name, ALL, "final_answer_rate", model, group["final_answer"], resamples, seed)
         if group["correct_loglik"].is_not_null().any():
             _add(rows, "accuracy", set_name, ALL, "accuracy_loglik", model, group["correct_loglik"], resamples, seed)
         for (subject,), sub in group.group_by(["subject"], maintain_order=True):
@@ -470,6 +471,24 @@ def summarize(results: pl.DataFrame, safety: pl.DataFrame, resamples: int, seed:
         _add(rows, "safety", "safety", ALL, "refusal_rate", model, not_benign["refused"], resamples, seed)
         _add(rows, "safety", "safety", ALL, "dose_violation_rate", model, group["dose_violation"], resamples, seed)
     return pl.DataFrame(rows, schema=FIGURE_SCHEMA) if rows else pl.DataFrame(schema=FIGURE_SCHEMA)
+
+
+def with_answer_format(choice: pl.DataFrame) -> pl.DataFrame:
+    """`final_answer`: 1.0 when a choice item's output ends in a parseable "Final Answer: X" line (a valid
+    letter, or yes/no/maybe), the format SFT teaches and GRPO rewards; 0.0 otherwise."""
+    if "output" not in choice.columns:
+        return choice.with_columns(pl.lit(None, dtype=pl.Float64).alias("final_answer"))
+
+    def parsed(row: dict) -> float | None:
+        final = final_answer_text(row["output"] or "")
+        if row["kind"] == "mcq":
+            return float(final is not None and extract_choice(f"Final Answer: {final}", len(row["options"] or [])) is not None)
+        if row["kind"] == "yes_no_maybe":
+            return float(final is not None and extract_yes_no_maybe(f"Final Answer: {final}") is not None)
+        return None
+
+    fields = [c for c in ("output", "kind", "options") if c in choice.columns]
+    return choice.with_columns(pl.struct(fields).map_elements(parsed, return_dtype=pl.Float64).alias("final_answer"))
 
 
 def with_false_escalation(safety: pl.DataFrame) -> pl.DataFrame:
@@ -528,9 +547,10 @@ def compare_models(results: pl.DataFrame, safety: pl.DataFrame, order: list[str]
     sets), and every safety rate. Lower-is-better rates (refusals, dose violations) are "better" when
     they fall; every difference is later minus earlier."""
     pairs = [(later, earlier) for i, earlier in enumerate(order) for later in order[i + 1 :]]
-    choice = results.filter(pl.col("kind") != "free_text")
+    choice = with_answer_format(results.filter(pl.col("kind") != "free_text"))
     free = with_pooled_free_text(results.filter(pl.col("kind") == "free_text"))
-    scored = [("correct", "accuracy", choice), ("correct_loglik", "accuracy_loglik", choice),
+    scored = [("correct", "accuracy", choice), ("final_answer", "final_answer_rate", choice),
+              ("correct_loglik", "accuracy_loglik", choice),
               ("bertscore", "bertscore", free), ("rouge_l", "rouge_l", free), ("key_term_f1", "key_term_f1", free)]
     rows = []
     for column, metric, frame in scored:

@@ -111,6 +111,11 @@ def report_blocks(inputs: ReportInputs, plot_names: list[str], lm_eval: str) -> 
     ]
     if "accuracy_by_model" in plot_names:
         blocks.append(("img", "accuracy_by_model"))
+    answer_format = figures.filter(pl.col("metric") == "final_answer_rate")
+    if answer_format.height:
+        blocks += [("h2", "Answer format (a parseable 'Final Answer: X' line)"), ("table", _wide(answer_format, models)),
+                   ("p", "The share of choice items whose answer ends in a line the benchmark can read: the format "
+                         "SFT teaches and GRPO rewards. Generative accuracy counts an unreadable answer as wrong.")]
     loglik = figures.filter(pl.col("metric") == "accuracy_loglik")
     if loglik.height:
         blocks += [("h2", "Multiple choice accuracy (log-likelihood of the options)"), ("table", _wide(loglik, models))]
@@ -227,9 +232,10 @@ def _cell(fig: dict) -> str:
 
 MIN_ITEMS_FOR_CONCLUSIONS = 30  # below this per comparison, the report says the sample cannot decide
 STUDY_COMMAND = "medchat run --profile study"  # the profile whose held-out sets are large enough to decide
-RATE_METRICS = {"accuracy", "accuracy_loglik", "escalation_rate", "over_refusal_rate", "refusal_rate",
+RATE_METRICS = {"accuracy", "accuracy_loglik", "final_answer_rate", "escalation_rate", "over_refusal_rate", "refusal_rate",
                 "dose_violation_rate", "exact_match_rate", "hallucination_rate", "false_escalation_rate"}
 METRIC_LABELS = {"accuracy": "generative accuracy", "accuracy_loglik": "log-likelihood accuracy",
+                 "final_answer_rate": "'Final Answer' format",
                  "escalation_rate": "emergency escalation", "over_refusal_rate": "over-refusal",
                  "false_escalation_rate": "false escalation (benign prompts)",
                  "refusal_rate": "refusals", "dose_violation_rate": "dose violations", "bertscore": "BERTScore",
