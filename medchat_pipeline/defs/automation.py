@@ -9,8 +9,9 @@ so assets added later get it too). It is true for an asset partition when
     augmented/distilled (which reads the unpartitioned merged_qac) is stale only when merged_qac's
     `source_slices[<source>]` differs from the `merged_slice` it recorded, so one source's change
     re-runs that source's partitions and not all nine;
-  - **nothing upstream is unsettled**: no ancestor partition is stale, missing or running. It waits
-    for them, then runs once; and
+  - **nothing upstream is unsettled**: no ancestor partition is stale, missing, or targeted by an
+    unfinished run or backfill (its blocking checks may still be running). It waits for them, then
+    runs once; and
   - it is not running, its last run did not fail (a failure waits for a person, it is not retried
     every tick), and the blocking checks of its inputs passed.
 
@@ -36,6 +37,9 @@ import dagster as dg
 
 # Internal, but it is what the UI uses to show "stale"; no public API answers the question.
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+from dagster._core.execution.backfill import BulkActionStatus
+from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
+from dagster._core.storage.tags import PARTITION_NAME_TAG as PARTITION_TAG
 
 SLICED_INPUT = dg.AssetKey("merged_qac")  # publishes source_slices; per-source readers record merged_slice
 
@@ -56,8 +60,7 @@ class StaleWithSettledUpstream(dg.AutomationCondition):
         )
 
     def evaluate(self, context: dg.AutomationContext) -> dg.AutomationResult:
-        view = context.asset_graph_view
-        staleness = Staleness(view.instance, context.asset_graph, view)
+        staleness = _staleness_for_tick(context)
         candidates = context.candidate_subset
         if candidates.is_empty:
             return dg.AutomationResult(context, true_subset=candidates)
@@ -68,6 +71,16 @@ class StaleWithSettledUpstream(dg.AutomationCondition):
         return dg.AutomationResult(context, true_subset=candidates.compute_intersection_with_partition_keys(keys))
 
 
+_tick: list = [None, None]  # (asset graph view, Staleness): one per tick, shared by every asset's evaluation
+
+
+def _staleness_for_tick(context: dg.AutomationContext) -> "Staleness":
+    view = context.asset_graph_view
+    if _tick[0] is not view:
+        _tick[:] = [view, Staleness(view.instance, context.asset_graph, view)]
+    return _tick[1]
+
+
 class Staleness:
     """Stale status per asset partition for one evaluation (answers are cached by the resolver)."""
 
@@ -76,6 +89,20 @@ class Staleness:
         self.graph = asset_graph
         self.resolver = CachingStaleStatusResolver(instance, asset_graph, loading_context)
         self._stale: dict[tuple[dg.AssetKey, str | None], bool] = {}
+        self._running: set[tuple[dg.AssetKey, str | None]] | None = None
+
+    @property
+    def running(self) -> set[tuple[dg.AssetKey, str | None]]:
+        """(key, partition) of every asset an unfinished run or backfill targets ("*": any partition).
+        Such an asset may be materialized already while its checks still run."""
+        if self._running is None:
+            self._running = set()
+            for run in self.instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES)):
+                partition = run.tags.get(PARTITION_TAG, "*")
+                self._running |= {(key, partition) for key in run.asset_selection or ()}
+            for backfill in self.instance.get_backfills(status=BulkActionStatus.REQUESTED):
+                self._running |= {(key, "*") for key in backfill.asset_selection or ()}
+        return self._running
 
     def ready(self, key: dg.AssetKey, partition: str | None) -> bool:
         return self.stale(key, partition) and not any(self.unsettled(k, p) for k, p in self.ancestors(key, partition))
@@ -84,10 +111,10 @@ class Staleness:
         node = self.graph.get(key)
         if not node.is_materializable:
             return False  # an observable source is never stale; its new versions make its children stale
-        status = self.resolver.get_status(key, partition)
-        # A missing partition of a partitioned ancestor that was never built is no reason to wait for
-        # ever; a missing unpartitioned ancestor, or one still running, is.
-        return status == StaleStatus.MISSING or self.stale(key, partition)
+        if (key, partition) in self.running or (key, "*") in self.running:
+            return True
+        # Missing: the step would fail to load it. Stale: it will be rebuilt first, and this asset after it.
+        return self.resolver.get_status(key, partition) == StaleStatus.MISSING or self.stale(key, partition)
 
     def stale(self, key: dg.AssetKey, partition: str | None) -> bool:
         if (key, partition) not in self._stale:

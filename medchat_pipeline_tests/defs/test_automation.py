@@ -9,6 +9,7 @@ import json
 
 import dagster as dg
 import pytest
+from dagster._core.utils import make_new_run_id
 
 from medchat_pipeline.defs.automation import rebuild_reason, rebuild_when_stale
 
@@ -181,6 +182,23 @@ def test_the_weekly_redistillation_propagates_once_and_only_when_answers_changed
     requested = [item for tick in run_daemon_ticks(defs, instance) for item in tick]
     assert sorted(requested) == sorted([("training_mix", None), ("sft_lora_adapter", None), ("grpo_adapter", None),
                                         ("benchmark_report", None), ("weak_areas", None)])  # fmt: skip
+
+
+def test_readers_wait_until_the_run_that_rebuilt_their_input_has_ended(graph):
+    """A run materializes an asset, then runs its blocking checks: readers wait for the whole run."""
+    defs, instance = graph
+    ROWS["medqa"] = ["m1", "m4"]
+    observe_new_version(instance, "medqa", "v2")
+    execute(defs, instance, [dg.AssetKey("source_qac")], "medqa")  # the step is done...
+    still_running = instance.add_run(
+        dg.DagsterRun(job_name="__ASSET_JOB", run_id=make_new_run_id(), status=dg.DagsterRunStatus.STARTED,
+                      asset_selection=frozenset({dg.AssetKey("source_qac")}), tags={"dagster/partition": "medqa"})
+    )  # ...its run is not: its checks still run  # fmt: skip
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    assert result.total_requested == 0
+    instance.report_run_canceled(still_running)
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=result.cursor)
+    assert result.get_requested_partitions(dg.AssetKey("merged_qac")) == {None}
 
 
 def test_a_failed_rebuild_is_not_retried_every_tick_and_blocks_what_is_downstream(graph):
