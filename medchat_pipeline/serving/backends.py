@@ -327,6 +327,18 @@ class TeacherChatModel:
         self.max_new_tokens = max_new_tokens
         # Part of the gateway's cache key: identical greedy questions are answered from its cache.
         self.template_version = template_version
+        self._session = None
+
+    async def astart(self) -> None:
+        """On the lane's event loop, before the first call: one gateway session for the lane's life,
+        so the provider clients are made once, not per answer (see TeacherPool.session)."""
+        self._session = self.pool.session()
+        await self._session.__aenter__()
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.__aexit__(None, None, None)
+            self._session = None
 
     def describe(self) -> dict[str, Any]:
         teacher = self.teacher or self.pool.config.default

@@ -195,6 +195,9 @@ class AsyncLane:
         self._slots = asyncio.Semaphore(concurrency)  # binds to self.loop on first use
         self._thread = threading.Thread(target=self.loop.run_forever, name=f"medchat-{name}-lane", daemon=True)
         self._thread.start()
+        start = getattr(model, "astart", None)
+        if start is not None:  # e.g. the teacher gateway's session: clients made once, on this loop
+            asyncio.run_coroutine_threadsafe(start(), self.loop).result(timeout=60)
 
     def depth(self) -> int:
         return max(0, self._pending - self.in_flight)

@@ -12,6 +12,7 @@ from medchat_pipeline.config import ConfigError, load_config
 from medchat_pipeline.serving import ChatService, OpenAICompatibleChatModel, TeacherChatModel, start_server
 from medchat_pipeline.serving.backends import PromptFitter, SmallModelChoice
 from medchat_pipeline.serving.vllm import VllmEngine, vllm_available, vllm_command
+from medchat_pipeline.teachers import TeacherPool
 from medchat_pipeline_tests.serving.conftest import client_for
 
 
@@ -54,7 +55,8 @@ def test_the_small_lane_proxies_to_an_openai_compatible_engine_and_streams(small
     cfg = serving_cfg.serving.model_copy(update={"stream_holdback_words": 1})
     proxied = OpenAICompatibleChatModel(f"{engine.url}/v1", "medchat-router-small", max_new_tokens=8,
                                         fitter=PromptFitter(small_model.tokenizer, 160))
-    front_service = ChatService(proxied, TeacherChatModel(teacher_pool, "fake"), cfg)
+    front_pool = TeacherPool.from_config(serving_cfg)  # a pool serves one event loop: each service has its own
+    front_service = ChatService(proxied, TeacherChatModel(front_pool, "fake"), cfg)
     front = start_server(front_service, cfg, port=0)
     try:
         direct = client_for(engine).chat.completions.create(
@@ -70,6 +72,7 @@ def test_the_small_lane_proxies_to_an_openai_compatible_engine_and_streams(small
     finally:
         front.stop()
         front_service.close()
+        front_pool.close()
         engine.stop()
         engine_service.close()
 
