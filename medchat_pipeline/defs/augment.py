@@ -111,9 +111,10 @@ def per_source_assets(partitions: dg.StaticPartitionsDefinition) -> list[dg.Asse
             load_lexicon(project_root() / cfg.augment.synonyms_path), cfg.augment, cfg.distill.quality, cfg.seed,
             all_rows=merged_qac,
         )  # fmt: skip
-        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), "merged_slice": frame_content_version(rows)}
+        read = {"merged_slice": frame_content_version(rows)}  # on both outputs: automation compares each
+        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), **read}
         yield frame_output(result.kept, output_name="augmented_qac", metadata=metadata)
-        yield frame_output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height})
+        yield frame_output(result.rejects, output_name="augment_rejects", metadata={"rows": result.rejects.height, **read})
 
     @dg.multi_asset(
         name="distill",
@@ -138,10 +139,11 @@ def per_source_assets(partitions: dg.StaticPartitionsDefinition) -> list[dg.Asse
         result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak),
                                    router=Router(cfg.serving.router) if routed else None,
                                    prices=teacher_prices(cfg) if routed else None)
-        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), "merged_slice": frame_content_version(rows)}
+        read = {"merged_slice": frame_content_version(rows)}  # on both outputs: automation compares each
+        metadata = {**_counts(result.kept, result.rejects, result.stats, calls), **read}
         metadata["weak_areas_file"] = str(weak_areas_path(cfg))
         yield frame_output(result.kept, output_name="distilled_qac", metadata=metadata)
-        yield frame_output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height})
+        yield frame_output(result.rejects, output_name="distill_rejects", metadata={"rows": result.rejects.height, **read})
 
     return [augment, distill]
 

@@ -122,8 +122,10 @@ def test_whole_augment_group_on_an_ephemeral_instance(setup):
             meta = latest_metadata(instance, kept_key, source)
             assert meta["produced"] == meta["kept"] + meta["rejected"]  # counts add up, per partition
             assert sum(meta["reasons"].values()) == meta["rejected"]
-            # the slice it read, which automation compares with merged_qac's source_slices
+            # the slice it read, which automation compares with merged_qac's source_slices (rejects too)
             assert meta["merged_slice"] == frame_content_version(source_slice(merged_rows(), source))
+            rejects_key = "augment_rejects" if kept_key == "augmented_qac" else "distill_rejects"
+            assert latest_metadata(instance, rejects_key, source)["merged_slice"] == meta["merged_slice"]
     assert instance.get_materialized_partitions(dg.AssetKey("distilled_qac")) == set(SOURCES)
 
     tail = dg.AssetSelection.assets("training_mix", "training_mix_rejects", "review_sample", "preference_pairs",
