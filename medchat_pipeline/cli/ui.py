@@ -15,7 +15,8 @@ import click
 def command(port: int, profile: str | None) -> None:
     """Start `dagster dev` on workspace.yaml with DAGSTER_HOME = .dagster_home (or $DAGSTER_HOME),
     so every asset that `medchat run` materialized is visible, with its lineage, metadata and checks.
-    Schedules (weekly re-distillation) and sensors (source updates) run while it is up.
+    While it is up the daemon runs the weekly re-distillation, observes the source files and rebuilds
+    what a change made stale (automation condition sensor rebuild_stale_assets; see the README).
     """
     from medchat_pipeline.config import project_root
     from medchat_pipeline.defs.runner import default_dagster_home
