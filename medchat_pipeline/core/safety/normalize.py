@@ -30,16 +30,17 @@ abdomen abdominal accident accidentally acetaminophen adrenaline advil agony alc
 ambulance amoxicillin anaphylactic anaphylaxis antibiotic antifreeze anymore arrest asthma attack awake
 baby battery bleach bleeding bleed blood blue body bottle brain breath breathe breathing breathless broken
 burning burns calpol cannot capsules cardiac chest choking cleaner clots clutching collapsed collapse
-conscious confused confusion contractions convulsing convulsion convulsions crushing cutting dehydrated
-detergent diabetic diarrhea dizzy drooping droopy drowning drowsy emergency epipen epinephrine erection
+conscious confused confusion contractions convulsing crowning convulsion convulsions crushing cutting dehydrated
+defibrillator detergent diabetic diarrhea die dizzy drooping droopy drowning drowsy emergency epipen epinephrine
+erection everything
 face fainted fainting faint fentanyl fever floppy foaming fracture gasping glucose headache having heart heroin
 hives hospital hurts kill ibuprofen inhaler injected insulin jerking kerosene ketones labour labor lethal lips
 lightheaded limp medication medicine meningitis mushrooms myself naloxone narcan newborn numb numbness
 overdose overdosed paracetamol paralysed paralyzed passed pills poison poisoned poisoning pouring pregnant
-pressure pulse rash responding responsive seizure seizures shaking shortness slurred slurring speech
+pressure pulse rash responding responsive seizure seizures shaking shivering shortness slurred slurring speech
 spreading squeezing stabbed stiff stomach stopped stroke struggling suffocating sugar suicidal suicide
 swallowed swelling swollen tablets temperature testicle testicles throat tightness tongue tylenol
-unconscious unresponsive vomit vomited vomiting vomitting warfarin weakness wheezing wheezy xanax
+unconscious unresponsive urinate urinated vomit vomited vomiting vomitting want warfarin weakness wheezing wheezy xanax
 """.split()
 
 _CONTRACTIONS = {
@@ -55,11 +56,12 @@ _CONTRACTIONS = {
     "theyre": "they are", "they're": "they are", "we're": "we are", "youre": "you are",
     "you're": "you are", "it's": "it is", "thats": "that is", "that's": "that is",
     "whats": "what is", "what's": "what is", "theres": "there is", "there's": "there is",
+    "tonight's": "tonight is", "tonights": "tonight is", "today's": "today is", "todays": "today is",
     "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of", "dunno": "do not know",
 }
 _SLANG = {
     "kms": "kill myself", "kys": "kill yourself", "unalive": "kill", "unaliving": "killing",
-    "sewerslide": "suicide", "rn": "right now", "atm": "at the moment", "pls": "please", "plz": "please",
+    "sewerslide": "suicide", "dei": "die", "tonite": "tonight", "2nite": "tonight", "rn": "right now", "atm": "at the moment", "pls": "please", "plz": "please",
     "u": "you", "ur": "your", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
     "mins": "minutes", "min": "minutes", "hrs": "hours", "hr": "hours", "yrs": "years", "yr": "year",
     "mths": "months", "wks": "weeks", "wk": "week", "od": "overdose", "oded": "overdosed",

@@ -114,12 +114,16 @@ _ONSET = (r"\b(?:sudden\w*|all of a sudden|out of nowhere|came on|just (?:now|st
           r"for (?:the (?:last|past) )?(?:\d+|ten|twenty|thirty|forty|an?|half an) ?(?:minutes?|hours?|hour)|"
           r"now|today|tonight)\b")
 _CHEST = r"(?:chest|breastbone|sternum)"
-_CHEST_PAIN = (rf"\b(?:{_CHEST}(?: is| feels| has)?{_gap(2)}(?:pain\w*|hurt\w*|ache|aching|pressure|tight\w*|heav\w*|"
+_CHEST_PAIN = (rf"\b(?:{_CHEST}(?: is| feels)? like (?:(?![.!?;](?: |$))[^ \n]+ ){{0,4}}(?:vice|vise|clamp|crushed|squeezed|"
+               rf"elephant|weight|band|brick\w*|ton of bricks)|{_CHEST}(?: is| feels| has)?{_gap(2)}(?:pain\w*|hurt\w*|ache|aching|pressure|tight\w*|heav\w*|"
                rf"squeez\w*|crush\w*|burning)|(?:pain\w*|pressure|tightness|heaviness|ache|crushing|squeezing)"
-               rf"(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:in|on|across|of|around) (?:my |his |her |the |their )?{_CHEST})\b")
+               rf"(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:in|on|across|of|around|round|over|behind|inside) (?:the (?:middle|centre|center) "
+               rf"of )?(?:my |his |her |the |their )?{_CHEST}|(?:elephant|weight|brick\w*|vice|vise|band|belt|someone|"
+               rf"something)(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:on|pressing on|pressing down on|sitting on|standing on|"
+               rf"crushing|squeezing|around|round|across) (?:my |his |her |the |their )?{_CHEST})\b")
 _CARDIAC_FEATURES = (r"\b(?:crush\w*|severe|very bad|really bad|so bad|terrible|worst|unbearable|heavy|heaviness|"
                      r"elephant|squeez\w*|tight band|pressure|very much|so much|a lot|agony|arm\w*|jaw|neck|shoulder|"
-                     r"back|sweat\w*|clammy|grey|gray|pale|short of breath|shortness of breath|breathless|"
+                     r"back|sweat\w*|clammy|grey|gray|pale|ashen|short of breath|shortness of breath|breathless|"
                      r"(?:cannot|can not) (?:breathe|breath|catch)|nause\w*|vomit\w*|sick|dizz\w*|faint\w*|pass out|"
                      r"passing out|collaps\w*|radiat\w*|spread\w*|going (?:down|to|into)|sudden\w*|out of nowhere|"
                      r"right now|minutes|(?:an|one|1|half an) hour|since (?:this |early this )?morning|since last night|"
@@ -137,8 +141,18 @@ _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|
                  r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
                  r"baby only (?:1|one) month)\b")
 _INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swallow|swallowing|licked|bit into|"
+           r"sucking on|sucked on|sucking|chewing on|chewing|mouthing|"
            r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
-_POISONS = (r"\b(?:rat (?:poison|bait)|poison|bleach|drain cleaner|detergent|(?:laundry|dishwasher|tide|washing) "
+_POISONS = (r"\b(?:(?:rat|mouse|mice|rodent|slug|snail|ant|roach|cockroach) (?:poison|bait|pellets?|blocks?|granules|killer|"
+            r"traps?|gel)|(?:bait|poison) (?:box|boxes|station|stations|pellets?|blocks?)|rodenticide|poison|bleach|"
+            r"drain cleaner|detergent|rinse aid|dishwasher (?:tablets?|pods?|powder|liquid|salt)|toilet (?:cleaner|duck|"
+            r"blocks?)|(?:window|glass|surface|floor|carpet|bathroom|kitchen) (?:cleaner|spray)|washing up liquid|dish "
+            r"soap|fabric (?:softener|conditioner)|descaler|limescale remover|disinfectant|dettol|lysol|white spirit|"
+            r"turpentine|paint thinner|superglue|air freshener|furniture polish|yew|foxglove|oleander|(?:deadly )?"
+            r"nightshade|belladonna|hemlock|lily of the valley|laburnum|castor beans?|daffodil bulbs?|(?:wild|unknown|"
+            r"strange|poisonous|shiny|black|red|white|orange) berries|berries (?:from|off|of) (?:a|an|the|our|my|his|her|"
+            r"some|that|neighbou?rs?) (?:\w+ )?(?:bush|bushes|hedge|tree|plant|shrub|woods|park|garden)|(?:berries|leaves|"
+            r"seeds) (?:in|from|off) the (?:woods|park|hedge|hedgerow|forest)|(?:laundry|dishwasher|tide|washing) "
             r"(?:pods?|tablets?|capsules?)|detergent pods?|button batter\w*|coin batter\w*|batter(?:y|ies)|"
             r"anti ?freeze|kerosene|paraffin|petrol|gasoline|lighter fluid|(?:windshield|windscreen) (?:washer )?"
             r"fluid|washer fluid|weed ?killer|pesticide|insecticide|bug spray|mothballs?|lamp oil|cleaning "
@@ -158,6 +172,9 @@ _HIGH_RISK_DRUGS = (r"(?:insulin|digoxin|lithium|warfarin|heart (?:pills?|tablet
                     r"methadone|tramadol|xanax|valium|diazepam|iron (?:pills?|tablets?)|opioids?|"
                     r"antidepressants?|amitriptyline|seroquel)")
 _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
+# A pet that ate something is a question for a vet (the text may still name a child, whose rule then fires)
+_PET_ATE = (r"\bmy (?:dog|cat|puppy|kitten|pet|rabbit|hamster|parrot|horse) (?:has |just |may have |might have )?"
+            r"(?:ate|eaten|drank|licked|chewed|swallowed|got into)\b")
 
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
@@ -170,6 +187,13 @@ RULES: tuple[Rule, ...] = (
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
                  r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle)\b"),
+    _rule("cardiac", "a defibrillator in use (cardiac arrest)",
+          r"\bshock (?:is )?advised\b|\b(?:aed|defibrillator|defib)\b",
+          near=r"\b(?:shock advised|stand clear|analys\w*|pads? (?:on|are on)|put the pads|collapsed|dropped|on the "
+               r"(?:floor|ground)|not breathing|cpr|compressions|press (?:the )?(?:button|shock)|shock (?:him|her|them)|"
+               r"is telling us|says)\b",
+          window=120, unless=r"\b(?:course|training|practi[sc]\w*|class|lesson|dummy|manikin|mannequin|how (?:does|do|to)|"
+                             r"what (?:is|does)|replac\w*|batter(?:y|ies)|needs new|buy|price)\b"),
     _rule("cardiac", "clutching the chest", r"\b(?:clutch\w*|grabb?\w*|holding) (?:his|her|my|their|at (?:his|her|my)) chest\b"),
     _rule("cardiac", "tearing chest or back pain",
           rf"\b(?:tearing|ripping) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}(?:pain|sensation){_gap(4)}?(?:chest|back|shoulder blades|sternum)?"),
@@ -221,11 +245,14 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:cannot|can not|unable to|not able to|could not|struggling to|struggle to|hard to|fighting to) "
           r"(?:breathe|breath|take (?:a )?breaths?|get (?:any )?air|catch (?:my|his|her|their) breath)\b|"
           r"\bno air\b|\bcannot get air in\b",
-          unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this"),
+          unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
+                 r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b"),
     _rule("breathing", "not breathing", _NOT_BREATHING + r"|\bstopped breathing\b"),
     _rule("breathing", "gasping or suffocating",
           r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
-          unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea\b"),
+          unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea|"
+                 r"(?:spin|gym|fitness|hiit|exercise|yoga) class|workout|by the end|after (?:the|a|my) (?:run|race|class|"
+                 r"sprint|workout)|took my breath away|laugh\w*\b"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           unless=r"\bnose\b"),
@@ -259,17 +286,32 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bwhat is|difference between|signs of|as a (?:kid|child)|history of\b"),
     _rule("anaphylaxis", "throat closing or swelling",
           r"\bthroat (?:is |feels |feel )?(?:closing|swelling|swollen|tight\w*|thick|closing up|weird and tight)\b|"
-          r"\b(?:tongue|tounge|lips?|face|eyes?|mouth)(?: and (?:tongue|lips?|face|eyes?))? (?:is |are |started |keeps )?"
-          r"(?:swelling|swollen|swell|puffy|puffing up|blowing up|huge|very swollen)\b|\b(?:swollen|swelling) "
-          r"(?:tongue|lips|throat)\b",
+          r"\b(?:tongue|tounge|lips?|face|eyes?|mouth)(?: and (?:tongue|lips?|face|eyes?))? (?:is |are |started |keeps |"
+          r"has |have |went |gone |has gone |getting |got |just )*(?:swelling|swollen|swell|swelled|puffy|puffing up|"
+          r"puffed up|blowing up|blew up|blown up|balloon\w*|huge|massive|very swollen|like a balloon)\b|\b(?:swollen|"
+          r"swelling) (?:tongue|lips|throat)\b|\btongue (?:feels |is |seems )?(?:too )?(?:big|fat|thick|heavy) for\b",
           near=r"\b(?:ate|eat|eating|after|sting|stung|bite|bitten|allerg\w*|medicine|antibiotic|amoxicillin|"
                r"penicillin|peanuts?|nuts?|shellfish|shrimp|prawns?|fish|sesame|latex|injection|hives|wheez\w*|"
                r"breath\w*|swallow|faint|dizz\w*|epi ?pen|voice)\b",
-          window=140, kind="symptom", unless=r"\bsalt|in the morning|photos?|mosquito\b"),
+          window=140, kind="symptom", unless=r"\bsalt|in the morning|photos?|mosquito|cry\w*|cried|sleep\w*|slept|"
+                                             r"woke|waking|hangover|dental|tooth|teeth|wisdom|filling\b"),
     _rule("anaphylaxis", "epinephrine needed now",
           r"\b(?:use|give|inject|used|gave) (?:the |his |her |my |an )?(?:epi ?pen|epinephrine|adrenaline)\b|"
           r"\b(?:should|do|can|shall|must) (?:i|we) (?:use|give|inject) (?:the |his |her |my |an )?(?:epi ?pen|epi pen|"
-          r"epinephrine|adrenaline)\b"),
+          r"epinephrine|adrenaline)\b",
+          # learning to use a newly prescribed pen is education; the symptoms, if any, have rules of their own
+          unless=r"\bhow (?:do|does|should|would|can|to)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:use|give|inject)\b|"
+                 r"\bprescribed\b|\btrainer\b|\bexpir\w*|\bstor(?:e|ing|age)\b"),
+    _rule("anaphylaxis", "hard to swallow after an allergen",
+          r"\b(?:hard|difficult|trouble|struggling|struggle|cannot|can not|unable|could not|not able) (?:to )?"
+          r"swallow\w*\b|\bdifficulty (?:in )?swallowing\b",
+          near=r"\b(?:allerg\w*|anaphyla\w*|hives|welts|peanuts?|nuts?|cashews?|almonds?|walnuts?|pecans?|pine nuts|"
+               r"satay|pesto|shellfish|prawns?|shrimp|crab|lobster|mussels|sesame|tahini|sting|stung|wasp|bee|"
+               r"antibiotic|penicillin|amoxicillin|new (?:medicine|medication|tablet|pill)|epi ?pen|(?:lips?|tongue|"
+               r"face) (?:is |are )?(?:swell\w*|swoll\w*|tingl\w*|puff\w*|blew up|balloon\w*))\b",
+          window=140, kind="symptom",
+          unless=r"\bsore throat|tonsil\w*|strep|glandular|reflux|heartburn|lump in (?:my|the) throat|pills? (?:are|is) "
+                 r"(?:too )?big\b"),
     _rule("anaphylaxis", "hives with breathing trouble",
           r"\b(?:hives|welts|itch\w* all over|whole body itch\w*)\b",
           near=r"\b(?:breath\w*|wheez\w*|throat|swallow|faint\w*|dizz\w*|lips|tongue)\b", window=80, kind="symptom",
@@ -294,18 +336,80 @@ RULES: tuple[Rule, ...] = (
           r"\bwish i (?:was|were) never born\b|\bbetter off (?:dead|without me|if i was dead|if i were dead)\b|"
           r"\b(?:happier|better) without me\b|\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|continue|"
           r"continuing)\b|\b(?:will not|wont) be (?:here|around|alive) tomorrow\b|\bthis is my last message\b|"
-          r"\bthink to finish my life\b",
+          r"\bthink to finish my life\b|\b(?:better|happier|easier) (?:for (?:everyone|everybody|them) )?if i (?:just )?"
+          r"(?:disappeared|was gone|were gone|was not here|were not here|was dead|were dead|did not exist|never existed)\b|"
+          r"\bdisappear(?:ed)? (?:forever|for good)\b",
           unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b"),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
-          r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)))|\bself harm\w*\b|\bcutting again\b",
+          r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
+          r"gardening|by accident|accidentally|on (?:a|the|some|my)))|\bself harm\w*\b|\bcutting again\b",
           unless=r"\bscars?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
                  r"(?:do not|never) want to (?:hurt|harm)"),
     _rule("self_harm", "plans or means for suicide",
           r"\b(?:saving up|saved up|stockpil\w*|collected|collecting|hoarding) (?:my |his |her )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}"
           r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
-          r"(?:rope|noose) (?:is )?ready|got the rope|jump (?:off|from) (?:a|the|this) (?:bridge|building|roof|"
+          r"(?:rope|noose) (?:is )?ready|got the rope|(?:have|got|bought|tied|made) (?:a|the) noose|jump (?:off|from) (?:a|the|this) (?:bridge|building|roof|"
           r"cliff|balcony)|written (?:letters|a note) to (?:my )?family|suicide note"),
+    _rule("self_harm", "asks how much it takes not to wake up",
+          r"\b(?:make sure|make (?:me|him|her)|let (?:me|him|her)|so|so that|and|to|then|would|will|just) (?:i |he |she |they )?(?:just |simply |would |will )?"
+          r"(?:not|never|do not|does not|will not|would not) (?:wake up|wake(?! up)|come back)(?: again)?"
+          r"(?= ?(?:$|[.,!?;]|again|ever|anymore|any more|tomorrow|in the morning|and|or|from (?:it|this)|asking))|"
+          r"\bnever (?:wake up|wake|come back) again\b|\bsleep (?:forever|for ever|for good|permanently)\b|"
+          r"\bgo to sleep (?:and|for) (?:never|not|good)\b|\beternal sleep\b",
+          near=rf"\b(?:how (?:many|much)|what (?:number|amount|dose)|enough|{_DRUGS}|swallow\w*|overdose|whole (?:box|"
+               rf"bottle|pack)|want|wish|tonight|put aside|saved|stash\w*)\b",
+          window=120, always=True),
+    _rule("self_harm", "says tonight is the night",
+          r"\b(?:tonight|today|this weekend|tomorrow) is the (?:night|day)\b|\bit (?:all )?ends (?:tonight|today|now|"
+          r"this weekend)\b",
+          near=r"\b(?:made up my mind|decided|goodbye\w*|sorted|ready|burden|letters?|note|pills?|tablets?|tell (?:someone|"
+               r"somebody|anyone|you)|hugged|last message|will not be|free of me|deal with me|without me|wrote|written|"
+               r"nobody|no one|thank you for everything|end it|no (?:point|reason)|anymore|forever)\b",
+          window=120),
+    _rule("self_harm", "says goodbye for good",
+          r"\b(?:said|saying|say) (?:my )?goodbyes?\b|\bthis is (?:my )?goodbye\b",
+          near=r"\b(?:tonight|today|tomorrow|sorted|ready|burden|letters?|note|pills?|tablets?|last (?:time|message)|"
+               r"will not be|free of me|without me|forever|end|anymore|no (?:point|reason)|thank you for everything|"
+               r"made up my mind|hugged|much longer)\b",
+          window=120),
+    _rule("self_harm", "says others will soon be free of them",
+          r"\b(?:will|would) be (?:free|rid) of me\b|\b(?:nobody|no one|no body|noone) (?:has|will have|would have|"
+          r"needs|will need) to (?:deal with|worry about|put up with|see|look after) me (?:ever again|again|anymore|any "
+          r"more|much longer|any longer|after (?:tonight|today|this))\b|\b(?:will not|wont|not) be a "
+          r"burden (?:to (?:anyone|anybody|you|them|everyone|anybody) )?(?:much |any )?(?:longer|more)\b|\b(?:done|tired "
+          r"of|sick of) being a burden\b"),
+    _rule("self_harm", "thinks of crashing on purpose",
+          r"\b(?:driv\w*|steer\w*|swerv\w*|crash\w*|plough\w*|plow\w*|ram\w*)(?: (?:my|the|our|his|her) (?:car|truck|"
+          r"van|bike|motorbike))? (?:into|off|in front of|under) (?:an? |the )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}?"
+          r"(?:tree|wall|lorry|truck|bus|train|traffic|bridge|edge|cliff|barrier|river|lake|oncoming|pillar|bollard)\b|"
+          r"\bcrash\w* (?:my|the|our) (?:car|truck|van|bike|motorbike) on purpose\b",
+          near=r"\b(?:think\w*|thought|want\w*|urge|tempted|going to|plan\w*|keep|end\w*|so it (?:all )?stops|on purpose|"
+               r"tonight|close|nobody would know|not an accident|wasnt an accident|was not an accident|stop (?:it|"
+               r"everything)|die|dead)\b",
+          window=100, unless=r"\bwhen i was|years ago|last year|in (?:19|20)\d\d\b"),
+    _rule("self_harm", "gives belongings away, will not need them",
+          r"\b(?:will not|wont|would not|not going to|no longer going to) (?:need|be needing|have any use for)\b",
+          near=r"\b(?:gave|giv\w*|given|sold|selling|left|leaving|handed)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6}? "
+               r"(?:away|to (?:my|his|her|friends|a friend|the))\b",
+          window=120, unless=r"\b(?:baby|babies|kids|children|toddler) (?:clothes|stuff|things|toys|gear)|outgrown|grown out|"
+                             r"moving|moved|move (?:abroad|house|to)|declutter\w*|downsiz\w*|retir\w*|new one|"
+                             r"upgrad\w*|emigrat\w*|healed|recovered|better now|cot|crib|pram|buggy|stroller|"
+                             r"high chair|car seat|maternity|(?:need|needing) (?:it|them) (?:in|there|at)\b|\bas (?:our|my|"
+                             r"he|she) (?:son|daughter|kids?|is|are)\b", unless_scope="text"),
+    _rule("self_harm", "on a height, about to jump",
+          r"\b(?:nearly|almost|about to|going to|want(?:s|ed)? to|wanting to|ready to|tempted to|thinking (?:of|about)|"
+          r"urge to|saying (?:she|he) (?:wants|will|is going) to|threaten\w* to) (?:jump\w*|throw\w* (?:my|him|her|them)"
+          r"sel\w+|step\w* off|let go|go over|went over)\b|\b(?:standing|sitting|stood|sat|climbed|am|is) on (?:the |a "
+          r")?(?:edge|ledge|railing|parapet)\b",
+          near=r"\b(?:bridge|roof|rooftop|ledge|edge|balcony|building|car park|multi storey|cliff|window|train|tracks|"
+               r"platform|tower|top floor|height|railing|parapet|jump\w*|let go|went over)\b",
+          window=100, unless=r"\bjump\w* (?:on|onto) (?:the|a) (?:wrong )?(?:train|bus|tram)|queue|for joy|out of my skin|"
+                             r"bungee|parachut\w*|sky ?div\w*|trampoline|pool|diving|ski\w*|puddle|rope|hurdle|"
+                             r"conclusions|ship|gun\b"),
+    _rule("self_harm", "wants to end everything",
+          r"\b(?:want(?:s|ed)? to|going to|ready to|will|plan to) (?:end|stop) (?:it all|everything|living|existing|"
+          r"being alive|my existence)\b(?! with| between)|\bend everything\b(?! with| between)"),
     _rule("self_harm", "asks for a lethal dose or a way to die",
           r"\b(?:lethal|fatal|deadly) (?:dose|amount|overdose|quantity)\b|\bhow (?:much|many) .{0,50}(?:to|would|will) "
           r"(?:die|kill|be lethal|be fatal)\b|\b(?:painless|quickest|easiest|surest) way (?:to die|to kill|to end|of "
@@ -330,7 +434,27 @@ RULES: tuple[Rule, ...] = (
           rf"(?:ethylene|methanol|antifreeze|mushroom|bleach|pesticide)",
           unless=r"\b(?:which|what) (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)|"
                  r"poisonous to (?:children|kids|dogs|cats)|pick your poison|poison control number for|"
-                 r"(?:she|he) is poison\b"),
+                 r"(?:she|he) is poison\b|" + _PET_ATE),
+    _rule("overdose_poisoning", "a child got into a poison",
+          _POISONS,
+          near=r"\b(?:got into|into the (?:cupboard|cabinet|shed|garage)|playing with|found (?:(?![.!?;](?: |$))[^ \n]+ ){1,3}"
+               r"with|(?:cap|lid|top) (?:was |is )?off|open(?:ed)?|missing|gone|empty|sucking|chewing|chewed|licking|"
+               r"licked|mouthing|in (?:his|her|their) (?:mouth|hand)|on (?:(?![.!?;](?: |$))[^ \n]+ ){0,4}(?:lips|chin|tongue|"
+               r"mouth|face)|lips are wet|tasted|crumbs)\b",
+          window=120, kind="symptom",
+          unless=r"\b(?:which|what) (?:household )?(?:chemicals|plants)|how (?:can|do|should) i (?:childproof|store|keep|"
+                 r"lock)|childproof\w*|out of reach|poisonous to (?:children|kids|dogs|cats)|did not (?:touch|drink|eat|"
+                 r"swallow|taste|lick|get)|(?:has|have) not (?:touched|drunk|eaten|swallowed)\b|" + _PET_ATE),
+    _rule("overdose_poisoning", "a child got into someone's medicines",
+          rf"\b(?:toddler|baby|child|kid|kids|children|son|daughter|grandson|granddaughter|little (?:boy|girl|one)|"
+          rf"\d+ (?:year|yr) old|\d+ ?yo|(?:one|two|three|four|five) year old)\b(?: (?![.!?;](?: |$))[^ \n]+){{0,12}} "
+          rf"(?:{_DRUGS}|pill (?:organi[sz]er|box)|(?:handbag|purse|medicine (?:cabinet|cupboard|box)))\b",
+          near=r"\b(?:got into|playing with|found|open(?:ed)?|missing|gone|empty|ate|eaten|swallowed|chewed|sucking|"
+               r"in (?:his|her|their) mouth|how many|some of)\b",
+          window=80, kind="symptom",
+          unless=r"\bhow (?:much|many|often)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:can|should|do) i (?:give|use)|"
+                 r"\b(?:dose|dosage|prescribed|chewable|to give|can i give|should i give|did not (?:take|swallow|eat)|"
+                 r"refus\w*|spat|spit)\b"),
     _rule("overdose_poisoning", "overdosed",
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
           near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
@@ -351,14 +475,14 @@ RULES: tuple[Rule, ...] = (
     _rule("overdose_poisoning", "carbon monoxide",
           r"\b(?:carbon monoxide|co alarm|co detector|gas leak|fumes)\b",
           near=r"\b(?:headache\w*|sick|dizz\w*|drowsy|going off|sleepy|nause\w*|vomit\w*|confus\w*|collaps\w*)\b",
-          window=120, unless=r"\blast (?:winter|year|month)|long term effects\b"),
+          window=120, unless=r"\blast (?:winter|year|month)|long term effects|traffic|exhaust|perfume|every day\b"),
     _rule("overdose_poisoning", "ate wild mushrooms and now sick",
           r"\b(?:wild|garden|foraged|picked|poisonous|forest) mushrooms?\b|\bmushrooms? (?:from|in) the (?:garden|woods|"
           r"forest|yard|park)\b", near=r"\b(?:cramp\w*|vomit\w*|diarrh\w*|sick|hallucinat\w*|stomach|pain)\b", window=120),
     _rule("overdose_poisoning", "may have swallowed a poison named earlier",
           _POISONS, near=r"\b(?:might have|may have|could have|think (?:he|she|they|my \w+) (?:drank|ate|swallowed)|"
                          r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
-          unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b"),
+          unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b|" + _PET_ATE),
     _rule("overdose_poisoning", "swallowed a battery or magnets",
           r"\b(?:swallowed|ate|eaten) (?:(?![.!?;](?: |$))[^ \n]+ ){0,5}(?:batter(?:y|ies)|magnets)\b"),
     # ----------------------------------------------------------------------- bleeding_trauma
@@ -368,7 +492,9 @@ RULES: tuple[Rule, ...] = (
           r"fountain|a lot|heavily|so much|too much|lots|really bad|very bad|so bad|badly|realy bad|for over an hour|"
           r"for (?:\d+|forty|thirty) minutes|not stop)\b|\b(?:heavy|heavily|severe|severely|uncontrolled|massive|"
           r"profuse\w*|major) bleed\w*|\b(?:pouring|gushing|spurting) (?:out )?blood\b|soaked through \d+ towels|"
-          r"\bpouring blood\b",
+          r"\bpouring blood\b|\b(?:will not|does not|cannot|can not|would not|is not going to|not) stop bleeding\b|"
+          r"\b(?:lots|a lot|loads|so much|tons|buckets|pools?) of blood\b|\bbleeding (?:loads|like mad|like crazy|"
+          r"through)\b",
           unless=r"\b(?:period|periods|menstrua\w*|menses|gums?|spotting|bleeding stopped|a little|slight|small cut|"
                  r"intercourse|after sex)\b", unless_scope="text"),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
@@ -390,16 +516,50 @@ RULES: tuple[Rule, ...] = (
                r"fit|blood thinners?|warfarin|apixaban|eliquis|rivaroxaban|xarelto|bad headache|severe headache|"
                r"clear fluid|cannot remember|blacked out|dizz\w*|chest pain)\b",
           window=120, kind="symptom", unless=r"\b(?:small lump|feel fine|is fine|playing again|seems fine)\b"),
+    _rule("bleeding_trauma", "a wound showing bone, fat or tendon",
+          r"\b(?:see|seeing|showing|visible|exposed|sticking out|poking out|hanging out)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
+          r"(?:bone|bones|fat|yellow fat|tendons?|muscle|insides|white stuff)\b|\b(?:bone|fat|yellow fat|tendons?|white "
+          r"stuff)(?: is| are)? (?:showing|visible|exposed|sticking out|poking out)\b",
+          near=r"\b(?:cut|cuts|gash\w*|wound|slice\w*|sliced|chainsaw|saw|axe|knife|glass|blade|bleed\w*|blood|open|"
+               r"split|deep|torn|ripped|fell|fall|crash\w*|grinder|mower|gaping|bite|bitten|mauled)\b",
+          window=100),
+    _rule("bleeding_trauma", "spurting wound",
+          r"\b(?:spurting|squirting|pumping out|gushing out|gushing|spraying)\b",
+          near=r"\b(?:cut|sliced|slice|glass|knife|wound|blood|bleed\w*|artery|gash|saw|blade)\b", window=100),
+    _rule("bleeding_trauma", "injured by a power tool or blade, bleeding or deep",
+          r"\b(?:chainsaw|chain saw|angle grinder|grinder|table saw|circular saw|band saw|power saw|mitre saw|axe|"
+          r"hatchet|machete|lawn ?mower|mower blade|hedge trimmer|strimmer|nail gun|wood chipper|combine|machinery)\b",
+          near=r"\b(?:deep\w*|gaping|gash\w*|bone|fat|tendon|bleed\w*|blood|soak\w*|spurt\w*|gush\w*|cut off|severed|"
+               r"hanging off|mangled|crushed|through the (?:towel|bandage|cloth)|sliced|caught (?:my|his|her))\b",
+          window=120, kind="symptom",
+          unless=r"\b(?:small|tiny|little|minor|nick\w*|scratch\w*|graz\w*|stopped bleeding|plaster|band ?aid|how (?:do|to|"
+                 r"should)|first aid course|safety (?:gear|course|trousers|chaps))\b"),
+    _rule("bleeding_trauma", "kicked or trampled by a large animal",
+          r"\b(?:kicked|trampled|stamped on|gored|crushed|butted|rolled on|thrown|bucked off)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} "
+          r"(?:by|under|off) (?:a|the|an|our|my|his|her) (?:\w+ )?(?:horse|cow|bull|pony|donkey|cattle|deer|stallion|"
+          r"mare|animal)\b|\b(?:horse|cow|bull|pony|donkey|stallion|mare) (?:kicked|trampled|fell on|rolled on|crushed|"
+          r"butted|gored|stood on)\b",
+          near=r"\b(?:head|chest|stomach|belly|abdomen|tummy|ribs|neck|back|pale|dizz\w*|faint\w*|breath\w*|bleed\w*|"
+               r"blood|unconscious|knocked out|vomit\w*|dazed|confus\w*|hurts? (?:a lot|so much|to breathe|badly)|"
+               r"really hurts)\b",
+          window=120, kind="symptom"),
     _rule("bleeding_trauma", "serious injury",
           r"\b(?:stabbed|been shot|was shot|got shot|gunshot|shot (?:in|outside|at)|knife wound|impaled|"
           r"cut off (?:his|her|my) (?:finger|hand|toe|arm)|bone (?:is )?(?:sticking|poking) out|bent the "
           r"wrong way|compound fracture|hit by a (?:car|bus|truck|lorry|van))\b"),
     _rule("bleeding_trauma", "crash or fall with danger signs",
+          r"\b(?:fell|fallen|came off|come off|slipped) (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:off|from|out of|down from) "
+          r"(?:a|the|his|her|my|our) (?:roof|ladder|scaffold\w*|loft|tree|wall|cliff|bunk bed|top bunk|stairs|"
+          r"height|balcony|window|horse)\b|\bfell (?:\d+|two|three|four|five|six|ten) ?(?:metres|meters|m|feet|foot|"
+          r"ft|floors|storeys|stories)\b|"
           r"\b(?:car|bike|motorbike|motorcycle|motor bike|road|traffic) (?:crash|accident)\b|\bfell (?:off|from) "
           r"(?:a|the) (?:roof|ladder|height|balcony|window|horse)\b|\bcar crash\b",
-          near=r"\b(?:neck|back|tingl\w*|numb\w*|cannot move|bone|bleed\w*|unconscious|head|chest pain|coughing up "
-               r"blood|just)\b", window=100, kind="symptom",
-          unless=r"\bin (?:19|20)\d\d|years ago|still aches|last year\b"),
+          near=r"\b(?:neck|back|tingl\w*|numb\w*|cannot (?:move|feel|get up|stand)|bone|broken|bleed\w*|blood|"
+               r"unconscious|knocked out|head|ear|chest pain|coughing up blood|dazed|confus\w*|vomit\w*|legs|hip|wrist|"
+               r"arm|a mess|hurts? (?:a lot|so much|badly)|just)\b", window=100, kind="symptom",
+          unless=r"\bin (?:19|20)\d\d|years ago|still aches|last year|just (?:a )?(?:bruise|graze|scratch)|only (?:a )?"
+                 r"(?:bruise|graze|scratch)|(?:is|seems|feel|feels|looks) (?:fine|ok|okay)|walking (?:fine|normally)|"
+                 r"can walk\b"),
     _rule("bleeding_trauma", "serious burn",
           r"\b(?:boiling|hot) (?:water|oil|fat|kettle)|scald\w*|\b(?:burnt|burned|burns?) (?:on|to|all over|his|her|my)\b|"
           r"\ba (?:big |huge |large |bad |deep )?burn\b",
@@ -424,7 +584,17 @@ RULES: tuple[Rule, ...] = (
           r"would|does|do) not (?:wake|wake up|come round|come to|respond)\b|\bhard to wake\b|\bnot opening (?:his|"
           r"her) eyes\b|\bnot coming round\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
-                 r"\b(?:first aid|cpr)\b|\bwake up for feeds\b"),
+                 r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
+                 r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b"),
+    _rule("unresponsive_seizure", "found slumped, cold or not reacting",
+          r"\bslumped\b|\bcold (?:to (?:the )?touch|and (?:clammy|grey|gray|blue|pale|stiff))\b|\b(?:not|no longer|is not) "
+          r"(?:reacting|responding) (?:to (?:anything|me|us|his name|her name|my voice|touch|pain))\b|\bno (?:reaction|"
+          r"response) when\b|\bcannot get (?:a|any) (?:response|reaction|word out of)\b|\beyes (?:are )?half open\b",
+          near=r"\b(?:not (?:answering|reacting|responding|moving|breathing|waking)|(?:will|would|does|do) not (?:answer|"
+               r"respond|wake|react)|is not (?:answering|responding)|no (?:reaction|response)|cannot (?:get|wake)|"
+               r"unresponsive|eyes half open|barely breathing)\b",
+          window=120, unless=r"\bslumped (?:posture|shoulders|over (?:my|the) (?:desk|laptop|computer|phone))|sits slumped|"
+                             r"slumped in (?:class|meetings)\b"),
     _rule("unresponsive_seizure", "seizure now",
           r"\b(?:having|is having|just had|started having|keeps having) (?:a )?(?:seizures?|fits?|convulsions?)\b|"
           r"\b(?:seizing|convulsing|fitting)\b|\b(?:shaking|jerking) (?:all "
@@ -463,7 +633,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:fetal|foetal) movements?\b|\bbaby not moving\b|\bbaby (?:hasnt|has not) moved\b"),
     _rule("pregnancy", "waters broken early or birth imminent",
           r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
-          r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming)\b|"
+          r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
           r"\b(?:premature |preterm |early )?rupture of (?:the )?(?:amniotic )?membranes?\b|\bprom\b|"
           r"\bcontractions (?:are )?\d+ (?:mins?|minutes) apart\b",
           unless=r"\b(?:just kidding|kidding|jk|joking|water bottle|when should i go)\b"),
@@ -474,6 +644,38 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:gave birth|had (?:my|the|a|our) baby|delivered|c section|caesarean)\b",
           near=r"\b(?:bleeding through|soaking|huge clots|passing clots|large clots|faint\w*|dizz\w*|a pad every)\b",
           window=120, kind="symptom"),
+    # The birth is in the past by definition; whether the bleeding is now is read where the bleeding is told
+    _rule("pregnancy", "heavy bleeding after giving birth",
+          r"\b(?:bleeding through|soaking (?:through )?(?:a |the |my )?(?:pads?|towels?|sheets?)|huge clots|passing (?:big |"
+          r"large |huge )?clots|large clots|a pad every (?:hour|half hour))\b",
+          near=r"\b(?:gave birth|given birth|had (?:my|the|a|our) baby|delivered|c section|caesarean|postpartum|"
+               r"after (?:the|my) (?:birth|delivery))\b",
+          window=120, kind="symptom", unless=r"\b(?:years? ago|periods?|menstrua\w*)\b", unless_scope="text"),
+    _rule("pregnancy", "a birth happening now",
+          r"\b(?:see|seeing|can see) (?:the )?(?:baby'?s? |babies |its )?(?:head|hair|feet|foot|bottom|bum)\b|\b(?:the )?"
+          r"(?:head|baby) is (?:out|coming out|crowning|half out|showing)\b|\bgiving birth (?:on|in|at) (?:the|a|our|my|"
+          r"home)\b|\bbaby is coming (?:now|fast|right now)\b|\b(?:umbilical )?cord (?:is |was )?(?:coming|hanging|came|"
+          r"come|sticking|poking|slipped|dropped) (?:out|down|first)\b|\bloop of (?:the )?cord\b|\bcord (?:prolapse|came "
+          r"out|before the baby)\b",
+          near=r"\b(?:baby|birth|labou?r|pushing|push|contractions|waters|ambulance|pregnant|weeks|midwife|hospital|"
+               r"floor|car|now|head|crowning|cord)\b",
+          window=120, unless=r"\bflat (?:spot|head)|head shape|soft spot|cradle cap|scan|ultrasound|bump on|lump on|"
+                             r"rash on|head lice|spinal cord|vocal cords?\b"),
+    _rule("pregnancy", "bump hard or in constant pain late in pregnancy",
+          r"\b(?:belly|stomach|tummy|bump|abdomen|womb|uterus)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:rock hard|hard as (?:a )?"
+          r"(?:rock|board)|rigid|hard and (?:painful|tender)|(?:tight|hard) and (?:painful|sore)|painful all the time|"
+          r"hurts (?:all the time|constantly|non stop)|does not (?:ease|relax|let up|soften)|will not (?:ease|relax|"
+          r"soften))\b|\b(?:constant|non stop|continuous|sudden|severe) (?:\w+ )?(?:belly|stomach|tummy|abdominal|bump) "
+          r"pain\b(?=.{0,80}\b(?:blood|bleed\w*|does not ease|not like contractions)\b)",
+          near=r"\b(?:[2-4]\d weeks|(?:second|third) trimester|(?:[5-9]|five|six|seven|eight|nine) months pregnant|"
+               r"pregnant)\b",
+          window=140, kind="symptom", unless=r"\bbraxton|come and go|comes and goes|eases (?:when|if|with)\b"),
+    _rule("pregnancy", "pain and bleeding late in pregnancy",
+          r"\b(?:pain\w*|hurts?|cramp\w*|rock hard|rigid)\b(?=.{0,120}\b(?:blood|bleed\w*)\b)|"
+          r"\b(?:blood|bleed\w*)\b(?=.{0,120}\b(?:pain\w*|hurts?|cramp\w*|rock hard|rigid)\b)",
+          near=r"\b(?:[2-4]\d weeks|(?:second|third) trimester|(?:[5-9]|five|six|seven|eight|nine) months pregnant)\b",
+          window=160, kind="symptom", unless=_NOT_PREGNANT + r"|\b(?:no bleeding|not bleeding|no blood|gums?|nose|"
+                                                              r"piles|haemorrhoids?|hemorrhoids?|wiping|constipat\w*)\b"),
     _rule("pregnancy", "fall or blow in pregnancy with bleeding or pain",
           r"\b(?:fell|fall|hit|accident|kicked|punched)\b",
           near=r"\b(?:pregnant|weeks pregnant)\b.{0,160}\b(?:bleed\w*|cramp\w*|pain|fluid)\b", window=200,
@@ -524,7 +726,8 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:confus\w*|not making sense|mottled|blotchy|breathing fast|heart (?:is )?racing|not (?:peed|"
                r"passed urine|passing urine)|no urine|have not peed|cold hands|pass out|passing out|faint\w*|"
                r"wound is red|wound (?:is )?(?:red|hot))\b",
-          window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis\b"),
+          window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis|(?:stopped|not|no longer) "
+                                             r"shivering|snow|freezing|icy|hypotherm\w*\b"),
     _rule("metabolic_sepsis", "infection with confusion or shock",
           r"\b(?:uti|urine infection|urinary infection|infection|pneumonia|flu|cellulitis|infected|wound)\b",
           near=r"\b(?:confus\w*|not making sense|mottled|blotchy|cold hands|heart (?:is )?racing|not (?:peed|passed urine|"
@@ -560,7 +763,9 @@ RULES: tuple[Rule, ...] = (
           window=120),
     _rule("other", "near drowning",
           r"\b(?:pulled|dragged|rescued|got)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:out of|from) the (?:pool|water|river|lake|sea|bath|ocean)"
-          r"\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|\bdrowning\b(?! in work)"),
+          r"\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|"
+          # "drowning in paperwork" is an idiom; drowning in water is not
+          r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))"),
     _rule("other", "chemical in the eye",
           r"\b(?:bleach|chemical\w*|oven cleaner|acid|alkali|lye|cleaner|ammonia|cement|lime)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
           r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b"),
@@ -570,10 +775,52 @@ RULES: tuple[Rule, ...] = (
           r"\berection\b", near=r"\b(?:[4-9]|\d\d|four|five|six|several) hours\b|\bwill not go down\b", window=60),
     _rule("other", "danger to others",
           r"\b(?:voices|hallucinat\w*)\b .{0,50}\b(?:hurt|kill|harm) (?:people|others|someone|me|us|him|her)\b|"
-          r"\b(?:threatening|going|wants) to (?:kill|hurt|stab) (?:us|someone|people|me|my)\b|"
-          r"\bhas a (?:knife|gun|weapon)\b"),
-    _rule("other", "hypothermia", r"\bhypotherm\w*\b|\bshivering (?:has )?stopped\b|\b(?:ice|freezing) cold\b",
-          near=r"\b(?:slurr\w*|confus\w*|drowsy|shivering stopped|not responding|snow)\b", window=100),
+          r"\b(?:threatening|threatens|threatened|plans?|planning) to (?:kill|hurt|stab|shoot|murder) (?:us|someone|"
+          r"somebody|anyone|everyone|people|me|my|his|her|him|them|the)\b|"
+          r"\b(?:going|want|wants|about|will|would|swear i am going) to (?:stab|shoot) (?:us|someone|somebody|anyone|"
+          r"everyone|people|me|my|his|her|him|them|the)\b(?! (?:a|an) (?:text|message|email|line|photo|video|look))|"
+          r"\b(?:has|has got|grabbed|is holding|holding|waving|pointing|brandishing) (?:a|the|his|her|my|their|"
+          r"(?![.!?;](?: |$))[^ \n]+s) (?:kitchen )?(?:knife|gun|rifle|shotgun|pistol|machete|weapon)\b|"
+          r"\bcame at (?:me|us|him|her|them) with\b",
+          unless=r"\b(?:video ?games?|in the game|film|movie|novel|story|zombies?|paintball|airsoft|nerf|water gun|"
+                 r"photo ?shoot)\b|\bbutter knife|knife and fork\b"),
+    # "mum is going to kill me when she sees my grades" is figurative; with a weapon the rule above fires anyway
+    _rule("other", "says someone will be killed",
+          r"\b(?:going|wants|want|is about|about|will|would) to (?:kill|murder|hurt) (?:us|someone|somebody|anyone|"
+          r"everyone|people|me|my|his|her|him|them|the)\b|\b(?:he|she|they|i) (?:will|would|is going to|am going to) "
+          r"(?:kill|murder) (?:somebody|someone|anyone|everyone|people|us|him|her|them|his|my)\b",
+          unless=r"\b(?:when|if|once|after|for) (?:she|he|they|my \w+|mum|mom|dad|boss|wife|husband|teacher) (?:sees|"
+                 r"finds out|hears|notices|knows|realises|realizes|reads|catches|gets (?:my|the|home and sees))|"
+                 r"\b(?:lol|haha|lmao|jk|joking|kidding)\b|\bif (?:i am|i|he|she) (?:late|forget|eat|miss)|kill me "
+                 r"(?:for|with)\b|(?:video ?game|in the game|film|movie|novel|story|zombies?)\b|\b(?:diet|heat|"
+                 r"exam|work|job|commute|traffic|shoes|back|knees?) (?:is|are) going to kill me\b|\bthis \w+ (?:is|will)"
+                 r" (?:going to )?kill me\b|(?:will|would|is going to|going to) (?:kill|hurt) (?:me|my back|my knees|"
+                 r"my feet)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:lol|haha)\b"),
+    _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
+          r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
+          near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
+               r"nonsense|nonsense|not making sense|barely (?:talking|conscious|awake)|lake|river|sea|water|outside|all "
+               r"night|overnight|wander\w*|dementia|hills|mountain|hiking)\b", window=100,
+          unless=r"\bfever|temperature (?:of )?(?:3[89]|1[01]\d)|flu|ice cold (?:drink|water|beer|shower)|cold shower\b"),
+    _rule("other", "flashes with a shadow or curtain (retinal detachment)",
+          r"\b(?:flash\w*|floaters?|sparks)\b",
+          near=r"\b(?:curtain|shadow|veil|shade|cloud|grey area|dark area|black area|blind spot|losing (?:the )?(?:side|"
+               r"edge|top|bottom|part)|new floaters|loads of (?:new )?floaters|lots of (?:new )?floaters|shower of)\b",
+          window=120, kind="symptom", unless=r"\bhot flash\w*|flash(?:es)? of (?:anger|inspiration)|camera|photos?\b"),
+    _rule("other", "painful red eye with halos (acute glaucoma)",
+          r"\bhalos?\b|\b(?:rings?|rainbows?) (?:round|around) (?:the )?(?:\w+ )?lights\b",
+          near=r"\b(?:eye pain|painful|pain in (?:my |his |her |the )?(?:right |left )?eye|red eye|eye (?:is |went |got |"
+               r"has gone )?(?:really |very |so )?(?:red|painful|sore)|vomit\w*|sick|nause\w*|headache|cloudy|sudden\w*)\b",
+          window=140, kind="symptom", unless=r"\bnew glasses|contact lens\w*|cataract|night driving|after (?:lasik|"
+                                             r"surgery)\b"),
+    _rule("other", "cannot pass urine, in pain",
+          r"\b(?:cannot|can not|unable to|not able to|could not) (?:pee|wee|urinate|pass (?:urine|"
+          r"water)|empty (?:my|his|her) bladder)\b|\b(?:have|has|had) not been able to (?:pee|wee|urinate|pass (?:urine|"
+          r"water))\b|\b(?:have not|has not|not) (?:peed|weed|urinated|passed (?:urine|"
+          r"water))\b(?= .{0,40}\b(?:hours|since|all day|at all)\b)",
+          near=r"\b(?:agony|severe|unbearable|so much pain|in (?:so much |a lot of )?pain|a lot of pain|excruciating|"
+               r"bursting|swollen|huge|hard|distended|really hurts|hurts so much|pain\w*|terrible|awful)\b",
+          window=120, kind="symptom", unless=r"\bshy bladder|in public|when people|stage fright|sample\b"),
     _rule("other", "sudden loss of sight",
           r"\bcurtain\b .{0,30}\b(?:vision|sight|eye)\b|\bshadow over\b .{0,20}\b(?:sight|vision)\b|\bsudden "
           r"(?:flashes|loss of (?:vision|sight))\b"),
@@ -619,7 +866,9 @@ _QUESTION_START = re.compile(
     r"i am (?:writing|a new|a teacher|curious))\b")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
                        r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment)\b")
-_NOT_PERSONAL = re.compile(r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
+_NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patients|teenagers?|adults|men|women)\b"
+                           r"(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:their|they|them)\b|"
+                           r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
                            r"understand)|tell me|help me understand|in front of me|with me)")
 _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
@@ -632,8 +881,9 @@ _PAST = re.compile(
     r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|\bwhen (?:i|he|she|they) (?:was|were)\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
-    r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b")
-_PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|"
+    r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
+    r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b")
+_PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
                       r"started|minutes? ago|hours? ago|an hour|still)\b")
 _CHRONIC = re.compile(
     r"\bfor (?:the )?(?:past |last )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|"
@@ -641,6 +891,14 @@ _CHRONIC = re.compile(
     r"\bon and off\b|\bcomes and goes\b|\bfor a long time\b|\bfor (?:years|months)\b|\ball my life\b|\bchronic\b|"
     r"\boccasionally\b|\bsometimes\b|\bquite often\b|\blately\b|\brecurr\w*\b|\bevery (?:day|night|morning)\b|"
     r"\bfrom (?:a few|the last|last) (?:months?|years?)\b|\bfor a while\b")
+_LONG_DURATION = re.compile(
+    r"\bfor (?:the )?(?:past |last )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|"
+    r"couple of) (?:weeks?|months?|years?)\b|\b(?:weeks?|months?|years?) now\b|\bsince (?:last )?(?:month|year)\b|"
+    r"\bfor (?:a long time|years|months|weeks)\b|\ball my life\b|\bchronic\b")
+_RECENT_ONSET = re.compile(
+    r"\bsince (?:this (?:morning|afternoon|evening)|last night|(?:an|one|\d+|two|three) hours?|lunch|breakfast|"
+    r"dinner)\b|\bfor (?:the )?(?:last |past )?(?:\d+|a few|few|several|two|three|four|five|six) hours\b|\b(?:\d+|a "
+    r"few|few|several|two|three) hours? ago\b|\b(?:today|tonight|this (?:morning|afternoon|evening))\b")
 _RESOLVED = re.compile(
     r"\b(?:er|a&e|a & e|hospital|doctor|doctors|cardiologist|urgent care|they|ecg|ekg|echo|tests?|results?|scan|"
     r"bloods)\b.{0,40}\b(?:said|told|found|showed|came back|were|was|are)\b.{0,30}\b(?:fine|normal|reflux|nothing|"
@@ -704,7 +962,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if rule.kind == "symptom":
         if _PAST.search(sentence) and not _PRESENT.search(clause):
             return "past history"
-        if _CHRONIC.search(sentence) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause):
+        if (_CHRONIC.search(sentence) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause)
+                and (_LONG_DURATION.search(sentence) or not _RECENT_ONSET.search(sentence))):
             return "long-standing"
         if text.resolved:
             return "already checked"
@@ -738,3 +997,43 @@ def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[F
         if suppressed is not None:
             findings.append(suppressed)
     return findings
+
+
+# ------------------------------------------------------------------- context for the classifier
+# The classifier reads word meanings, not context: "my mother had a stroke years ago", "a bit out of breath on
+# the stairs" and "dying of laughter" sit close to emergencies in embedding space. These flags give it the same
+# context the rules use to set a mention aside, as extra inputs beside the embedding, so that the head learns (on
+# dev) how much each one lowers the score. They only ever weigh on the classifier: a rule that fires still decides.
+# No flag says "a question": hand-written emergencies are mostly statements, so the head would learn that any
+# question is safe; only a question about no one in particular (general_question) counts.
+_MINIMIZED = re.compile(r"\b(?:a bit|a little|little bit|slight\w*|mild\w*|minor|tiny|pea sized|small amount|not (?:too|"
+                        r"that|very|so) (?:bad|severe|serious))\b")
+_SETTLED = re.compile(r"\b(?:stopped|went away|gone now|has gone|settled|better now|fine now|is fine|seems fine|feel fine|"
+                      r"playing again|back to normal|sorted (?:it|itself)|cleared up|resolved|eased|goes away|went down)\b")
+_FIGURATIVE = re.compile(r"\b(?:lol|haha|lmao|dying (?:of|to|for)|laugh\w*|dead (?:tired|on my feet)|killing me|kill me "
+                         r"(?:if|when)|drowning in|blew up with|had a fit|breast ?stroke|back ?stroke|stroke of (?:luck|"
+                         r"genius)|gave me a heart attack|my heart (?:sank|skipped|stopped when)|took my breath away|"
+                         r"die of (?:embarrassment|shame|boredom)|literally dying)\b")
+_MEDICATION_QUESTION = re.compile(r"\b(?:dose|doses|dosage|how (?:much|many|often|long)|can i (?:take|give|use|stop|have)|"
+                                  r"should i (?:take|give|stop)|is it (?:safe|ok|okay)|taper\w*|prescribed|side effects?|"
+                                  r"interact\w*|mg)\b")
+CONTEXT_FEATURES = ("minimized", "settled", "past", "long_standing", "figurative", "hypothetical",
+                    "medication_question", "general_question")
+
+
+def context_features(normalized: str) -> list[float]:
+    """One 0/1 value per CONTEXT_FEATURES name for a normalized text: what makes an emergency word not an
+    emergency now (minimizing words, a symptom that settled, past history, a long-standing symptom, an idiom, a
+    hypothetical, a question about medicines, a question about no one in particular)."""
+    text = _Text(normalized)
+    return [
+        float(bool(_MINIMIZED.search(normalized))),
+        float(bool(_SETTLED.search(normalized))),
+        float(bool(_PAST.search(normalized))),
+        float(bool(_CHRONIC.search(normalized))
+              and bool(_LONG_DURATION.search(normalized) or not _RECENT_ONSET.search(normalized))),
+        float(bool(_FIGURATIVE.search(normalized))),
+        float(bool(_HYPOTHETICAL.search(normalized))),
+        float(bool(_MEDICATION_QUESTION.search(normalized))),
+        float(bool(_QUESTION_START.search(normalized)) and not text.personal),
+    ]

@@ -158,6 +158,101 @@ def test_hard_negatives_are_not_emergencies(text):
     assert not decision.emergency, decision.reason
 
 
+# Round 2 (configs/safety/README.md): phrasing families a blind test found missed, each written here in words the
+# dataset does not hold: veiled suicidal intent, a threat with a weapon, a scene or a device instead of a symptom,
+# chest pressure without "pain", a poison named by product or plant, an injury told by its mechanism (also in the
+# middle of a routine question), swelling slang, sudden eye emergencies, urinary retention, hypothermia, abruption.
+ROUND2_EMERGENCIES = [
+    ("what dose of my insulin would make me not wake up", "self_harm"),
+    ("Tonight's the night. I've written my letters.", "self_harm"),
+    ("i've given my cat to my neighbour, i won't need her after tonight", "self_harm"),
+    ("I'm sitting on the railway bridge, I want to jump", "self_harm"),
+    ("I keep thinking about driving into a wall on the way home tonight", "self_harm"),
+    ("i wnat to dei", "self_harm"),
+    ("my husband says he's going to kill me, he has a knife and I'm locked in the bathroom", "other"),
+    ("the defib says shock advised what do i do", "cardiac"),
+    ("the baby is crowning and the ambulance is 20 minutes away", "pregnancy"),
+    ("there's cord coming out before the baby", "pregnancy"),
+    ("my son is slumped in his car seat and won't respond", "unresponsive_seizure"),
+    ("my chest feels like it's in a vice and I'm sweating and grey", "cardiac"),
+    ("I have a stent and the chest tightness started an hour ago and keeps coming back", "cardiac"),
+    ("my 2 yr old ate some of the rat poison pellets from the garage", "overdose_poisoning"),
+    ("my son chewed on a foxglove leaf", "overdose_poisoning"),
+    ("found my daughter with my open bottle of blood pressure tablets, some missing", "overdose_poisoning"),
+    ("my husband cut his arm with a grinder and I can see the bone", "bleeding_trauma"),
+    ("my son was kicked in the head by a horse and he's confused", "bleeding_trauma"),
+    ("quick question about my statins, also I cut my wrist on a broken window and it's spurting, what cholesterol "
+     "is normal?", "bleeding_trauma"),
+    ("my face is blowing up after the shrimp", "anaphylaxis"),
+    ("after the bee sting it's hard to swallow", "anaphylaxis"),
+    ("sudden flashes and floaters and a dark curtain in my left eye", "other"),
+    ("my eye is suddenly extremely painful and red, I see halos and I'm throwing up", "other"),
+    ("haven't been able to urinate for 10 hours and the pain is terrible", "other"),
+    ("he was out in the snow all night, he's stopped shivering and is confused", "other"),
+    ("35 weeks, my belly is rock hard and I'm bleeding", "pregnancy"),
+    ("gave birth last week, suddenly passing huge clots", "pregnancy"),
+]
+ROUND2_NON_EMERGENCIES = [
+    "I took my sleeping pill at 10 so I would not wake up at 3am again, is that ok?",
+    "I take melatonin so that I do not wake up in the night",
+    "Tonight is the night of my first date, how do I calm my nerves?",
+    "We gave our cot to my sister, won't need it anymore as our son is 4 now",
+    "I nearly jumped out of my skin when the alarm went off",
+    "I want to end everything with my ex and move on, how do I sleep better?",
+    "My mum is going to kill me when she sees this tattoo, how do I care for it?",
+    "nicked my finger with a kitchen knife, it bled a bit but stopped, should I cover it?",
+    "I'm doing a first aid course and we practised with a defibrillator, how does CPR feel?",
+    "My baby's head has a flat spot, should I worry?",
+    "I found my dad slumped in front of the TV asleep again, he snores loudly",
+    "My hands are always cold to the touch, is it circulation?",
+    "My dog ate some rat bait, what should I do?",
+    "The bleach bottle was open in the bathroom but my son didn't touch it, should I still worry?",
+    "I cut myself shaving and it keeps bleeding a little, how do I stop it?",
+    "I haven't peed since this morning because I've been so busy, is that bad?",
+    "My face is puffy after crying, how do I reduce it?",
+    "My baby is coming in 2 weeks, what should I pack for the hospital?",
+    "I laughed so hard I couldn't breathe and now my stomach muscles ache",
+    "how do i use an epipen? my doctor just prescribed one",
+    "drowning in paperwork this week and my neck is stiff",
+    "Why do people give away their belongings before a suicide attempt?",
+    "my brother died by suicide and I can't sleep since the funeral, is melatonin ok?",
+    "I've had the same few floaters for years and they don't change",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), ROUND2_EMERGENCIES)
+def test_round2_phrasings_are_recognised_by_the_patterns(text, category):
+    decision = PATTERNS.assess([text])
+    assert decision.emergency and decision.category == category, decision.reason
+
+
+@pytest.mark.parametrize("text", ROUND2_NON_EMERGENCIES)
+def test_round2_hard_negatives_are_not_emergencies(text):
+    decision = PATTERNS.assess([text])
+    assert not decision.emergency, decision.reason
+
+
+def test_recurring_chest_pressure_since_this_morning_is_not_long_standing():
+    """"Comes and goes" sets a symptom aside as old news only when it has gone on for weeks, not since this morning."""
+    assert PATTERNS.assess(["since this morning the pressure in my chest comes and goes and I feel sweaty"]).emergency
+    old = PATTERNS.assess(["for the past two years a pressure in my chest comes and goes when I run, and I sweat"])
+    assert not old.emergency and "long-standing" in old.reason
+
+
+def test_context_features_name_what_sets_a_mention_aside():
+    def flags(text):
+        return dict(zip(patterns.CONTEXT_FEATURES, patterns.context_features(normalize_for_patterns(text))))
+
+    assert flags("my mother had a stroke five years ago")["past"] == 1.0
+    assert flags("I laughed so hard I couldn't breathe")["figurative"] == 1.0
+    assert flags("a bit out of breath on the stairs")["minimized"] == 1.0
+    assert flags("my son bumped his head, he is playing again")["settled"] == 1.0
+    assert flags("How much ibuprofen can I take?")["medication_question"] == 1.0
+    assert flags("What are the signs of a stroke?")["general_question"] == 1.0
+    assert flags("I've had this cough for three weeks")["long_standing"] == 1.0
+    assert not any(flags("my dad is grey and sweating and says his chest feels crushed").values())
+
+
 def test_a_set_aside_mention_is_reported_as_a_topic_with_its_reason():
     education = PATTERNS.assess(["How do you know if someone is having a stroke?"])
     assert not education.emergency and education.topics == ("stroke",)
