@@ -83,6 +83,7 @@ def triage_model(context: dg.AssetExecutionContext, medchat: MedchatConfig, tria
             "dataset_version": manifest["dataset_version"],
             "patterns_version": manifest["patterns_version"],
             "dev_out_of_fold": dg.MetadataValue.json(manifest["dev_out_of_fold"]),
+            "training": dg.MetadataValue.json(manifest["training"]),
             "test_figures": dg.MetadataValue.json(test),
             **{key: float(v) for key, v in manifest["metrics_flat"].items() if v == v},
         },

@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 
 from medchat_pipeline.config import load_config
+from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES
 from medchat_pipeline.core.safety.triage import Triage, latest_model_pointer, load_triage
 from medchat_pipeline.core.safety.triage_build import evaluate
 from medchat_pipeline.core.safety.triage_data import load_triage_cases
@@ -62,6 +63,10 @@ def test_the_model_asset_writes_the_pointer_and_records_its_figures(materialized
     assert metadata["test/hard_false_alarm_rate"].value <= 0.10
     manifest = json.loads((Path(value["model_dir"]) / "manifest.json").read_text())
     assert manifest["lineage"]["upstream"][0]["asset_key"] == "triage_dataset"
+    # The head reads the pattern layer's context flags, and each one learned on dev lowers the emergency score.
+    assert manifest["context_features"] == list(CONTEXT_FEATURES)
+    assert set(manifest["training"]["context_weights"]) == set(CONTEXT_FEATURES)
+    assert all(weight < 0 for weight in manifest["training"]["context_weights"].values())
     assert manifest["dataset_version"] == events["triage_dataset"].metadata["dataset_version"].value
 
     # Every consumer finds it through the profile: serving/routing (build_router) and the reward's load_triage.
@@ -91,3 +96,13 @@ def test_a_changed_head_is_refused_and_the_patterns_take_over(materialized, tmp_
     (copy / "head.npz").write_bytes((copy / "head.npz").read_bytes()[:-10] + b"0123456789")
     triage = Triage.load(copy)
     assert triage.head is None and "sha256" in triage.fallback_reason
+
+    other = tmp_path / "other_features"
+    other.mkdir()
+    manifest = json.loads((Path(value["model_dir"]) / "manifest.json").read_text())
+    manifest["context_features"] = ["past", "figurative"]
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    (other / "head.npz").write_bytes((Path(value["model_dir"]) / "head.npz").read_bytes())
+    triage = Triage.load(other)
+    assert triage.head is None and "context features" in triage.fallback_reason
+    assert triage.assess(["I cant breathe"]).emergency  # the patterns still decide

@@ -14,7 +14,10 @@ Two layers decide:
    robust to lower case, typos, missing apostrophes, third person, slang and numbers ("40 tylenol"),
    with negation, general questions, hypotheticals and past history set aside.
 2. A learned classifier (triage_model.py: the shipped MiniLM token embeddings and a logistic head,
-   threshold chosen on the dev split) for phrasings no pattern foresaw.
+   threshold chosen on the dev split) for phrasings no pattern foresaw. Beside the embedding it reads the
+   pattern layer's context flags (patterns.context_features: past history, an idiom, minimizing words, a
+   symptom that settled, a medication question, ...), which lower its score where the rules would set a
+   mention aside.
 
 Either layer is enough for an emergency. Without a trained model (first run, unreadable model
 directory) the patterns decide alone and `Triage.fallback_reason` says so.
@@ -42,6 +45,7 @@ from medchat_pipeline.config.safety import EmergencyNumbers
 from medchat_pipeline.core.safety.normalize import TRIAGE_TERMS, clean_text, english_words, normalize_for_patterns
 from medchat_pipeline.core.safety.patterns import Finding, find_emergencies
 from medchat_pipeline.core.safety.triage_data import CATEGORIES
+from medchat_pipeline.core.safety.triage_model import context_matrix
 
 __all__ = [
     "CATEGORIES", "Triage", "TriageDecision", "escalation_advice", "load_triage", "latest_model_pointer",
@@ -192,10 +196,11 @@ class Triage:
         results: list[_Scores | None] = [None] * len(prepared)
         if not texts:
             return results
-        for owner, (vectors, unread) in zip(owners, self.encoder.windows(texts)):
+        contexts = context_matrix(texts) if self.head.context_features else [None] * len(texts)
+        for owner, (vectors, unread), context in zip(owners, self.encoder.windows(texts), contexts):
             if len(vectors) == 0:
                 continue
-            probabilities = self.head.emergency_proba(vectors)
+            probabilities = self.head.emergency_proba(vectors, context)
             best = int(np.argmax(probabilities))
             current = results[owner]
             if current is None or probabilities[best] > current.score:
