@@ -64,8 +64,8 @@ class TriageTrainingConfig(BaseModel):
         default=0.5, gt=0.0, le=1.0,
         description="Share of what the goal leaves after the patterns' own dev false alarms that the classifier's "
         "cross-validated dev false alarms may use. The rest is held back for phrasings the dev cases do not "
-        "cover: dev hard negatives are written with the cases, and the classifier's false-alarm rate on a set "
-        "written by someone else was 2.4x its dev estimate (benchmarks/RESULTS.md)",
+        "cover: dev hard negatives are written with the cases, and on a set written by someone else the triage "
+        "raised 2.4x the classifier's dev estimate of false alarms (benchmarks/RESULTS.md)",
     )
     regularization_c: float = Field(default=10.0, gt=0.0, description="Inverse L2 strength of the logistic heads")
     context_features: bool = Field(

@@ -14,7 +14,7 @@ Heads (scikit-learn logistic regression, stored as plain arrays in head.npz, nev
   that settled, past history, an idiom, a hypothetical, a medication question, a question about no one in
   particular). Token embeddings alone put "my mother had a stroke years ago" and "dying of laughter" close to
   emergencies; with the flags the head learns on dev how much each context lowers the score (family-grouped
-  5-fold on dev: ROC AUC 0.947 → 0.962, recall at 5% hard false alarms 0.57 → 0.85; benchmarks/RESULTS.md);
+  5-fold on dev: ROC AUC 0.947 → 0.971, recall at 5% hard false alarms 0.57 → 0.86; benchmarks/RESULTS.md);
 - category: which of the 12 categories, trained on the dev emergencies (used when no pattern names one).
 
 Threshold: family-grouped cross-validation on the dev split gives every dev case an out-of-fold score;
