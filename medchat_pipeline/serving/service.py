@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -71,6 +72,9 @@ class ChatRequest:
     seed: int | None = None
     stop: tuple[str, ...] = ()
     stream: bool = False  # streamed answers leave as the guard approves them, not only at the end
+    # None = serving.request_timeout_s; inf = no deadline, and a whole emergency reply waits for its model
+    # too (batch answering from the CLI or a benchmark)
+    timeout_s: float | None = None
     received_at: float = field(default_factory=time.monotonic)
     request_id: str = ""
 
@@ -275,11 +279,12 @@ class ChatService:
         temperature: float | None = None,
     ) -> list[ChatAnswer]:
         """Answer many questions (plain text or chat message lists) together: they share the lanes'
-        batches. A question over the input limit gets an answer with error input_too_long."""
+        batches, without the server's queue limits and deadline. A question over the input limit gets an
+        answer with error input_too_long."""
         forced = force or [None] * len(questions)
         if len(forced) != len(questions):
             raise ValueError(f"{len(questions)} questions but {len(forced)} forced routes")
-        requests = [ChatRequest(q, f, max_new_tokens, temperature) for q, f in zip(questions, forced)]
+        requests = [ChatRequest(q, f, max_new_tokens, temperature, timeout_s=math.inf) for q, f in zip(questions, forced)]
 
         async def one(request: ChatRequest) -> ChatAnswer:
             try:
@@ -321,7 +326,8 @@ class Answering:
         self.prepared = prepared
         self.queue_limit = queue_limit
         request = prepared.request
-        self.deadline = request.received_at + self.cfg.request_timeout_s
+        timeout = self.cfg.request_timeout_s if request.timeout_s is None else request.timeout_s
+        self.deadline = request.received_at + timeout if math.isfinite(timeout) else None
         self.answer = ChatAnswer(
             question=prepared.question, text=None, decision=prepared.decision, triage=prepared.triage,
             request_id=request.request_id,
@@ -407,7 +413,7 @@ class Answering:
                 return
             # A non-streamed emergency waits only so long for a model after its advice.
             wait_until = self.deadline
-            if prepared.triage.emergency and not prepared.request.stream:
+            if prepared.triage.emergency and not prepared.request.stream and wait_until is not None:
                 wait_until = min(wait_until, prepared.request.received_at + self.cfg.emergency_answer_wait_s)
             small_tried = route == "small"
             discarded: Generation | None = None
@@ -439,7 +445,7 @@ class Answering:
                     if route == "large" and answer.failover is not None:
                         for delta in self._send_discarded(discarded, reason):
                             yield delta
-                    elif route == "large" and not small_tried and time.monotonic() < wait_until:
+                    elif route == "large" and not small_tried and (wait_until is None or time.monotonic() < wait_until):
                         answer.fallback = reason
                         route, ticket, small_tried = "small", self._try_submit("small", fallback=True), True
                     if ticket is None and answer.answered_by is None:
@@ -464,7 +470,7 @@ class Answering:
         elif released:
             yield self._emit(released, model_text=True)
 
-    async def _attempt(self, ticket: Ticket, may_fail_over: bool, wait_until: float) -> AsyncIterator[Delta | _Outcome]:
+    async def _attempt(self, ticket: Ticket, may_fail_over: bool, wait_until: float | None) -> AsyncIterator[Delta | _Outcome]:
         ticket.result.add_done_callback(lambda done: self._post(("done", ticket.job, done.result())))
         events = self._events
         holdback = self.cfg.stream_holdback_words if self.prepared.request.stream else None
@@ -472,7 +478,8 @@ class Answering:
         guarded = GuardedAnswer(self._guard, holdback, hedging)
         while True:
             try:
-                kind, job, payload = await asyncio.wait_for(events.get(), max(0.0, wait_until - time.monotonic()))
+                left = None if wait_until is None else max(0.0, wait_until - time.monotonic())
+                kind, job, payload = await asyncio.wait_for(events.get(), left)
             except TimeoutError:
                 ticket.cancel()
                 yield _Outcome("timeout")

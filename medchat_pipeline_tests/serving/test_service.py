@@ -210,3 +210,18 @@ def test_the_small_model_answers_like_transformers_generate_and_flags_cut_answer
         assert answer.output_tokens == len(expected) and answer.input_tokens == len(ids)
         assert answer.truncated is (not ended)
     assert [a.truncated for a in answers] == [False, True]
+
+
+def test_batch_answering_has_no_server_deadline(small_model, teacher_pool, serving_cfg):
+    """`medchat chat --file` answers every question however long the queue: the server's deadline
+    (here 10 ms, which any HTTP request would miss) is not the CLI's."""
+    from medchat_pipeline.serving import ChatService, TeacherChatModel
+
+    cfg = serving_cfg.serving.model_copy(update={"request_timeout_s": 0.01, "emergency_answer_wait_s": 0.0})
+    service = ChatService(small_model, TeacherChatModel(teacher_pool, "fake"), cfg)
+    try:
+        answers = service.answer_batch(["What is anemia?", "Define fever.", "I want to kill myself"])
+    finally:
+        service.close()
+    assert all(a.answered_by is not None and a.error is None for a in answers), [a.error for a in answers]
+    assert answers[2].answered_by == "large" and answers[2].text.endswith("answer to: I want to kill myself")
