@@ -468,10 +468,11 @@ def _interrupted(result) -> bool:
 
 
 def _root_cause(error) -> str:
-    """The innermost error message: the user's exception, not Dagster's wrapper around it."""
+    """The outermost error that is not one of Dagster's wrappers: the user's exception, as raised (an error
+    raised `from` a library's error, like the IO manager's StoredValueUnreadable, says more than its cause)."""
     if error is None:
         return "unknown error"
-    while getattr(error, "cause", None) is not None:
+    while (error.cls_name or "").startswith("Dagster") and getattr(error, "cause", None) is not None:
         error = error.cause
     return f"{error.cls_name}: {error.message.strip()}" if error.cls_name and not error.message.startswith(error.cls_name) else error.message.strip()
 
