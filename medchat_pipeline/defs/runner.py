@@ -11,6 +11,9 @@ which the daemon executes through a code server; `medchat run` needs neither. So
 each stage's sub-graph itself (`execute_in_process`), with its own step dependencies, skips,
 retries, blocking checks and pools, and this runner adds what spans stages:
 
+- what is up to date is reused: an asset is materialized again only when `out_of_date` says why
+  (missing, another profile or release, an input changed, its stored value unreadable), so the run
+  after a crash redoes only what the crash undid;
 - failure propagates transitively: an asset none of whose ancestors failed runs; any other is
   skipped in this invocation, with the ancestor that failed as the reason (the root cause);
 - before each stage it waits for the stage's pools itself (run_recovery.wait_for_pools: says who
