@@ -96,6 +96,10 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
             metrics["teacher_judge_failures"] = len(judge_failures)
         if not math.isfinite(metrics["train_loss"]):
             raise FloatingPointError(f"GRPO produced a non-finite loss {metrics}; lower the learning rate")
+        # TRL trained against a frozen copy of the SFT adapter named "ref" (beta > 0); the GRPO adapter is the
+        # "default" one, and the copy is not saved beside it.
+        if "ref" in getattr(trainer.model, "peft_config", {}):
+            trainer.model.delete_adapter("ref")
         parent_info = {
             "adapter_dir": job.parent_adapter_dir,
             "recipe_hash": parent["recipe_hash"],

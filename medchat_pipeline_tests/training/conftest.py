@@ -127,7 +127,10 @@ def fixture_training_mix() -> dg.Output:
 
 def profile(tmp_path: Path, mlflow_uri: str, runner: str) -> str:
     cfg = load_config("demo").model_dump()
-    cfg["training"] = tiny_recipe(mlflow_uri, runner=runner).model_dump()
+    # Two triage emergencies join SFT (one GRPO), and GRPO keeps a KL to a frozen copy of the SFT adapter.
+    recipe = tiny_recipe(mlflow_uri, runner=runner, escalation_examples={"enabled": True, "sft_rows": 2, "grpo_rows": 1})
+    recipe.grpo.beta = 0.04
+    cfg["training"] = recipe.model_dump()
     cfg["storage_dir"] = str(tmp_path / "storage")
     path = tmp_path / f"training-{runner}.yaml"
     path.write_text(yaml.safe_dump(cfg))

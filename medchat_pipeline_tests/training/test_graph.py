@@ -4,6 +4,7 @@ Pipes, GRPO in process, manifests with the upstream chain, then `medchat lineage
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -46,6 +47,9 @@ def test_grpo_continues_the_sft_adapter_and_logs_each_reward(graph):
     assert manifest["parent_adapter"]["adapter_dir"] == sft_value["adapter_dir"]
     assert manifest["adapter_fingerprint"] != manifest["parent_adapter"]["adapter_fingerprint"]
     assert {"reward/difflib_ratio", "reward/safety_penalty", "reward/citation_bonus"} <= set(manifest["metrics"])
+    # beta > 0: TRL trained against a frozen "ref" copy of the SFT adapter, which is not saved with the result
+    assert manifest["recipe"]["grpo"]["beta"] > 0 and not (Path(value["adapter_dir"]) / "ref").exists()
+    assert manifest["data"]["train_rows"] == 2 + 1  # max_train_rows + one escalation prompt
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=manifest["mlflow"]["tracking_uri"])

@@ -42,7 +42,8 @@ def test_manifest_records_where_the_adapter_came_from(sft_manifest, mlflow_uri):
     assert sft_manifest["stage"] == "sft" and sft_manifest["loss_mode"] == "completion_only"
     assert sft_manifest["base_model"]["fingerprint"].startswith("gguf:")
     assert len(sft_manifest["recipe_hash"]) == 16 and sft_manifest["recipe"]["lora"]["r"] == 8
-    assert sft_manifest["data"]["train_rows"] == 8 and sft_manifest["data"]["eval_rows"] == 1
+    assert sft_manifest["data"]["train_rows"] == 8 + 2 and sft_manifest["data"]["eval_rows"] == 1  # + 2 escalation
+    assert sft_manifest["metrics"]["escalation_rows"] == 2
     assert sft_manifest["data"]["skipped"] == {"val_over_cap": 1}
     assert {u["asset_key"] for u in sft_manifest["upstream"]} == {"training_mix", "base_model", "raw_fixture_rows"}
     assert sft_manifest["code_version"].startswith("medchat_pipeline")
