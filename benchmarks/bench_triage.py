@@ -23,9 +23,11 @@
    layer's context flags (patterns.CONTEXT_FEATURES), same folds and figures, and the flags' learned weights.
 5. With --blind: the same trained triage and the patterns alone on configs/safety/triage_blind_test.yaml,
    a set written by someone who never saw the patterns, the training cases or any triage output
-   (configs/safety/README.md, "Blind test set"): recall overall, per category and per writing style,
-   false alarms on its hard negatives, with 95% Wilson intervals, and every miss and false alarm verbatim.
-   Parts 2 and 3 are skipped (they do not depend on this set).
+   (configs/safety/README.md, "Blind test set"), or on any blind file given (`--blind
+   configs/safety/triage_blind_test2.yaml`): recall overall, per category and per writing style, false alarms
+   on its hard negatives, with 95% Wilson intervals, and every miss and false alarm verbatim. A spent blind
+   set the dataset trains on (safety.triage.extra_dev_sets: blind1) is left out of training for this run, so
+   the figure is transfer to an author the model has not seen. Parts 2 and 3 are skipped.
 """
 
 from __future__ import annotations
@@ -41,12 +43,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from medchat_pipeline.config import configs_dir, load_config, project_root
 from medchat_pipeline.core.safety.triage import Triage
 from medchat_pipeline.core.safety.triage_build import build_triage_model
-from medchat_pipeline.core.safety.triage_data import CATEGORIES, NEGATIVE_KINDS, TriageCase, load_triage_cases
+from medchat_pipeline.core.safety.triage_data import TriageCase, load_dataset_cases, load_flat_cases
 from medchat_pipeline.core.safety.triage_eval import decide_cases, rate, triage_metrics
 from medchat_pipeline.serving.routing import Router, evaluate_routing, source_labelled_questions
 
@@ -198,26 +198,7 @@ def compare_context(cases, folds: int = 5, c: float = 10.0) -> dict:
 
 def load_blind_cases(path: Path) -> list[TriageCase]:
     """The blind set's cases (one conversation each) as TriageCases of split "blind"; its tags go in `style`."""
-    rows = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases") or []
-    cases, seen = [], set()
-    for row in rows:
-        where = f"{path}: case {row.get('id')!r}"
-        if not row.get("id") or row["id"] in seen:
-            raise ValueError(f"{where}: every case needs a unique id")
-        seen.add(row["id"])
-        emergency = row.get("label") == "emergency"
-        if row.get("label") not in ("emergency", "none") or (row.get("category") in CATEGORIES) != emergency:
-            raise ValueError(f"{where}: label emergency needs a category of {CATEGORIES}; label none needs category null")
-        if not emergency and row.get("kind") not in NEGATIVE_KINDS:
-            raise ValueError(f"{where}: a non-emergency needs kind: one of {NEGATIVE_KINDS}")
-        turns = [row["text"]] if "text" in row else list(row.get("turns") or [])
-        if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
-            raise ValueError(f"{where}: give `text` or a non-empty `turns` list")
-        cases.append(TriageCase(
-            id=row["id"], family=row["id"], split="blind", emergency=emergency, category=row.get("category"),
-            kind="emergency" if emergency else row["kind"], topic=row.get("category") if emergency else row.get("topic"),
-            turns=tuple(turns), style=tuple(row.get("tags") or ()), source=None))
-    return cases
+    return load_flat_cases(path, "blind", path.stem)
 
 
 def blind_figures(cases: list[TriageCase], triage: Triage) -> dict:
@@ -268,11 +249,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     cfg = load_config(args.profile)
-    cases = load_triage_cases(cfg.safety.triage.cases_file)
+    config = cfg.safety.triage
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    if args.blind:
+        # A blind set the dataset trains on (a spent one, extra_dev_sets) is left out of training here, so that
+        # --blind on it measures transfer to an unseen author, not recall on training cases.
+        trained_on = {origin: (Path(f) if Path(f).is_absolute() else configs_dir() / f).resolve()
+                      for origin, f in config.extra_dev_sets.items()}
+        left_out = [origin for origin, f in trained_on.items() if f == args.blind.resolve()]
+        config = config.model_copy(update={"extra_dev_sets": {o: f for o, f in config.extra_dev_sets.items()
+                                                              if o not in left_out}})
+        results["blind_left_out_of_training"] = left_out
+    cases = load_dataset_cases(config)
     with tempfile.TemporaryDirectory() as storage:
         started = time.perf_counter()
-        manifest = build_triage_model(cases, cfg.safety.triage, storage)
+        manifest = build_triage_model(cases, config, storage)
         results["build_s"] = round(time.perf_counter() - started, 1)
         results["triage"] = triage_figures(manifest)
         triage = Triage.load(manifest["model_dir"])

@@ -49,6 +49,12 @@ class TriageTrainingConfig(BaseModel):
     cases_file: str | None = Field(
         default=None, description="The labelled cases (YAML); None = configs/safety/triage_cases.yaml"
     )
+    extra_dev_sets: dict[str, str] = Field(
+        default_factory=lambda: {"blind1": "safety/triage_blind_test.yaml"},
+        description="Spent blind sets trained on in the dev split, origin name -> file (blind-set format, relative "
+        "to configs/ or absolute). A blind set is spent once its misses have been looked at to change the triage; "
+        "a set still held out for measurement is refused (triage_data.HELD_OUT_SETS)",
+    )
     recall_target: float = Field(
         default=0.9, gt=0.0, le=1.0,
         description="The threshold is the highest one whose cross-validated dev recall (classifier alone) reaches "
@@ -73,6 +79,12 @@ class TriageTrainingConfig(BaseModel):
         description="Give the emergency head the pattern layer's context flags (minimizing words, settled, past "
         "history, idiom, hypothetical, medication question, general question) beside the embedding",
     )
+    ngram_features: bool = Field(
+        default=True,
+        description="Give the emergency head character (2-5) and word (1-2) n-gram TF-IDF features beside the "
+        "embedding: they read misspellings, word pieces and short phrases a mean of token vectors loses",
+    )
+    ngram_min_df: int = Field(default=2, ge=1, description="An n-gram joins the vocabulary when this many dev texts hold it")
     folds: int = Field(default=5, ge=2, le=20, description="Family-grouped folds for the out-of-fold dev scores")
     window_tokens: int = Field(default=256, ge=16, le=4096, description="Tokens per classifier window of a long message")
     max_windows: int = Field(

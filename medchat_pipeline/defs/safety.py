@@ -20,26 +20,30 @@ TRIAGE_DATASET = dg.AssetKey("triage_dataset")
     kinds={"polars", "yaml"},
     description="Labelled triage conversations (configs/safety/triage_cases.yaml, see its README): emergencies "
     "in 12 categories and non-emergencies (education, history, figurative, mild, medication, everyday, real "
-    "patient messages), each family in dev or test.",
+    "patient messages), each family in dev or test; plus the spent blind sets of safety.triage.extra_dev_sets "
+    "(origin blind1), in dev only.",
 )
 def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
     from medchat_pipeline.core.safety.triage_data import (
         dataset_summary,
         dataset_version,
         default_cases_path,
-        load_triage_cases,
+        load_dataset_cases,
         triage_frame,
     )
 
-    path = medchat.cfg.safety.triage.cases_file or str(default_cases_path())
-    cases = load_triage_cases(path)
+    config = medchat.cfg.safety.triage
+    path = config.cases_file or str(default_cases_path())
+    cases = load_dataset_cases(config)
     summary = dataset_summary(cases)
     return frame_output(
         triage_frame(cases),
         metadata={
             "cases_file": dg.MetadataValue.path(path),
+            "extra_dev_sets": dg.MetadataValue.json(config.extra_dev_sets),
             "dataset_version": dataset_version(cases),
             "families": summary["families"],
+            **{f"origin/{origin}": n for origin, n in summary["by_origin"].items()},
             **{f"{split}/{key}": summary[split][key] for split in ("dev", "test")
                for key in ("emergencies", "non_emergencies", "hard_negatives", "real")},
             "summary": dg.MetadataValue.json(summary),
@@ -51,7 +55,8 @@ def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
     group_name="safety",
     kinds={"scikitlearn", "numpy"},
     ins={"triage_dataset": dg.AssetIn(key=TRIAGE_DATASET)},
-    description="Triage classifier (MiniLM token embeddings + logistic heads) trained on the dev split, its "
+    description="Triage classifier (MiniLM token embeddings, the patterns' context flags and character/word "
+    "n-gram TF-IDF + logistic heads) trained on the dev split, its "
     "threshold chosen for recall on dev within the false-alarm budget; recall and false-alarm rates per "
     "category with 95% intervals on test; <storage>/models/triage/latest points at it.",
 )

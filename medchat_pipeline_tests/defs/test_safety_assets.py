@@ -13,7 +13,7 @@ from medchat_pipeline.config import load_config
 from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES
 from medchat_pipeline.core.safety.triage import Triage, latest_model_pointer, load_triage
 from medchat_pipeline.core.safety.triage_build import evaluate
-from medchat_pipeline.core.safety.triage_data import load_triage_cases
+from medchat_pipeline.core.safety.triage_data import load_dataset_cases, load_triage_cases
 from medchat_pipeline.core.safety.triage_eval import flat_metrics
 from medchat_pipeline.defs import safety
 from medchat_pipeline.defs.io_manager import MedchatIOManager
@@ -45,8 +45,11 @@ def materialized(tmp_path_factory):
 def test_the_dataset_asset_stores_every_case_with_its_split(materialized):
     _, _, events = materialized
     metadata = events["triage_dataset"].metadata
-    cases = load_triage_cases()
+    cases = load_dataset_cases()
     assert metadata["dagster/row_count"].value == len(cases) >= 400
+    # The spent first blind set is trained on (dev, origin blind1), never measured as test.
+    assert metadata["origin/blind1"].value == sum(case.origin == "blind1" for case in cases) > 0
+    assert all(case.split == "dev" for case in cases if case.origin != "cases")
     assert metadata["dev/emergencies"].value + metadata["test/emergencies"].value >= 200
     assert metadata["dev/non_emergencies"].value + metadata["test/non_emergencies"].value >= 200
 

@@ -13,8 +13,8 @@ Two layers decide:
 1. Patterns (patterns.py) over normalized text (normalize.py): emergencies that must never be missed,
    robust to lower case, typos, missing apostrophes, third person, slang and numbers ("40 tylenol"),
    with negation, general questions, hypotheticals and past history set aside.
-2. A learned classifier (triage_model.py: the shipped MiniLM token embeddings and a logistic head,
-   threshold chosen on the dev split) for phrasings no pattern foresaw. Beside the embedding it reads the
+2. A learned classifier (triage_model.py: the shipped MiniLM token embeddings, character and word n-grams
+   (triage_ngrams.py) and a logistic head, threshold chosen on the dev split) for phrasings no pattern foresaw. Beside the embedding it reads the
    pattern layer's context flags (patterns.context_features: past history, an idiom, minimizing words, a
    symptom that settled, a medication question, ...), which lower its score where the rules would set a
    mention aside.
@@ -197,10 +197,12 @@ class Triage:
         if not texts:
             return results
         contexts = context_matrix(texts) if self.head.context_features else [None] * len(texts)
-        for owner, (vectors, unread), context in zip(owners, self.encoder.windows(texts), contexts):
+        with_texts = self.head.ngrams is not None
+        for owner, window, context in zip(owners, self.encoder.windows(texts, with_texts=with_texts), contexts):
+            vectors, unread = window[0], window[1]
             if len(vectors) == 0:
                 continue
-            probabilities = self.head.emergency_proba(vectors, context)
+            probabilities = self.head.emergency_proba(vectors, context, window[2] if with_texts else None)
             best = int(np.argmax(probabilities))
             current = results[owner]
             if current is None or probabilities[best] > current.score:

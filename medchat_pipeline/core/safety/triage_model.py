@@ -9,8 +9,10 @@ and a table lookup (≈0.1 s per 1,000 real questions, no torch import) where th
 ≈10 s, which would break `medchat chat --route-only`'s 10-second budget for 1,000 questions.
 
 Heads (scikit-learn logistic regression, stored as plain arrays in head.npz, never pickled):
-- emergency: P(emergency | message), trained on the dev split with balanced class weights, on the embedding
-  and, beside it, the pattern layer's context flags (patterns.CONTEXT_FEATURES: minimizing words, a symptom
+- emergency: P(emergency | message), trained on the dev split with balanced class weights, on the embedding,
+  character (2-5) and word (1-2) n-gram TF-IDF features (triage_ngrams.py: they read misspellings, word
+  pieces and short phrases such as "shock advised" that a mean of token vectors loses; scored without
+  scikit-learn at serving time) and, beside them, the pattern layer's context flags (patterns.CONTEXT_FEATURES: minimizing words, a symptom
   that settled, past history, an idiom, a hypothetical, a medication question, a question about no one in
   particular). Token embeddings alone put "my mother had a stroke years ago" and "dying of laughter" close to
   emergencies; with the flags the head learns on dev how much each context lowers the score (family-grouped
@@ -40,6 +42,7 @@ from medchat_pipeline.config.safety import TriageTrainingConfig
 from medchat_pipeline.core.safety.normalize import normalize_for_patterns
 from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES, context_features, find_emergencies
 from medchat_pipeline.core.safety.triage_data import CATEGORIES, HARD_NEGATIVE_KINDS, TriageCase
+from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures
 
 MODEL_FORMAT = "medchat-triage/1"
 ENCODER = "minilm-token-embeddings"
@@ -70,26 +73,37 @@ class TokenEmbeddingEncoder:
         """Hash of the embedding table: a model trained on one table must not score with another."""
         return hashlib.sha256(self.table.tobytes()).hexdigest()[:16]
 
-    def windows(self, texts: list[str]) -> list[tuple[np.ndarray, int]]:
-        """Per text: (one normalized vector per window, tokens not read because of max_windows)."""
+    def windows(self, texts: list[str], with_texts: bool = False) -> list[tuple]:
+        """Per text: (one normalized vector per window, tokens not read because of max_windows), and with
+        `with_texts` the text of each window (what the n-gram features read) as a third item."""
         out = []
-        for encoding in self.tokenizer.encode_batch(list(texts), add_special_tokens=False):
+        for text, encoding in zip(texts, self.tokenizer.encode_batch(list(texts), add_special_tokens=False)):
             ids = np.asarray(encoding.ids, dtype=np.int64)
-            ids = ids[~np.isin(ids, self._special)]
+            keep = ~np.isin(ids, self._special)
+            ids = ids[keep]
             if ids.size == 0:
-                out.append((np.zeros((0, self.dim), dtype=np.float32), 0))
+                out.append((np.zeros((0, self.dim), dtype=np.float32), 0) + (([],) if with_texts else ()))
                 continue
             step = max(1, self.window_tokens * 3 // 4)
             starts = list(range(0, max(1, ids.size - self.window_tokens + step), step))[: self.max_windows]
             unread = max(0, ids.size - (starts[-1] + self.window_tokens))
             vectors = np.stack([self.table[ids[s : s + self.window_tokens]].mean(axis=0) for s in starts])
-            out.append((_unit(vectors), unread))
+            if not with_texts:
+                out.append((_unit(vectors), unread))
+                continue
+            offsets = [o for o, k in zip(encoding.offsets, keep) if k]
+            spans = [text[offsets[s][0] : offsets[min(s + self.window_tokens, ids.size) - 1][1]] for s in starts]
+            out.append((_unit(vectors), unread, spans))
         return out
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One vector per text (its first window): what the heads are trained on."""
         rows = [w[0] if len(w) else np.zeros(self.dim, dtype=np.float32) for w, _ in self.windows(texts)]
         return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def first_window_texts(self, texts: list[str]) -> list[str]:
+        """The text of each text's first window (all of it when shorter): what the n-gram features are trained on."""
+        return [spans[0] if spans else "" for _, _, spans in self.windows(texts, with_texts=True)]
 
 
 def context_matrix(texts: list[str]) -> np.ndarray:
@@ -119,12 +133,19 @@ class TriageHead:
     category_b: np.ndarray  # (categories,)
     threshold: float
     context_features: tuple[str, ...] = ()  # patterns.CONTEXT_FEATURES when trained with them, () without
+    ngrams: NgramFeatures | None = None  # the n-gram TF-IDF block and its weights, when trained with it
 
-    def emergency_proba(self, vectors: np.ndarray, context: np.ndarray | None = None) -> np.ndarray:
+    def emergency_proba(self, vectors: np.ndarray, context: np.ndarray | None = None,
+                        texts: list[str] | None = None) -> np.ndarray:
         """P(emergency) per row of `vectors` (n, dim); `context` is the text's context flags (k,) or (n, k),
-        required when the head was trained with them."""
-        return 1.0 / (1.0 + np.exp(-(_with_context(vectors, context, len(self.context_features)) @ self.emergency_w
-                                     + self.emergency_b)))
+        required when the head was trained with them; `texts` the text of each row (its window), required
+        when the head has n-gram features."""
+        logit = _with_context(vectors, context, len(self.context_features)) @ self.emergency_w + self.emergency_b
+        if self.ngrams is not None:
+            if texts is None or len(texts) != vectors.shape[0]:
+                raise ValueError("this triage head reads n-gram features; pass the text of each window")
+            logit = logit + self.ngrams.scores(texts)
+        return 1.0 / (1.0 + np.exp(-logit))
 
     def categories(self, vectors: np.ndarray) -> list[str]:
         return [CATEGORIES[i] for i in np.argmax(vectors @ self.category_w.T + self.category_b, axis=1)]
@@ -144,14 +165,19 @@ def training_text(case: TriageCase) -> str:
     return "\n".join(normalize_for_patterns(turn) for turn in case.turns)
 
 
-def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float,
-               context: np.ndarray | None = None) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Emergency head on the vectors (and the context flags beside them, when given); category head on the
-    vectors of the emergencies."""
+def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float, context: np.ndarray | None = None,
+               ngram_matrix=None) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Emergency head on the vectors (and the context flags and n-gram features beside them, when given);
+    category head on the vectors of the emergencies. The n-gram weights come back apart (last item)."""
     from sklearn.linear_model import LogisticRegression
 
     labels = np.array([case.emergency for case in cases])
     inputs = vectors if context is None else np.hstack([vectors, context])
+    dense_width = inputs.shape[1]
+    if ngram_matrix is not None:
+        import scipy.sparse as sp
+
+        inputs = sp.hstack([sp.csr_matrix(inputs), ngram_matrix]).tocsr()
     emergency = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(inputs, labels)
     positive = [i for i, case in enumerate(cases) if case.emergency]
     present = sorted({cases[i].category for i in positive}, key=CATEGORIES.index)
@@ -166,7 +192,9 @@ def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float,
                 model.intercept_[0] if row == 1 else -model.intercept_[0])
     elif present:
         category_b[CATEGORIES.index(present[0])] = 0.0
-    return emergency.coef_[0].astype(np.float64), float(emergency.intercept_[0]), category_w, category_b
+    coef = emergency.coef_[0].astype(np.float64)
+    ngram_w = coef[dense_width:] if ngram_matrix is not None else None
+    return coef[:dense_width], float(emergency.intercept_[0]), category_w, category_b, ngram_w
 
 
 def choose_threshold(scores: np.ndarray, emergency: np.ndarray, hard: np.ndarray, recall_target: float,
@@ -207,21 +235,37 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
     hard = np.array([case.kind in HARD_NEGATIVE_KINDS for case in dev])
     families = [case.family for case in dev]
 
+    windows = encoder.first_window_texts(texts) if config.ngram_features else None
+
+    def ngram_block(train_idx):  # the vocabulary and idf come from the training rows only (honest folds)
+        if windows is None:
+            return None
+        return NgramFeatures.fit([windows[i] for i in train_idx], config.ngram_min_df)
+
     oof = np.zeros(len(dev))
     for train_idx, test_idx in GroupKFold(n_splits=config.folds).split(vectors, emergency, families):
-        w, b, _, _ = _fit_heads(vectors[train_idx], [dev[i] for i in train_idx], config.regularization_c,
-                                None if context is None else context[train_idx])
+        ngrams = ngram_block(train_idx)
+        w, b, _, _, ngram_w = _fit_heads(
+            vectors[train_idx], [dev[i] for i in train_idx], config.regularization_c,
+            None if context is None else context[train_idx],
+            None if ngrams is None else ngrams.matrix([windows[i] for i in train_idx]))
         held_out = _with_context(vectors[test_idx], None if context is None else context[test_idx], len(features))
-        oof[test_idx] = 1.0 / (1.0 + np.exp(-(held_out @ w + b)))
+        logit = held_out @ w + b
+        if ngrams is not None:
+            logit += ngrams.with_weights(ngram_w).scores([windows[i] for i in test_idx])
+        oof[test_idx] = 1.0 / (1.0 + np.exp(-logit))
     pattern_flags = np.array([_patterns_flag(case) for case in dev])
     pattern_hard_rate = float(pattern_flags[hard].mean()) if hard.any() else 0.0
     budget = config.classifier_budget_share * max(0.0, config.hard_false_alarm_goal - pattern_hard_rate)
     threshold, rule = choose_threshold(oof, emergency, hard, config.recall_target, budget)
 
-    w, b, category_w, category_b = _fit_heads(vectors, dev, config.regularization_c, context)
+    ngrams = ngram_block(range(len(dev)))
+    w, b, category_w, category_b, ngram_w = _fit_heads(vectors, dev, config.regularization_c, context,
+                                                       None if ngrams is None else ngrams.matrix(windows))
     flagged = oof >= threshold
     return TrainedTriage(
-        head=TriageHead(w, b, category_w, category_b, threshold, features),
+        head=TriageHead(w, b, category_w, category_b, threshold, features,
+                        None if ngrams is None else ngrams.with_weights(ngram_w)),
         threshold_rule=rule,
         oof={
             "recall": float(flagged[emergency].mean()),
@@ -237,6 +281,7 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
             "classifier_budget_share": config.classifier_budget_share,
             "patterns_dev_hard_false_alarm_rate": pattern_hard_rate, "classifier_false_alarm_budget": budget,
             "context_features": list(features),
+            "ngram_features": None if ngrams is None else {**ngrams.describe(), "min_df": config.ngram_min_df},
             "context_weights": {name: float(weight) for name, weight in zip(features, w[vectors.shape[1]:])},
         },
         encoder={"name": ENCODER, "embedding_model": str(encoder.model_path), "table_sha256": encoder.fingerprint(),
@@ -259,10 +304,11 @@ def save_model(trained: TrainedTriage, model_dir: Path, manifest_extra: dict) ->
     tmp.mkdir(parents=True, exist_ok=True)
     head = trained.head
     np.savez(tmp / "head.npz", emergency_w=head.emergency_w, emergency_b=np.array([head.emergency_b]),
-             category_w=head.category_w, category_b=head.category_b)
+             category_w=head.category_w, category_b=head.category_b,
+             **(head.ngrams.arrays() if head.ngrams is not None else {}))
     manifest = {
         "format": MODEL_FORMAT, "encoder": trained.encoder, "categories": list(CATEGORIES),
-        "context_features": list(head.context_features),
+        "context_features": list(head.context_features), "ngram_features": head.ngrams is not None,
         "threshold": head.threshold, "threshold_rule": trained.threshold_rule, "dev_out_of_fold": trained.oof,
         "training": trained.training, "head_sha256": file_sha256(tmp / "head.npz"), **manifest_extra,
     }
@@ -291,8 +337,9 @@ def load_head(model_dir: Path) -> tuple[TriageHead, dict]:
         raise ValueError(f"{manifest_path}: trained with context features {list(features)}, this code computes "
                          f"{list(CONTEXT_FEATURES)}; materialize triage_model again")
     with np.load(head_path, allow_pickle=False) as arrays:
+        ngrams = NgramFeatures.from_arrays(arrays) if manifest.get("ngram_features") else None
         head = TriageHead(arrays["emergency_w"], float(arrays["emergency_b"][0]), arrays["category_w"],
-                          arrays["category_b"], float(manifest["threshold"]), features)
+                          arrays["category_b"], float(manifest["threshold"]), features, ngrams)
     if head.emergency_w.shape[0] != head.category_w.shape[1] + len(features):
         raise ValueError(f"{head_path}: the emergency head has {head.emergency_w.shape[0]} weights, expected "
                          f"{head.category_w.shape[1]} + {len(features)} context features")
