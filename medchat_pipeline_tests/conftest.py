@@ -16,6 +16,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# The real PostgreSQL server and compose topology fixtures (deploy/ and e2e/ use them).
+pytest_plugins = ["medchat_pipeline_tests.deploy.fixtures"]
+
 
 def shared_data_root() -> Path:
     """The real dataset slices: $MEDCHAT_SHARED_DATA, else ../shared/data beside the repo."""

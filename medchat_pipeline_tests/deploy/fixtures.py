@@ -1,6 +1,7 @@
 """Fixtures for the Postgres-backed deployment: a real PostgreSQL server and the compose topology
-(code server, webserver, daemon) running as processes against it. Reusable by any test that needs
-the deployed shape (e.g. change-driven rebuilds with the daemon running):
+(code server, webserver, daemon) running as processes against it. A pytest plugin, registered once in
+medchat_pipeline_tests/conftest.py (`pytest_plugins`), so every test directory can use them (e.g. the
+change-driven rebuilds of e2e/ with the daemon running):
 
     def test_x(compose_topology):                      # demo profile, fresh database
         topology.graphql(...), topology.client(), topology.wait_for_run(run_id), topology.instance()
