@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 
@@ -35,7 +37,8 @@ def command(profile: str | None, host: str | None, port: int | None, adapter: st
     The server listens at once and loads the models in the background (/readyz answers 503 until
     they are in). Limits (serving.*): request_timeout_s, max_request_bytes, small.max_input_tokens,
     per-model queues (small.max_queue, large.max_queue → 429 with Retry-After), header_timeout_s,
-    body_timeout_s. Ctrl-C stops.
+    body_timeout_s. Ctrl-C or SIGTERM stops gracefully: no new connections, answers in flight finish
+    (for at most request_timeout_s), then the models are released.
     """
     from medchat_pipeline.config import ConfigError, load_config
     from medchat_pipeline.serving import ChatServer, build_chat_service
@@ -62,6 +65,9 @@ def command(profile: str | None, host: str | None, port: int | None, adapter: st
         return service
 
     click.echo(f"serving {cfg.serving.model_name} on {server.url}/v1 (loading models…)", err=True)
+    # uvicorn shuts down gracefully on SIGTERM (what docker and Kubernetes send), then raises it again: stop as on
+    # Ctrl-C, so the lanes close below (and a vLLM engine we started is stopped, not orphaned on the GPU).
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever(load)
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, after a graceful shutdown
@@ -71,3 +77,7 @@ def command(profile: str | None, host: str | None, port: int | None, adapter: st
             server.service.close()
     if server.load_failure is not None:
         raise click.ClickException(f"loading the models failed: {server.load_failure}")
+
+
+def _stop(_signum, _frame) -> None:
+    raise KeyboardInterrupt

@@ -29,6 +29,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from medchat_pipeline.teachers.keys import redact
+
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0)
 
 
@@ -123,7 +125,8 @@ class JsonLogFormatter(logging.Formatter):
             line.update(fields)
         if record.exc_info:
             line["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        # A traceback or an SDK message can echo a request's headers: no loaded key or token leaves in a line.
+        return redact(json.dumps(line, default=str))
 
 
 def configure_logging(fmt: str, verbose: bool) -> None:

@@ -32,6 +32,7 @@ from medchat_pipeline.config.serving import ServingConfig, is_loopback
 from medchat_pipeline.serving.api import create_app
 from medchat_pipeline.serving.errors import error_body
 from medchat_pipeline.serving.service import ChatService
+from medchat_pipeline.teachers.keys import ApiKey
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class ChatServer:
                 f"refusing to serve on {host!r} without authentication: set serving.auth_token_env to the name "
                 "of an environment variable holding a bearer token, or serve on 127.0.0.1"
             )
+        if auth_token is not None:
+            ApiKey(alias=cfg.auth_token_env, secret=auth_token)  # known to redact(), so no log line shows it
         self.app = create_app(cfg, auth_token, service)
         family, kind, proto, _, address = socket.getaddrinfo(host, cfg.port if port is None else port,
                                                             type=socket.SOCK_STREAM)[0]
@@ -124,6 +127,8 @@ class ChatServer:
             log_config=None,
             server_header=False,
             lifespan="off",
+            # On Ctrl-C or SIGTERM the socket closes and answers in flight finish; no request may run longer.
+            timeout_graceful_shutdown=max(1, round(cfg.request_timeout_s)),
         ))
         self._thread: threading.Thread | None = None
         self.load_failure: Exception | None = None

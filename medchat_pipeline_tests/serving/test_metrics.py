@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import httpx
 import openai
@@ -12,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
 from medchat_pipeline.serving.metrics import JsonLogFormatter
+from medchat_pipeline.teachers.keys import ApiKey
 from medchat_pipeline_tests.serving.conftest import client_for
 
 SECRET_QUESTION = "What is anemia? my-private-detail-4711"
@@ -67,3 +69,15 @@ def test_metrics_count_requests_routes_emergencies_tokens_and_queues(running, ca
     assert crisis["category"] == "self_harm" and crisis["answered_by"] == "large" and crisis["latency_s"] > 0
     everything = "\n".join(json.dumps(line) for line in lines)
     assert "my-private-detail-4711" not in everything and "kill myself" not in everything
+
+
+def test_a_log_line_never_holds_a_loaded_key_even_in_a_traceback():
+    ApiKey(alias="MEDCHAT_TEST_KEY_1", secret="sk-test-4c1d9e")
+    try:
+        raise RuntimeError("401 Unauthorized: Incorrect API key provided: sk-test-4c1d9e")
+    except RuntimeError:
+        record = logging.LogRecord("medchat_pipeline.serving", logging.ERROR, __file__, 1, "large model failed: %s",
+                                   ("key sk-test-4c1d9e",), sys.exc_info())
+    line = JsonLogFormatter().format(record)
+    assert "sk-test-4c1d9e" not in line and "large model failed: key [redacted-key]" in line
+    assert json.loads(line)["traceback"].startswith("Traceback")

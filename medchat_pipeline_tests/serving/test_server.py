@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 from medchat_pipeline.config import load_config
 from medchat_pipeline.serving import ChatServer, ChatService, TeacherChatModel, build_chat_service, start_server
+from medchat_pipeline.serving.metrics import JsonLogFormatter
 from medchat_pipeline_tests.serving.conftest import SMALL_MAX_NEW_TOKENS, client_for
 
 
@@ -189,6 +191,9 @@ def test_a_bearer_token_guards_the_api_and_remote_hosts_require_one(service, ser
         assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
         assert httpx.get(f"{server.url}/metrics", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
         assert "s3cret" not in httpx.get(f"{server.url}/openapi.json").text
+        leaked = logging.LogRecord("medchat_pipeline.serving.http", logging.ERROR, __file__, 1,
+                                   "upstream said: Authorization: Bearer %s", ("s3cret-token",), None)
+        assert "s3cret" not in JsonLogFormatter().format(leaked)
     finally:
         server.stop()
 
