@@ -10,7 +10,8 @@
    weight is chosen on (a few of its misses were fixed in the patterns after measuring; benchmarks/RESULTS.md
    names them) — with 95% Wilson intervals: recall (goal >= 0.98), false alarms on the hard
    negatives (goal <= 0.10), per category; the patterns alone beside it; the dev out-of-fold figures
-   that chose the threshold.
+   that chose the threshold. Beside each, the possible-emergency tier (a one-line safety net before the
+   answer, no takeover): recall and false alarms counting either tier as flagged (`*_either_tier`).
 2. Routing accuracy on the real source-labelled questions (serving.routing.source_labelled_questions:
    MedQuAD → small, iCliniq and ChatDoctor → large) with the trained triage and with the patterns alone
    (goal: no worse than before issue 11: 0.98377, the keyword router at commit d59d137).
@@ -25,7 +26,8 @@
    a set written by someone who never saw the patterns, the training cases or any triage output
    (configs/safety/README.md, "Blind test set"), or on any blind file given (`--blind
    configs/safety/triage_blind_test2.yaml`): recall overall, per category and per writing style, false alarms
-   on its hard negatives, with 95% Wilson intervals, and every miss and false alarm verbatim. A spent blind
+   on its hard negatives, with 95% Wilson intervals, the same counting the possible-emergency tier too, and
+   every miss (possible_emergency: the safety net caught it) and false alarm verbatim. A spent blind
    set the dataset trains on (safety.triage.extra_dev_sets: blind1) is left out of training for this run, so
    the figure is transfer to an author the model has not seen. Parts 2 and 3 are skipped.
 """
@@ -53,13 +55,21 @@ from medchat_pipeline.serving.routing import Router, evaluate_routing, source_la
 KEYWORD_ROUTER_ACCURACY = 0.98377  # the pre-issue-11 router (red-flag keyword rules), measured at d59d137
 
 
+# Each with its 95% interval; *_either_tier counts the possible-emergency tier (a safety-net line) as flagged too.
+FIGURES = ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy", "recall_either_tier",
+           "false_alarm_rate_either_tier", "hard_false_alarm_rate_either_tier")
+
+
 def rounded(figure: dict) -> dict:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in figure.items()}
 
 
 def triage_figures(manifest: dict) -> dict:
     metrics = manifest["metrics"]
+    possible = manifest.get("possible_threshold")
     out = {"threshold": round(manifest["threshold"], 4), "threshold_rule": manifest["threshold_rule"],
+           "possible_threshold": None if possible is None else round(possible, 4),
+           "possible_threshold_rule": manifest.get("possible_threshold_rule"),
            "dev_out_of_fold_classifier": {k: round(v, 4) if isinstance(v, float) else v
                                           for k, v in manifest["dev_out_of_fold"].items()},
            "training": manifest["training"], "dataset": {s: {k: v for k, v in manifest["dataset"][s].items()
@@ -67,11 +77,12 @@ def triage_figures(manifest: dict) -> dict:
     for name in ("test", "test_patterns_only", "dev"):
         m = metrics[name]
         out[name] = {
-            **{key: rounded(m[key]) for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy")},
+            **{key: rounded(m[key]) for key in FIGURES},
             "recall_by_category": {c: rounded(v) for c, v in m["recall_by_category"].items()},
             "false_alarm_rate_by_category": {c: rounded(v) for c, v in m["false_alarm_rate_by_category"].items()},
             "false_alarm_rate_by_kind": {c: rounded(v) for c, v in m["false_alarm_rate_by_kind"].items()},
-            "layers": m["layers"], "missed": m["missed"], "false_alarms": m["false_alarms"],
+            "layers": m["layers"], "missed": m["missed"], "missed_by_both_tiers": m["missed_by_both_tiers"],
+            "false_alarms": m["false_alarms"],
         }
     return out
 
@@ -206,6 +217,7 @@ def blind_figures(cases: list[TriageCase], triage: Triage) -> dict:
     decided = decide_cases(triage, cases)
     metrics = triage_metrics(decided)
     flagged = dict(zip(decided["id"].to_list(), decided["flagged"].to_list()))
+    possible = dict(zip(decided["id"].to_list(), decided["possible"].to_list()))
     emergencies = [c for c in cases if c.emergency]
     styles = sorted({s for c in emergencies for s in c.style})
     by_id = {c.id: c for c in cases}
@@ -216,11 +228,16 @@ def blind_figures(cases: list[TriageCase], triage: Triage) -> dict:
         decision = decisions[case.id]
         return {"id": case.id, "label": case.category or f"none ({case.kind}, sounds like {case.topic})",
                 "turns": list(case.turns), "style": list(case.style), "decided_category": decision.category,
-                "layer": decision.layer, "score": round(decision.score, 4), "evidence": list(decision.evidence)}
+                "layer": decision.layer, "score": round(decision.score, 4), "evidence": list(decision.evidence),
+                "possible_emergency": possible[case.id], "possible_category": decision.possible_category}
 
     return {
-        **{key: rounded(metrics[key]) for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy")},
+        **{key: rounded(metrics[key]) for key in FIGURES},
         "recall_by_category": {c: rounded(v) for c, v in metrics["recall_by_category"].items()},
+        "recall_either_tier_by_category": {
+            category: rounded(rate(sum(flagged[c.id] or possible[c.id] for c in part), len(part)))
+            for category in sorted({c.category for c in emergencies})
+            if (part := [c for c in emergencies if c.category == category])},
         "recall_by_style": {style: rounded(rate(sum(flagged[c.id] for c in part), len(part)))
                             for style in styles if (part := [c for c in emergencies if style in c.style])},
         "recall_without_indirect": rounded(rate(sum(flagged[c.id] for c in emergencies if "indirect" not in c.style),
@@ -228,6 +245,7 @@ def blind_figures(cases: list[TriageCase], triage: Triage) -> dict:
         "false_alarm_rate_by_kind": {k: rounded(v) for k, v in metrics["false_alarm_rate_by_kind"].items()},
         "false_alarm_rate_by_category": {c: rounded(v) for c, v in metrics["false_alarm_rate_by_category"].items()},
         "layers": metrics["layers"],
+        "missed_by_both_tiers": metrics["missed_by_both_tiers"],
         "missed": [listed(by_id[i]) for i in metrics["missed"]],
         "false_alarms": [listed(by_id[i]) for i in metrics["false_alarms"]],
     }

@@ -73,6 +73,17 @@ class TriageTrainingConfig(BaseModel):
         "cover: dev hard negatives are written with the cases, and on a set written by someone else the triage "
         "raised 2.4x the classifier's dev estimate of false alarms (benchmarks/RESULTS.md)",
     )
+    possible_recall_target: float | None = Field(
+        default=0.95, gt=0.0, le=1.0,
+        description="The possible-emergency tier: the highest classifier threshold whose cross-validated dev recall "
+        "(classifier alone) reaches this, within possible_false_alarm_budget; messages between it and the emergency "
+        "threshold get a one-line safety net before the answer. null = no such tier",
+    )
+    possible_false_alarm_budget: float = Field(
+        default=0.25, ge=0.0, le=1.0,
+        description="Share of the dev hard negatives the possible-emergency tier's threshold may reach (out of fold): "
+        "its cost is one extra line on a mild, past or medication question, not a takeover",
+    )
     regularization_c: float = Field(default=10.0, gt=0.0, description="Inverse L2 strength of the logistic heads")
     context_features: bool = Field(
         default=True,

@@ -57,8 +57,9 @@ def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
     ins={"triage_dataset": dg.AssetIn(key=TRIAGE_DATASET)},
     description="Triage classifier (MiniLM token embeddings, the patterns' context flags and character/word "
     "n-gram TF-IDF + logistic heads) trained on the dev split, its "
-    "threshold chosen for recall on dev within the false-alarm budget; recall and false-alarm rates per "
-    "category with 95% intervals on test; <storage>/models/triage/latest points at it.",
+    "threshold chosen for recall on dev within the false-alarm budget, and a lower possible-emergency threshold "
+    "(a one-line safety net before the answer, no takeover); recall and false-alarm rates per category with 95% "
+    "intervals on test, for the emergency tier and for either tier; <storage>/models/triage/latest points at it.",
 )
 def triage_model(context: dg.AssetExecutionContext, medchat: MedchatConfig, triage_dataset: pl.DataFrame) -> dg.Output[dict]:
     from medchat_pipeline.core.safety.triage_build import build_triage_model
@@ -73,9 +74,13 @@ def triage_model(context: dg.AssetExecutionContext, medchat: MedchatConfig, tria
     context.log.info(
         f"triage model at {manifest['model_dir']}: threshold {manifest['threshold']:.3f} ({manifest['threshold_rule']}); "
         f"test recall {test.get('recall', {}).get('value', float('nan')):.3f}, "
-        f"hard false alarms {test.get('hard_false_alarm_rate', {}).get('value', float('nan')):.3f}"
+        f"hard false alarms {test.get('hard_false_alarm_rate', {}).get('value', float('nan')):.3f}; possible-emergency "
+        f"threshold {manifest['possible_threshold']} ({manifest['possible_threshold_rule']}): either tier recall "
+        f"{test.get('recall_either_tier', {}).get('value', float('nan')):.3f}, hard false alarms "
+        f"{test.get('hard_false_alarm_rate_either_tier', {}).get('value', float('nan')):.3f}"
     )
-    value = {key: manifest[key] for key in ("model_dir", "threshold", "threshold_rule", "dataset_version", "pointer")}
+    value = {key: manifest[key] for key in ("model_dir", "threshold", "threshold_rule", "possible_threshold",
+                                            "possible_threshold_rule", "dataset_version", "pointer")}
     value["metrics"] = manifest["metrics_flat"]
     return dg.Output(
         value,
@@ -85,6 +90,10 @@ def triage_model(context: dg.AssetExecutionContext, medchat: MedchatConfig, tria
             "pointer": dg.MetadataValue.path(manifest["pointer"]),
             "threshold": float(manifest["threshold"]),
             "threshold_rule": manifest["threshold_rule"],
+            # None (no tier) is left out: Dagster metadata has no null float.
+            **({"possible_threshold": float(manifest["possible_threshold"])}
+               if manifest["possible_threshold"] is not None else {}),
+            "possible_threshold_rule": str(manifest["possible_threshold_rule"]),
             "dataset_version": manifest["dataset_version"],
             "patterns_version": manifest["patterns_version"],
             "dev_out_of_fold": dg.MetadataValue.json(manifest["dev_out_of_fold"]),

@@ -3,7 +3,7 @@ guard every answer passes before it leaves (small, large, failover; streamed or 
 
     gate = SafetyGate.from_config(cfg)                            # the profile's triage model, numbers, guard
     decision = gate.assess(["I took 40 tylenol an hour ago"])     # emergency, category, evidence
-    gate.advice(decision)                                         # the escalation advice, or None
+    gate.advice(decision)                                         # escalation advice, a safety-net line, or None
     gate.guard(answer_text, decision)                             # GuardResult(text, replaced, reasons)
 
 `GuardedAnswer` applies the guard to an answer as it streams: text leaves only once the guard has
@@ -20,7 +20,13 @@ from typing import Any
 
 from medchat_pipeline.config.safety import EmergencyNumbers, GuardConfig
 from medchat_pipeline.core.safety.guard import GuardResult, guard_answer
-from medchat_pipeline.core.safety.triage import Triage, TriageDecision, escalation_advice, load_triage
+from medchat_pipeline.core.safety.triage import (
+    Triage,
+    TriageDecision,
+    escalation_advice,
+    load_triage,
+    safety_net_line,
+)
 
 __all__ = ["GuardResult", "GuardedAnswer", "SafetyGate", "TriageDecision"]
 
@@ -48,7 +54,11 @@ class SafetyGate:
         return self.triage.assess(list(user_turns))
 
     def advice(self, decision: TriageDecision) -> str | None:
-        return escalation_advice(decision.category, self.numbers) if decision.emergency else None
+        """What leads the answer: the escalation advice for an emergency, the one-line safety net for a
+        possible emergency (the triage model's lower tier), else None."""
+        if decision.emergency:
+            return escalation_advice(decision.category, self.numbers)
+        return safety_net_line(decision.possible_category, self.numbers) if decision.possible_emergency else None
 
     def guard(self, answer: str, decision: TriageDecision) -> GuardResult:
         return guard_answer(answer, decision, self.numbers, self.guard_config)

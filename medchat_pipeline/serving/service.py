@@ -132,6 +132,7 @@ class ChatAnswer:
             "reasons": [f"{r.feature} {r.weight:+.2f} ({r.detail})" for r in self.decision.reasons],
             "emergency": self.triage.emergency,
             "category": self.triage.category,
+            "possible_emergency": self.triage.possible_emergency,  # a safety-net line leads the answer
             "failover": None if self.failover is None else self.failover.kind,
             "fallback": self.fallback,
             "guard": None if self.guard is None else {"replaced": True, "checks": self.guard_checks},

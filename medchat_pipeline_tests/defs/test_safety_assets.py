@@ -64,7 +64,14 @@ def test_the_model_asset_writes_the_pointer_and_records_its_figures(materialized
     # Goals of the issue, on the held-out split (see benchmarks/RESULTS.md for the history of this figure).
     assert metadata["test/recall"].value >= 0.98
     assert metadata["test/hard_false_alarm_rate"].value <= 0.10
+    # The possible-emergency tier lies below the emergency threshold, so it adds safety-net lines and never
+    # takes an emergency away; its figures are recorded beside the emergency tier's.
+    assert 0.0 < metadata["possible_threshold"].value == value["possible_threshold"] < value["threshold"]
+    assert "recall" in metadata["possible_threshold_rule"].value or "budget" in metadata["possible_threshold_rule"].value
+    assert metadata["test/recall_either_tier"].value >= metadata["test/recall"].value
+    assert metadata["test/hard_false_alarm_rate_either_tier"].value >= metadata["test/hard_false_alarm_rate"].value
     manifest = json.loads((Path(value["model_dir"]) / "manifest.json").read_text())
+    assert Triage.load(value["model_dir"]).possible_threshold == manifest["possible_threshold"]
     assert manifest["lineage"]["upstream"][0]["asset_key"] == "triage_dataset"
     # The head reads the pattern layer's context flags, and each one learned on dev lowers the emergency score.
     assert manifest["context_features"] == list(CONTEXT_FEATURES)

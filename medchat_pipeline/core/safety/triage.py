@@ -49,7 +49,7 @@ from medchat_pipeline.core.safety.triage_model import context_matrix
 
 __all__ = [
     "CATEGORIES", "Triage", "TriageDecision", "escalation_advice", "load_triage", "latest_model_pointer",
-    "write_latest_pointer",
+    "safety_net_line", "write_latest_pointer",
 ]
 
 # When two categories fire, the one whose advice matters most leads (a deep self-inflicted cut is a
@@ -75,6 +75,10 @@ class TriageDecision:
     reason: one sentence a person can read: why emergency or not, and what was not read if anything.
     topics: categories the text mentions without being an emergency now ("what are the signs of a
         stroke?" → ("stroke",)); the router weighs them as a topic, never as an emergency.
+    possible_emergency: not an emergency, but the classifier scored it at or above the model's lower
+        `possible_threshold` (never True when `emergency` is): serving puts `safety_net_line(possible_category)`
+        ("if you have X or Y, call 911 now") before the answer; routing and evaluation read `emergency` only.
+    possible_category: the classifier's category for a possible emergency, else None.
     """
 
     emergency: bool
@@ -84,10 +88,13 @@ class TriageDecision:
     layer: str
     reason: str
     topics: tuple[str, ...] = ()
+    possible_emergency: bool = False
+    possible_category: str | None = None
 
     def to_dict(self) -> dict:
         return {"emergency": self.emergency, "category": self.category, "evidence": list(self.evidence),
-                "score": round(self.score, 4), "layer": self.layer, "reason": self.reason, "topics": list(self.topics)}
+                "score": round(self.score, 4), "layer": self.layer, "reason": self.reason, "topics": list(self.topics),
+                "possible_emergency": self.possible_emergency, "possible_category": self.possible_category}
 
 
 def escalation_advice(category: str | None, numbers: EmergencyNumbers | None = None) -> str:
@@ -132,6 +139,35 @@ def escalation_advice(category: str | None, numbers: EmergencyNumbers | None = N
     return advice.get(category or "other", generic)
 
 
+def safety_net_line(category: str | None, numbers: EmergencyNumbers | None = None) -> str:
+    """One line put before the answer to a possible emergency (TriageDecision.possible_emergency): the danger
+    signs of `category` that would make it an emergency, and where to call (None or unknown → generic)."""
+    n = numbers or EmergencyNumbers()
+    call = f"call {n.emergency} now"
+    signs = {
+        "cardiac": "chest pain or pressure lasting more than a few minutes, spreading to your arm, jaw or back, or "
+                   "with sweating, sickness or breathlessness",
+        "stroke": "a drooping face, a weak arm or leg, slurred or confused speech, or sudden loss of vision",
+        "breathing": "trouble breathing or speaking, blue or grey lips, or an inhaler that is not helping",
+        "anaphylaxis": "swelling of the lips, tongue or throat, trouble breathing or swallowing, or feeling faint",
+        "self_harm": f"thoughts of ending your life or a plan to hurt yourself (call or text {n.crisis_line} any time)",
+        "overdose_poisoning": f"swallowed too much medicine or something poisonous (Poison Control: {n.poison_control}), "
+                              "or are very drowsy, confused or breathing slowly",
+        "bleeding_trauma": "bleeding that will not stop with firm pressure, a deep wound, or a head injury with "
+                           "vomiting, confusion or drowsiness",
+        "unresponsive_seizure": "someone who cannot be woken, is not responding, or has a seizure lasting over 5 "
+                                "minutes or a first seizure",
+        "pregnancy": "heavy bleeding, severe belly pain, a bad headache with blurred vision, or a baby moving less "
+                     "in pregnancy",
+        "infant_child": "a baby under 3 months with a fever, a child who is floppy, hard to wake, struggling to "
+                        "breathe or has a rash that does not fade when pressed",
+        "metabolic_sepsis": "fever with confusion, mottled or very pale skin, a stiff neck, or a very high or low "
+                            "blood sugar with vomiting or drowsiness",
+    }
+    what = signs.get(category or "", "severe pain, trouble breathing, confusion, fainting or heavy bleeding")
+    return f"If you have {what}, {call} (or your local emergency number)."
+
+
 # ------------------------------------------------------------------------------- the component
 _MAX_PATTERN_CHARS = 200_000  # per turn: regex time stays linear; beyond it the classifier alone reads on
 _LETTER = re.compile(r"[^\W\d_]")
@@ -172,8 +208,13 @@ class Triage:
     def threshold(self) -> float | None:
         return None if self.head is None else self.head.threshold
 
+    @property
+    def possible_threshold(self) -> float | None:
+        return None if self.head is None else self.head.possible_threshold
+
     def describe(self) -> dict:
-        return {"model_dir": self.model_dir, "threshold": self.threshold, "fallback_reason": self.fallback_reason,
+        return {"model_dir": self.model_dir, "threshold": self.threshold, "possible_threshold": self.possible_threshold,
+                "fallback_reason": self.fallback_reason,
                 "dataset_version": self.manifest.get("dataset_version"), "encoder": self.manifest.get("encoder")}
 
     def assess(self, user_turns: Sequence[str] | str) -> TriageDecision:
@@ -241,11 +282,18 @@ class Triage:
             return TriageDecision(False, None, (), score, "none", "nothing to assess: no words in any user turn", topics)
         why_not = "; ".join(f"{f.evidence} ({f.suppressed})" for _, f in findings if f.suppressed)
         reason = "no emergency found" + (f" (set aside: {why_not})" if why_not else "")
-        if scores is not None:
+        possible = (scores is not None and self.head.possible_threshold is not None
+                    and scores.score >= self.head.possible_threshold)
+        if possible:
+            reason = (f"possible emergency ({scores.category}): the classifier scored {score:.2f}, at or above the "
+                      f"safety-net threshold {self.head.possible_threshold:.2f} but below the emergency threshold "
+                      f"{self.head.threshold:.2f}; " + reason)
+        elif scores is not None:
             reason += f"; classifier {score:.2f} < threshold {self.head.threshold:.2f}"
         elif self.fallback_reason:
             reason += "; patterns only (no triage model)"
-        return TriageDecision(False, None, (), score, "none", reason + notes, topics)
+        return TriageDecision(False, None, (), score, "none", reason + notes, topics, possible,
+                              scores.category if possible else None)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from medchat_pipeline.core.safety.triage_data import CATEGORIES, TriageCase
 DECISION_SCHEMA = {
     "id": pl.String(), "family": pl.String(), "split": pl.String(), "emergency": pl.Boolean(),
     "category": pl.String(), "kind": pl.String(), "topic": pl.String(), "hard_negative": pl.Boolean(),
-    "flagged": pl.Boolean(), "predicted_category": pl.String(), "layer": pl.String(), "score": pl.Float64(),
-    "reason": pl.String(),
+    "flagged": pl.Boolean(), "possible": pl.Boolean(), "predicted_category": pl.String(), "layer": pl.String(),
+    "score": pl.Float64(), "reason": pl.String(),
 }
 
 
@@ -39,7 +39,8 @@ def decide_cases(triage: Triage, cases: list[TriageCase]) -> pl.DataFrame:
     rows = [
         {"id": c.id, "family": c.family, "split": c.split, "emergency": c.emergency, "category": c.category,
          "kind": c.kind, "topic": c.topic, "hard_negative": c.hard_negative, "flagged": d.emergency,
-         "predicted_category": d.category, "layer": d.layer, "score": d.score, "reason": d.reason}
+         "possible": d.possible_emergency, "predicted_category": d.category, "layer": d.layer, "score": d.score,
+         "reason": d.reason}
         for c, d in zip(cases, decisions)
     ]
     return pl.DataFrame(rows, schema=DECISION_SCHEMA) if rows else pl.DataFrame(schema=DECISION_SCHEMA)
@@ -47,7 +48,8 @@ def decide_cases(triage: Triage, cases: list[TriageCase]) -> pl.DataFrame:
 
 def triage_metrics(decided: pl.DataFrame) -> dict:
     """Recall (emergencies flagged), false-alarm rates (all non-emergencies, hard negatives, per kind, per
-    topic category), recall per category, category accuracy on flagged emergencies; each with its interval."""
+    topic category), recall per category, category accuracy on flagged emergencies; each with its interval.
+    `*_either_tier`: the same counting a possible emergency (the safety-net tier) as flagged too."""
     emergencies = decided.filter(pl.col("emergency"))
     negatives = decided.filter(~pl.col("emergency"))
     hard = negatives.filter(pl.col("hard_negative"))
@@ -56,10 +58,16 @@ def triage_metrics(decided: pl.DataFrame) -> dict:
     def count(frame: pl.DataFrame) -> int:
         return int(frame["flagged"].sum()) if frame.height else 0
 
+    def either(frame: pl.DataFrame) -> int:  # the emergency or the possible-emergency tier
+        return int((frame["flagged"] | frame["possible"]).sum()) if frame.height else 0
+
     return {
         "recall": rate(count(emergencies), emergencies.height),
         "false_alarm_rate": rate(count(negatives), negatives.height),
         "hard_false_alarm_rate": rate(count(hard), hard.height),
+        "recall_either_tier": rate(either(emergencies), emergencies.height),
+        "false_alarm_rate_either_tier": rate(either(negatives), negatives.height),
+        "hard_false_alarm_rate_either_tier": rate(either(hard), hard.height),
         "category_accuracy": rate(
             int((flagged_emergencies["predicted_category"] == flagged_emergencies["category"]).sum())
             if flagged_emergencies.height else 0, flagged_emergencies.height),
@@ -77,6 +85,7 @@ def triage_metrics(decided: pl.DataFrame) -> dict:
         },
         "layers": {layer: int(n) for layer, n in emergencies.group_by("layer").len().sort("layer").iter_rows()},
         "missed": emergencies.filter(~pl.col("flagged"))["id"].to_list(),
+        "missed_by_both_tiers": emergencies.filter(~pl.col("flagged") & ~pl.col("possible"))["id"].to_list(),
         "false_alarms": negatives.filter(pl.col("flagged"))["id"].to_list(),
     }
 
@@ -84,7 +93,8 @@ def triage_metrics(decided: pl.DataFrame) -> dict:
 def flat_metrics(metrics: dict, prefix: str = "") -> dict[str, float]:
     """`recall`, `recall/<category>`, `false_alarm_rate/<category>` … → value: for Dagster metadata and MLflow."""
     out = {}
-    for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy"):
+    for key in ("recall", "false_alarm_rate", "hard_false_alarm_rate", "category_accuracy", "recall_either_tier",
+                "false_alarm_rate_either_tier", "hard_false_alarm_rate_either_tier"):
         out[f"{prefix}{key}"] = metrics[key]["value"]
     for group in ("recall_by_category", "false_alarm_rate_by_category"):
         name = group.replace("_by_category", "")

@@ -27,6 +27,11 @@ is the lowest threshold within the budget (`threshold_rule` records which). The 
 leaves after the false alarms the patterns already raise on the dev hard negatives: the two layers
 together stay well within the goal on dev, leaving room for phrasings the dev cases do not hold. The
 test split is never read here.
+
+Possible-emergency tier: a second, lower threshold (`possible_threshold`), chosen the same way on the same
+out-of-fold dev scores for `possible_recall_target` within `possible_false_alarm_budget`. A message scoring
+between the two is not an emergency (no takeover, no routing change) but is answered with a one-line safety
+net first (triage.safety_net_line: "if you have X or Y, call 911 now"): when unsure, say where to go.
 """
 
 from __future__ import annotations
@@ -134,6 +139,7 @@ class TriageHead:
     threshold: float
     context_features: tuple[str, ...] = ()  # patterns.CONTEXT_FEATURES when trained with them, () without
     ngrams: NgramFeatures | None = None  # the n-gram TF-IDF block and its weights, when trained with it
+    possible_threshold: float | None = None  # the lower `possible_emergency` tier's threshold (None: no tier)
 
     def emergency_proba(self, vectors: np.ndarray, context: np.ndarray | None = None,
                         texts: list[str] | None = None) -> np.ndarray:
@@ -155,6 +161,7 @@ class TriageHead:
 class TrainedTriage:
     head: TriageHead
     threshold_rule: str
+    possible_threshold_rule: str | None
     oof: dict  # out-of-fold dev figures at the threshold
     training: dict
     encoder: dict = field(default_factory=dict)
@@ -199,9 +206,9 @@ def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float, context: 
 
 def choose_threshold(scores: np.ndarray, emergency: np.ndarray, hard: np.ndarray, recall_target: float,
                      max_hard_false_alarm_rate: float) -> tuple[float, str]:
-    """`max_hard_false_alarm_rate` is the classifier's budget: scores at or above the threshold may flag at
-    most that share of the hard negatives."""
-    """The dev threshold (see the module docstring) and which constraint set it."""
+    """The dev threshold (see the module docstring) and which constraint set it. `max_hard_false_alarm_rate`
+    is the classifier's budget: scores at or above the threshold may flag at most that share of the hard
+    negatives."""
     positives = np.sort(scores[emergency])[::-1]
     if positives.size == 0:
         raise ValueError("the dev split has no emergencies; cannot choose a threshold")
@@ -258,19 +265,29 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
     pattern_hard_rate = float(pattern_flags[hard].mean()) if hard.any() else 0.0
     budget = config.classifier_budget_share * max(0.0, config.hard_false_alarm_goal - pattern_hard_rate)
     threshold, rule = choose_threshold(oof, emergency, hard, config.recall_target, budget)
+    possible, possible_rule = None, None
+    if config.possible_recall_target is not None:
+        possible, possible_rule = choose_threshold(oof, emergency, hard, config.possible_recall_target,
+                                                   config.possible_false_alarm_budget)
+        if possible >= threshold:  # the lower tier never asks for more than the top one
+            possible, possible_rule = None, f"none: {possible_rule} gives no threshold below the emergency one"
 
     ngrams = ngram_block(range(len(dev)))
     w, b, category_w, category_b, ngram_w = _fit_heads(vectors, dev, config.regularization_c, context,
                                                        None if ngrams is None else ngrams.matrix(windows))
     flagged = oof >= threshold
+    either = oof >= (threshold if possible is None else possible)
     return TrainedTriage(
         head=TriageHead(w, b, category_w, category_b, threshold, features,
-                        None if ngrams is None else ngrams.with_weights(ngram_w)),
+                        None if ngrams is None else ngrams.with_weights(ngram_w), possible),
         threshold_rule=rule,
+        possible_threshold_rule=possible_rule,
         oof={
             "recall": float(flagged[emergency].mean()),
             "false_alarm_rate": float(flagged[~emergency].mean()),
             "hard_false_alarm_rate": float(flagged[hard].mean()) if hard.any() else float("nan"),
+            "recall_either_tier": float(either[emergency].mean()),
+            "hard_false_alarm_rate_either_tier": float(either[hard].mean()) if hard.any() else float("nan"),
             "emergencies": int(emergency.sum()),
             "non_emergencies": int((~emergency).sum()),
             "hard_negatives": int(hard.sum()),
@@ -279,6 +296,8 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
             "dev_cases": len(dev), "folds": config.folds, "regularization_c": config.regularization_c,
             "recall_target": config.recall_target, "hard_false_alarm_goal": config.hard_false_alarm_goal,
             "classifier_budget_share": config.classifier_budget_share,
+            "possible_recall_target": config.possible_recall_target,
+            "possible_false_alarm_budget": config.possible_false_alarm_budget,
             "patterns_dev_hard_false_alarm_rate": pattern_hard_rate, "classifier_false_alarm_budget": budget,
             "context_features": list(features),
             "ngram_features": None if ngrams is None else {**ngrams.describe(), "min_df": config.ngram_min_df},
@@ -310,6 +329,7 @@ def save_model(trained: TrainedTriage, model_dir: Path, manifest_extra: dict) ->
         "format": MODEL_FORMAT, "encoder": trained.encoder, "categories": list(CATEGORIES),
         "context_features": list(head.context_features), "ngram_features": head.ngrams is not None,
         "threshold": head.threshold, "threshold_rule": trained.threshold_rule, "dev_out_of_fold": trained.oof,
+        "possible_threshold": head.possible_threshold, "possible_threshold_rule": trained.possible_threshold_rule,
         "training": trained.training, "head_sha256": file_sha256(tmp / "head.npz"), **manifest_extra,
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
@@ -339,7 +359,8 @@ def load_head(model_dir: Path) -> tuple[TriageHead, dict]:
     with np.load(head_path, allow_pickle=False) as arrays:
         ngrams = NgramFeatures.from_arrays(arrays) if manifest.get("ngram_features") else None
         head = TriageHead(arrays["emergency_w"], float(arrays["emergency_b"][0]), arrays["category_w"],
-                          arrays["category_b"], float(manifest["threshold"]), features, ngrams)
+                          arrays["category_b"], float(manifest["threshold"]), features, ngrams,
+                          None if manifest.get("possible_threshold") is None else float(manifest["possible_threshold"]))
     if head.emergency_w.shape[0] != head.category_w.shape[1] + len(features):
         raise ValueError(f"{head_path}: the emergency head has {head.emergency_w.shape[0]} weights, expected "
                          f"{head.category_w.shape[1]} + {len(features)} context features")

@@ -82,6 +82,11 @@ def triage_report_blocks(cfg, safety: pl.DataFrame | None = None, triage: Triage
                   "mild and medication questions. Goals: recall >= 0.98, hard false alarms <= 0.10."),
             ("table", router_table(figures)),
         ]
+        if triage.possible_threshold is not None:
+            blocks.append(("p", f"Possible-emergency tier (classifier score from {triage.possible_threshold:.3f} up "
+                                "to the emergency threshold: a one-line safety net before the answer, no takeover): "
+                                f"recall counting either tier {_cell(figures['recall_either_tier'])}, hard false "
+                                f"alarms counting either tier {_cell(figures['hard_false_alarm_rate_either_tier'])}."))
         if figures["missed"]:
             blocks.append(("p", "Missed emergencies: " + ", ".join(figures["missed"])))
     if safety is not None and safety.height:
