@@ -477,7 +477,14 @@ def _root_cause(error) -> str:
         return "unknown error"
     while (error.cls_name or "").startswith("Dagster") and getattr(error, "cause", None) is not None:
         error = error.cause
-    return f"{error.cls_name}: {error.message.strip()}" if error.cls_name and not error.message.startswith(error.cls_name) else error.message.strip()
+    message = error.message.strip()
+    if not error.cls_name:
+        return message
+    # Dagster records "module.Class: text" for exceptions outside the builtins: show "Class: text" once.
+    named, _, text = message.partition(": ")
+    if named.rsplit(".", 1)[-1] == error.cls_name and text:
+        return f"{error.cls_name}: {text}"
+    return message if message.startswith(error.cls_name) else f"{error.cls_name}: {message}"
 
 
 def _console_loggers(on_event: Callable[[str], None], level: str) -> dict[str, dg.LoggerDefinition]:

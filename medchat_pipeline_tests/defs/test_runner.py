@@ -163,3 +163,20 @@ def test_up_to_date_assets_are_reused_and_a_damaged_or_changed_one_is_rebuilt(tm
         assert run(instance, "v1") == ["merged"]
         assert run(instance, "v1", force={dg.AssetKey("mix")}) == ["mix"]
         assert run(instance, "v2") == ["augmented", "merged", "mix"]  # another profile or other code
+
+
+def test_a_root_cause_names_its_error_class_once():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from medchat_pipeline.defs.runner import _root_cause
+
+    def info(message: str, cls_name: str, cause=None) -> SerializableErrorInfo:
+        return SerializableErrorInfo(message, [], cls_name, cause)
+
+    ours = info("medchat_pipeline.defs.io_manager.StoredValueUnreadable: asset x: its stored file cannot be read\n",
+                "StoredValueUnreadable")
+    assert _root_cause(info("dagster wrapper", "DagsterExecutionStepExecutionError", ours)) == (
+        "StoredValueUnreadable: asset x: its stored file cannot be read"
+    )
+    assert _root_cause(info("ValueError: disk on fire", "ValueError")) == "ValueError: disk on fire"
+    assert _root_cause(info("no class prefix", "OSError")) == "OSError: no class prefix"
