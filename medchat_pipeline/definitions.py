@@ -11,7 +11,7 @@ in any module gets them without asking:
 import dagster as dg
 
 from medchat_pipeline.config import load_config
-from medchat_pipeline.defs import augment, data, evaluation, exports, preference, promotion, teachers, training
+from medchat_pipeline.defs import augment, data, evaluation, exports, preference, promotion, safety, teachers, training
 from medchat_pipeline.defs.automation import automation_sensor, rebuild_reason, rebuild_when_stale
 from medchat_pipeline.defs.io_manager import MedchatIOManager
 from medchat_pipeline.defs.resources import MedchatConfig
@@ -51,6 +51,7 @@ def build_definitions() -> dg.Definitions:
         preference.defs,  # dpo_adapter, when training.dpo.enabled
         exports.defs,  # qac_exports; merged_model when training.merged_model.enabled
         promotion.defs,  # serving_champion
+        safety.defs,  # triage_dataset, triage_model
     )
     # The permissive variant accepts the observable raw_source (a SourceAsset, which map_resolved_asset_specs
     # refuses); the selection leaves it alone: it is observed, never materialized.
