@@ -1,15 +1,22 @@
 """docker-compose.yml, the Dockerfile and docker/*.yaml describe one deployment, and that deployment works:
 the compose topology, run as processes on a real PostgreSQL server, serves the code location, queues a
-run that the daemon hands to the code server, and keeps schedules and sensors in Postgres."""
+run that the daemon hands to the code server, keeps schedules and sensors in Postgres, and rebuilds
+what an edited source file made stale with no one launching anything (the daemon's sensors, the custom
+automation condition evaluated on the code server, the runs' records in Postgres). The whole rebuild
+chain down to the benchmark report is e2e/test_rebuild_on_source_change.py, on the local deployment."""
 
 from __future__ import annotations
 
+import shutil
+import time
 import tomllib
+from pathlib import Path
 
 import dagster as dg
 import pytest
 import yaml
 
+from medchat_pipeline.config import configs_dir
 from medchat_pipeline_tests.deploy.compose import (
     DAGSTER_SERVICES,
     ROOT,
@@ -116,6 +123,16 @@ mutation($id: String!) { stopRunningSchedule(id: $id) {
     __typename ... on ScheduleStateResult { scheduleState { status } } ... on PythonError { message } } }
 """
 
+START_SENSOR = """
+mutation($selector: SensorSelector!) { startSensor(sensorSelector: $selector) {
+    __typename ... on Sensor { sensorState { status } } ... on PythonError { message } } }
+"""
+
+SENSOR_TICKS = """
+query($selector: SensorSelector!) { sensorOrError(sensorSelector: $selector) {
+    ... on Sensor { sensorState { ticks(limit: 20) { status timestamp } } } } }
+"""
+
 RUN_EVENTS = """
 query($id: ID!) { runOrError(runId: $id) { ... on Run { status
     eventConnection { events { __typename ... on MaterializationEvent { assetKey { path } } } } } } }
@@ -144,9 +161,25 @@ def _cheapest_source_step(nodes: list[dict]) -> tuple[list[list[str]], str | Non
     return step, partition
 
 
+INTERVAL_S = 5  # both sensors' minimum interval here (the defaults are 60 s / 30 s)
+
+
+@pytest.fixture
+def medquad_copy_profile(tmp_path) -> Path:
+    """The demo profile with MedQuAD (the cheapest step's source) read from a copy the test may edit."""
+    profile = yaml.safe_load((configs_dir() / "demo.yaml").read_text())
+    medquad = tmp_path / "medquad"
+    shutil.copytree(ROOT / "medchat_pipeline" / "demo_data" / "medquad", medquad)
+    profile["data"]["sources"]["medquad"]["paths"] = [str(medquad / "**" / "*.xml")]
+    profile["automation"] = {"observe_interval_s": INTERVAL_S, "evaluate_interval_s": INTERVAL_S}
+    path = tmp_path / "demo-medquad-copy.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False))
+    return path
+
+
 @pytest.mark.slow
-def test_compose_topology_serves_queues_and_runs_on_postgres(compose_topology):
-    topology = compose_topology
+def test_compose_topology_serves_queues_runs_and_rebuilds_on_postgres(start_compose_topology, medquad_copy_profile):
+    topology = start_compose_topology(extra_env={"MEDCHAT_PROFILE": str(medquad_copy_profile)})
 
     # The processes ran compose's commands and environment; only addresses and folders were mapped.
     for name, running in topology.services.items():
@@ -185,8 +218,16 @@ def test_compose_topology_serves_queues_and_runs_on_postgres(compose_topology):
         states = {state.name: state.status.value for state in instance.all_instigator_state()}
         assert all(states[s["name"]] == "STOPPED" for s in schedules + sensors), states
 
-    # A run submitted through the webserver is queued, dequeued by the daemon, executed by the code server.
+    # The source observation sensor back on (it records data versions and launches no run), so the run
+    # below reads an observed version of its source, as every run after `medchat run`'s first does.
+    selector = {"repositoryLocationName": "medchat_pipeline", "repositoryName": repository["name"]}
+    start_sensor(topology, {**selector, "sensorName": "source_observation_sensor"})
     step, partition = _cheapest_source_step(repository["assetNodes"])
+    assert partition == "medquad" and ["source_qac"] in step, step
+    observed = topology.wait_for("the first observation of raw_source[medquad]",
+                                 lambda: _observed_version(topology, "medquad"), timeout=120)  # fmt: skip
+
+    # A run submitted through the webserver is queued, dequeued by the daemon, executed by the code server.
     run_id = topology.client().submit_job_execution(
         "__ASSET_JOB", repository_location_name="medchat_pipeline", repository_name=repository["name"],
         asset_selection=step, tags={"dagster/partition": partition} if partition else None,
@@ -207,3 +248,65 @@ def test_compose_topology_serves_queues_and_runs_on_postgres(compose_topology):
     assert any((topology.storage_dir / "compute_logs").rglob("*.err")) or any(
         (topology.storage_dir / "compute_logs").rglob("*.out")
     )
+
+    # Change-driven rebuild: with the automation sensor on, nothing is stale (the other sources' steps were
+    # never built: missing is not stale), so no run starts; one edited MedQuAD file is observed and its step
+    # is rebuilt once, by the daemon, from the new version; nothing else runs, nothing fails.
+    automation = {**selector, "sensorName": "rebuild_stale_assets"}
+    started_at = time.time()
+    start_sensor(topology, automation)
+    wait_for_ticks(topology, automation, after=started_at, count=2)
+    assert runs_since(topology, started_at) == [], topology.logs()
+
+    edited_at = time.time()
+    medquad_file = sorted((medquad_copy_profile.parent / "medquad").rglob("*.xml"))[0]
+    medquad_file.write_text(medquad_file.read_text().replace("</Answer>", " Ask a doctor when in doubt.</Answer>", 1))
+    rebuilt = topology.wait_for("the daemon's rebuild of source_qac[medquad]",
+                                lambda: runs_since(topology, edited_at), timeout=300, interval=2)  # fmt: skip
+    assert topology.wait_for_run(rebuilt[0].run_id, timeout=300) == "SUCCESS", topology.logs()
+    finished_at = time.time()
+    wait_for_ticks(topology, automation, after=finished_at, count=2)
+    runs = runs_since(topology, edited_at)
+    assert [run.status.value for run in runs] == ["SUCCESS"], topology.logs()
+    (run,) = runs
+    assert run.tags.get("dagster/sensor_name") == "rebuild_stale_assets" and run.tags["dagster/partition"] == "medquad"
+    assert sorted(key.path for key in run.asset_selection) == sorted(step)
+    with topology.instance() as instance:
+        latest = instance.get_latest_materialization_event(dg.AssetKey("source_qac"))
+        new_version = _observed_version(topology, "medquad")
+        assert new_version != observed
+        assert latest.run_id == run.run_id
+        assert latest.asset_materialization.metadata["source_data_version"].value == new_version
+    print(f"postgres rebuild: edit -> source_qac[medquad] rebuilt in {finished_at - edited_at:.1f} s")
+
+
+def start_sensor(topology, selector: dict) -> None:
+    started = topology.graphql(START_SENSOR, {"selector": selector})["startSensor"]
+    assert started.get("sensorState", {}).get("status") == "RUNNING", started
+
+
+def wait_for_ticks(topology, selector: dict, after: float, count: int) -> None:
+    """Wait until the daemon has finished `count` ticks of a sensor started after `after`."""
+
+    def ticked():
+        state = topology.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]["sensorState"]
+        done = [t for t in state["ticks"] if t["timestamp"] > after and t["status"] in ("SUCCESS", "SKIPPED")]
+        failed = [t for t in state["ticks"] if t["timestamp"] > after and t["status"] == "FAILURE"]
+        assert not failed, f"{selector['sensorName']} failed a tick\n{topology.logs()}"
+        return len(done) >= count
+
+    topology.wait_for(f"{count} ticks of {selector['sensorName']}", ticked, timeout=30 * INTERVAL_S, interval=1)
+
+
+def runs_since(topology, since: float) -> list[dg.DagsterRun]:
+    from datetime import datetime, timezone
+
+    with topology.instance() as instance:
+        created_after = datetime.fromtimestamp(since, tz=timezone.utc)
+        return instance.get_runs(filters=dg.RunsFilter(created_after=created_after))
+
+
+def _observed_version(topology, source: str) -> str | None:
+    with topology.instance() as instance:
+        record = instance.get_latest_data_version_record(dg.AssetKey("raw_source"), is_source=True, partition_key=source)
+        return record.asset_observation.tags.get("dagster/data_version") if record and record.asset_observation else None

@@ -3,7 +3,11 @@ observed and everything it made stale is rebuilt, each asset once, with no one l
 up to a refreshed benchmark report, its weak areas and the promotion decision.
 
 Two deployments, one body: a SQLite instance with `dagster-daemon run` (the local default), and the
-compose topology (code server, webserver, daemon) on a real PostgreSQL server (deploy/conftest.py).
+compose topology (code server, webserver, daemon) on a real PostgreSQL server (deploy/fixtures.py).
+CI runs the SQLite one; on Postgres the whole chain costs as much again (5-7 min on 2 shared cores), so
+there CI checks the same machinery on one step (deploy/test_compose.py: an edited source file observed
+by the daemon, its step rebuilt once by the automation sensor on the code server, nothing else run),
+and this test's Postgres case runs when MEDCHAT_REBUILD_POSTGRES=1 (its figures are in RESULTS.md).
 The demo profile is shrunk as in test_main_job.py, and its medqa source reads a copy of the demo file
 that the test edits. The figures (time from the edit to the refreshed report, runs, rebuilt assets)
 are printed as one JSON line and written to $MEDCHAT_REBUILD_RESULTS when set.
@@ -85,9 +89,9 @@ def sqlite_deployment(tmp_path: Path, profile: Path):
 
 
 @contextmanager
-def postgres_deployment(start_compose_topology, profile: Path):
+def postgres_deployment(start_topology, profile: Path):
     """The compose topology on Postgres, its sensors stopped until the graph is materialized once."""
-    topology = start_compose_topology(database="rebuild_e2e", extra_env={"MEDCHAT_PROFILE": str(profile)})
+    topology = start_topology(database="rebuild_e2e", extra_env={"MEDCHAT_PROFILE": str(profile)})
     sensors = topology.graphql(SENSORS_QUERY)["repositoriesOrError"]["nodes"][0]
     for sensor in sensors["sensors"]:
         if sensor["sensorState"]["status"] == "RUNNING":
@@ -186,12 +190,20 @@ def _datetime(timestamp: float):
     return datetime.fromtimestamp(timestamp, tz=timezone.utc)
 
 
+FULL_CHAIN_ON_POSTGRES = os.environ.get("MEDCHAT_REBUILD_POSTGRES") == "1"
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("backend", [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.skipif(not FULL_CHAIN_ON_POSTGRES, reason=(
+        "the whole rebuild chain on Postgres runs with MEDCHAT_REBUILD_POSTGRES=1; CI checks the Postgres "
+        "rebuild on one step in deploy/test_compose.py"))),
+])  # fmt: skip
 def test_one_changed_source_file_refreshes_the_report_with_no_one_launching_anything(
     backend, rebuild_profile, tmp_path, request
 ):
-    if backend == "postgres":
+    if backend == "postgres":  # the fixture only for this case: it skips without PostgreSQL binaries
         deployment = postgres_deployment(request.getfixturevalue("start_compose_topology"), rebuild_profile)
     else:
         deployment = sqlite_deployment(tmp_path, rebuild_profile)
