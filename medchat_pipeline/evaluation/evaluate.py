@@ -1,11 +1,12 @@
 """Run the benchmark on one or more models: batched greedy generation and option log-likelihoods.
 
 Backends:
-- transformers (CPU or GPU): prompts go through the tokenizer's chat template, are sorted by length,
-  prefilled in groups of near-equal length and decoded together greedily with the KV cache
-  (medchat_pipeline/decoding.py: merged caches, finished rows leave the batch) — not one pipeline() call
-  per example. For multiple choice the same prefill also yields the options' log-likelihoods. A PEFT
-  adapter dir is loaded onto the base model and merged for speed.
+- transformers (CPU or GPU): prompts go through the tokenizer's chat template. Free text is generated
+  greedily by transformers' own batched `generate`; multiple-choice prompts (long prompts, short
+  answers) by medchat_pipeline/decoding.py, which prefills them in groups of near-equal length, lets
+  each row leave the batch at its "Final Answer" line and reads the options' log-likelihoods from the
+  same prefill (each path is the faster one for its workload: benchmarks/RESULTS.md, Evaluation). A
+  PEFT adapter dir is loaded onto the base model and merged for speed.
 - vLLM (when CUDA is available and vllm imports): the same prompts through `LLM.generate`, with the
   adapter as a LoRARequest; option log-likelihoods from `prompt_logprobs`.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ import polars as pl
 from medchat_pipeline.core.data.templates import chat_messages
 from medchat_pipeline.core.evaluation import benchmark
 from medchat_pipeline.core.safety.checks import SafetyPrompt, load_dose_table, score_safety
-from medchat_pipeline.decoding import cut_after_final_answer_line, final_answer_line_done, generate_many
+from medchat_pipeline.decoding import cut_after_final_answer_line, eos_ids, final_answer_line_done, generate_many
 
 ANSWER_SEED = "Final Answer:"
 SAFETY_SCHEMA = {
@@ -105,38 +107,41 @@ class TransformersBackend:
             )
         return f"{user_message}\n\nAnswer: "
 
-    def generate(
-        self, prompts: list[str], max_new_tokens: int, desc: str = "generate", stop_after_final_answer: bool = False
-    ) -> tuple[list[str], int]:
-        """Greedy completions in prompt order, and the number of generated tokens."""
-        texts, generated, _ = self._decode(prompts, max_new_tokens, desc, None, stop_after_final_answer)
+    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+        """Greedy free-text completions in prompt order, and the number of generated tokens: transformers'
+        own batched `generate` on left-padded batches of batch_size prompts. (The project's decoder gives
+        the same texts but did not beat it on free text, where answers run long and the work is
+        decoding: benchmarks/RESULTS.md, Evaluation.)"""
+        from tqdm.auto import tqdm
+
+        tokenizer, texts, generated = self.tokenizer, [], 0
+        eos = eos_ids(self.model, tokenizer)
+        for start in tqdm(range(0, len(prompts), self.batch_size), desc=desc, leave=False, disable=not prompts):
+            batch = tokenizer(prompts[start : start + self.batch_size], return_tensors="pt", padding=True,
+                              add_special_tokens=False).to(self.device)
+            with self.torch.inference_mode():
+                out = self.model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
+                                          pad_token_id=tokenizer.pad_token_id)
+            for row in out[:, batch["input_ids"].shape[1] :].tolist():
+                tokens = list(itertools.takewhile(lambda token: token not in eos, row))
+                generated += len(tokens)
+                texts.append(tokenizer.decode(tokens, skip_special_tokens=True).strip())
         return texts, generated
 
     def generate_and_score(
-        self, prompts: list[str], choices: list[list[str]], max_new_tokens: int, desc: str = "generate",
+        self, prompts: list[str], choices: list[list[str]] | None, max_new_tokens: int, desc: str = "generate",
         stop_after_final_answer: bool = False,
-    ) -> tuple[list[str], int, list[dict[str, float]]]:
-        """Greedy completions plus, per prompt, log P(" " + choice | prompt + "Final Answer:") for each choice.
-
-        Single-token choices are read from the generation's own prefill (one pass per prompt for
-        both methods); a prompt whose choices are longer, or whose seed tokenizes differently after
-        it, is scored by `logprobs` instead.
-        """
-        texts, generated, scores = self._decode(prompts, max_new_tokens, desc, choices, stop_after_final_answer)
-        started = time.perf_counter()
-        missing = [i for i, found in enumerate(scores) if found is None]
-        prefixes = [prompts[i] + ANSWER_SEED for i in missing for _ in choices[i]]
-        continuations = [f" {c}" for i in missing for c in choices[i]]
-        values = iter(self.logprobs(prefixes, continuations))
-        for i in missing:
-            scores[i] = {c: next(values) for c in choices[i]}
-        self.scoring_s += time.perf_counter() - started
-        return texts, generated, scores
-
-    def _decode(
-        self, prompts: list[str], max_new_tokens: int, desc: str, choices: list[list[str]] | None,
-        stop_after_final_answer: bool,
     ) -> tuple[list[str], int, list[dict[str, float] | None]]:
+        """Multiple-choice answers: greedy completions (ending at their first completed "Final Answer: X"
+        line with stop_after_final_answer) plus, unless choices is None, per prompt log P(" " + choice |
+        prompt + "Final Answer:") for each choice.
+
+        Runs on medchat_pipeline/decoding.py, which wins here (about 2x less work than stock `generate`
+        on these long prompts and short answers): prompts are prefilled in near-equal-length groups,
+        a row leaves the batch at its stop line, and single-token choices are read from the
+        generation's own prefill (one pass per prompt for both methods); a prompt whose choices are
+        longer, or whose seed tokenizes differently after it, is scored by `logprobs` instead.
+        """
         tokenizer = self.tokenizer
         encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"] if prompts else []
         plan = self._scoring_plan(prompts, encoded, choices) if choices is not None and prompts else None
@@ -153,9 +158,19 @@ class TransformersBackend:
         self.scoring_s += out.scoring_s
         texts = [tokenizer.decode(tokens, skip_special_tokens=True).strip() for tokens in out.tokens]
         scores: list[dict[str, float] | None] = [None] * len(prompts)
+        if plan is None:
+            return texts, sum(len(t) for t in out.tokens), scores
         for i, found in enumerate(out.choice_logprobs):
-            if plan is not None and found is not None:
+            if found is not None:
                 scores[i] = {c: found[t] for c, t in plan["choice_ids"][i].items()}
+        started = time.perf_counter()
+        missing = [i for i, found in enumerate(scores) if found is None]
+        prefixes = [prompts[i] + ANSWER_SEED for i in missing for _ in choices[i]]
+        continuations = [f" {c}" for i in missing for c in choices[i]]
+        values = iter(self.logprobs(prefixes, continuations))
+        for i in missing:
+            scores[i] = {c: next(values) for c in choices[i]}
+        self.scoring_s += time.perf_counter() - started
         return texts, sum(len(t) for t in out.tokens), scores
 
     def _scoring_plan(self, prompts: list[str], encoded_prompts: list[list[int]], choices: list[list[str]]) -> dict:
@@ -260,11 +275,14 @@ class VllmBackend:
         return [text.strip() for text in texts], sum(len(o.outputs[0].token_ids) for o in outputs)
 
     def generate_and_score(
-        self, prompts: list[str], choices: list[list[str]], max_new_tokens: int, desc: str = "generate",
+        self, prompts: list[str], choices: list[list[str]] | None, max_new_tokens: int, desc: str = "generate",
         stop_after_final_answer: bool = False,
-    ) -> tuple[list[str], int, list[dict[str, float]]]:
-        """Generation, then the options' log-likelihoods; vLLM's prefix cache reuses the prompts' KV."""
+    ) -> tuple[list[str], int, list[dict[str, float] | None]]:
+        """Generation, then (unless choices is None) the options' log-likelihoods; vLLM's prefix cache
+        reuses the prompts' KV."""
         texts, generated = self.generate(prompts, max_new_tokens, desc, stop_after_final_answer)
+        if choices is None:
+            return texts, generated, [None] * len(prompts)
         started = time.perf_counter()
         values = iter(self.logprobs([p + ANSWER_SEED for p, cs in zip(prompts, choices) for _ in cs],
                                     [f" {c}" for cs in choices for c in cs]))
@@ -315,19 +333,17 @@ def evaluate_model(
         outputs = [""] * len(rows)
         started = time.perf_counter()
         choice_prompts = [prompts[i] for i in choice_idx]
+        choices = [benchmark.answer_choices(rows[i]) for i in choice_idx] if evaluation.loglik_scoring else None
+        # one prefill per prompt serves both methods: generation and the options' log-likelihoods
+        texts, tokens_choice, option_scores = engine.generate_and_score(
+            choice_prompts, choices, evaluation.max_new_tokens, f"{spec.name}: multiple choice",
+            evaluation.stop_after_final_answer,
+        )
         loglik = None
-        if evaluation.loglik_scoring and choice_idx:
-            # one prefill per prompt serves both methods: generation and the options' log-likelihoods
-            texts, tokens_choice, option_scores = engine.generate_and_score(
-                choice_prompts, [benchmark.answer_choices(rows[i]) for i in choice_idx], evaluation.max_new_tokens,
-                f"{spec.name}: multiple choice", evaluation.stop_after_final_answer,
-            )
+        if choices is not None and choice_idx:
             loglik = [None] * len(rows)
             for i, scores in zip(choice_idx, option_scores):
                 loglik[i] = max(scores, key=scores.get) if scores else None
-        else:
-            texts, tokens_choice = engine.generate(choice_prompts, evaluation.max_new_tokens,
-                                                   f"{spec.name}: multiple choice", evaluation.stop_after_final_answer)
         choice_s = time.perf_counter() - started
         for i, text in zip(choice_idx, texts):
             outputs[i] = text

@@ -76,8 +76,10 @@ def test_generate_and_score_reads_choices_from_the_generation_prefill(backend):
     prompts = [backend.chat(q) for q in QUESTIONS[1:3]]
     choices = [["A", "B", "C", "D"], ["yes", "no", "maybe"]]
     texts, generated, scores = backend.generate_and_score(prompts, choices, 16)
-    plain_texts, plain_generated = backend.generate(prompts, 16)
-    assert (texts, generated) == (plain_texts, plain_generated)
+    plain_texts, plain_generated, no_scores = backend.generate_and_score(prompts, None, 16)
+    assert no_scores == [None, None]
+    # scoring does not change the generation, and the decoder's texts are transformers' generate's
+    assert (texts, generated) == (plain_texts, plain_generated) == backend.generate(prompts, 16)
     for prompt, options, found in zip(prompts, choices, scores):
         expected = backend.logprobs([prompt + ANSWER_SEED] * len(options), [f" {c}" for c in options])
         assert list(found) == options
@@ -131,7 +133,7 @@ def test_backend_generate_merges_prefill_groups_and_keeps_prompt_order(backend):
     assert decoding.supports_merging(backend.model)
     [groups] = decoding.plan_batches(lengths, backend.batch_size, mergeable=True)
     assert len(groups) > 1 and sorted(i for group in groups for i in group) == [0, 1, 2, 3]
-    texts, _ = backend.generate(prompts, 12)
+    texts, _, _ = backend.generate_and_score(prompts, None, 12)
     assert texts == [_hf_generate(backend, [p], 12)[0] for p in prompts]
 
 
