@@ -52,7 +52,7 @@ from medchat_pipeline_tests.crash import fault_graph
 from medchat_pipeline_tests.crash.inspect_instance import inspect
 
 DISK_LIMIT = 1 << 20  # RLIMIT_FSIZE where tmpfs cannot be mounted; the big `rows` is larger
-BIG_ROWS = "40000"  # rows the full-disk run writes (1.7 MB of Parquet)
+BIG_ROWS = "40000"  # rows the full-disk run writes under RLIMIT_FSIZE (1.7 MB of Parquet)
 
 
 @dataclass
@@ -270,7 +270,7 @@ def test_full_disk_fails_the_write_keeps_the_old_value_and_runs_nothing_downstre
     before = rows_file.read_bytes()
     world.source("version 3")
     filler = _fill_storage_disk(world)
-    run = Run(world, rows=BIG_ROWS, file_size_limit=None if filler else DISK_LIMIT)
+    run = Run(world, rows=None if filler else BIG_ROWS, file_size_limit=None if filler else DISK_LIMIT)
     assert run.wait() == 1, run.stderr()
     summary = run.summary()
     assert any(s in run.stderr() for s in ("No space left", "File too large")), run.stderr()
