@@ -245,8 +245,12 @@ def _fill_storage_disk(world: World) -> Path | None:
     moved = world.root / "storage.before"
     world.storage.rename(moved)
     world.storage.mkdir()
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(world.storage)], capture_output=True)
-    if mount.returncode != 0:
+    try:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(world.storage)],
+                                 capture_output=True).returncode == 0
+    except OSError:  # no mount command at all
+        mounted = False
+    if not mounted:
         world.storage.rmdir()
         moved.rename(world.storage)
         return None
