@@ -12,7 +12,7 @@ import click
 @click.argument("questions", nargs=-1)
 @click.option("--file", "question_file", type=click.File("r"), help="More questions, one per line ('-' = stdin).")
 @click.option("--profile", default=None, help="Profile in configs/ (or a YAML path). Default: $MEDCHAT_PROFILE or demo.")
-@click.option("--adapter", default=None, help="Small-model adapter: 'latest', 'none' or a directory (overrides serving.small.adapter).")
+@click.option("--adapter", default=None, help="Small-model adapter: 'champion' (what the promotion gate promoted; the default), 'latest' (the newest, whatever the benchmark said), 'none' or a directory (overrides serving.small.adapter).")
 @click.option(
     "--model",
     "force",

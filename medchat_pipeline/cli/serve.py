@@ -11,7 +11,7 @@ import click
 @click.option("--profile", default=None, help="Profile in configs/ (or a YAML path). Default: $MEDCHAT_PROFILE or demo.")
 @click.option("--host", default=None, help="Address to listen on (default serving.host, 127.0.0.1). Another address needs serving.auth_token_env.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default serving.port, 8765; 0 = any free port).")
-@click.option("--adapter", default=None, help="Small-model adapter: 'latest', 'none' or a directory (overrides serving.small.adapter).")
+@click.option("--adapter", default=None, help="Small-model adapter: 'champion' (what the promotion gate promoted; the default), 'latest' (the newest, whatever the benchmark said), 'none' or a directory (overrides serving.small.adapter).")
 @click.option("--log-format", type=click.Choice(["json", "text"]), default=None, help="Log lines on stderr (default serving.log_format, json).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request (one line each) besides warnings.")
 def command(profile: str | None, host: str | None, port: int | None, adapter: str | None, log_format: str | None,

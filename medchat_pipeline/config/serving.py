@@ -232,9 +232,11 @@ class SmallModelConfig(BaseModel):
     )
 
     adapter: str = Field(
-        default="latest",
-        description="'latest' = the newest adapter manifest under <storage>/adapters (base model alone "
-        "if there is none yet), 'none' = the base model alone, or a path to an adapter directory",
+        default="champion",
+        description="'champion' = the adapter the promotion gate made the serving champion (asset "
+        "serving_champion, <storage>/serving/champion.json; the base model alone until one passes), 'latest' = "
+        "the newest adapter manifest under <storage>/adapters whatever the benchmark said, 'none' = the base "
+        "model alone, or a path to an adapter directory",
     )
     base_model: str | None = Field(
         default=None,

@@ -21,7 +21,7 @@ def test_openai_sdk_against_the_full_service_with_the_latest_adapter(serving_cfg
     shutil.copytree(lora_adapter, adapter_dir)
     (adapter_dir / "manifest.json").write_text(json.dumps({"base_model_path": str(demo_model_dir)}))
     cfg = serving_cfg.model_copy(
-        update={"serving": serving_cfg.serving.model_copy(update={"small": serving_cfg.serving.small.model_copy(update={"max_new_tokens": 6})})}
+        update={"serving": serving_cfg.serving.model_copy(update={"small": serving_cfg.serving.small.model_copy(update={"max_new_tokens": 6, "adapter": "latest"})})}
     )
     service = build_chat_service(cfg)
     server = start_server(service, cfg.serving, port=0)

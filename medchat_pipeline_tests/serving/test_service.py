@@ -156,7 +156,7 @@ def _write_adapter(source: Path, target: Path, created_at: str, base_model_path:
 
 def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora_adapter, demo_model_dir):
     root = serving_cfg.storage_path("adapters")
-    assert resolve_small_model(serving_cfg).adapter_dir is None  # nothing trained yet: the base model alone
+    assert resolve_small_model(serving_cfg, "latest").adapter_dir is None  # nothing trained yet: the base model alone
     _write_adapter(lora_adapter, root / "sft" / "run-a" / "adapter", "2026-01-01T00:00:00+00:00", demo_model_dir, "sft")
     newest = _write_adapter(
         lora_adapter, root / "grpo" / "run-b" / "adapter", "2026-01-02T00:00:00+00:00", demo_model_dir, "grpo"
@@ -165,10 +165,12 @@ def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora
     unfinished.mkdir(parents=True)
     (unfinished / "manifest.json").write_text(json.dumps({"created_at": "2026-01-03T00:00:00+00:00"}))
 
-    choice = resolve_small_model(serving_cfg)
+    choice = resolve_small_model(serving_cfg, "latest")
     assert choice.adapter_dir == str(newest) and choice.base_model_dir == str(demo_model_dir)
     assert choice.manifest["created_at"].startswith("2026-01-02")
     assert resolve_small_model(serving_cfg, "none").adapter_dir is None
+    # the default is the champion: none promoted yet, so the base model alone, whatever is newest
+    assert serving_cfg.serving.small.adapter == "champion" and resolve_small_model(serving_cfg).adapter_dir is None
     with pytest.raises(FileNotFoundError, match="adapter_config.json"):
         resolve_small_model(serving_cfg, str(unfinished))
 
