@@ -260,14 +260,18 @@ def test_compose_topology_serves_queues_runs_and_rebuilds_on_postgres(start_comp
 
     edited_at = time.time()
     medquad_file = sorted((medquad_copy_profile.parent / "medquad").rglob("*.xml"))[0]
-    medquad_file.write_text(medquad_file.read_text().replace("</Answer>", " Ask a doctor when in doubt.</Answer>", 1))
+    # Saved whole (temp file + rename), as editors save: the sensor must not hash a half-written file.
+    edited = medquad_file.with_suffix(".tmp")
+    edited.write_text(medquad_file.read_text().replace("</Answer>", " Ask a doctor when in doubt.</Answer>", 1))
+    edited.replace(medquad_file)
     rebuilt = topology.wait_for("the daemon's rebuild of source_qac[medquad]",
                                 lambda: runs_since(topology, edited_at), timeout=300, interval=2)  # fmt: skip
     assert topology.wait_for_run(rebuilt[0].run_id, timeout=300) == "SUCCESS", topology.logs()
     finished_at = time.time()
     wait_for_ticks(topology, automation, after=finished_at, count=2)
     runs = runs_since(topology, edited_at)
-    assert [run.status.value for run in runs] == ["SUCCESS"], topology.logs()
+    described = [(r.run_id[:8], r.status.value, r.tags.get("dagster/partition"), sorted(k.to_user_string() for k in r.asset_selection or ())) for r in runs]
+    assert [run.status.value for run in runs] == ["SUCCESS"], f"{described}\n{topology.logs()}"
     (run,) = runs
     assert run.tags.get("dagster/sensor_name") == "rebuild_stale_assets" and run.tags["dagster/partition"] == "medquad"
     assert sorted(key.path for key in run.asset_selection) == sorted(step)
