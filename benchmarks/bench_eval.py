@@ -72,8 +72,10 @@ def main() -> None:
     medquad = SOURCES["medquad"].parse_files(sorted(Path(root, "medquad").glob("**/*.xml")), None).qac
     free_text, _ = benchmark.items_from_qac(medquad, "medquad")
     per_set = -(-args.items // max(len(cfg.evaluation.benchmarks), 1))
-    evaluation = cfg.evaluation.model_copy(update={"max_items_per_set": per_set})
+    # the dose calculations are free-text items with exact answers, not a choice workload
+    evaluation = cfg.evaluation.model_copy(update={"max_items_per_set": per_set, "dosage_calculation": False})
     mcq, _ = benchmark.load_benchmark_sets(evaluation, cfg.data.sources, cfg.seed)
+    mcq = mcq.filter(mcq["kind"].is_in(list(benchmark.CHOICE_KINDS)))
     workloads = {
         "free_text": (benchmark.sample_items(free_text, args.items, cfg.seed), args.free_text_tokens),
         "mcq": (mcq.sample(n=min(args.items, mcq.height), seed=cfg.seed), args.mcq_tokens),
