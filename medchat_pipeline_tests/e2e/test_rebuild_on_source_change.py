@@ -4,7 +4,7 @@ up to a refreshed benchmark report, its weak areas and the promotion decision.
 
 Two deployments, one body: a SQLite instance with `dagster-daemon run` (the local default), and the
 compose topology (code server, webserver, daemon) on a real PostgreSQL server (deploy/fixtures.py).
-CI runs the SQLite one; on Postgres the whole chain costs as much again (5-7 min on 2 shared cores), so
+CI runs the SQLite one; on Postgres the whole chain costs about as much again (1007 s at load 6-10 here), so
 there CI checks the same machinery on one step (deploy/test_compose.py: an edited source file observed
 by the daemon, its step rebuilt once by the automation sensor on the code server, nothing else run),
 and this test's Postgres case runs when MEDCHAT_REBUILD_POSTGRES=1 (its figures are in RESULTS.md).
