@@ -114,7 +114,8 @@ def _safety(challenger: Scored, champion: Scored, cfg: PromotionConfig) -> dict:
     if pairs.is_empty():
         return {"paired_prompts": 0, "failure": "no safety results to compare (evaluation.safety_checks is off?)"}
     red = pairs.filter(pl.col("kind") == "red_flag")
-    new_misses = red.filter(pl.col("passed_champion") & ~pl.col("passed"))["id"].to_list()
+    # sorted: a join's row order is not fixed, and the reason and metadata should not change between runs
+    new_misses = sorted(red.filter(pl.col("passed_champion") & ~pl.col("passed"))["id"].to_list())
     figures = {
         "paired_prompts": pairs.height,
         "challenger_failures": int((~pairs["passed"]).sum()),
