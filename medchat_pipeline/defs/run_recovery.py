@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -204,10 +206,34 @@ def wait_for_pools(
     Says which run holds each pool and why we wait, again every `repeat_s`; re-checks for abandoned
     holders while waiting (a holder killed meanwhile is recovered at once); sleeps between checks
     (1 s growing to 10 s), so waiting costs no CPU; Ctrl-C / SIGTERM end the wait (KeyboardInterrupt)."""
+    with _interrupts_at_safe_points() as stop:
+        return _wait_for_pools(instance, pools, on_event, sleep, repeat_s, stop)
+
+
+@contextmanager
+def _interrupts_at_safe_points() -> Iterator[threading.Event]:
+    """While waiting, Ctrl-C and SIGTERM set an event instead of raising wherever the main thread is (it may be
+    inside a storage call, which would be left half done); the wait raises KeyboardInterrupt at its next check.
+    Off the main thread signals cannot be caught: the event is then never set."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.signal(sig, lambda _signum, _frame: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _wait_for_pools(instance, pools, on_event, sleep, repeat_s, stop: threading.Event) -> float:
     started = time.monotonic()
     last_said = -repeat_s
     delay = 1.0
     while True:
+        if stop.is_set():
+            raise KeyboardInterrupt
         for recovered in recover_abandoned_runs(instance):
             on_event(f"    recovered {recovered.describe()}")
         full, holders = pools_full(instance, pools)
@@ -222,7 +248,11 @@ def wait_for_pools(
                 on_event(f"      {holder.pool}: run {holder.run_id[:8]} step {holder.step_key} ({holder.detail})")
             raise_hint = " ".join(f"`dagster instance concurrency set {pool} {limit + 1}`" for pool, limit in full.items())
             on_event(f"    (it is still running; to allow more at once: {raise_hint}; Ctrl-C stops waiting)")
-        sleep(delay)
+        if sleep is time.sleep:
+            if stop.wait(delay):  # woken at once by Ctrl-C / SIGTERM
+                raise KeyboardInterrupt
+        else:
+            sleep(delay)
         delay = min(delay * 1.5, 10.0)
 
 
