@@ -96,6 +96,7 @@ def answer_log_fields(answer: Any) -> dict[str, Any]:
         "score": answer.decision.score,
         "emergency": answer.triage.emergency,
         "category": answer.triage.category,
+        "possible_emergency": answer.triage.possible_emergency,  # a safety-net line led the answer
         "triage_layer": answer.triage.layer,
         "failover": None if answer.failover is None else answer.failover.kind,
         "fallback": answer.fallback,
