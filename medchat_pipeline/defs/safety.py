@@ -20,7 +20,8 @@ TRIAGE_DATASET = dg.AssetKey("triage_dataset")
     kinds={"polars", "yaml"},
     description="Labelled triage conversations (configs/safety/triage_cases.yaml, see its README): emergencies "
     "in 12 categories and non-emergencies (education, history, figurative, mild, medication, everyday, real "
-    "patient messages), each family in dev or test; plus the spent blind sets of safety.triage.extra_dev_sets "
+    "patient messages), each family in dev or test; real messages of sets with no licence are read from the "
+    "data slices ($MEDCHAT_SHARED_DATA) and left out, with the reason in metadata, when absent; plus the spent blind sets of safety.triage.extra_dev_sets "
     "(origin blind1), in dev only.",
 )
 def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
@@ -34,7 +35,8 @@ def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
 
     config = medchat.cfg.safety.triage
     path = config.cases_file or str(default_cases_path())
-    cases = load_dataset_cases(config)
+    left_out = []  # real messages whose slice is absent or changed (their texts are not in the repository)
+    cases = load_dataset_cases(config, left_out=left_out)
     summary = dataset_summary(cases)
     return frame_output(
         triage_frame(cases),
@@ -47,6 +49,9 @@ def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
             **{f"{split}/{key}": summary[split][key] for split in ("dev", "test")
                for key in ("emergencies", "non_emergencies", "hard_negatives", "real")},
             "summary": dg.MetadataValue.json(summary),
+            "left_out": len(left_out),
+            "left_out_cases": dg.MetadataValue.json([
+                {"id": case.id, "source": case.source, "reason": case.reason} for case in left_out]),
         },
     )
 

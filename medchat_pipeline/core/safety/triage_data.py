@@ -9,13 +9,22 @@ returns one row per case; `triage_frame` gives the same rows as a polars frame (
 spent blind sets named in `safety.triage.extra_dev_sets` (flat files in the blind-set format, read by
 `load_flat_cases`), each its own family in the dev split, marked with its `origin` (e.g. "blind1").
 A blind set still held out for measurement (HELD_OUT_SETS) is refused there.
+
+Real messages of sets that state no licence (iCliniq, CovidDialog: REFERENCED_SOURCES) are not copied into
+the repository: their case gives only the `sha256` of the text, which is read at load time from the real
+data slice named by the family's `source` ($MEDCHAT_SHARED_DATA, default ../shared/data beside the
+repository) with the project's own source readers, and checked against the hash. When the slice, the
+record or the hash does not match (a fresh clone without the data, a changed slice), the case is left
+out, never silently: each is logged and returned as a `LeftOutCase` with its reason (the triage_dataset
+asset records them in its metadata).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import logging
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -35,7 +44,16 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASES_ORIGIN = "cases"  # the origin of every case of the families file
 # Blind sets that are measured only: never trained on, never used to choose a threshold (configs/safety/README.md).
 HELD_OUT_SETS = ("triage_blind_test2.yaml",)
+# Sets whose texts are referenced, not copied (no licence stated): record stem → (file under the data root,
+# reader module in core/data/sources). Their first patient turn (`<record>#0`) is the case's text.
+REFERENCED_SOURCES = {
+    "icliniq_openai_evals_chat_sample": ("icliniq/third_party_derived/icliniq_openai_evals_chat_sample.jsonl", "icliniq"),
+    "covid_dialogue_english_sample": ("meddialog/covid_dialogue_english_sample.txt", "meddialog_en"),
+}
+DEFAULT_DATA_ROOT = "../shared/data"  # beside the repository, as configs/study.yaml reads it
+TEXT_HASH_CHARS = 16  # how much of the SHA-256 hex digest a referenced case records
 
+log = logging.getLogger(__name__)
 
 
 def _load_yaml(text: str):
@@ -72,24 +90,103 @@ class TriageCase:
         return not self.emergency and self.kind in HARD_NEGATIVE_KINDS
 
 
+@dataclass(frozen=True)
+class LeftOutCase:
+    """A case whose text could not be read from its real data slice, and why."""
+
+    id: str
+    source: str
+    reason: str
+
+
 def default_cases_path() -> Path:
     return configs_dir() / "safety" / "triage_cases.yaml"
 
 
-def load_triage_cases(path: str | Path | None = None) -> list[TriageCase]:
-    """Every case of the file, validated; errors name the family and say what to change."""
+def text_sha256(text: str) -> str:
+    """What a referenced case records to check its text: the first TEXT_HASH_CHARS hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:TEXT_HASH_CHARS]
+
+
+def shared_data_root() -> Path:
+    """The real data slices: $MEDCHAT_SHARED_DATA, else ../shared/data beside the repository."""
+    from medchat_pipeline.core.evaluation.benchmark import data_root
+
+    return data_root(DEFAULT_DATA_ROOT)
+
+
+def load_triage_cases(
+    path: str | Path | None = None, *, data_root: str | Path | None = None, left_out: list[LeftOutCase] | None = None,
+) -> list[TriageCase]:
+    """Every case of the file, validated; errors name the family and say what to change.
+
+    Referenced real messages are read from `data_root` (None: shared_data_root()); a case that cannot be
+    read is logged and appended to `left_out` (when given) with its reason, and not returned."""
     file = Path(path) if path else default_cases_path()
     families = _load_yaml(file.read_text(encoding="utf-8")) or []
     if not isinstance(families, list):
         raise ValueError(f"{file}: expected a list of families at the top level")
     cases: list[TriageCase] = []
     seen: set[str] = set()
+    hashes: dict[str, str] = {}  # case id → recorded sha256, for referenced real messages (no turns yet)
     for position, family in enumerate(families):
-        cases.extend(_family_cases(file, position, family, seen))
-    return cases
+        cases.extend(_family_cases(file, position, family, seen, hashes))
+    referenced = [case for case in cases if case.id in hashes]
+    if not referenced:
+        return cases
+    texts, missing = _resolve_texts(referenced, hashes, Path(data_root) if data_root else shared_data_root())
+    by_reason: dict[str, list[str]] = {}
+    for case in referenced:
+        if case.id in missing:
+            by_reason.setdefault(missing[case.id], []).append(case.id)
+            if left_out is not None:
+                left_out.append(LeftOutCase(case.id, str(case.source), missing[case.id]))
+    for reason, ids in by_reason.items():
+        log.warning("%d triage case(s) left out (%s): %s", len(ids), ", ".join(ids), reason)
+    return [
+        _with_text(case, texts[case.id]) if case.id in hashes else case
+        for case in cases if case.id not in hashes or case.id in texts
+    ]
 
 
-def _family_cases(file: Path, position: int, family: dict, seen: set[str]) -> list[TriageCase]:
+def _with_text(case: TriageCase, text: str) -> TriageCase:
+    style = (*case.style, "long") if len(text) > 400 and "long" not in case.style else case.style
+    return replace(case, turns=(text,), style=style)
+
+
+def _resolve_texts(cases: list[TriageCase], hashes: dict[str, str], root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(case id → text read from its slice and checked, case id → why it was not) for referenced cases."""
+    import importlib
+
+    texts: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    questions: dict[str, dict[str, str] | str] = {}  # stem → source id → first patient turn, or why not read
+    for case in cases:
+        stem, _, record = str(case.source).partition("/")
+        if stem not in questions:
+            relative, reader = REFERENCED_SOURCES[stem]
+            file = root / relative
+            if not file.is_file():
+                questions[stem] = (f"the real data slice {file} is absent (set MEDCHAT_SHARED_DATA to the folder "
+                                   "holding PROVENANCE.md); its text is not kept in the repository (no licence)")
+            else:
+                parsed = importlib.import_module(f"medchat_pipeline.core.data.sources.{reader}").parse_files([file])
+                questions[stem] = {row["source_id"]: row["question"]
+                                   for row in parsed.qac.select("source_id", "question").iter_rows(named=True)}
+        found = questions[stem]
+        if isinstance(found, str):
+            missing[case.id] = found
+        elif f"{case.source}#0" not in found:
+            missing[case.id] = f"record {case.source} is not in {root / REFERENCED_SOURCES[stem][0]} (or was rejected by its reader)"
+        elif text_sha256(found[f"{case.source}#0"]) != hashes[case.id]:
+            missing[case.id] = (f"the text of {case.source} has sha256 {text_sha256(found[f'{case.source}#0'])}, "
+                                f"not the recorded {hashes[case.id]}: the slice differs from the one the case was labelled on")
+        else:
+            texts[case.id] = found[f"{case.source}#0"]
+    return texts, missing
+
+
+def _family_cases(file: Path, position: int, family: dict, seen: set[str], hashes: dict[str, str]) -> list[TriageCase]:
     where = f"{file}: family #{position + 1}"
     if not isinstance(family, dict) or not family.get("family"):
         raise ValueError(f"{where} has no `family:` id")
@@ -119,6 +216,10 @@ def _family_cases(file: Path, position: int, family: dict, seen: set[str]) -> li
         raise ValueError(f"{where} has no cases")
     out = []
     for index, row in enumerate(rows):
+        if isinstance(row, dict) and "sha256" in row:
+            out.append(_referenced_case(where, index, name, split, category, kind, topic, family, row))
+            hashes[out[-1].id] = row["sha256"]
+            continue
         turns = [row["text"]] if "text" in row else list(row.get("turns") or [])
         if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
             raise ValueError(f"{where}, case {index + 1}: give `text` or a non-empty `turns` list of non-empty strings")
@@ -136,6 +237,23 @@ def _family_cases(file: Path, position: int, family: dict, seen: set[str]) -> li
             turns=tuple(turns), style=tuple(dict.fromkeys(style)), source=family.get("source"),
         ))
     return out
+
+
+def _referenced_case(where, index, name, split, category, kind, topic, family, row) -> TriageCase:
+    """A real message given by its source and hash only: its text is read when the file is loaded."""
+    source = str(family.get("source") or "")
+    if source.partition("/")[0] not in REFERENCED_SOURCES:
+        raise ValueError(f"{where}, case {index + 1}: `sha256` needs the family's `source` in one of "
+                         f"{', '.join(REFERENCED_SOURCES)} (got {source!r}); other cases give `text`")
+    if set(row) - {"sha256", "style"} or not isinstance(row["sha256"], str) or len(row["sha256"]) != TEXT_HASH_CHARS:
+        raise ValueError(f"{where}, case {index + 1}: a referenced case has only `sha256` ({TEXT_HASH_CHARS} hex digits) "
+                         "and optional `style`, no text")
+    emergency = category is not None
+    return TriageCase(
+        id=f"{name}/{index + 1}", family=name, split=split, emergency=emergency, category=category,
+        kind="emergency" if emergency else kind, topic=category if emergency else topic,
+        turns=(), style=tuple(row.get("style") or ()), source=source,
+    )
 
 
 def load_flat_cases(path: str | Path, split: str, origin: str) -> list[TriageCase]:
@@ -165,13 +283,14 @@ def load_flat_cases(path: str | Path, split: str, origin: str) -> list[TriageCas
     return cases
 
 
-def load_dataset_cases(config=None) -> list[TriageCase]:
+def load_dataset_cases(config=None, *, left_out: list[LeftOutCase] | None = None) -> list[TriageCase]:
     """The triage dataset: the families file, then each spent blind set of `config.extra_dev_sets` in the
-    dev split (config: a TriageTrainingConfig; None = the defaults)."""
+    dev split (config: a TriageTrainingConfig; None = the defaults). Referenced real messages that cannot
+    be read are logged and appended to `left_out` (see load_triage_cases)."""
     from medchat_pipeline.config.safety import TriageTrainingConfig
 
     config = config or TriageTrainingConfig()
-    cases = load_triage_cases(config.cases_file)
+    cases = load_triage_cases(config.cases_file, left_out=left_out)
     for origin, file in config.extra_dev_sets.items():
         path = Path(file) if Path(file).is_absolute() else configs_dir() / file
         if path.name in HELD_OUT_SETS:
