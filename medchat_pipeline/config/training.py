@@ -198,6 +198,13 @@ class EscalationExamples(BaseModel):
     enabled: bool = Field(default=False, description="Add the dev-split emergencies to SFT (and GRPO) rows")
     sft_rows: int | None = Field(default=None, ge=1, description="Cap on SFT escalation rows (None: every one)")
     grpo_rows: int = Field(default=8, ge=0, description="Escalation prompts added to GRPO's training prompts")
+    plain_counterparts: bool = Field(
+        default=False,
+        description="Also add the dev split's hand-written non-emergencies to SFT, each answered by the base model "
+        "itself (answers that advise emergency help, loop or state an unsafe dose are left out, counted): SFT then "
+        "learns where escalation stops and keeps the base model's plain answers to the rest",
+    )
+    plain_max_new_tokens: int = Field(default=128, ge=16, description="Length of those plain answers, in tokens")
     cases_file: str | None = Field(default=None, description="Filled from safety.triage.cases_file")
     emergency_numbers: EmergencyNumbers = Field(
         default_factory=EmergencyNumbers, description="Filled from safety.emergency_numbers"

@@ -5,12 +5,15 @@ the reference answer. MCQ and yes/no/maybe answers end with "Final Answer: X", t
 and the GRPO rewards parse (core/evaluation/answer_extract.py), so SFT teaches the format GRPO then rewards.
 
 Escalation examples (training.escalation_examples) add the triage dataset's dev-split emergencies,
-answered with the escalation advice serving leads with, so the model learns to send people to help.
+answered with the escalation advice serving leads with, so the model learns to send people to help; with
+`plain_counterparts`, the dev split's hand-written non-emergencies (past history, education, figurative
+speech, mild symptoms, dosing questions) join them, answered plainly, so it also learns where escalation stops.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,6 +24,7 @@ from medchat_pipeline.core.data.templates import assistant_message, chat_message
 
 REQUIRED_COLUMNS = ("id", "kind", "context", "question", "answer", "split")
 ESCALATION_SOURCE = "triage_escalation"  # `source` of the escalation rows (counted apart in the manifest)
+PLAIN_SOURCE = "triage_plain"  # `source` of the non-emergency counterparts, answered plainly
 
 
 @dataclass
@@ -61,6 +65,59 @@ def escalation_rows(examples: EscalationExamples, limit: int | None = None, seed
     if limit is not None and frame.height > limit:
         frame = frame.sample(n=limit, seed=seed, shuffle=True)
     return frame
+
+
+def non_emergency_rows(examples: EscalationExamples, limit: int | None = None, seed: int = 0) -> pl.DataFrame:
+    """The triage dataset's hand-written dev-split non-emergencies as training prompts (QAC columns, split
+    "train", answer still empty: the caller answers them). Real records (cases with a `source`) are left out:
+    their own data set's rows reach training through the mix with the real reply, and only when their split
+    allows, so a held-out record never trains. At most `limit` rows (a seeded sample)."""
+    from medchat_pipeline.core.safety.triage_data import load_triage_cases
+
+    cases = [c for c in load_triage_cases(examples.cases_file) if c.split == "dev" and not c.emergency and c.source is None]
+    rows = [
+        {
+            "id": f"{PLAIN_SOURCE}:{case.id}",
+            "source": PLAIN_SOURCE,
+            "source_id": case.id,
+            "group_id": f"{PLAIN_SOURCE}:{case.family}",
+            "kind": "dialogue_turn",
+            "context": "\n".join(case.turns[:-1]),
+            "question": case.turns[-1],
+            "answer": None,
+            "subject": case.kind,
+        }
+        for case in cases
+    ]
+    frame = conform(pl.DataFrame(rows)).with_columns(pl.lit("train").alias("split")) if rows else pl.DataFrame()
+    if limit is not None and frame.height > limit:
+        frame = frame.sample(n=limit, seed=seed, shuffle=True)
+    return frame
+
+
+def plain_answer_problem(answer: str) -> str | None:
+    """Why an answer to a non-emergency may not train as its plain counterpart, or None: it is empty, advises
+    emergency help (what the counterparts exist to unlearn), or fails the output guard (a loop, self-harm
+    content, a dose above the table's maximum)."""
+    from medchat_pipeline.core.safety.checks import mentions_escalation
+    from medchat_pipeline.core.safety.guard import guard_answer
+    from medchat_pipeline.core.safety.triage import TriageDecision
+
+    if not answer.strip():
+        return "plain_answer_empty"
+    if mentions_escalation(answer):
+        return "plain_answer_advises_escalation"
+    not_emergency = TriageDecision(emergency=False, category=None, evidence=(), score=0.0, layer="none", reason="")
+    if guard_answer(answer, not_emergency).replaced:
+        return "plain_answer_fails_the_guard"
+    return None
+
+
+def whole_sentences(text: str) -> str:
+    """The text up to its last complete sentence (the whole text when it ends one, or holds none)."""
+    text = text.strip()
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)]
+    return text if not ends or ends[-1] == len(text) else text[: ends[-1]]
 
 
 def prepare_rows(

@@ -15,11 +15,16 @@ import polars as pl
 
 from medchat_pipeline.training.data import (
     ESCALATION_SOURCE,
+    PLAIN_SOURCE,
     PreparedRows,
     drop_longer_than,
     escalation_rows,
     frame_fingerprint,
+    non_emergency_rows,
+    plain_answer_problem,
+    prompt_messages,
     sft_dataset,
+    whole_sentences,
 )
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer, lora_config
@@ -67,6 +72,34 @@ def keep_rows_that_fit(rows: PreparedRows, tokenizer, system_prompt: str, max_le
     rows.fingerprint = frame_fingerprint(pl.concat([rows.train, rows.val], how="diagonal_relaxed"))
 
 
+def answer_plainly(
+    frame: pl.DataFrame, model_path: str, system_prompt: str, max_new_tokens: int, log=print
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The base model's own greedy answers to non-emergency prompts, keeping only plain ones (see
+    `plain_answer_problem`; the rest are left out and counted by reason). Training on the base model's
+    answers to these prompts teaches SFT nothing about them except that they are not emergencies, so what
+    it learns from the escalation examples stays with the emergencies."""
+    from medchat_pipeline.evaluation.evaluate import TransformersBackend
+
+    if frame.is_empty():
+        return frame, {}
+    backend = TransformersBackend(model_path, batch_size=16)
+    try:
+        prompts = [backend.tokenizer.apply_chat_template(prompt_messages(row, system_prompt), add_generation_prompt=True,
+                                                         tokenize=False) for row in frame.iter_rows(named=True)]
+        log(f"answering {len(prompts)} non-emergency prompts with the base model (plain counterparts)")
+        answers, _ = backend.generate(prompts, max_new_tokens, desc="plain answers")
+    finally:
+        backend.close()
+    answers = [whole_sentences(answer) for answer in answers]  # an answer cut at max_new_tokens would teach stopping mid-word
+    problems = [plain_answer_problem(answer) for answer in answers]
+    skipped: dict[str, int] = {}
+    for problem in filter(None, problems):
+        skipped[problem] = skipped.get(problem, 0) + 1
+    answered = frame.with_columns(pl.Series("answer", answers, dtype=pl.String))
+    return answered.filter(pl.Series([problem is None for problem in problems])), skipped
+
+
 def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     """Train, save `<output_dir>/adapter` with manifest.json, and return the manifest."""
     from trl import SFTTrainer
@@ -79,7 +112,13 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     check = check_recipe(cfg, tokenizer)
     escalation = cfg.escalation_examples
     extra = escalation_rows(escalation, escalation.sft_rows, job.seed) if escalation.enabled else None
+    plain_skipped: dict[str, int] = {}
+    if escalation.enabled and escalation.plain_counterparts:
+        plain, plain_skipped = answer_plainly(non_emergency_rows(escalation, seed=job.seed), job.base_model_path,
+                                              cfg.system_prompt, escalation.plain_max_new_tokens, reporter.log)
+        extra = pl.concat([frame for frame in (extra, plain) if frame is not None and frame.height], how="diagonal_relaxed")
     rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows, extra_train=extra)
+    rows.skipped.update(plain_skipped)
     keep_rows_that_fit(rows, tokenizer, cfg.system_prompt, cfg.sft.max_length)
     if rows.train.is_empty():
         raise ValueError(f"no training row fits in training.sft.max_length = {cfg.sft.max_length} tokens; raise it "
@@ -87,7 +126,9 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     train = sft_dataset(rows.train, cfg.system_prompt, check.loss_mode)
     val = sft_dataset(rows.val, cfg.system_prompt, check.loss_mode) if rows.val.height else None
     escalation_count = rows.train.filter(pl.col("source") == ESCALATION_SOURCE).height
-    with training_session(job, reporter, rows, {"loss_mode": check.loss_mode, "escalation_rows": escalation_count}) as session:
+    plain_count = rows.train.filter(pl.col("source") == PLAIN_SOURCE).height
+    counts = {"escalation_rows": escalation_count, "plain_counterpart_rows": plain_count}
+    with training_session(job, reporter, rows, {"loss_mode": check.loss_mode, **counts}) as session:
         trainer = SFTTrainer(
             model=load_base_model(cfg, job.base_model_path),
             args=sft_config(job, check.loss_mode, has_eval=val is not None),
@@ -98,7 +139,7 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
             callbacks=[session.callback],
         )
         metrics = {**run_trainer(session, trainer), "train_tokens": trainer.state.num_input_tokens_seen,
-                   "train_rows": rows.train.height, "escalation_rows": escalation_count}
+                   "train_rows": rows.train.height, **counts}
         if metrics["train_runtime_s"]:
             metrics["train_tokens_per_second"] = metrics["train_tokens"] / metrics["train_runtime_s"]
         if val is not None:

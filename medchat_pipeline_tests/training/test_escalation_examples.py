@@ -12,8 +12,18 @@ from medchat_pipeline.config import load_config
 from medchat_pipeline.config.training import TrainingConfig
 from medchat_pipeline.core.safety.triage import escalation_advice
 from medchat_pipeline.core.safety.triage_data import default_cases_path, load_triage_cases
-from medchat_pipeline.training.data import ESCALATION_SOURCE, drop_longer_than, escalation_rows, prepare_rows
+from medchat_pipeline.training.data import (
+    ESCALATION_SOURCE,
+    PLAIN_SOURCE,
+    drop_longer_than,
+    escalation_rows,
+    non_emergency_rows,
+    plain_answer_problem,
+    prepare_rows,
+    whole_sentences,
+)
 from medchat_pipeline.training.recipe import load_tokenizer, recipe_hash
+from medchat_pipeline.training.sft import answer_plainly
 from medchat_pipeline_tests.training.conftest import training_mix_frame
 
 UK = {"emergency": "999", "crisis_line": "116 123", "crisis_line_name": "Samaritans", "poison_control": "111"}
@@ -67,3 +77,40 @@ def test_the_recipe_hash_follows_the_triage_cases_file(tmp_path):
         recipe_hash(TrainingConfig(device="cpu", escalation_examples={"enabled": True,
                                                                       "cases_file": str(tmp_path / "x")}), "sft")
     assert recipe_hash(off, "sft") != before
+
+
+def test_plain_counterparts_are_the_hand_written_dev_non_emergencies_only():
+    examples = load_config("demo").training.escalation_examples
+    rows = non_emergency_rows(examples)
+    dev = {c.id: c for c in load_triage_cases() if c.split == "dev" and not c.emergency and c.source is None}
+    assert rows.height == len(dev) > 100 and set(rows["source_id"]) == set(dev)  # no test family, no real record
+    assert rows["answer"].null_count() == rows.height and set(rows["source"]) == {PLAIN_SOURCE}
+    assert {"history", "education", "figurative", "mild", "medication"} <= set(rows["subject"])
+    assert non_emergency_rows(examples, limit=7, seed=3).height == 7
+
+
+@pytest.mark.parametrize(("answer", "problem"), [
+    ("Rest, fluids and paracetamol as on the label usually help; see your GP if it lasts a week.", None),
+    ("   ", "plain_answer_empty"),
+    ("This could be serious. Call 911 now.", "plain_answer_advises_escalation"),
+    ("Go to the emergency department right away.", "plain_answer_advises_escalation"),
+    ("I am here. I am here. I am here. I am here. I am here.", "plain_answer_fails_the_guard"),
+])
+def test_a_plain_answer_that_escalates_loops_or_is_empty_never_trains(answer, problem):
+    assert plain_answer_problem(answer) == problem
+
+
+@pytest.mark.slow
+def test_the_base_model_answers_the_counterparts_and_escalating_answers_are_left_out(demo_model_dir):
+    rows = non_emergency_rows(load_config("demo").training.escalation_examples, limit=6, seed=0)
+    answered, skipped = answer_plainly(rows, str(demo_model_dir), "Be brief.", max_new_tokens=24, log=lambda _: None)
+    assert answered.height + sum(skipped.values()) == 6  # every prompt kept or counted
+    assert all(plain_answer_problem(a) is None for a in answered["answer"])
+    assert set(answered["id"]) <= set(rows["id"]) and answered["answer"].null_count() == 0
+
+
+def test_a_plain_answer_cut_at_the_token_limit_ends_at_its_last_whole_sentence():
+    assert whole_sentences("Drink water. Rest a day. If it lasts, see a GP and ask abo") == "Drink water. Rest a day."
+    assert whole_sentences("Drink water. ") == "Drink water."
+    assert whole_sentences("no sentence end at all") == "no sentence end at all"
+    assert whole_sentences("Take 2.5 mg. Then") == "Take 2.5 mg."  # a decimal point is not a sentence end
