@@ -139,7 +139,7 @@ _INFANT = (r"\b(?:baby|babies|newborn|new born|infant|\d+ (?:day|days|week|weeks
            r"child|kid|son|daughter)\b")
 _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|two|three|four|five|six|seven|"
                  r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
-                 r"baby only (?:1|one) month)\b")
+                 r"baby only (?:1|one) month|(?:son|daughter|baby|he|she) is (?:[1-9]|1[0-2]) weeks(?! pregnant))\b")
 _INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swallow|swallowing|licked|bit into|"
            r"sucking on|sucked on|sucking|chewing on|chewing|mouthing|"
            r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
@@ -301,7 +301,9 @@ RULES: tuple[Rule, ...] = (
           r"epinephrine|adrenaline)\b",
           # learning to use a newly prescribed pen is education; the symptoms, if any, have rules of their own
           unless=r"\bhow (?:do|does|should|would|can|to)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:use|give|inject)\b|"
-                 r"\bprescribed\b|\btrainer\b|\bexpir\w*|\bstor(?:e|ing|age)\b"),
+                 r"\bprescribed\b|\btrainer\b|\bexpir\w*|\bstor(?:e|ing|age)\b|"
+                 # a pen used in a past reaction is history ("in 2019 and used my epipen then")
+                 r"\b(?:then|in (?:19|20)\d\d|years? ago|last (?:year|summer|winter|spring|autumn|month))\b"),
     _rule("anaphylaxis", "hard to swallow after an allergen",
           r"\b(?:hard|difficult|trouble|struggling|struggle|cannot|can not|unable|could not|not able) (?:to )?"
           r"swallow\w*\b|\bdifficulty (?:in )?swallowing\b",
@@ -630,7 +632,15 @@ RULES: tuple[Rule, ...] = (
     _rule("pregnancy", "baby not moving",
           r"\b(?:baby|babies|the baby)(?: has| is| had)? (?:not|stopped) (?:moved|moving|kicked|kicking)\b|"
           r"\b(?:have not|has not|not|did not) felt (?:my |the )?baby (?:move|kick|moving|kicking)\b|\breduced "
-          r"(?:fetal|foetal) movements?\b|\bbaby not moving\b|\bbaby (?:hasnt|has not) moved\b"),
+          r"(?:fetal|foetal) movements?\b|\bbaby not moving\b|\bbaby (?:hasnt|has not) moved\b|"
+          # round 4: fewer movements told in other words, often one item of a long message
+          r"\b(?:hardly|barely|not really) felt (?:my |the |her |him )?(?:baby )?(?:move|kick|moving|kicking|movements?)\b|"
+          r"\b(?:have not|has not|not|did not) felt (?:any|her|him|them|it) (?:move|kick|movements?|moving|kicking)\b|"
+          r"\b(?:kicks?|movements?)(?: have| has)? (?:gone|been|are|is|got|become) (?:really |very |much |a lot |so )?"
+          r"(?:quiet\w*|less|fewer|slow\w*|reduced|weak\w*)\b|\bno (?:movements?|kicks?) (?:since|all day|today)\b|"
+          r"\b(?:moving|kicking) (?:much |a lot )?less\b",
+          # before 24 weeks not feeling movements yet is expected (a question for the midwife, not an emergency)
+          unless=r"\b(?:1\d|[1-9]|2[0-3]) weeks\b|\byet\b|\bfirst trimester\b"),
     _rule("pregnancy", "waters broken early or birth imminent",
           r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
           r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
@@ -684,7 +694,8 @@ RULES: tuple[Rule, ...] = (
     _rule("infant_child", "fever in a young baby",
           r"\b(?:fever|temperature|temp|hot|feverish|burning up|38(?:\.\d)?|39(?:\.\d)?|40(?:\.\d)?|100\.[4-9]|"
           r"10[1-4](?:\.\d)?)\b",
-          near=_YOUNG_INFANT, window=100, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+          # a long message names the baby's age once, often far from the fever (round 4): a wide window
+          near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
@@ -832,6 +843,135 @@ RULES: tuple[Rule, ...] = (
     _rule("other", "says they are dying",
           r"\b(?:i am|i think i am|he is|she is|feel like i am|feel like im) (?:going to |about to )?(?:dying|die)\b",
           unless=r"\bdying (?:to|of|for)\b|\blol\b|\bhaha\b|if i have to"),
+    # ----------------------------------------------------------- round 4 (issue 11): families blind set 2 missed
+    # Self-harm told as method research, with no word of intent: how high a fall is fatal, what amount of a
+    # medicine stops the heart or breathing, pills hoarded or hidden instead of taken. Asked about a named height
+    # or amount, these are risk questions whoever asks (always: only negation or a named benign activity sets
+    # them aside; "why are paracetamol packs limited" and "how tall is the tallest building" name neither).
+    _rule("self_harm", "asks how high a fall is fatal",
+          r"\b(?:how (?:high|tall|far)|what (?:floor|height|storey|story)|which (?:floor|bridge|building|cliff|car park|"
+          r"multi ?storey|parking garage|tower)|(?:tallest|highest) (?:bridge|building|cliff|car park|multi ?storey|"
+          r"parking (?:garage|lot)|tower|point))\b",
+          near=r"\b(?:surviv\w*|fatal|deadly|lethal|kills?|killed|(?:not|never|do not|does not|would not) make it|"
+               r"walks? away|anyone live|(?:nobody|no one|noone) (?:lives|survives|walks)|live (?:after|through)|"
+               r"the (?:drop|fall) (?:would|will|is)|fall from|going off|jump\w* (?:off|from))\b",
+          window=120, always=True,
+          unless=r"\b(?:bungee|sky ?div\w*|parachut\w*|abseil\w*|paraglid\w*|climb\w*|cat|dog|toddler|baby|ladder|"
+                 r"bunk|trampoline|horse|bike|skateboard|ski\w*)\b"),
+    _rule("self_harm", "asks what amount of a medicine would kill or stop the heart",
+          r"\b(?:how (?:much|many)|(?:what|the) (?:dose|amount|number|quantity)|which (?:of )?(?:the |my |these )?(?:pills?|"
+          r"tablets?|meds|medicines?|drugs?))\b.{0,70}?\b(?:kills?|kill (?:me|you|someone|somebody|a person|an adult)|"
+          r"would kill|stop (?:the |a |my |your |his |her |someones |someone s )?(?:heart|breathing)|stops? breathing|"
+          r"shut\w* (?:\w+ ){0,2}(?:liver|kidneys|heart)|(?:liver|kidneys|heart) (?:down|stop\w*) for good|more than "
+          r"(?:a|the|my|your|one|any) body can (?:take|handle|survive)|enough to (?:stop|kill|end|die|finish|do it)|"
+          r"would do it|to do it\b(?! for)|be fatal|be lethal|be deadly|is (?:fatal|lethal|deadly))\b",
+          always=True, unless=r"\b(?:bacteria|germs|virus\w*|weeds?|fleas|lice|mites|worms|pests?|plants?|dogs?|cats?|"
+                              r"pets?)\b"),
+    _rule("self_harm", "hoards medicines instead of taking them",
+          rf"\b(?:saving up|saved up|stockpil\w*|hoard\w*|stash\w*|keeping back|kept back|holding back|hiding|hid|"
+          rf"putting (?:\w+ )?aside|put (?:\w+ )?aside|squirrel\w*)(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} "
+          rf"(?:{_DRUGS}|(?:evening |morning |night |nightly |daily )?doses?)\b|"
+          rf"\b{_DRUGS}\b(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} instead of taking (?:them|it)\b|\binstead of taking "
+          rf"(?:them|it|my (?:\w+ )?(?:dose|pills?|tablets?|meds))\b",
+          unless=r"\bfrom (?:the )?(?:kids|children|my (?:son|daughter|kids|children)|grandchildren)|out of (?:their )?reach|"
+                 r"for (?:travel|holiday|emergencies)|spare (?:week|day)|side effects?|felt better|feeling better\b"),
+    _rule("self_harm", "has collected medicines and asks about taking them all",
+          rf"\b(?:collect\w*|gather\w*|got|have|kept|keep)(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} {_DRUGS}\b",
+          near=r"\b(?:all (?:together|at once|in one go)|the (?:lot|whole lot)|them all|how long (?:\w+ ){0,6}(?:work|"
+               r"kick in|take effect)|what time (?:\w+ ){0,4}(?:nobody|no one|find)|(?:nobody|no one) (?:would )?(?:find|"
+               r"notice|interrupt|disturb)|not (?:be )?disturbed|house (?:is )?empty)\b",
+          window=120, always=True, unless=r"\bfrom the (?:pharmacy|chemist|surgery)\b"),
+    # Anaphylaxis asked as a question while it happens ("is it normal for my tongue to go fat after prawns? it is
+    # happening now"), and after adrenaline even when the person seems better: a second (biphasic) reaction can
+    # follow, so anyone given adrenaline needs the emergency department. A past reaction is history.
+    _rule("anaphylaxis", "adrenaline given: still needs the emergency department",
+          r"\b(?:used|gave|given|had|jabbed|jabbing|injected|stabbed|did|administered|put in)\b(?: (?![.!?;](?: |$))"
+          r"[^ \n]+){0,4} (?:epi ?pens?|jext(?: pen)?|auto ?injectors?|adrenaline(?: pen| jab| shot| injection)?|"
+          r"epinephrine(?: pen| shot| injection)?|emerade)\b|\b(?:epi ?pen|jext|auto ?injector|adrenaline)\b"
+          r"(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:in (?:his|her|my|their) (?:leg|thigh))\b",
+          unless=r"\b(?:last|in (?:19|20)\d\d|years? ago|as a (?:baby|kid|child)|was fine after|then\b|trainer|practi[sc]e\w*|"
+                 r"expir\w*|how (?:do|does|to|should)|why do|prescribed)\b"),
+    _rule("anaphylaxis", "tongue, lips or throat swelling now after an allergen",
+          r"\b(?:tongue|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
+          r"went|gone|get|gets|getting|got|feel|feels|feeling|felt|turn\w*|is|are)(?: (?:all|so|really|very|numb and|"
+          r"tight and))? (?:fat|big|thick|huge|swollen|swell\w*|tight|squeaky|closing|narrow\w*|shrink\w*|smaller)\b|"
+          r"\b(?:tongue|tounge) (?:\w+ ){0,2}too (?:big|fat|thick) (?:to|for)\b|\b(?:throat|airway) (?:\w+ ){0,3}like "
+          r"(?:it is |its )?(?:shrinking|closing|narrowing|getting smaller)\b|\b(?:mouth|lips|face) (?:\w+ ){0,2}swell\w* "
+          r"so much\b",
+          near=r"\b(?:ate|eat|eating|after|sting|stung|bite|bitten|allerg\w*|peanuts?|nuts?|cashews?|prawns?|shrimp|"
+               r"shellfish|fish|sesame|kiwi|egg|milk|latex|penicillin|antibiotic|amoxicillin|hives|curry)\b",
+          window=140, kind="symptom", unless=r"\b(?:dental|dentist|tooth|teeth|wisdom|filling|cold sore|sore throat|"
+                                               r"tonsil\w*|strep|cry\w*|shout\w*)\b"),
+    # Chest pain or a racing heart with faintness after stimulant drugs, told inside a drug question.
+    _rule("cardiac", "chest pain after stimulant drugs",
+          r"\b(?:coke|cocaine|crack|speed|meth|crystal|amphetamines?|mdma|molly|mandy|ecstasy|pills at (?:the|a) "
+          r"(?:festival|party|club|rave)|lines|bumps?|uppers)\b",
+          near=rf"{_CHEST_PAIN}|\b(?:chest|jaw|left arm)\b(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:tight\w*|gripped|on fire|"
+               rf"pain\w*|hurts?|aches?|crush\w*|heavy|pressure|tingl\w*|numb)\b|\btight band\b|\b(?:going to|about to|"
+               rf"might|think i will|feel like i am going to) (?:pass out|faint|black out|collapse)\b",
+          window=160, kind="symptom",
+          unless=r"\b(?:long term|used to|years ago|in my (?:twenties|teens|thirties)|diet coke|coke zero|"
+                 r"coca cola)\b"),
+    # Dosing errors that need drug knowledge: a narrow-margin medicine taken wrongly is an emergency (poison
+    # control now) even when the person feels fine.
+    _rule("overdose_poisoning", "methotrexate taken daily instead of weekly",
+          r"\bmethotrexate\b",
+          near=r"\b(?:every (?:day|morning|night|evening)|daily|once a day|each day|twice a day|a day instead|"
+               r"(?:for|the past|the last) (?:\d+|two|three|four|five|six|seven) days|since (?:monday|tuesday|wednesday|"
+               r"thursday|friday|saturday|sunday))\b",
+          window=100, unless=r"\bfolic acid (?:\w+ ){0,3}(?:every day|daily)|(?:every day|daily) (?:\w+ ){0,3}folic|"
+                             r"(?:once|one day) a week\b(?! instead)(?!.{0,40}(?:every day|daily|once a day))"),
+    _rule("overdose_poisoning", "extra anticoagulant with bleeding",
+          r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|edoxaban|blood thinners?)\b",
+          near=r"\b(?:twice|doubl\w*|extra|two doses|too much|too many|by mistake|accidentally)\b",
+          window=100, kind="symptom",
+          unless=r"\b(?:should i take two|take two today|carry on|missed|forgot|can i take)\b"),
+    _rule("overdose_poisoning", "lithium or digoxin toxicity signs",
+          r"\b(?:lithium|digoxin|lanoxin)\b",
+          near=r"\b(?:vomit\w*|throwing up|being sick|diarrh\w*|confus\w*|muddled|stumbl\w*|unsteady|slurr\w*|drowsy|"
+               r"yellow|green|halos?|pulse (?:is |of )?[2-4]\d|twice|doubl\w*|extra dose)\b",
+          window=120, kind="symptom"),
+    _rule("overdose_poisoning", "insulin mix-up or double dose",
+          r"\b(?:took|taken|injected|gave|given|had|did|done|used|put in)\b .{0,40}\b(?:insulin|novo ?rapid|humalog|"
+          r"lantus|levemir|tresiba|toujeo|fiasp|apidra|humulin|novomix|lyumjev|admelog|basaglar|(?:mealtime|meal time|"
+          r"night|bedtime|long acting|fast acting|rapid acting|short acting|insulin) pen)\b .{0,50}\b(?:twice|double|"
+          r"two doses|instead of|by (?:mistake|accident)|accidentally|thinking it was|wrong pen|too much)\b"),
+    _rule("overdose_poisoning", "paracetamol over the daily limit",
+          r"\b(?:paracetamol|acetaminophen|tylenol|panadol|calpol|co ?codamol|cocodamol|cold and flu)\b",
+          near=r"\b(?:every (?:1|2|one|two|couple of|hour)(?: hours?)?|(?:1[2-9]|[2-9]\d) (?:(?:tablets?|pills?) )?"
+               r"(?:a|per) day|[5-9](?:\.\d)? ?g(?:rams?)? (?:a|per) day|over the (?:limit|max\w*)|more than the "
+               r"(?:limit|max\w*|recommended)|\d+ extra (?:\w+ ){0,3}every)\b",
+          window=120, unless=r"\b(?:is it (?:safe|ok)|what is the max\w*|maximum for|why (?:are|is)|limited to)\b"),
+    _rule("overdose_poisoning", "chewed or sucked a medicine patch",
+          r"\b(?:fentanyl|butrans|buprenorphine|morphine|opioid|pain|duragesic|matrifen|nicotine|used|old) patch\w*\b",
+          near=r"\b(?:chew\w*|suck\w*|mouth|cheek|swallow\w*|lick\w*|ate|eaten|eating)\b", window=80),
+    _rule("overdose_poisoning", "a child swallowed iron tablets",
+          r"\b(?:ferrous \w+|iron (?:pills?|tablets?|supplements?)|vitamins with iron)\b",
+          near=r"\b(?:toddler|baby|child|kid|son|daughter|\d+ ?yo|\d+ (?:year|yr|month)s? old|\d+ months)\b",
+          window=120, kind="symptom",
+          unless=r"\b(?:syrup from|prescribed|spits?|spat|how do i store|out of reach|constipat\w*)\b"),
+    # Choking that makes no sound, a rash that stays under a glass, diabetic ketoacidosis in words.
+    _rule("breathing", "choking without a sound",
+          r"\b(?:clutch\w*|grab\w*|grasp\w*|point\w* at|holding|hands? (?:on|at|to|round|around)) (?:his|her|their|my|the) "
+          r"(?:throat|neck)\b|\b(?:cannot|can not|could not|unable to) (?:make a (?:sound|noise)|cough(?! up| it| anything)|"
+          r"speak or breathe|talk or breathe)\b|\bno (?:noise|sound)s? (?:is )?(?:coming out|at all)\b|"
+          r"\b(?:gone|went|is|he is|she is) (?:completely )?silent\b",
+          near=r"\b(?:chok\w*|bite|ate|eating|food|steak|meat|sweets?|grapes?|candy|sausage|swallowed|stuck|mouth|"
+               r"throat|neck|red in the face|turning (?:blue|red)|waving)\b",
+          window=100, unless=r"\b(?:sore throat|laryngitis|hoarse|lost (?:my|his|her) voice|cold|flu|shy|sulk\w*)\b"),
+    _rule("infant_child", "rash that stays under a glass with fever",
+          r"\b(?:spots?|dots|rash|blotch\w*|marks)\b(?: (?![.!?;](?: |$))[^ \n]+){0,12} (?:(?:does not|do not|will not|"
+          r"did not|not|never) (?:go|fade|disappear|blanch|bleach|go away|vanish)\w*|stays?|still (?:there|visible|see))\b",
+          near=r"\b(?:glass|tumbler|press\w*|blanch|bleach|fever\w*|temperature|temp|hot|39(?:\.\d)?|38(?:\.\d)?)\b",
+          window=80, kind="symptom"),
+    _rule("metabolic_sepsis", "signs of diabetic ketoacidosis",
+          r"\bketones? (?:(?:are|is|of|at|were|was|reading|on the meter|level)\s)*(?:[2-9](?:\.\d)?|1\.[5-9]|high|"
+          r"very high|large|moderate)\b|\bketones? (?:high|very high)\b|\bbreath (?:smells? |smelling )?(?:\w+ ){0,3}"
+          r"(?:fruity|pear ?drops|nail (?:polish|varnish)(?: remover)?|acetone)\b|\bfruity breath\b",
+          near=r"\b(?:vomit\w*|being sick|been sick|throwing up|drowsy|sleepy|nodding off|confus\w*|hard to wake|"
+               r"breathing (?:deep|fast|heavy|hard)|deep (?:and fast )?breath\w*|panting|tummy pain|stomach pain|"
+               r"abdominal pain)\b",
+          window=140, kind="symptom"),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
@@ -865,7 +1005,11 @@ _QUESTION_START = re.compile(
     r"tell me|explain|define|describe|does|do|are|is|should|can|could|at what|i want to (?:know|learn|understand)|"
     r"i am (?:writing|a new|a teacher|curious))\b")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
-                       r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment)\b")
+                       r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment|"
+                       # round 4: a question asked while it happens ("what does it mean when your throat goes tight
+                       # after a sting, started 2 minutes ago") is about someone now, not education
+                       r"happening (?:now|right now)|as we speak|(?:started|began) (?:a |about |like )?(?:\w+ )?(?:few |"
+                       r"couple of )?(?:minutes?|mins?|hours?) ago)\b")
 _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patients|teenagers?|adults|men|women)\b"
                            r"(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:their|they|them)\b|"
                            r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
