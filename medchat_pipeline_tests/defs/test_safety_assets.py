@@ -73,10 +73,14 @@ def test_the_model_asset_writes_the_pointer_and_records_its_figures(materialized
     manifest = json.loads((Path(value["model_dir"]) / "manifest.json").read_text())
     assert Triage.load(value["model_dir"]).possible_threshold == manifest["possible_threshold"]
     assert manifest["lineage"]["upstream"][0]["asset_key"] == "triage_dataset"
-    # The head reads the pattern layer's context flags, and each one learned on dev lowers the emergency score.
+    # The head reads the pattern layer's context flags, and each one learned on dev lowers the emergency score,
+    # but for a medication question: since round 4 dev holds dosing errors (methotrexate daily, insulin mix-ups)
+    # told as medication questions, so that flag no longer says "safe" (its weight is near zero, either sign).
     assert manifest["context_features"] == list(CONTEXT_FEATURES)
-    assert set(manifest["training"]["context_weights"]) == set(CONTEXT_FEATURES)
-    assert all(weight < 0 for weight in manifest["training"]["context_weights"].values())
+    weights = manifest["training"]["context_weights"]
+    assert set(weights) == set(CONTEXT_FEATURES)
+    assert all(weight < 0 for name, weight in weights.items() if name != "medication_question")
+    assert abs(weights["medication_question"]) < 1.0
     assert manifest["dataset_version"] == events["triage_dataset"].metadata["dataset_version"].value
 
     # Every consumer finds it through the profile: serving/routing (build_router) and the reward's load_triage.
