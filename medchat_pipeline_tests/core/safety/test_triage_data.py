@@ -11,9 +11,11 @@ import dagster as dg
 import pytest
 import yaml
 
+from medchat_pipeline.config.safety import TriageTrainingConfig
 from medchat_pipeline.core.safety.triage_data import (
     REFERENCED_SOURCES,
     default_cases_path,
+    load_dataset_cases,
     load_triage_cases,
     text_sha256,
 )
@@ -90,3 +92,8 @@ def test_the_dataset_asset_records_the_cases_it_left_out(tmp_path, monkeypatch):
     rows = metadata["left_out_cases"].value
     assert {row["id"] for row in rows} == {f"{f['family']}/1" for f in _referenced_families()}
     assert all(Path(str(tmp_path / "no-data")).as_posix() in row["reason"] for row in rows)
+
+
+def test_the_third_blind_set_is_refused_for_training_before_it_is_read():
+    with pytest.raises(ValueError, match="held out for measurement only"):
+        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind3": "safety/triage_blind_test3.yaml"}))
