@@ -49,14 +49,15 @@ def test_scores_equal_the_training_matrix_times_the_weights_and_survive_storage(
         features.with_weights(weights[:-1])
 
 
-def test_the_spent_blind_set_joins_dev_with_its_origin_and_the_held_out_one_is_refused():
+def test_the_spent_blind_sets_join_dev_with_their_origin_and_the_held_out_one_is_refused():
     cases = load_dataset_cases()
-    blind = [case for case in cases if case.origin == "blind1"]
-    assert len(blind) >= 300 and all(case.split == "dev" and case.id.startswith("blind1/") for case in blind)
+    for origin, at_least in (("blind1", 300), ("blind2", 450)):
+        blind = [case for case in cases if case.origin == origin]
+        assert len(blind) >= at_least and all(case.split == "dev" and case.id.startswith(f"{origin}/") for case in blind)
     assert len({case.id for case in cases}) == len(cases)
     assert {case.id for case in load_triage_cases()} == {case.id for case in cases if case.origin == "cases"}
     with pytest.raises(ValueError, match="held out"):
-        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind2": "safety/triage_blind_test2.yaml"}))
+        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind3": "safety/triage_blind_test3.yaml"}))
 
 
 @pytest.fixture(scope="module")
