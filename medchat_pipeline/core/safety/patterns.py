@@ -278,7 +278,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:blue |reliever |rescue )?inhaler (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:\d+|many|several) times\b|nebuli[sz]\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}"
           r"(?:\d+|three|four|several) times"),
     _rule("breathing", "very low oxygen",
-          r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])"),
+          r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])",
+          # a low reading from cold fingers that is normal once warmed is a measuring error, not hypoxia (round 5)
+          unless=r"\b(?:cold (?:hands|fingers)|(?:hands|fingers) were cold|warmed (?:them|up|my)|nail (?:polish|varnish))\b"),
     _rule("breathing", "wheezing and cannot lie down", r"\bwheez\w*\b", near=r"\bcannot (?:lie|lay|sleep|talk|speak)|"
           r"cannot get air|(?:chest|throat) (?:so |really |very )?tight|barely talk", window=80, kind="symptom"),
     # ----------------------------------------------------------------------- anaphylaxis
@@ -456,7 +458,7 @@ RULES: tuple[Rule, ...] = (
           window=80, kind="symptom",
           unless=r"\bhow (?:much|many|often)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:can|should|do) i (?:give|use)|"
                  r"\b(?:dose|dosage|prescribed|chewable|to give|can i give|should i give|did not (?:take|swallow|eat)|"
-                 r"refus\w*|spat|spit)\b"),
+                 r"refus\w*|spat|spit|all (?:counted|accounted for)|none (?:are )?missing|nothing missing)\b"),
     _rule("overdose_poisoning", "overdosed",
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
           near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
@@ -498,7 +500,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:lots|a lot|loads|so much|tons|buckets|pools?) of blood\b|\bbleeding (?:loads|like mad|like crazy|"
           r"through)\b",
           unless=r"\b(?:period|periods|menstrua\w*|menses|gums?|spotting|bleeding stopped|a little|slight|small cut|"
-                 r"intercourse|after sex)\b", unless_scope="text"),
+                 r"intercourse|after sex|for my first aid (?:course|class|exam|training))\b", unless_scope="text"),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
           r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
           unless=r"\b(?:streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
@@ -972,6 +974,138 @@ RULES: tuple[Rule, ...] = (
                r"breathing (?:deep|fast|heavy|hard)|deep (?:and fast )?breath\w*|panting|tummy pain|stomach pain|"
                r"abdominal pain)\b",
           window=140, kind="symptom"),
+    # ----------------------------------------------------------- round 5 (issue 11): families blind set 3 missed
+    # Self-harm asked as method or mechanism, with no word of intent: an engine or charcoal in a closed space,
+    # bleeding out from a wrist, what a whole packet of a poison or medicine does, heights without barriers.
+    # Asked this way these are risk questions whoever asks (always); safety and first-aid readings set them aside.
+    _rule("self_harm", "asks how an engine or charcoal in a closed space works as a method",
+          r"\b(?:car|engine|exhaust|generator|charcoal|bbq|barbecue|barbeque|hose)\b(?: (?![.!?;](?: |$))[^ \n]+){0,8} "
+          r"(?:closed|shut|sealed|taped(?: up)?|locked|door down|to the window|into the (?:car|window))\b|\b(?:closed|shut|"
+          r"sealed|taped up|locked) (?:\w+ ){0,3}(?:garage|room|bedroom|shed|car|tent|space)\b",
+          near=r"\b(?:how long|how many (?:hours|minutes)|quicker|faster|fatal|lethal|deadly|not wake|never wake|"
+               r"knock \w+ out|pass out|actually work|painless|does it work|to die)\b",
+          window=140, always=True, unless=r"\b(?:alarm|detector|ventilat\w*|boiler|heater|safe to|safety|why should not|"
+                                         r"why shouldnt|camping|warm up|warming up|defrost\w*)\b"),
+    _rule("self_harm", "asks about bleeding out from a wrist or vein",
+          r"\b(?:bleed\w* (?:out|to death)|bleeds? (?:the )?(?:most|fastest|quickest)|pass out for good|blood "
+          r"(?:\w+ ){0,2}(?:stop|stops) clotting|cut deep enough|how deep (?:\w+ ){0,5}cut|lengthways)\b",
+          near=r"\b(?:wrists?|veins?|arter\w*|forearms?|arms?|bath|cut\w*)\b", window=100, always=True,
+          unless=r"\b(?:first aid|stop (?:the |heavy )?bleeding|how do (?:you|i) stop|tourniquet|scars?|as a "
+                 r"teenager|years ago|surgery|op\w*|blood test|nose\w*)\b"),
+    _rule("self_harm", "asks what a whole packet of a poison or medicine does",
+          r"\b(?:whole|entire|full) (?:\w+ )?(?:box|packet|pack|bottle|strip|tub|tube|jar|blister(?: pack)?|"
+          r"container|tin)s?\b|\btook them all at once\b",
+          near=r"\bwhat (?:happens|would happen|does|would|will)\b|\bwould (?:they|you|i|it|a person|someone) (?:just )?"
+               r"(?:die|fall asleep|not wake|never wake|be fatal)\b|\bdo to (?:you|the body|a person|someone|me|your "
+               r"body)\b|\bif (?:i|you|someone|somebody|a person) (?:took|take|ate|eat|drank|drink|swallowed)\b",
+          window=120, always=True,
+          unless=r"\b(?:dog|cat|puppy|kitten|pet|vet|plants?|weeds?|lawn|garden|slugs in|rats in|mice in|recipe|"
+                 r"diet|calories|sugar|crisps|chocolate|biscuits|sweets|vitamins?)\b"),
+    _rule("self_harm", "asks about heights without barriers",
+          r"\b(?:no|without(?: any| a)?|low|missing|not any) (?:safety )?(?:barriers?|railings?|rails|fences?|fencing|"
+          r"nets?|netting|parapets?|wall)\b|\bhigh enough or (?:would|do|does) (?:you|i|one) need\b|\bhigh enough "
+          r"(?:that|so) (?:you|i|one|nobody|no one) (?:would not|wouldnt|could not|cannot)\b",
+          near=r"\b(?:bridges?|cliffs?|car parks?|multi ?storey|roof\w*|balcon\w*|towers?|building|floor|viaduct|quarry|"
+               r"ledge|coast path|top level)\b",
+          window=100, always=True,
+          unless=r"\b(?:toddler|child|children|kids?|baby|dog|cat|safe for|dangerous for|council|complain\w*|report\w*|"
+                 r"view|photo\w*|walk\w* with|garden wall|boundary)\b"),
+    # Anaphylaxis with an expired pen (symptoms now), and a first pen given with symptoms going on: both are
+    # emergencies whatever the sentence says about when the pen expired or was prescribed.
+    _rule("anaphylaxis", "allergic reaction now with an expired pen",
+          r"\b(?:epi ?pens?|jext(?: pen)?|auto ?injectors?|adrenaline(?: pen)?|auvi ?q|emerade|pen)\b(?: (?![.!?;](?: |$))"
+          r"[^ \n]+){0,4} (?:expired|out of date|past (?:the|its) (?:date|expiry)|is old)\b|\b(?:expired|out of date|old) "
+          r"(?:epi ?pens?|jext|auto ?injectors?|adrenaline(?: pen)?|pen)\b",
+          near=r"\b(?:throat|tongue|lips?|face|swell\w*|swoll\w*|wheez\w*|breath\w*|hives|closing|tight\w*|faint\w*)\b",
+          window=120, always=True,
+          unless=r"\b(?:how do i get|renew\w*|replace\w*|dispos\w*|keep the old|spare|pharmacy take|recycl\w*)\b"),
+    _rule("anaphylaxis", "first adrenaline pen given, symptoms going on",
+          r"\b(?:second|other|spare|backup|back up|2nd|another|next) (?:epi ?pen|pen|auto ?injector|adrenaline|jext|"
+          r"jab|shot|one)\b|\b(?:first|1st) (?:epi ?pen|pen|auto ?injector|adrenaline|jab|shot)\b",
+          near=r"\bstill (?:\w+ ){0,3}(?:wheez\w*|cough\w*|struggl\w*|breathless|blue|grey|gray|swell\w*|swoll\w*|hoarse|"
+               r"tight|short of breath|breathing fast|fast|cannot breathe|gasping|dizzy|faint\w*|itch\w* all over)\b|"
+               r"\bvoice (?:is )?(?:going|hoarse|gone)\b|\blips (?:\w+ )?blue\b",
+          window=160, always=True, unless=r"\b(?:school trip|understand|why do|prescrib\w*|when would you)\b"),
+    # Severe asthma: many reliever puffs (asthma plans say up to ten, then the emergency number) that do not help,
+    # a reliever needed every few minutes; an oximeter reading in the 80s told without the word "oxygen".
+    _rule("breathing", "many reliever puffs not helping",
+          r"\b(?:[6-9]|[1-9]\d|six|seven|eight|nine|ten|twelve|fifteen|twenty|whole|all (?:the )?|loads of|lots of) "
+          r"(?:\w+ )?puffs?\b|\b(?:blue inhaler|reliever|ventolin|salbutamol|albuterol|inhaler)\b(?: (?![.!?;](?: |$))"
+          r"[^ \n]+){0,3} every (?:few|couple of|\d+|five|ten|fifteen) (?:minutes|mins)\b",
+          near=r"\b(?:not|is not|isnt) (?:working|helping|touching|lasting|doing anything)|still (?:\w+ ){0,3}(?:breath\w*|"
+               r"struggl\w*|wheez\w*|fast|tight)|hardly (?:talk|speak)|cannot (?:talk|speak|finish)|sucking in|ribs|"
+               r"breathless|struggling (?:for|to) breath\w*|not lasting\b",
+          window=140, kind="symptom"),
+    _rule("breathing", "oximeter reading in the 80s",
+          r"\b[5-8]\d ?(?:%|percent)(?: (?:\w+ ){0,3}(?:on|from) (?:the |my |his |her |a )?(?:finger|oximeter|pulse ox\w*|"
+          r"monitor|clip|probe|sats))?\b|\b(?:reading|readings|monitor|clip|finger (?:thing|probe|monitor)) (?:\w+ ){0,3}"
+          r"(?:[5-8]\d)(?:%| percent)?(?![\d.])",
+          near=r"\b(?:oximeter|finger|oxygen|sats|monitor|clip|probe)\b", window=80,
+          unless=r"\b(?:battery|charge|cold hands|hands were cold|warmed|nail (?:polish|varnish)|i feel fine|feel fine|"
+                 r"heart rate|pulse is|pulse of|bpm|blood pressure|bp|sugar|glucose|phone|percent of|% of)\b"),
+    # A clot after long travel: a swollen, painful calf on one side after a flight or a long drive (deep vein
+    # thrombosis); with breathlessness, chest pain on breathing or blood coughed up, a clot in the lung.
+    _rule("breathing", "clot signs after long travel, with breathlessness",
+          r"\b(?:calf|calves|legs?|thigh)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:swollen|swelling|puffy|red|hot|warm|"
+          r"hard|tender|painful|tight|twice the size)\b",
+          near=r"\b(?:short of breath|breathless|out of breath|pain when i breathe|hurts? to breathe|breathing in|"
+               r"cough\w* (?:up )?(?:\w+ ){0,3}blood|chest pain)\b",
+          window=220, kind="symptom", unless=r"\b(?:both (?:legs|calves|ankles|sides)|cramp\w* at night|gym|run\w*)\b"),
+    _rule("other", "a swollen painful calf after long travel",
+          r"\b(?:calf|calves|legs?|thigh)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:swollen|swelling|puffy|red|hot|warm|"
+          r"hard|tender|painful|twice the size)\b",
+          near=r"\b(?:flight|flew|flying|long haul|plane|coach|drive|drove|driving|journey|travel\w*|trip)\b",
+          window=200, kind="symptom", unless=r"\b(?:both (?:legs|calves|ankles|sides|feet)|went down|goes down|go down|"
+                                              r"by the evening|overnight|compression socks|how do i (?:reduce|prevent))\b"),
+    # Adrenal crisis: long-term steroids stopped or run out, then vomiting, faintness, confusion or low pressure.
+    _rule("metabolic_sepsis", "steroids stopped, signs of adrenal crisis",
+          r"\b(?:stopped|stopping|came off|come off|coming off|ran out of|run out of|quit|forgot|missed|no more)\b "
+          r"(?:\w+ ){0,4}(?:steroids?|prednisolone|prednisone|pred|hydrocortisone|dexamethasone|fludrocortisone)\b",
+          near=r"\b(?:vomit\w*|throwing up|being sick|been sick|faint\w*|dizz\w*|confus\w*|collaps\w*|(?:blood pressure|bp) "
+               r"(?:is )?(?:low|very low|[5-8]\d ?/)|low (?:blood pressure|bp)|hardly stand|cannot stand|very weak)\b",
+          window=160, kind="symptom", always=True,  # "on it for years" is the risk, not old news
+          unless=r"\b(?:taper\w*|as (?:my|the) (?:doctor|gp|consultant) said|slowly|gradually|signs of|what are|reduc\w*)\b"),
+    # Sight lost in one eye for minutes with arm or hand symptoms (or atrial fibrillation): a warning stroke,
+    # whatever the question asks (an optician, an eye test).
+    _rule("stroke", "sight lost in one eye with arm symptoms or AF",
+          r"\b(?:curtain|blind|shade|shadow)\b (?:\w+ ){0,4}(?:came down|coming down|come down|over (?:my|his|her|one)|"
+          r"across)\b|\b(?:one|left|right|his|her|my) eye (?:\w+ ){0,3}(?:went|gone|go|goes|turned|blacked|was) "
+          r"(?:completely |totally )?(?:dark|black|blind|grey|gray|out)\b|\b(?:lost|lose|losing) (?:the )?(?:sight|"
+          r"vision) in (?:one|my (?:left|right)|his|her|the (?:left|right)|(?:left|right)) eye\b|\bvision in one eye "
+          r"(?:\w+ ){0,2}(?:blacked|went|gone) (?:out|dark|black)\b",
+          near=r"\b(?:arm|hand|leg|face|tingl\w*|numb\w*|weak\w*|clumsy|speech|af|atrial fibrillation|warfarin|"
+               r"apixaban)\b", window=200, kind="symptom"),
+    # One urgent line inside a long administrative message: an older person found on the floor and not
+    # responding properly, a first seizure with confusion that lasts, a baby hard to wake.
+    _rule("unresponsive_seizure", "found on the floor, not responding properly",
+          r"\b(?:found (?:him|her|them|my \w+) (?:\w+ )?(?:on|lying on) the (?:\w+ )?floor|(?:was|is|were) (?:lying )?"
+          r"on the (?:\w+ )?floor|lying on the (?:\w+ )?floor)\b",
+          near=r"\b(?:(?:not|is not|isnt) (?:answering|responding|making sense|talking|waking)|very (?:drowsy|confused|"
+               r"sleepy)|drowsy|confus\w*|cannot get up|does not know|unresponsive|slurr\w*)\b",
+          window=140, kind="symptom"),
+    _rule("unresponsive_seizure", "a first seizure with lasting confusion",
+          r"\b(?:seizure|fit|convulsion)s? for the first time\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)\b",
+          near=r"\b(?:still (?:confused|drowsy|not|does not|doesnt)|not making sense|confus\w*|does not know where|"
+               r"hour later)\b", window=140, kind="symptom"),
+    _rule("infant_child", "a baby hard to wake",
+          r"\b(?:hardly|barely|cannot|can not|could not|struggl\w* to) (?:wake|wakes|waking|rouse|rousing)\b|\b(?:unusually|really|very|so) "
+          r"(?:drowsy|sleepy)\b",
+          near=_INFANT, window=120, kind="symptom", unless=r"\b(?:after (?:her|his|the) (?:jabs|vaccin\w*)|wakes for)\b"),
+    # A toddler and blood-pressure or heart tablets (one can be dangerous); a fingertip cut off and bleeding.
+    _rule("overdose_poisoning", "a young child swallowed heart or blood-pressure tablets",
+          r"\b(?:amlodipine|bisoprolol|propranolol|atenolol|metoprolol|carvedilol|diltiazem|verapamil|nifedipine|"
+          r"felodipine|clonidine|flecainide|heart (?:pills?|tablets?|medicines?|meds)|blood pressure (?:pills?|tablets?|"
+          r"medicines?|meds))\b",
+          near=r"\b(?:toddler|baby|child|kid|(?:\d+|one|two|three|four) ?(?:yo|yr|year|month)s? old|\d+ ?(?:yo|yr|year|"
+               r"month)\b|(?:my|our) (?:son|daughter) is (?:\d|one|two|three|four))\b(?=.{0,120}\b(?:ate|eaten|swallowed|"
+               r"chewed|got into|in (?:his|her) mouth|found (?:it|one) in)\b)",
+          window=120, kind="symptom", unless=r"\b(?:all (?:counted|accounted)|none missing|nothing missing|away from|"
+                                              r"out of reach|how do i (?:keep|store))\b"),
+    _rule("bleeding_trauma", "fingertip cut off and bleeding",
+          r"\b(?:tip|end|top|part) of (?:my|his|her|the|their) (?:finger|thumb|fingertip)s?\b(?: (?:\w+ ){0,2})?(?:clean )?"
+          r"(?:off|missing)\b|\b(?:cut|chopped|sliced|took|ripped|torn|caught) (?:\w+ ){0,2}(?:the )?(?:tip|end|top) of "
+          r"(?:my|his|her|the) (?:finger|thumb)s?\b|\bfingertip (?:\w+ ){0,2}(?:off|missing)\b",
+          near=r"\b(?:blood|bleed\w*|pouring|towels?|spurting)\b", window=120, kind="symptom"),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
