@@ -1010,6 +1010,38 @@ RULES: tuple[Rule, ...] = (
           window=100, always=True,
           unless=r"\b(?:toddler|child|children|kids?|baby|dog|cat|safe for|dangerous for|council|complain\w*|report\w*|"
                  r"view|photo\w*|walk\w* with|garden wall|boundary)\b"),
+    # The same family for other means: a ligature, a train, water, a firearm (round 5b).
+    _rule("self_harm", "asks how a ligature works as a method",
+          r"\b(?:belt|cord|rope|scarf|ligature|noose|cable|tie|lead|sheet)s?\b(?: (?![.!?;](?: |$))[^ \n]+){0,8} "
+          r"(?:(?:round|around) (?:the |your |my |a |someones )?neck|(?:hold|take) (?:a persons|a person s|my|your|someones|"
+          r"an adults|the) weight)\b|\b(?:hold|take) (?:a persons|a person s|my|your|someones|an adults) weight\b"
+          r"(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:belt|cord|rope|scarf|ligature|noose|cable|sheet)s?\b",
+          near=r"\b(?:how long|how many|pass out|lose consciousness|black out|strong enough|would|will|enough to|beam|"
+               r"door handle|banister|hook|loft)\b",
+          window=120, always=True,
+          unless=r"\b(?:climb\w*|swing|hammock|pull ?ups?|gym|boat|tow\w*|mirror|picture|shelf|shelves|dog|lead "
+                 r"for|necklace|lanyard|tight collar|tie (?:a|my) tie)\b"),
+    _rule("self_harm", "asks whether being hit by a train is instant",
+          r"\b(?:hit by|in front of|under) (?:a |an |the )?(?:fast |freight |express |speeding )?trains?\b|\btrains? "
+          r"(?:\w+ ){0,3}at full speed\b|\btrains?\b(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:step|jump|stand|walk)\w* "
+          r"(?:out )?in front of (?:it|one)\b",
+          near=r"\b(?:instant\w*|painless|hurt|feel it|survives?|surviving|how fast|fatal|quick\w*|over straight away)\b",
+          window=120, always=True,
+          unless=r"\b(?:drivers?|news|witness\w*|film|movie|counsell\w*|accident (?:last|in|on))\b"),
+    _rule("self_harm", "asks how drowning works as a method",
+          r"\b(?:drown\w*|go under|stones in (?:my|your|his|her|their) pockets|pockets with stones|walk\w* into the "
+          r"(?:sea|river|lake|water)|swim back)\b",
+          near=r"\b(?:how long|how cold|before|nobody knows|no one knows|at night|cannot swim|can not swim|stones)\b",
+          window=120, always=True,
+          unless=r"\b(?:sailing|kayak\w*|canoe\w*|swim\w* lessons?|lifeguard|life ?jacket|fall\w* (?:in|through)|"
+                 r"fell (?:in|through)|child|children|kids?|toddler|baby|dog|safety|rescue|cold water shock|dry drowning)\b"),
+    _rule("self_harm", "asks where a gunshot is surely fatal",
+          r"\b(?:gun|shotgun|rifle|pistol|handgun|shoot|shot|bullet)\b",
+          near=r"\b(?:instant\w*|painless|no chance of surviv\w*|always (?:work|fatal|kill)\w*|where (?:do you|to|should "
+               r"(?:i|you)) aim|which part of the (?:head|body)|to the head|under the chin|in the mouth)\b",
+          window=80, always=True,
+          unless=r"\b(?:deer|hunt\w*|animal|vet|range|target|clay|war|exam|nursing|news|film|movie|game|video game|"
+                 r"vaccin\w*|flu shot|booster|jab)\b"),
     # Anaphylaxis with an expired pen (symptoms now), and a first pen given with symptoms going on: both are
     # emergencies whatever the sentence says about when the pen expired or was prescribed.
     _rule("anaphylaxis", "allergic reaction now with an expired pen",
@@ -1147,7 +1179,11 @@ _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|her
 _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patients|teenagers?|adults|men|women)\b"
                            r"(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:their|they|them)\b|"
                            r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
-                           r"understand)|tell me|help me understand|in front of me|with me)")
+                           r"understand)|tell me|help me understand|in front of me|with me|"
+                           # a study framing ("it is for my nursing exam") is not about someone now (round 5)
+                           r"\bfor (?:my|our|a) (?:nursing |medical |first aid |biology |pharmacology |paramedic |school |"
+                           r"university |uni |college )?(?:exam|exams|course|class|essay|homework|assignment|revision|"
+                           r"studies|training|talk|lecture|project)\b)")
 _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -1160,7 +1196,7 @@ _PAST = re.compile(
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
-    r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b")
+    r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b|\b(?:in|during) the war\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
                       r"started|minutes? ago|hours? ago|an hour|still)\b")
 _CHRONIC = re.compile(
