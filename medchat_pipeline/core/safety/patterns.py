@@ -1138,6 +1138,122 @@ RULES: tuple[Rule, ...] = (
           r"(?:off|missing)\b|\b(?:cut|chopped|sliced|took|ripped|torn|caught) (?:\w+ ){0,2}(?:the )?(?:tip|end|top) of "
           r"(?:my|his|her|the) (?:finger|thumb)s?\b|\bfingertip (?:\w+ ){0,2}(?:off|missing)\b",
           near=r"\b(?:blood|bleed\w*|pouring|towels?|spurting)\b", window=120, kind="symptom"),
+    # Round 6 (families described in RESULTS.md "Blind set 4"): each rule is a clinical picture, not a phrasing.
+    # Decided self-harm asked as "the least painful way to go"; an overdose taken while refusing rescue.
+    _rule("self_harm", "asks the least painful way to go",
+          r"\b(?:least painful|painless\w*|quickest|easiest|peaceful\w*|gentlest) way to go\b(?! about| through| for| to "
+          r"(?:the|a|my|work|school|bed))|\bway to go (?:that )?(?:hurts|hurt) (?:the )?least\b", always=True),
+    _rule("self_harm", "has decided and asks what is least painful",
+          r"\bi (?:have|had) (?:decided|made up my mind|made my decision|made the decision)\b",
+          near=r"\b(?:least painful|painless\w*|hurts? (?:the )?least|way to go|to go tonight|not wake up)\b", window=120),
+    _rule("self_harm", "took an overdose and refuses rescue",
+          r"\b(?:do not|never) want to be (?:saved|rescued|found|revived|resuscitated)\b|\b(?:do not|please do not|"
+          r"never) (?:call|send|tell) (?:anyone|anybody|an ambulance|for help)\b|\blet me (?:go|die|slip away)\b",
+          near=r"\b(?:took|taken|swallowed|downed|overdosed?|pills|tablets|everything in the (?:cabinet|cupboard|drawer))\b",
+          window=140),
+    # Emergencies told by their classic presentation instead of their name.
+    _rule("pregnancy", "shoulder-tip pain in early pregnancy (ectopic)",
+          r"\b(?:shoulder ?tip|tip of (?:my|her) shoulder|top of (?:my|her) shoulder)\b",
+          near=r"\b(?:positive (?:pregnancy )?test|test (?:was|is|came back|came up) positive|pregnan\w*|period is late|"
+               r"late period|missed (?:my |her )?period)\b", window=160, kind="symptom"),
+    _rule("pregnancy", "one-sided pain with fainting in early pregnancy (ectopic)",
+          r"\b(?:one[- ]sided|on (?:the |my |her )?(?:right|left|one) side|(?:right|left)[- ]sided|low on the (?:right|"
+          r"left))\b(?=.{0,120}\b(?:faint\w*|passed out|pass out|nearly passed|collaps\w*|dizzy|light ?headed|shoulder)\b)",
+          near=r"\b(?:positive (?:pregnancy )?test|test (?:was|is|came back|came up) positive|pregnan\w*|period is late|"
+               r"late period|missed (?:my |her )?period)\b", window=160, kind="symptom"),
+    _rule("cardiac", "sudden pain with a known aortic aneurysm",
+          r"\b(?:aortic aneurysm|aneurysm|(?:wide|widened|enlarged|bulging|swollen|dilated) aorta|triple a|aaa)\b",
+          near=r"\b(?:sudden\w*|severe|tearing|pulsing|pulsat\w*|throbbing|dizzy|faint\w*|grey|gray|collaps\w*|sweaty)\b",
+          window=160, kind="symptom", unless=r"\b(?:screen\w*|repaired|hereditary|runs in)\b"),
+    _rule("cardiac", "sudden belly or back pain with a pulsing mass",
+          r"\b(?:pulsing|pulsating|throbbing) (?:lump|mass)\b|\b(?:something|a lump|a mass) (?:pulsing|pulsating|"
+          r"throbbing) in (?:my|his|her|the) (?:belly|tummy|abdomen|stomach)\b",
+          near=r"\b(?:sudden\w*|severe|back)\b", window=160, kind="symptom"),
+    _rule("other", "saddle numbness or loss of bladder control with back pain (cauda equina)",
+          r"\bsaddle (?:numb\w*|an(?:a)?esthesia)\b|\bnumb\w* (?:between (?:my|his|her) legs|around (?:my|his|her) "
+          r"(?:private\w*|genital\w*|bum|back passage|anus|bottom))\b|\b(?:lost|no|losing) (?:feeling|sensation) "
+          r"(?:between|around|in) (?:my|his|her) (?:legs|private\w*|genital\w*|bum|bottom|back passage)\b|\b(?:bum|"
+          r"bottom|buttocks) and (?:inner )?thighs (?:are |have gone |went )?numb\b",
+          near=r"\b(?:back|sciatica|disc|legs?|bladder|pee|urin\w*|wee|bowel|wet myself|incontinen\w*)\b", window=160,
+          kind="symptom"),
+    _rule("other", "a hernia that will not go back, with pain or vomiting",
+          r"\bhernia\b(?=.{0,80}\b(?:stuck|(?:will not|cannot|can not|does not|not) go(?:ing)? back|(?:cannot|can not|"
+          r"could not|unable to) push (?:it )?back|gone hard|hard and|purple)\b)",
+          near=r"\b(?:vomit\w*|throwing up|being sick|been sick|pain\w*|tender)\b", window=160, kind="symptom"),
+    _rule("other", "a lump that will not go back, with vomiting",
+          r"\b(?:lump|bulge)\b(?=.{0,80}\b(?:stuck out|(?:will not|cannot|does not) go back|(?:cannot|can not|could not) "
+          r"push (?:it )?back)\b)",
+          near=r"\b(?:vomit\w*|throwing up|being sick|been sick)\b", window=160, kind="symptom"),
+    _rule("infant_child", "green vomit in a baby",
+          r"\b(?:vomit\w*|sick|throwing up|threw up|thrown up)\b(?: \S+){0,5} (?:green|bile|bilious)\b(?! (?:snot|mucus|"
+          r"phlegm|poo|poop|stool|nappy|diaper))",
+          near=_INFANT, window=120, kind="symptom"),
+    _rule("other", "mains electricity through the body",
+          r"\b(?:live wire|the mains|mains electricity|exposed wire|broken cable|\d+ ?(?:v|volts)|high voltage|power "
+          r"line)\b",
+          near=r"\b(?:shock\w*|current|zapp\w*|thrown back|went through|electrocut\w*)\b", window=120, kind="symptom"),
+    _rule("other", "electric current through the body",
+          r"\b(?:current|electricity|shock) (?:went|passed|ran|go(?:es)?|travelled|traveled) (?:through|across|from)\b"),
+    _rule("overdose_poisoning", "hydrofluoric acid on the skin or swallowed",
+          r"\b(?:hydrofluoric|hf acid|hydrogen fluoride)\b",
+          near=r"\b(?:on (?:my|his|her|the)|skin|splash\w*|spill\w*|spilt|got (?:some|it)|hand|fingers?|arm|forearm|face|"
+               r"eyes?|swallow\w*|drank)\b", window=120, kind="symptom"),
+    _rule("bleeding_trauma", "coffee-ground vomit or black tarry stool (upper GI bleed)",
+          r"\bcoffee grounds?\b(?=.{0,10}\b(?:vomit|sick)\b)|\b(?:vomit\w*|sick|threw up|throwing up)\b(?: \S+){0,4} "
+          r"coffee grounds?\b|\btarry\b|\blike tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b",
+          near=r"\b(?:ibuprofen|naproxen|aspirin|diclofenac|nsaids?|anti ?inflammator\w*|blood thinners?|warfarin|"
+               r"apixaban|rivaroxaban|clopidogrel|light ?headed|faint\w*|dizzy|ulcer|liver|cirrhosis|vomit\w*|sick|"
+               r"tarry|tar)\b", window=160, unless=r"\b(?:iron (?:tablets?|pills?)|ferrous|bismuth|"
+                                                                   r"pepto|liquorice|licorice|blueberr\w*|beetroot)\b"),
+    _rule("cardiac", "collapse with a racing heart",
+          r"\b(?:heart (?:was |had been |started |kept )?(?:racing|pounding|going (?:really |very |so )?fast)|(?:racing|"
+          r"pounding) heart)\b",
+          near=r"\b(?:collaps\w*|fainted|faint|passed out|blacked out|dropped to the (?:ground|floor)|went down|came "
+               r"round)\b", window=120, kind="symptom"),
+    # A severe asthma attack now, even as one line in an administrative message.
+    _rule("breathing", "a severe asthma attack now",
+          r"\b(?:having|in the middle of|mid|in) (?:an? )?(?:bad |severe |serious |really bad |terrible |major )?asthma "
+          r"attack\b(?! (?:last|yesterday|when|as a|years?|once|before))"),
+    _rule("breathing", "too breathless to speak",
+          r"\b(?:can only (?:say|speak|get out|manage) a few words|(?:cannot|can not) (?:finish|complete) (?:a |my )?"
+          r"sentences?|struggling to (?:get (?:the )?words out|speak|talk)|can (?:hardly|barely) (?:talk|speak))\b",
+          near=r"\b(?:asthma|wheez\w*|breath\w*|inhaler|chest|puffer)\b", window=140),
+    # Swelling of the face or mouth with the throat or voice affected, however it is written.
+    _rule("anaphylaxis", "face or mouth swelling with the throat affected",
+          r"\b(?:face|lips?|tongue|eyes?|mouth)\b(?: \S+){0,3} (?:swell\w*|swole\w*|big|fat|puff\w*)\b",
+          near=r"\bthroat(?: \S+){0,2} (?:small|tight|narrow|clos\w*|swell\w*|swollen)\b|\bhard (?:for|to) swallow\b|"
+               r"\bcannot swallow\b|\bvoice (?:change\w*|hoarse|different|gone|funny)\b|\bwheez\w*|\b(?:cannot|hard to|"
+               r"struggling to) breath\w*", window=120),
+    # Bystander scenes: choking that ends floppy; a school asking whether to wait before the auto-injector.
+    _rule("breathing", "choking, then limp or unresponsive",
+          r"\bchok\w*\b",
+          near=r"\b(?:floppy|limp|gone quiet|not (?:really )?respond\w*|unresponsive|passed out|went blue|turning blue|"
+               r"unconscious)\b", window=160),
+    _rule("anaphylaxis", "asks whether to wait before the auto-injector during a reaction",
+          r"\b(?:wait|watch)\w*\b(?: \S+){0,8} (?:auto ?injector|epi ?pens?|jext|emerade|adrenaline pen|the pen)\b|"
+          r"\b(?:auto ?injector|epi ?pen|the pen)\b(?: \S+){0,3} or (?:wait|watch)\b|\bor give the pen\b",
+          near=r"\b(?:hives|wheez\w*|swell\w*|swollen|cough\w*|vomit\w*|throat|lips?|breath\w*|rash)\b", window=160),
+    _rule("bleeding_trauma", "fingertip cut off",
+          r"\b(?:cut|chopped|sliced|took|ripped|torn|sheared)\b(?: \w+){0,2} (?:the )?(?:tip|end|top) of (?:my|his|her|"
+          r"the|their) (?:finger|thumb)s? (?:clean )?off\b|\b(?:cut|chopped|sliced|took|ripped|torn) off (?:the )?(?:tip|"
+          r"end|top) of (?:my|his|her|the|their) (?:finger|thumb)s?\b"),
+    # Minimizing words beside a red flag: these pictures are emergencies whatever the writer thinks of them.
+    _rule("pregnancy", "a steady leak of fluid before term (waters broken early)",
+          r"\b(?:trickl\w*|leak\w*|dribbl\w*|soaked|running)\b(?: \S+){0,4} (?:fluid|water|liquid)\b|\b(?:fluid|water|"
+          r"liquid)\b(?: \S+){0,3} (?:trickl\w*|leak\w*|dribbl\w*|running down)\b|\bwatery fluid\b",
+          near=r"\b(?:2\d|3[0-6]) (?:weeks?|wks?)\b", window=140, kind="symptom"),
+    _rule("pregnancy", "visual disturbance or very high blood pressure after birth",
+          r"\b(?:flashing lights|seeing (?:stars|spots|sparkles)|spots in (?:my|her) vision|blurr\w* vision|vision (?:has|"
+          r"is) (?:\w+ )?(?:sparkl\w*|blurr\w*|funny)|sparkles)\b|\b(?:bp|blood pressure|pressure)\b(?: \S+){0,4} "
+          r"(?:1[6-9]\d|2\d\d)\b",
+          near=r"\b(?:gave birth|had (?:my|the|her|our) baby|delivered|c ?section|caesarean|postpartum|post partum|after "
+               r"(?:the )?birth)\b", window=160),
+    _rule("cardiac", "jaw, neck or chest pain on exertion with sweating or getting worse",
+          r"\b(?:jaw|neck|breastbone|chest|left (?:arm|shoulder))\b(?: \S+){0,5} (?:ache\w*|pain\w*|pressure|tight\w*|"
+          r"heav\w*|squeez\w*)\b(?=.{0,80}\b(?:walk\w*|climb\w*|stairs|exert\w*|hill|exercis\w*)\b)|\b(?:ache|pain|"
+          r"pressure|heaviness|tightness)\b(?: \S+){0,3} (?:in|behind) (?:my|his|her) (?:jaw|neck|breastbone|chest)\b"
+          r"(?=.{0,80}\b(?:walk\w*|climb\w*|stairs|exert\w*|hill|exercis\w*)\b)",
+          near=r"\b(?:sweat\w*|clammy|grey|gray|pale|worse|breathless|sick)\b", window=160, kind="symptom"),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
