@@ -1200,7 +1200,8 @@ RULES: tuple[Rule, ...] = (
                r"eyes?|swallow\w*|drank)\b", window=120, kind="symptom"),
     _rule("bleeding_trauma", "coffee-ground vomit or black tarry stool (upper GI bleed)",
           r"\bcoffee grounds?\b(?=.{0,10}\b(?:vomit|sick)\b)|\b(?:vomit\w*|sick|threw up|throwing up)\b(?: \S+){0,4} "
-          r"coffee grounds?\b|\btarry\b|\blike tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b",
+          r"coffee grounds?\b|\btarry\b|\blike tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b|\bblack "
+          r"(?:\w+ ){0,2}(?:poo|poop|stools?|motions?)\b",
           near=r"\b(?:ibuprofen|naproxen|aspirin|diclofenac|nsaids?|anti ?inflammator\w*|blood thinners?|warfarin|"
                r"apixaban|rivaroxaban|clopidogrel|light ?headed|faint\w*|dizzy|ulcer|liver|cirrhosis|vomit\w*|sick|"
                r"tarry|tar)\b", window=160, unless=r"\b(?:iron (?:tablets?|pills?)|ferrous|bismuth|"
@@ -1236,7 +1237,9 @@ RULES: tuple[Rule, ...] = (
     _rule("bleeding_trauma", "fingertip cut off",
           r"\b(?:cut|chopped|sliced|took|ripped|torn|sheared)\b(?: \w+){0,2} (?:the )?(?:tip|end|top) of (?:my|his|her|"
           r"the|their) (?:finger|thumb)s? (?:clean )?off\b|\b(?:cut|chopped|sliced|took|ripped|torn) off (?:the )?(?:tip|"
-          r"end|top) of (?:my|his|her|the|their) (?:finger|thumb)s?\b"),
+          r"end|top) of (?:my|his|her|the|their) (?:finger|thumb)s?\b|\bfinger ?tips? (?:\w+ ){0,2}(?:cut|chopped|sliced|"
+          r"ripped|torn|came|come|taken) off\b|\blost (?:the )?(?:tip|end|top) of (?:my|his|her|the|their) (?:finger|"
+          r"thumb)s?\b"),
     # Minimizing words beside a red flag: these pictures are emergencies whatever the writer thinks of them.
     _rule("pregnancy", "a steady leak of fluid before term (waters broken early)",
           r"\b(?:trickl\w*|leak\w*|dribbl\w*|soaked|running)\b(?: \S+){0,4} (?:fluid|water|liquid)\b|\b(?:fluid|water|"

@@ -30,6 +30,8 @@ PATTERNS = Triage.load(None)
     ("grandpa choked on bread, after back blows he is not responding", "breathing"),
     ("she has hives and swollen lips at camp, should we wait before the epipen?", "anaphylaxis"),
     ("the bandsaw took off the tip of his finger", "bleeding_trauma"),
+    ("lost the tip of my finger in the door at work", "bleeding_trauma"),
+    ("black sticky poo this morning and I feel faint", "bleeding_trauma"),
     ("34 weeks and water keeps trickling out, probably nothing?", "pregnancy"),
     ("delivered 9 days ago, blurry vision and headache, ok to wait till monday?", "pregnancy"),
 ])
@@ -47,6 +49,7 @@ def test_round6_families_are_recognised_by_the_patterns(text, category):
     "my toddler has a cold with green snot, is that an infection?",
     "I got a static shock from the trolley, is that harmful?",
     "my stools are black since I started iron tablets, is that normal?",
+    "I lost the tip of my fingernail when it caught on a jumper",
     "my heart races during sprints and settles after a minute, I never feel faint",
     "can you book my asthma review and send my repeat inhaler prescription?",
     "after tooth removal my cheek little swell, is normal?",
