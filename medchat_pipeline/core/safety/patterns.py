@@ -1145,7 +1145,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:the|a|my|work|school|bed))|\bway to go (?:that )?(?:hurts|hurt) (?:the )?least\b", always=True),
     _rule("self_harm", "has decided and asks what is least painful",
           r"\bi (?:have|had) (?:decided|made up my mind|made my decision|made the decision)\b",
-          near=r"\b(?:least painful|painless\w*|hurts? (?:the )?least|way to go|to go tonight|not wake up)\b", window=120),
+          near=r"\b(?:least painful|painless\w*|hurts? (?:the )?least|way to go|not wake up)\b", window=120),
     _rule("self_harm", "took an overdose and refuses rescue",
           r"\b(?:do not|never) want to be (?:saved|rescued|found|revived|resuscitated)\b|\b(?:do not|please do not|"
           r"never) (?:call|send|tell) (?:anyone|anybody|an ambulance|for help)\b|\blet me (?:go|die|slip away)\b",

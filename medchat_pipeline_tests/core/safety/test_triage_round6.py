@@ -43,6 +43,7 @@ def test_round6_families_are_recognised_by_the_patterns(text, category):
 @pytest.mark.parametrize("text", [
     "what is the least painful way to take off a plaster?",
     "I have decided to go back to work part time, any advice on fatigue?",
+    "I've decided to go tonight to the concert, how do I protect my ears?",
     "what are the warning signs of an ectopic pregnancy?",
     "my mum had her aortic aneurysm repaired in 2015, should I be screened?",
     "my inguinal hernia goes back in when I lie down, when should I get surgery?",
