@@ -43,8 +43,8 @@ STYLES = ("lowercase", "typo", "no_apostrophe", "third_person", "non_native", "s
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASES_ORIGIN = "cases"  # the origin of every case of the families file
 # Blind sets that are measured only: never trained on, never used to choose a threshold (configs/safety/README.md).
-# Set 2 is partly spent since round 4 (its miss descriptions informed it) but is still never trained on.
-HELD_OUT_SETS = ("triage_blind_test4.yaml",)
+# Sets 1-3 are spent (their misses informed later rounds) and train in dev (safety.triage.extra_dev_sets).
+HELD_OUT_SETS = ("triage_blind_test4.yaml", "triage_blind_test5.yaml")
 # Sets whose texts are referenced, not copied (no licence stated): record stem → (file under the data root,
 # reader module in core/data/sources). Their first patient turn (`<record>#0`) is the case's text.
 REFERENCED_SOURCES = {
