@@ -42,29 +42,13 @@ def prompt_messages(row: dict, system_prompt: str) -> list[dict[str, str]]:
 def escalation_rows(examples: EscalationExamples, limit: int | None = None, seed: int = 0) -> pl.DataFrame:
     """The triage dataset's dev-split emergencies as training rows (QAC columns, split "train"): earlier user
     turns as context, the last as the question, and escalation_advice(category, numbers) as the answer.
-    At most `limit` rows (a seeded sample, spread over the categories by sampling families evenly)."""
+    At most `limit` rows (a seeded sample)."""
     from medchat_pipeline.core.safety.triage import escalation_advice
     from medchat_pipeline.core.safety.triage_data import load_triage_cases
 
     cases = [c for c in load_triage_cases(examples.cases_file) if c.split == "dev" and c.emergency]
-    rows = [
-        {
-            "id": f"{ESCALATION_SOURCE}:{case.id}",
-            "source": ESCALATION_SOURCE,
-            "source_id": case.id,
-            "group_id": f"{ESCALATION_SOURCE}:{case.family}",
-            "kind": "dialogue_turn",
-            "context": "\n".join(case.turns[:-1]),
-            "question": case.turns[-1],
-            "answer": escalation_advice(case.category, examples.emergency_numbers),
-            "subject": case.category,
-        }
-        for case in cases
-    ]
-    frame = conform(pl.DataFrame(rows)).with_columns(pl.lit("train").alias("split")) if rows else pl.DataFrame()
-    if limit is not None and frame.height > limit:
-        frame = frame.sample(n=limit, seed=seed, shuffle=True)
-    return frame
+    answers = [escalation_advice(case.category, examples.emergency_numbers) for case in cases]
+    return _case_rows(cases, ESCALATION_SOURCE, answers, [case.category for case in cases], limit, seed)
 
 
 def non_emergency_rows(examples: EscalationExamples, limit: int | None = None, seed: int = 0) -> pl.DataFrame:
@@ -75,19 +59,26 @@ def non_emergency_rows(examples: EscalationExamples, limit: int | None = None, s
     from medchat_pipeline.core.safety.triage_data import load_triage_cases
 
     cases = [c for c in load_triage_cases(examples.cases_file) if c.split == "dev" and not c.emergency and c.source is None]
+    return _case_rows(cases, PLAIN_SOURCE, [None] * len(cases), [case.kind for case in cases], limit, seed)
+
+
+def _case_rows(cases, source: str, answers: list[str | None], subjects: list[str | None], limit: int | None,
+               seed: int) -> pl.DataFrame:
+    """Triage cases as QAC training rows of `source` (earlier user turns as context, the last as the question),
+    split "train"; at most `limit` of them (a seeded sample)."""
     rows = [
         {
-            "id": f"{PLAIN_SOURCE}:{case.id}",
-            "source": PLAIN_SOURCE,
+            "id": f"{source}:{case.id}",
+            "source": source,
             "source_id": case.id,
-            "group_id": f"{PLAIN_SOURCE}:{case.family}",
+            "group_id": f"{source}:{case.family}",
             "kind": "dialogue_turn",
             "context": "\n".join(case.turns[:-1]),
             "question": case.turns[-1],
-            "answer": None,
-            "subject": case.kind,
+            "answer": answer,
+            "subject": subject,
         }
-        for case in cases
+        for case, answer, subject in zip(cases, answers, subjects)
     ]
     frame = conform(pl.DataFrame(rows)).with_columns(pl.lit("train").alias("split")) if rows else pl.DataFrame()
     if limit is not None and frame.height > limit:
