@@ -21,8 +21,8 @@ TRIAGE_DATASET = dg.AssetKey("triage_dataset")
     description="Labelled triage conversations (configs/safety/triage_cases.yaml, see its README): emergencies "
     "in 12 categories and non-emergencies (education, history, figurative, mild, medication, everyday, real "
     "patient messages), each family in dev or test; real messages of sets with no licence are read from the "
-    "data slices ($MEDCHAT_SHARED_DATA) and left out, with the reason in metadata, when absent; plus the spent blind sets of safety.triage.extra_dev_sets "
-    "(origin blind1), in dev only.",
+    "data slices ($MEDCHAT_SHARED_DATA) and left out, with the reason in metadata, when absent; plus the spent "
+    "blind sets of safety.triage.extra_dev_sets (origins blind1, blind2, blind3), in dev only.",
 )
 def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
     from medchat_pipeline.core.safety.triage_data import (
