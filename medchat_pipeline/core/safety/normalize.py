@@ -25,13 +25,14 @@ import unicodedata
 from functools import lru_cache
 
 # Words the patterns are written with: typos are corrected towards these (and only these).
+# ("dives" is one so that it is never "corrected" to "hives": the MiniLM vocabulary lacks it; round 7.)
 TRIAGE_TERMS = """
 abdomen abdominal accident accidentally acetaminophen adrenaline advil agony alcohol allergic allergy
 ambulance amoxicillin anaphylactic anaphylaxis antibiotic antifreeze anymore arrest asthma attack awake
 baby battery bleach bleeding bleed blood blue body bottle brain breath breathe breathing breathless broken
 burning burns calpol cannot capsules cardiac chest choking cleaner clots clutching collapsed collapse
 conscious confused confusion contractions convulsing crowning convulsion convulsions crushing cutting dehydrated
-defibrillator detergent diabetic diarrhea die dizzy drooping droopy drowning drowsy emergency epipen epinephrine
+defibrillator detergent diabetic diarrhea die dives dizzy drooping droopy drowning drowsy emergency epipen epinephrine
 erection everything
 face fainted fainting faint fentanyl fever floppy foaming fracture gasping glucose headache having heart heroin
 hives hospital hurts kill ibuprofen inhaler injected insulin jerking kerosene ketones labour labor lethal lips

@@ -48,6 +48,9 @@ class Rule:
     unless_scope: str = "sentence"  # or "text": the benign reading may be anywhere in the turn
     literals: frozenset[str] | None = None  # one of these is in every match (required_literals); None = unknown
     always: bool = False  # only negation sets it aside: a general question about it is still a risk
+    # Red flags that win over `unless`: with one of them anywhere in the turn (not negated), the benign reading does
+    # not set the match aside (a low oximeter reading "from cold fingers" beside dusky lips is still hypoxia).
+    red_flags: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,12 @@ class Finding:
 
 
 def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
-          kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False) -> Rule:
+          kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False,
+          red_flags: str | None = None) -> Rule:
     compiled = re.compile(pattern)
     return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
-                re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always)
+                re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always,
+                re.compile(red_flags) if red_flags else None)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -139,7 +144,11 @@ _INFANT = (r"\b(?:baby|babies|newborn|new born|infant|\d+ (?:day|days|week|weeks
            r"child|kid|son|daughter)\b")
 _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|two|three|four|five|six|seven|"
                  r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
-                 r"baby only (?:1|one) month|(?:son|daughter|baby|he|she) is (?:[1-9]|1[0-2]) weeks(?! pregnant))\b")
+                 r"baby only (?:1|one) month|(?:son|daughter|baby|he|she) is (?:[1-9]|1[0-2]) weeks(?! pregnant)|"
+                 # round 7: "11 wks old", "our little one is 9 weeks", "baby (10 wks)", "nearly 3 months"
+                 r"(?:[1-9]|1[0-2]) ?wks? old|(?:little one|lo|son|daughter|baby) is (?:[1-9]|1[0-2]) ?(?:weeks|wks)"
+                 r"(?! pregnant)|baby \( ?(?:[1-9]|1[0-2]) ?(?:wks?|weeks?)|(?:nearly|almost|not yet|just under) "
+                 r"(?:3|three) months? old)\b")
 _INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swallow|swallowing|licked|bit into|"
            r"sucking on|sucked on|sucking|chewing on|chewing|mouthing|"
            r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
@@ -171,6 +180,18 @@ _HIGH_RISK_DRUGS = (r"(?:insulin|digoxin|lithium|warfarin|heart (?:pills?|tablet
                     r"(?:pills?|tablets?|medicines?|meds)|sleeping (?:pills?|tablets?)|oxy\w*|morphine|fentanyl|"
                     r"methadone|tramadol|xanax|valium|diazepam|iron (?:pills?|tablets?)|opioids?|"
                     r"antidepressants?|amitriptyline|seroquel)")
+# A low oximeter reading from cold fingers (normal once warmed) is a measuring error (round 5); these signs beside it
+# are hypoxia whatever the writer blames (round 7): coloured lips or face, breathlessness, confusion.
+_COLD_READING = (r"\b(?:(?:cold|freezing|icy|chilly) (?:hands|fingers?)|(?:hands|fingers?) (?:were|are|was|is|felt|feel)"
+                 r"(?: \w+)? (?:cold|freezing|icy)|warm(?:ed|ing)? (?:them|it|up|my|her|his)|(?:outside )?in the (?:snow|"
+                 r"cold)|nail (?:polish|varnish))\b")
+_HYPOXIA_SIGNS = (r"\b(?:lips?|mouth|face|skin|tongue)\b(?: \S+){0,4} (?:dusky|blue|bluish|blueish|purple|grey|gray|"
+                  r"ashen)\b|\b(?:dusky|bluish|blueish|blue|purple|grey|gray) (?:\w+ )?(?:lips|tinge|mouth|face)\b|"
+                  r"\b(?:breathless\w*|short(?:ness)? of breath|out of breath|puffing|panting|gasping|struggling (?:to|for) "
+                  r"breath\w*|(?:cannot|can not|hard to) (?:breathe|breath|catch)|confus\w*|muddled|drowsy|not making sense|"
+                  r"chest pain)\b")
+_PESTICIDES = (r"roundup|glyphosate|paraquat|gramoxone|malathion|diazinon|chlorpyrifos|organophosphates?|herbicides?|"
+               r"pesticides?|insecticides?|weed ?killer|slug pellets|rat poison|aluminium phosphide|celphos|dichlorvos")
 _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
 # A pet that ate something is a question for a vet (the text may still name a child, whose rule then fires)
 _PET_ATE = (r"\bmy (?:dog|cat|puppy|kitten|pet|rabbit|hamster|parrot|horse) (?:has |just |may have |might have )?"
@@ -183,7 +204,10 @@ RULES: tuple[Rule, ...] = (
           r"think (?:i am|he is|she is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?heart attack\b"),
     _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b"),
     _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
-          unless=r"\bwhat is|difference between|different from|how is a\b"),
+          unless=r"\bwhat is|difference between|different from|how is a\b|"
+                 # "my heart stopped when I saw the results" is fright told figuratively (round 7)
+                 r"\bmy heart (?:(?:just|nearly|almost|literally) )?stopped (?:when|as) (?:i|we) (?:saw|heard|read|got|"
+                 r"opened|found|looked)\b"),
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
                  r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle)\b"),
@@ -251,6 +275,9 @@ RULES: tuple[Rule, ...] = (
     _rule("breathing", "gasping or suffocating",
           r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
           unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea|"
+                 # a job or a commute "suffocating me" is an idiom (round 7); smoke or a pillow is not in this list
+                 r"(?:job|commute|work|boss|relationship|marriage|family|house|flat|life|city|town|school|routine|"
+                 r"office|meeting|deadline)s? (?:is |are |has been )?suffocating (?:me|us)\b|"
                  r"(?:spin|gym|fitness|hiit|exercise|yoga) class|workout|by the end|after (?:the|a|my) (?:run|race|class|"
                  r"sprint|workout)|took my breath away|laugh\w*\b"),
     _rule("breathing", "choking",
@@ -278,9 +305,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:blue |reliever |rescue )?inhaler (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:\d+|many|several) times\b|nebuli[sz]\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}"
           r"(?:\d+|three|four|several) times"),
     _rule("breathing", "very low oxygen",
-          r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])",
-          # a low reading from cold fingers that is normal once warmed is a measuring error, not hypoxia (round 5)
-          unless=r"\b(?:cold (?:hands|fingers)|(?:hands|fingers) were cold|warmed (?:them|up|my)|nail (?:polish|varnish))\b"),
+          r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat|pulse ox)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])",
+          # a low reading from cold fingers that is normal once warmed is a measuring error, not hypoxia (round 5),
+          # unless a sign of hypoxia stands beside it (round 7)
+          unless=_COLD_READING, red_flags=_HYPOXIA_SIGNS),
     _rule("breathing", "wheezing and cannot lie down", r"\bwheez\w*\b", near=r"\bcannot (?:lie|lay|sleep|talk|speak)|"
           r"cannot get air|(?:chest|throat) (?:so |really |very )?tight|barely talk", window=80, kind="symptom"),
     # ----------------------------------------------------------------------- anaphylaxis
@@ -1072,9 +1100,9 @@ RULES: tuple[Rule, ...] = (
           r"\b[5-8]\d ?(?:%|percent)(?: (?:\w+ ){0,3}(?:on|from) (?:the |my |his |her |a )?(?:finger|oximeter|pulse ox\w*|"
           r"monitor|clip|probe|sats))?\b|\b(?:reading|readings|monitor|clip|finger (?:thing|probe|monitor)) (?:\w+ ){0,3}"
           r"(?:[5-8]\d)(?:%| percent)?(?![\d.])",
-          near=r"\b(?:oximeter|finger|oxygen|sats|monitor|clip|probe)\b", window=80,
-          unless=r"\b(?:battery|charge|cold hands|hands were cold|warmed|nail (?:polish|varnish)|i feel fine|feel fine|"
-                 r"heart rate|pulse is|pulse of|bpm|blood pressure|bp|sugar|glucose|phone|percent of|% of)\b"),
+          near=r"\b(?:oximeter|pulse ox\w*|fingers?|oxygen|sats|monitor|clip|probe)\b", window=80,
+          unless=r"\b(?:battery|charge|i feel fine|feel fine|heart rate|pulse is|pulse of|bpm|blood pressure|bp|sugar|"
+                 r"glucose|phone|percent of|% of)\b|" + _COLD_READING, red_flags=_HYPOXIA_SIGNS),
     # A clot after long travel: a swollen, painful calf on one side after a flight or a long drive (deep vein
     # thrombosis); with breathlessness, chest pain on breathing or blood coughed up, a clot in the lung.
     _rule("breathing", "clot signs after long travel, with breathlessness",
@@ -1257,6 +1285,69 @@ RULES: tuple[Rule, ...] = (
           r"pressure|heaviness|tightness)\b(?: \S+){0,3} (?:in|behind) (?:my|his|her) (?:jaw|neck|breastbone|chest)\b"
           r"(?=.{0,80}\b(?:walk\w*|climb\w*|stairs|exert\w*|hill|exercis\w*)\b)",
           near=r"\b(?:sweat\w*|clammy|grey|gray|pale|worse|breathless|sick)\b", window=160, kind="symptom"),
+    # Round 7 (families described in RESULTS.md "Blind set 5"): each rule is a clinical picture, not a phrasing.
+    # A FAST check (face, arm, speech) that came out positive, told as the check's result instead of the symptoms.
+    _rule("stroke", "a positive FAST check (face, arm, speech)",
+          r"\b(?:(?:be )?fast (?:test|check|screen|signs?)|fast on (?:my|him|her|his|our)|face,? arms?,? (?:and )?speech)\b",
+          near=r"\b(?:positive|all (?:three|3) (?:yes|signs)|(?:face|arms?|speech) (?:yes|positive|failed))\b", window=100,
+          unless=r"\b(?:negative|normal|all fine|passed|stand for|how (?:do|to|would)|what (?:is|does|are))\b"),
+    # Self-injury now that gapes or keeps bleeding: self_harm (crisis line and emergency care), not a kitchen cut.
+    _rule("self_harm", "a self-inflicted cut that gapes or will not stop bleeding",
+          r"\b(?:cut|cutting|slash\w*|sliced) (?:myself|himself|herself|themselves)\b|\bself ?harm\w*\b|\bon purpose\b|"
+          r"\bdid it (?:again )?with (?:a|the|my) (?:razor|blade|knife)\b|\b(?:cut|slashed|sliced) (?:my|his|her) (?:arm|"
+          r"wrist|thigh|leg)s? again\b",
+          near=r"\b(?:gap\w*|wide open|split open|(?:will not|would not|cannot|can not|not) stop(?:ping)? bleed\w*|bleeding "
+               r"(?:will not|would not|does not|is not) stop\w*|still bleeding|keeps bleeding|bleeding through|pouring)\b",
+          window=160, kind="symptom",
+          unless=r"\b(?:shaving|chopping|cooking|slicing|peeling|by accident|accidentally|on (?:a|the) (?:knife|tin|glass|"
+                 r"fence|can|lid|paper))\b"),
+    # A stated decision to drink a poison (a pesticide or weed killer by brand or by name, or a household poison).
+    _rule("self_harm", "decided to drink a pesticide or poison",
+          r"\b(?:decided|made up (?:my|his|her) mind|mind is made up|going to|gonna|plan(?:ning)? to|want to|wanna)\b(?: \S+)"
+          r"{0,4} (?:drink|drinking|swallow\w*|down|downing)\b(?: \S+){0,5} (?:\b(?:" + _PESTICIDES + r")\b|" + _POISONS + ")",
+          unless=r"\b(?:by accident|accidentally|spray\w*|garden|weeds|lawn)\b"),
+    _rule("self_harm", "has decided, with a pesticide and tonight or all of it",
+          r"\b(?:i|he|she) (?:have|has|had) (?:decided|made up (?:my|his|her) mind)\b"
+          r"(?=.{0,160}\b(?:tonight|all of it|the lot|the (?:whole )?bottle)\b)",
+          near=r"\b(?:" + _PESTICIDES + r")\b", window=160,
+          unless=r"\b(?:use|using|apply\w*|spray\w*|garden|weeds|lawn|roses|patio|paths?|paving|driveway|decking|allotment|"
+                 r"ants?|wasps?|slugs|pests?|crops?|farm)\b", unless_scope="text"),
+    # A week of a dosette box, pill organiser or blister pack taken at once (often a person with dementia).
+    _rule("overdose_poisoning", "a week of a pill organiser taken at once",
+          r"\b(?:took|taken|swallowed|emptied|has emptied|ate|eaten|popped|had)\b(?: \S+){0,4} (?:all|every|the whole|whole|"
+          r"entire|a (?:whole |full )?week|the week|seven|7|several days|(?:two|three|four|five|six|2|3|4|5|6) days)\b|"
+          r"\b(?:box|organi[sz]er|pack|tray) (?:is |was )?(?:completely )?empty\b|\btook the lot\b",
+          near=r"\b(?:dosette|dossett\w*|pill ?(?:organi[sz]er|box|boxes)|blister packs?|weekly (?:pack|pills|tray)|"
+               r"medication (?:organi[sz]er|box|tray)|nomad|webster pack|compartments?)\b", window=140,
+          unless=r"\b(?:as (?:normal|usual|prescribed)|correct\w*|right day|each week|every week|missed|forgot)\b"),
+    # A chest or rib injury with breathlessness getting worse (collapsed lung, blood in the chest), however far apart
+    # in a long message the injury and the breathing are told.
+    _rule("bleeding_trauma", "a chest or rib injury with breathlessness getting worse",
+          r"\b(?:more and more|increasingly|getting more|even more) (?:short of breath|out of breath|breathless|winded)\b|"
+          r"\bbreath(?:ing|less(?:ness)?)?\b(?: \S+){0,3} (?:got|getting|gotten|becoming|become|keeps getting|is getting|"
+          r"has got) (?:worse|harder|faster|shallower)\b|\bharder (?:and harder )?to (?:breathe|breath|catch (?:my|his|"
+          r"her) breath)\b|\bworsening (?:breathlessness|shortness of breath)\b|\bquick shallow breaths\b",
+          near=r"\bribs?\b|\brib cage\b|\b(?:hit|landed on|fell on|banged|kicked|kick to|knee to|knee in|punched in|blow to|"
+               r"crushed) (?:my |his |her |the )?(?:chest|side|ribs?)\b", window=400, kind="symptom"),
+    # A seizure past five minutes, also in a long carer's or parent's message.
+    _rule("unresponsive_seizure", "a seizure lasting five minutes or more",
+          r"\b(?:seizures?|fits?|fitting|seizing|convulsi\w*|jerking|shaking)\b",
+          near=r"\b(?:(?:more than|over|past|longer than|for|gone on for(?: over)?|lasted) (?:5|five|6|six|7|seven|8|eight|9|"
+               r"nine|10|ten|\d\d) (?:minutes|mins)|(?:5|five|6|six|7|seven|8|eight|9|nine|10|ten) (?:minutes|mins) "
+               r"(?:now|and (?:still|counting|it is not))|(?:is|are|it is) not stopping|still (?:jerking|shaking|fitting|"
+               r"seizing))\b", window=120, kind="symptom",
+          unless=r"\b(?:why (?:do|does|is)|what (?:is|does)|when (?:should|do) (?:i|you)|if (?:a|the|someone|it)|lasted "
+                 r"(?:about |around )?(?:\d|one|two|three|four) minutes?)\b"),
+    # Joint pain, numbness, weakness, a blotchy rash or confusion after diving (decompression sickness; flying after
+    # a dive brings it on).
+    _rule("other", "decompression sickness after diving",
+          r"\b(?:the bends|decompression (?:sickness|illness))\b(?! (?:years|as a|once|before))|\b(?:numb\w*|tingl\w*|weak\w*|"
+          r"(?:joints?|elbows?|shoulders?|knees?|hips?) (?:\S+ ){0,2}(?:ache|aching|hurt\w*|pain\w*|sore)|(?:ache|aching|"
+          r"pain\w*|sore)\b(?: \S+){0,2} (?:joints?|elbows?|shoulders?|knees?)|blotch\w*|mottled|marbled|rash|confus\w*|"
+          r"dizz\w*|(?:barely|hardly|cannot|can not) walk|breathless|short of breath|paraly\w*)\b",
+          near=r"\b(?:scuba|dives|dived|dove|diving|dive)\b", window=160, kind="symptom",
+          unless=r"\b(?:what is|why does|how long (?:must|should|do)|sky ?div\w*|diving board|into the (?:pool|shallow "
+                 r"end|water)|deep dive|goalkeeper)\b"),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
@@ -1282,7 +1373,9 @@ RULES: tuple[Rule, ...] = (
 # ------------------------------------------------------------------------ what suppresses a match
 _SENTENCE_END = re.compile(r" [.!?;] |\n| [.!?] ?$")
 _CLAUSE_BREAK = re.compile(r" , | \band\b | \bbut\b | \bso\b | \bthen\b | \bwhich\b ")
-_NEGATION_BEFORE = re.compile(r"(?:^|\s)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for)"
+# (?<!\S), not (?:^|\s): the search starts at the clause, where ^ never matches, so "tender , no trouble breathing"
+# was not read as negated (round 7).
+_NEGATION_BEFORE = re.compile(r"(?<!\S)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for)"
                               r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} ?$")
 _GREETING = r"^(?:(?:hi|hello|hey|dear|good (?:morning|evening|afternoon))(?: (?:doctor|doc|sir|madam|there))? ?[,!.]? ?)?"
 _QUESTION_START = re.compile(
@@ -1382,7 +1475,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     c0, clause = _clause(sentence, start - s0)
     if _NEGATION_BEFORE.search(sentence, c0, start - s0):
         return "negated"
-    if rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence):
+    if (rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence)
+            and not _red_flag(rule, text)):
         return "benign reading"
     if rule.always:
         return None
@@ -1401,6 +1495,18 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         if text.resolved:
             return "already checked"
     return None
+
+
+def _red_flag(rule: Rule, text: _Text) -> bool:
+    """Whether one of the rule's red flags occurs in the turn without a negation before it ("no breathlessness")."""
+    if rule.red_flags is None:
+        return False
+    for found in rule.red_flags.finditer(text.text):
+        s0, sentence = text.sentence(found.start())
+        c0, _ = _clause(sentence, found.start() - s0)
+        if not _NEGATION_BEFORE.search(sentence, c0, found.start() - s0):
+            return True
+    return False
 
 
 def _may_match(rule: Rule, normalized: str) -> bool:
