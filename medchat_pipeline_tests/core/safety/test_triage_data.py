@@ -96,4 +96,4 @@ def test_the_dataset_asset_records_the_cases_it_left_out(tmp_path, monkeypatch):
 
 def test_the_held_out_blind_set_is_refused_for_training_before_it_is_read():
     with pytest.raises(ValueError, match="held out for measurement only"):
-        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind4": "safety/triage_blind_test4.yaml"}))
+        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind5": "safety/triage_blind_test5.yaml"}))
