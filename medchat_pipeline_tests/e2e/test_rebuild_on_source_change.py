@@ -8,8 +8,9 @@ CI runs the SQLite one; on Postgres the whole chain costs about as much again (1
 there CI checks the same machinery on one step (deploy/test_compose.py: an edited source file observed
 by the daemon, its step rebuilt once by the automation sensor on the code server, nothing else run),
 and this test's Postgres case runs when MEDCHAT_REBUILD_POSTGRES=1 (its figures are in RESULTS.md).
-The demo profile is shrunk as in test_main_job.py, and its medqa source reads a copy of the demo file
-that the test edits. The figures (time from the edit to the refreshed report, runs, rebuilt assets)
+The demo profile is shrunk (demo_graph.py), and its medqa source reads a copy of the demo file that the
+test edits. On SQLite the graph's first materialization is the session's `demo_graph`, which the main-job
+test also reads (one `medchat run` for both; this test runs after it). The figures (time from the edit to the refreshed report, runs, rebuilt assets)
 are printed as one JSON line and written to $MEDCHAT_REBUILD_RESULTS when set.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -27,12 +27,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-import yaml
 
-from medchat_pipeline.config import configs_dir, project_root
-from medchat_pipeline_tests.e2e.test_main_job import ALL_SOURCES, ENABLED, SHRINK, _merge
+from medchat_pipeline.config import project_root
+from medchat_pipeline_tests.e2e.demo_graph import AUTOMATION_INTERVAL_S as INTERVAL_S
+from medchat_pipeline_tests.e2e.demo_graph import DemoGraph, medchat, write_profile
 
-INTERVAL_S = 5  # both sensors: a short interval keeps the test short; the defaults are 60 s / 30 s
 # What one medqa edit must rebuild (per the issue), each once; other assets may follow when they read these.
 MUST_REBUILD = {
     ("source_qac", "medqa"), ("merged_qac", None), ("augmented_qac", "medqa"), ("distilled_qac", "medqa"),
@@ -42,47 +41,24 @@ MUST_REBUILD = {
 UNFINISHED = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")
 
 
-@pytest.fixture
-def rebuild_profile(tmp_path) -> Path:
-    profile = _merge(yaml.safe_load((configs_dir() / "demo.yaml").read_text()), SHRINK)
-    for source in ALL_SOURCES:
-        profile["data"]["sources"][source]["enabled"] = source in ENABLED
-    medqa = tmp_path / "medqa"
-    shutil.copytree(project_root() / "medchat_pipeline" / "demo_data" / "medqa", medqa)
-    profile["data"]["sources"]["medqa"]["paths"] = [str(medqa / "*.jsonl")]
-    profile["automation"] = {"observe_interval_s": INTERVAL_S, "evaluate_interval_s": INTERVAL_S}
-    profile["profile"] = "demo-rebuild"
-    path = tmp_path / "demo-rebuild.yaml"
-    path.write_text(yaml.safe_dump(profile, sort_keys=False))
-    return path
-
-
 @contextmanager
-def sqlite_deployment(tmp_path: Path, profile: Path):
-    """DAGSTER_HOME with the project's dagster.yaml (SQLite, pools of 1); the daemon starts on demand."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(project_root() / "dagster.yaml", home / "dagster.yaml")
-    workspace = home / "workspace.yaml"
-    location = {"module_name": "medchat_pipeline.definitions", "location_name": "medchat_pipeline",
-                "working_directory": str(project_root())}  # fmt: skip
-    workspace.write_text(yaml.safe_dump({"load_from": [{"python_module": location}]}))
-    env = {**os.environ, "DAGSTER_HOME": str(home), "MEDCHAT_PROFILE": str(profile),
-           "MEDCHAT_STORAGE_DIR": str(tmp_path / "storage")}  # fmt: skip
+def sqlite_deployment(graph: DemoGraph):
+    """The session's materialized demo graph (SQLite, pools of 1); `dagster-daemon run` starts on demand."""
     processes: list[subprocess.Popen] = []
+    log_path = graph.home / "daemon.log"
 
     def start_automation() -> None:
-        log = (tmp_path / "daemon.log").open("w")
+        log = log_path.open("w")
         daemon = Path(sys.executable).with_name("dagster-daemon")
-        processes.append(subprocess.Popen([str(daemon), "run", "-w", str(workspace)], env=env, cwd=project_root(),
-                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True))  # fmt: skip
+        processes.append(subprocess.Popen([str(daemon), "run", "-w", str(graph.home / "workspace.yaml")], env=graph.env,
+                                          cwd=project_root(), stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True))  # fmt: skip
 
     def logs() -> str:
-        path = tmp_path / "daemon.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
 
     try:
-        yield env, home, start_automation, logs
+        yield graph.env, graph.home, start_automation, logs
     finally:
         for process in processes:
             stop_process_group(process)
@@ -200,17 +176,15 @@ FULL_CHAIN_ON_POSTGRES = os.environ.get("MEDCHAT_REBUILD_POSTGRES") == "1"
         "the whole rebuild chain on Postgres runs with MEDCHAT_REBUILD_POSTGRES=1; CI checks the Postgres "
         "rebuild on one step in deploy/test_compose.py"))),
 ])  # fmt: skip
-def test_one_changed_source_file_refreshes_the_report_with_no_one_launching_anything(
-    backend, rebuild_profile, tmp_path, request
-):
-    if backend == "postgres":  # the fixture only for this case: it skips without PostgreSQL binaries
-        deployment = postgres_deployment(request.getfixturevalue("start_compose_topology"), rebuild_profile)
-    else:
-        deployment = sqlite_deployment(tmp_path, rebuild_profile)
+def test_one_changed_source_file_refreshes_the_report_with_no_one_launching_anything(backend, tmp_path, request):
+    if backend == "postgres":  # the fixtures only for this case: it skips without PostgreSQL binaries
+        profile = write_profile(tmp_path)
+        deployment = postgres_deployment(request.getfixturevalue("start_compose_topology"), profile)
+    else:  # the session's demo graph, already materialized once by `medchat run` (the main-job test reads it)
+        graph = request.getfixturevalue("demo_graph")
+        profile, deployment = graph.profile, sqlite_deployment(graph)
     with deployment as (env, home, start_automation, logs):
-        medchat = Path(sys.executable).with_name("medchat")
-        first = subprocess.run([str(medchat), "run", "--log-level", "WARNING"], env=env, cwd=project_root(),
-                               capture_output=True, text=True, timeout=2400)  # fmt: skip
+        first = graph.first_run if backend == "sqlite" else medchat("run", "--log-level", "WARNING", env=env)
         assert first.returncode == 0, first.stderr[-4000:]
         started_at = time.time()
         start_automation()
@@ -219,7 +193,7 @@ def test_one_changed_source_file_refreshes_the_report_with_no_one_launching_anyt
             assert instance.get_run_records(filters=dg.RunsFilter(created_after=_datetime(started_at))) == [], logs()
 
         edited_at = time.time()
-        edit_every_medqa_question(rebuild_profile)
+        edit_every_medqa_question(profile)
         settled = wait_until_settled(env, home, edited_at, logs, timeout=2400)
 
     runs, done = settled["runs"], settled["materialized"]
