@@ -187,6 +187,16 @@ class MergedModelSettings(BaseModel):
     )
 
 
+DEFAULT_FILLER_PATTERNS = (
+    r"sorry for (your|the) loss",
+    r"sorry for (any|the) (confusion|inconvenience|misunderstanding|mistake)",
+    r"as an? (medical|ai|healthcare) assistant",
+    r"\b(i'm|i am) (always )?(here|happy|more than happy) to (help|support|assist|listen)",
+    r"not equipped to",
+    r"\b(i'm|i am) not a (doctor|medical professional)",
+)
+
+
 class EscalationExamples(BaseModel):
     """Emergency conversations of the triage dataset's dev split (configs/safety/triage_cases.yaml), each
     answered with the escalation advice serving leads with (core.safety.triage.escalation_advice): SFT
@@ -205,10 +215,37 @@ class EscalationExamples(BaseModel):
         "learns where escalation stops and keeps the base model's plain answers to the rest",
     )
     plain_max_new_tokens: int = Field(default=128, ge=16, description="Length of those plain answers, in tokens")
+    plain_rows: int | None = Field(
+        default=None, ge=1,
+        description="Cap on the plain counterparts; the most on-topic answers are kept (None: as many as the "
+        "escalation rows, so neither side outweighs the other; in the study, 187 base-written counterparts beside "
+        "110 escalation rows carried the base model's filler into the dialogue answers)",
+    )
+    plain_filler_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FILLER_PATTERNS),
+        description="Regular expressions (case-insensitive) for a base model's stock filler; a plain answer that "
+        "holds one is left out, counted. The defaults are SmolLM2-135M's: 78 of its 202 otherwise usable answers "
+        "in the study (condolences to the wrong person, 'as a medical assistant I am not equipped to…')",
+    )
+    plain_min_similarity: float = Field(
+        default=0.0, ge=-1.0, le=1.0,
+        description="Floor on the MiniLM cosine between a prompt and its plain answer (core.similarity): generic "
+        "filler or an answer on another topic falls below it and is left out, counted",
+    )
     cases_file: str | None = Field(default=None, description="Filled from safety.triage.cases_file")
     emergency_numbers: EmergencyNumbers = Field(
         default_factory=EmergencyNumbers, description="Filled from safety.emergency_numbers"
     )
+
+    @field_validator("plain_filler_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"plain_filler_patterns: {pattern!r} is not a regular expression ({exc})") from exc
+        return value
 
 
 class MlflowSettings(BaseModel):

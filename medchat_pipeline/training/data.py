@@ -86,10 +86,11 @@ def _case_rows(cases, source: str, answers: list[str | None], subjects: list[str
     return frame
 
 
-def plain_answer_problem(answer: str) -> str | None:
+def plain_answer_problem(answer: str, filler: tuple[str, ...] = ()) -> str | None:
     """Why an answer to a non-emergency may not train as its plain counterpart, or None: it is empty, advises
-    emergency help (what the counterparts exist to unlearn), or fails the output guard (a loop, self-harm
-    content, a dose above the table's maximum)."""
+    emergency help (what the counterparts exist to unlearn), holds one of the `filler` patterns (a base model's
+    stock phrases, which SFT would otherwise spread to every patient message), or fails the output guard (a
+    loop, self-harm content, a dose above the table's maximum)."""
     from medchat_pipeline.core.safety.checks import mentions_escalation
     from medchat_pipeline.core.safety.guard import guard_answer
     from medchat_pipeline.core.safety.triage import TriageDecision
@@ -98,10 +99,28 @@ def plain_answer_problem(answer: str) -> str | None:
         return "plain_answer_empty"
     if mentions_escalation(answer):
         return "plain_answer_advises_escalation"
+    if any(re.search(pattern, answer, re.IGNORECASE) for pattern in filler):
+        return "plain_answer_filler"
     not_emergency = TriageDecision(emergency=False, category=None, evidence=(), score=0.0, layer="none", reason="")
     if guard_answer(answer, not_emergency).replaced:
         return "plain_answer_fails_the_guard"
     return None
+
+
+def keep_on_topic(frame: pl.DataFrame, similarity: list[float], floor: float, cap: int | None
+                  ) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The answered counterparts worth training on: those whose prompt–answer `similarity` reaches `floor`
+    (generic filler and answers on another topic fall below it), then at most `cap` of them, the most on-topic
+    first (ties: frame order). Returns the kept rows in frame order and the left-out counts by reason."""
+    if len(similarity) != frame.height:
+        raise ValueError(f"{len(similarity)} similarities for {frame.height} rows")
+    order = sorted((i for i, value in enumerate(similarity) if value >= floor), key=lambda i: (-similarity[i], i))
+    skipped = {"plain_answer_off_topic": frame.height - len(order)}
+    if cap is not None and len(order) > cap:
+        skipped["plain_answer_over_cap"] = len(order) - cap
+        order = order[:cap]
+    kept = frame.with_columns(pl.Series("plain_similarity", similarity, dtype=pl.Float64))[sorted(order)]
+    return kept, {reason: n for reason, n in skipped.items() if n}
 
 
 def whole_sentences(text: str) -> str:

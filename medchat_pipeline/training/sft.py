@@ -13,6 +13,7 @@ import math
 
 import polars as pl
 
+from medchat_pipeline.core.similarity import paired_cosine
 from medchat_pipeline.training.data import (
     ESCALATION_SOURCE,
     PLAIN_SOURCE,
@@ -20,6 +21,7 @@ from medchat_pipeline.training.data import (
     drop_longer_than,
     escalation_rows,
     frame_fingerprint,
+    keep_on_topic,
     non_emergency_rows,
     plain_answer_problem,
     prompt_messages,
@@ -73,12 +75,15 @@ def keep_rows_that_fit(rows: PreparedRows, tokenizer, system_prompt: str, max_le
 
 
 def answer_plainly(
-    frame: pl.DataFrame, model_path: str, system_prompt: str, max_new_tokens: int, log=print
+    frame: pl.DataFrame, model_path: str, system_prompt: str, max_new_tokens: int, log=print,
+    min_similarity: float = -1.0, cap: int | None = None, filler: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    """The base model's own greedy answers to non-emergency prompts, keeping only plain ones (see
-    `plain_answer_problem`; the rest are left out and counted by reason). Training on the base model's
-    answers to these prompts teaches SFT nothing about them except that they are not emergencies, so what
-    it learns from the escalation examples stays with the emergencies."""
+    """The base model's own greedy answers to non-emergency prompts, keeping only plain ones free of `filler`
+    (see `plain_answer_problem`), on topic (MiniLM prompt–answer cosine ≥ `min_similarity`) and at most `cap`, the
+    most on-topic first (`keep_on_topic`); the rest are left out and counted by reason. Training on the base
+    model's answers to these prompts teaches SFT nothing about them except that they are not emergencies, so
+    what it learns from the escalation examples stays with the emergencies; the floor and the cap keep the base
+    model's generic filler from becoming a lesson of its own."""
     from medchat_pipeline.evaluation.evaluate import TransformersBackend
 
     if frame.is_empty():
@@ -92,12 +97,19 @@ def answer_plainly(
     finally:
         backend.close()
     answers = [whole_sentences(answer) for answer in answers]  # an answer cut at max_new_tokens would teach stopping mid-word
-    problems = [plain_answer_problem(answer) for answer in answers]
+    problems = [plain_answer_problem(answer, filler) for answer in answers]
     skipped: dict[str, int] = {}
     for problem in filter(None, problems):
         skipped[problem] = skipped.get(problem, 0) + 1
     answered = frame.with_columns(pl.Series("answer", answers, dtype=pl.String))
-    return answered.filter(pl.Series([problem is None for problem in problems])), skipped
+    answered = answered.filter(pl.Series([problem is None for problem in problems]))
+    prompts = [f"{row['context']}\n{row['question']}".strip() for row in answered.iter_rows(named=True)]
+    similarity = [float(value) for value in paired_cosine(prompts, answered["answer"].to_list())]
+    kept, left_out = keep_on_topic(answered, similarity, min_similarity, cap)
+    if kept.height:
+        log(f"plain counterparts: {kept.height} kept (prompt-answer similarity {min(kept['plain_similarity']):.2f}"
+            f"-{max(kept['plain_similarity']):.2f}), left out {skipped | left_out or 'none'}")
+    return kept.drop("plain_similarity"), skipped | left_out
 
 
 def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
@@ -114,8 +126,11 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     extra = escalation_rows(escalation, escalation.sft_rows, job.seed) if escalation.enabled else None
     plain_skipped: dict[str, int] = {}
     if escalation.enabled and escalation.plain_counterparts:
+        cap = escalation.plain_rows or (extra.height if extra is not None else None)
         plain, plain_skipped = answer_plainly(non_emergency_rows(escalation, seed=job.seed), job.base_model_path,
-                                              cfg.system_prompt, escalation.plain_max_new_tokens, reporter.log)
+                                              cfg.system_prompt, escalation.plain_max_new_tokens, reporter.log,
+                                              escalation.plain_min_similarity, cap,
+                                              tuple(escalation.plain_filler_patterns))
         extra = pl.concat([frame for frame in (extra, plain) if frame is not None and frame.height], how="diagonal_relaxed")
     rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows, extra_train=extra)
     rows.skipped.update(plain_skipped)

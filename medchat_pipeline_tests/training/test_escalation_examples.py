@@ -17,6 +17,7 @@ from medchat_pipeline.training.data import (
     PLAIN_SOURCE,
     drop_longer_than,
     escalation_rows,
+    keep_on_topic,
     non_emergency_rows,
     plain_answer_problem,
     prepare_rows,
@@ -95,9 +96,12 @@ def test_plain_counterparts_are_the_hand_written_dev_non_emergencies_only():
     ("This could be serious. Call 911 now.", "plain_answer_advises_escalation"),
     ("Go to the emergency department right away.", "plain_answer_advises_escalation"),
     ("I am here. I am here. I am here. I am here. I am here.", "plain_answer_fails_the_guard"),
+    ("I'm sorry for your loss, but as a medical assistant I am not equipped to advise on hay fever.",
+     "plain_answer_filler"),
 ])
-def test_a_plain_answer_that_escalates_loops_or_is_empty_never_trains(answer, problem):
-    assert plain_answer_problem(answer) == problem
+def test_a_plain_answer_that_escalates_loops_is_filler_or_is_empty_never_trains(answer, problem):
+    filler = tuple(TrainingConfig().escalation_examples.plain_filler_patterns)
+    assert plain_answer_problem(answer, filler) == problem
 
 
 @pytest.mark.slow
@@ -107,6 +111,17 @@ def test_the_base_model_answers_the_counterparts_and_escalating_answers_are_left
     assert answered.height + sum(skipped.values()) == 6  # every prompt kept or counted
     assert all(plain_answer_problem(a) is None for a in answered["answer"])
     assert set(answered["id"]) <= set(rows["id"]) and answered["answer"].null_count() == 0
+
+
+def test_off_topic_plain_answers_are_left_out_and_the_most_on_topic_fill_the_cap():
+    frame = pl.DataFrame({"id": ["a", "b", "c", "d", "e"]})
+    kept, skipped = keep_on_topic(frame, [0.55, 0.05, 0.9, 0.7, 0.3], floor=0.25, cap=3)
+    assert kept["id"].to_list() == ["a", "c", "d"]  # frame order; "e" (0.3) passed the floor but lost to the cap
+    assert skipped == {"plain_answer_off_topic": 1, "plain_answer_over_cap": 1}
+    assert kept.height + sum(skipped.values()) == frame.height  # every row kept or counted
+    assert keep_on_topic(frame, [0.1] * 5, floor=0.25, cap=None)[0].is_empty()
+    with pytest.raises(ValueError, match="5 rows"):
+        keep_on_topic(frame, [0.5], floor=0.0, cap=None)
 
 
 def test_a_plain_answer_cut_at_the_token_limit_ends_at_its_last_whole_sentence():
