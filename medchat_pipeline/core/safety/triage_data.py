@@ -46,7 +46,7 @@ CASES_ORIGIN = "cases"  # the origin of every case of the families file
 # Sets 1-4 are spent (their misses informed later rounds) and train in dev (safety.triage.extra_dev_sets); set 5 is
 # spent for its described families (round 7) but stays out of training, so that it can still check transfer; set 6
 # is held out.
-HELD_OUT_SETS = ("triage_blind_test5.yaml", "triage_blind_test6.yaml")
+HELD_OUT_SETS = ("triage_blind_test5.yaml", "triage_blind_test6.yaml", "triage_blind_test7.yaml")
 # Sets whose texts are referenced, not copied (no licence stated): record stem → (file under the data root,
 # reader module in core/data/sources). Their first patient turn (`<record>#0`) is the case's text.
 REFERENCED_SOURCES = {
