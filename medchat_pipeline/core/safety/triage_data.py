@@ -44,8 +44,8 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASES_ORIGIN = "cases"  # the origin of every case of the families file
 # Blind sets that are measured only: never trained on, never used to choose a threshold (configs/safety/README.md).
 # Sets 1-4 are spent (their misses informed later rounds) and train in dev (safety.triage.extra_dev_sets); set 5 is
-# spent for its described families (round 7) but stays out of training, so that it can still check transfer; set 6
-# is held out.
+# spent for its described families (round 7) but stays out of training, so that it can still check transfer; so is
+# set 6 (round 8); set 7 is held out.
 HELD_OUT_SETS = ("triage_blind_test5.yaml", "triage_blind_test6.yaml", "triage_blind_test7.yaml")
 # Sets whose texts are referenced, not copied (no licence stated): record stem → (file under the data root,
 # reader module in core/data/sources). Their first patient turn (`<record>#0`) is the case's text.
