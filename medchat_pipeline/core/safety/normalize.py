@@ -71,6 +71,8 @@ _SLANG = {
     "mom": "mum", "mommy": "mum", "mama": "mum", "nan": "grandmother",
     "nana": "grandmother", "grandad": "grandfather", "granddad": "grandfather", "grandpa": "grandfather",
     "grandma": "grandmother", "granny": "grandmother",
+    # Pidgin and creole "dey" (is, are, they; "e dey sleep") stays itself: the typo step would make it "die" (round 8).
+    "dey": "dey",
 }
 # Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
 _BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od")]

@@ -197,6 +197,23 @@ _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
 _PET_ATE = (r"\bmy (?:dog|cat|puppy|kitten|pet|rabbit|hamster|parrot|horse) (?:has |just |may have |might have )?"
             r"(?:ate|eaten|drank|licked|chewed|swallowed|got into)\b")
 
+# Round 8, a veiled plan: a named day, "will not last", a question about an antidepressant or mood.
+_DAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tomorrow|tonight|\d+ ?(?:th|st|nd|rd)|"
+        r"new year|christmas|my birthday)\b")
+_NOT_LASTING = (r"\b(?:will not|not going to|do not think i will|doubt i will|cannot|can not|could not|do not think i can) "
+                r"(?:still )?(?:last|hold on|hang on|make it (?:that long|so long|till|until|to then|through)|be (?:here|"
+                r"around|alive))\b")
+_MOOD_QUESTION = (r"\b(?:antidepressants?|ssris?|snris?|sertraline|fluoxetine|citalopram|escitalopram|paroxetine|"
+                  r"mirtazapine|venlafaxine|duloxetine|amitriptyline|nortriptyline|bupropion|vortioxetine|trazodone|"
+                  r"prozac|zoloft|lexapro|celexa|paxil|wellbutrin|effexor|cymbalta|depress\w*|low mood|mood|feeling "
+                  r"(?:really |so |very )?low|counsell?ing|therapy|therapist|psychiatrist|mental health|hopeless\w*)\b")
+# Round 8: hard to wake after a night shift, then up and normal (an adult child too: not a floppy baby).
+_AFTER_SHIFT_NORMAL = (r"\b(?:night ?shifts?|nights|after (?:his|her|a|my) shift)\b.{0,120}\b(?:got up|woke(?: up)?|came "
+                       r"round)\b.{0,60}\b(?:normal|normally|fine|himself|herself|ok|okay)\b")
+# Round 8: a sip or mouthful of a drink tainted with a mild detergent, and the writer fine (not poisoning).
+_SOAP_SIP_FINE = (r"(?=.*\b(?:dish ?soap|washing up liquid|washing liquid|fairy liquid|hand soap|soap|soapy|shampoo|"
+                  r"bubble bath)\b)(?=.*\b(?:sip|sips|mouthful|swig|gulp|taste|drop)\b)(?=.*\b(?:(?:feel|feels|felt|seem|"
+                  r"seems|am|is) (?:totally |completely |absolutely |perfectly )?(?:fine|ok|okay|normal|well)|no symptoms)\b)")
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
@@ -347,7 +364,11 @@ RULES: tuple[Rule, ...] = (
     _rule("anaphylaxis", "hives with breathing trouble",
           r"\b(?:hives|welts|itch\w* all over|whole body itch\w*)\b",
           near=r"\b(?:breath\w*|wheez\w*|throat|swallow|faint\w*|dizz\w*|lips|tongue)\b", window=80, kind="symptom",
-          unless=r"\bhay fever|mosquito\b"),
+          # round 8: breathing, lips or throat said to be fine sets it aside, unless a breathing or swelling red flag
+          unless=r"\bhay fever|mosquito\b|\bbreathing (?:is )?(?:fine|normal|ok|okay|good)\b|\b(?:lips|throat|tongue)"
+                 r"(?: and (?:lips|throat|tongue))? (?:are |is |feel |feels )?(?:fine|normal|ok|okay)\b",
+          red_flags=r"\b(?:cannot breathe|wheez\w*|struggling to breathe|short of breath|(?:throat|chest) (?:is |feels )?"
+                    r"(?:closing|tight\w*)|(?:lips?|tongue|throat|face) (?:is |are )?(?:swell\w*|swollen))\b"),
     # ------------------------------------------------------------------------- self_harm
     _rule("self_harm", "wants to kill themself",
           r"\b(?:kill|hang|shoot|drown|poison|stab) (?:my ?self|himself|herself|themselves|themself)\b|"
@@ -361,7 +382,11 @@ RULES: tuple[Rule, ...] = (
           r"\bsuicid\w*\b|\bsewerslide\b",
           unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
                  r"is (?:someone|a friend)|might be suicidal|suicide mission|suicide squad|crisis line|988 crisis|"
-                 r"hotline|lifeline|ten years ago|years ago|when i was)\b"),
+                 r"hotline|lifeline|ten years ago|years ago|when i was|leaflet|package insert|patient information|black "
+                 r"box)\b",
+          # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
+          red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
+                    r"\bhaving (?:them|these thoughts) now\b"),
     _rule("self_harm", "does not want to live",
           r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
           r"\bdo not (?:want|wish) to live\b|\bwant(?:ed|s)? to die\b|\bwish (?:i|i was|i were) dead\b|"
@@ -371,7 +396,7 @@ RULES: tuple[Rule, ...] = (
           r"\bthink to finish my life\b|\b(?:better|happier|easier) (?:for (?:everyone|everybody|them) )?if i (?:just )?"
           r"(?:disappeared|was gone|were gone|was not here|were not here|was dead|were dead|did not exist|never existed)\b|"
           r"\bdisappear(?:ed)? (?:forever|for good)\b",
-          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b"),
+          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|\b(?:main )?character\b"),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
           r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
@@ -466,7 +491,8 @@ RULES: tuple[Rule, ...] = (
           rf"(?:ethylene|methanol|antifreeze|mushroom|bleach|pesticide)",
           unless=r"\b(?:which|what) (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)|"
                  r"poisonous to (?:children|kids|dogs|cats)|pick your poison|poison control number for|"
-                 r"(?:she|he) is poison\b|" + _PET_ATE),
+                 r"(?:she|he) is poison\b|" + _PET_ATE + "|" + _SOAP_SIP_FINE, unless_scope="text",
+          red_flags=r"\b(?:vomit\w*|being sick|throwing up|burning|foaming|drowsy|choking|throat (?:hurts|is sore|burns))\b"),
     _rule("overdose_poisoning", "a child got into a poison",
           _POISONS,
           near=r"\b(?:got into|into the (?:cupboard|cabinet|shed|garage)|playing with|found (?:(?![.!?;](?: |$))[^ \n]+ ){1,3}"
@@ -617,7 +643,10 @@ RULES: tuple[Rule, ...] = (
           r"her) eyes\b|\bnot coming round\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
                  r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
-                 r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b"),
+                 r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
+                 + _AFTER_SHIFT_NORMAL,
+          red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
+                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk)\b"),
     _rule("unresponsive_seizure", "found slumped, cold or not reacting",
           r"\bslumped\b|\bcold (?:to (?:the )?touch|and (?:clammy|grey|gray|blue|pale|stiff))\b|\b(?:not|no longer|is not) "
           r"(?:reacting|responding) (?:to (?:anything|me|us|his name|her name|my voice|touch|pain))\b|\bno (?:reaction|"
@@ -729,7 +758,7 @@ RULES: tuple[Rule, ...] = (
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
-          near=_INFANT, window=100, kind="symptom"),
+          near=_INFANT, window=100, kind="symptom", unless=_AFTER_SHIFT_NORMAL),
     _rule("infant_child", "rash that does not fade (glass test)",
           r"\brash\b.{0,60}\b(?:not fade|does not fade|doesnt fade|not go away)\b.{0,40}\bglass\b|\bpurple (?:spots|"
           r"rash|blotches)\b|\bnon ?blanching\b|\bpetechia\w*\b"),
@@ -1348,6 +1377,35 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:scuba|dives|dived|dove|diving|dive)\b", window=160, kind="symptom",
           unless=r"\b(?:what is|why does|how long (?:must|should|do)|sky ?div\w*|diving board|into the (?:pool|shallow "
                  r"end|water)|deep dive|goalkeeper)\b"),
+    # Round 8 (families described in RESULTS.md "Round 8"): each rule is a clinical picture, not a phrasing.
+    # Partial airway obstruction after food went down the wrong way: barely any air gets in, or a high-pitched noise
+    # on breathing in (stridor), with no emergency word ("barley" is a common typo for "barely").
+    _rule("breathing", "food went down the wrong way, barely any air or stridor",
+          r"\b(?:barely|barley|hardly|scarcely|only just)(?: [a-z]+){0,2} (?:air|breath)\b|\b(?:high pitched|squeak\w*|"
+          r"whistl\w*|crowing|stridor)\b(?: [a-z]+){0,5} (?:breathe|breathes|breathing|breath) in\b|\bstridor\b",
+          near=r"\b(?:wrong (?:way|pipe|hole)|(?:went|gone|go|goes) down wrong|stuck in (?:my|his|her|him|the|their|mi|"
+               r"di|ma) (?:throat|windpipe)|swallowed(?: [a-z]+){0,3} wrong)\b", window=200,
+          unless=r"\b(?:coughed it (?:up|out)|came (?:back )?(?:up|out)|it cleared|cleared (?:it|now)|fine now|back to "
+                 r"normal|breathing (?:is )?(?:fine|normal) now)\b", unless_scope="text"),
+    # A plan for a named day, beside "I won't last that long", after a question about an antidepressant or mood
+    # (often the turn before): a veiled suicide plan with no suicide word. The plan is matched (a negation before
+    # "will not last" would otherwise read as one); both other parts must be within the window.
+    _rule("self_harm", "a plan for a day, will not last, after a mood or antidepressant question",
+          r"\b(?:(?:have|got|made|with) (?:a |my |the |it )?(?:all )?plan\w*|planned|picked|chosen|chose|set|decided on|"
+          r"know (?:what|when) i am (?:doing|going to do)|doing it)\b(?: [a-z]+){0,4}? (?:on |for |by |this |next )?"
+          r"(?:the )?" + _DAY + r"|\b" + _DAY + r" (?:night |morning )?is (?:the day|when|it|my day)\b",
+          near=r"(?:" + _NOT_LASTING + r")[\s\S]*(?:" + _MOOD_QUESTION + r")|(?:" + _MOOD_QUESTION + r")[\s\S]*(?:"
+               + _NOT_LASTING + r")", window=400, always=True),
+    # A baby of up to eight weeks who is hot, in creole, pidgin or dialect spelling ("mi baby", "pikin na 6 weeks",
+    # "4 week baby"): fever under three months is an emergency whoever writes it.
+    _rule("infant_child", "fever in a young baby (any spelling of the age)",
+          r"\b(?:hot|fever\w*|temperature|temp|burning up|roasting|boiling)\b",
+          near=r"\b(?:baby|babe|bebe|pikin|pickney|pickny|picney|lickle one|little one|wee one|infant|newborn|son|daughter|"
+               r"boy|girl)\b(?: (?:is|a|na|be|only|just|now|nearly|almost|turned|was|he|she|him|her)){0,2} "
+               r"(?:[1-8]|one|two|three|four|five|six|seven|eight) ?(?:weeks?|wks?)\b(?! pregnant| along| gestation| ago| into| in\b)|"
+               r"(?<!in )(?<!for )(?<!due )(?<!past )(?<!last )(?<!next )\b(?:[1-8]|one|two|three|four|five|six|seven|"
+               r"eight) ?(?:weeks?|wks?)(?: old| ol)? (?:baby|babe|pikin|pickney|son|daughter|boy|girl|infant)\b",
+          window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
