@@ -75,7 +75,13 @@ _SLANG = {
     "dey": "dey",
 }
 # Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
-_BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od")]
+_BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od"),
+                       # "i dont think ill last that long": "ill" is "I'll" after a verb of thinking and before what
+                       # a person will do or last (never "been ill last week": the word before it decides)
+                       (re.compile(r"(?:(?<=^)|(?<=think )|(?<=guess )|(?<=know )|(?<=hope )|(?<=maybe )|(?<=probably )|"
+                                   r"(?<=then )|(?<=and )|(?<=but ))ill (?=(?:last|make it|be (?:here|around|"
+                                   r"gone|alive|dead)|never|do it|end it|kill|go through|take (?:them|it|the|all))\b)"),
+                        "i will ")]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
 _CONFUSABLES = str.maketrans("аеорсухіјѕԁһӏνοα", "aeopcyxijsdhlvoa")
