@@ -229,8 +229,9 @@ class EscalationExamples(BaseModel):
     )
     plain_min_similarity: float = Field(
         default=0.0, ge=-1.0, le=1.0,
-        description="Floor on the MiniLM cosine between a prompt and its plain answer (core.similarity): generic "
-        "filler or an answer on another topic falls below it and is left out, counted",
+        description="Floor on the MiniLM cosine between a prompt and its plain answer (core.similarity): an answer "
+        "on another topic falls below it and is left out, counted (filler is not: it echoes the question's words, "
+        "so plain_filler_patterns matches it)",
     )
     cases_file: str | None = Field(default=None, description="Filled from safety.triage.cases_file")
     emergency_numbers: EmergencyNumbers = Field(

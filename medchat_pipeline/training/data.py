@@ -110,7 +110,7 @@ def plain_answer_problem(answer: str, filler: tuple[str, ...] = ()) -> str | Non
 def keep_on_topic(frame: pl.DataFrame, similarity: list[float], floor: float, cap: int | None
                   ) -> tuple[pl.DataFrame, dict[str, int]]:
     """The answered counterparts worth training on: those whose prompt–answer `similarity` reaches `floor`
-    (generic filler and answers on another topic fall below it), then at most `cap` of them, the most on-topic
+    (an answer on another topic falls below it), then at most `cap` of them, the most on-topic
     first (ties: frame order). Returns the kept rows in frame order and the left-out counts by reason."""
     if len(similarity) != frame.height:
         raise ValueError(f"{len(similarity)} similarities for {frame.height} rows")

@@ -82,8 +82,8 @@ def answer_plainly(
     (see `plain_answer_problem`), on topic (MiniLM prompt–answer cosine ≥ `min_similarity`) and at most `cap`, the
     most on-topic first (`keep_on_topic`); the rest are left out and counted by reason. Training on the base
     model's answers to these prompts teaches SFT nothing about them except that they are not emergencies, so
-    what it learns from the escalation examples stays with the emergencies; the floor and the cap keep the base
-    model's generic filler from becoming a lesson of its own."""
+    what it learns from the escalation examples stays with the emergencies; the filler patterns and the cap keep
+    the base model's stock phrases from becoming a lesson of their own."""
     from medchat_pipeline.evaluation.evaluate import TransformersBackend
 
     if frame.is_empty():
