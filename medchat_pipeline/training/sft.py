@@ -13,6 +13,7 @@ import math
 
 import polars as pl
 
+from medchat_pipeline.core.data.templates import user_message
 from medchat_pipeline.core.similarity import paired_cosine
 from medchat_pipeline.training.data import (
     ESCALATION_SOURCE,
@@ -103,7 +104,7 @@ def answer_plainly(
         skipped[problem] = skipped.get(problem, 0) + 1
     answered = frame.with_columns(pl.Series("answer", answers, dtype=pl.String))
     answered = answered.filter(pl.Series([problem is None for problem in problems]))
-    prompts = [f"{row['context']}\n{row['question']}".strip() for row in answered.iter_rows(named=True)]
+    prompts = [user_message(row) for row in answered.iter_rows(named=True)]  # the user turn the model answered
     similarity = [float(value) for value in paired_cosine(prompts, answered["answer"].to_list())]
     kept, left_out = keep_on_topic(answered, similarity, min_similarity, cap)
     if kept.height:
