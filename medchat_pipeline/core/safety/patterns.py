@@ -51,6 +51,9 @@ class Rule:
     # Red flags that win over `unless`: with one of them anywhere in the turn (not negated), the benign reading does
     # not set the match aside (a low oximeter reading "from cold fingers" beside dusky lips is still hypoxia).
     red_flags: re.Pattern[str] | None = None
+    # A sign that many emergencies share (blue lips): it makes an emergency, but names the category only when no other
+    # rule fires (a seizure or an overdose with blue lips gets the seizure's or the poison's advice; round 9).
+    sign: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,16 @@ class Finding:
     evidence: str
     matched: str  # the words of the text that matched
     suppressed: str | None = None  # why the match does not count (negated, education, history, ...)
+    sign: bool = False  # from a Rule.sign rule: another finding's category comes first
 
 
 def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
           kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False,
-          red_flags: str | None = None) -> Rule:
+          red_flags: str | None = None, sign: bool = False) -> Rule:
     compiled = re.compile(pattern)
     return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
                 re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always,
-                re.compile(red_flags) if red_flags else None)
+                re.compile(red_flags) if red_flags else None, sign)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -214,6 +218,44 @@ _AFTER_SHIFT_NORMAL = (r"\b(?:night ?shifts?|nights|after (?:his|her|a|my) shift
 _SOAP_SIP_FINE = (r"(?=.*\b(?:dish ?soap|washing up liquid|washing liquid|fairy liquid|hand soap|soap|soapy|shampoo|"
                   r"bubble bath)\b)(?=.*\b(?:sip|sips|mouthful|swig|gulp|taste|drop)\b)(?=.*\b(?:(?:feel|feels|felt|seem|"
                   r"seems|am|is) (?:totally |completely |absolutely |perfectly )?(?:fine|ok|okay|normal|well)|no symptoms)\b)")
+# Round 9: one side's arm and leg (or hand, foot), as a stroke takes them.
+_ONE_SIDE_LIMBS = (r"(?:(?:left|right|one) (?:arm|leg|hand|side)(?: and (?:(?:left|right|one|his|her|my|the) )?(?:arm|leg|"
+                   r"hand|foot))?|(?:arm|hand) and (?:leg|foot)|(?:leg|foot) and (?:arm|hand))s?")
+# Round 9: a groin, scrotal or testicular swelling that is hard, discoloured or stuck out (strangulated hernia, torsion);
+# what says it hurts badly; a baby's age or a word for a baby.
+_GROIN = (r"(?:groin|scrot\w*|testic\w*|testes|balls?|ball ?sack|nut ?sack|sack|willy|penis|inguinal|crease(?: \S+){0,4} "
+          r"(?:leg|thigh)|top of (?:his|her|the) (?:leg|thigh))")
+_CHANGED = (r"(?:hard(?! to)|dark\w*|purple\w*|blue|bluish|blueish|reddish\w*|black\w*|discolou?r\w*|stuck(?: out)?|"
+            r"(?:will not|would not|does not|cannot|can not|not) go(?:ing)? back(?: in)?|tense|shiny)")
+_GROIN_CHANGED = r"\b" + _GROIN + r"\b(?=.{0,120}\b" + _CHANGED + r"\b)|\b" + _CHANGED + r"\b(?=.{0,80}\b" + _GROIN + r"\b)"
+_GROIN_DISTRESS = (r"\b(?:vomit\w*|sick|threw up|throwing up|thrown up|scream\w*|shriek\w*|inconsolabl\w*|(?:will not|would "
+                   r"not|cannot|can not|not) (?:stop crying|settle)|crying (?:non ?stop|inconsolably)|cr(?:y|ies|ied) "
+                   r"(?:very much|so much|hard|a lot)|agony|excruciating|(?:very|really|so|extremely) (?:painful|tender|"
+                   r"sore)|severe pain)\b")
+_BABY_AGE = (r"\b(?:baby|babies|newborn|new born|infant|(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+             r"twelve) ?(?:weeks?|wks?|months?|mths?) (?:old|olds|ol)|(?:baby|son|daughter|boy|girl|he is|she is|is|only|"
+             r"just|turned|my|our) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) ?(?:weeks?|"
+             r"wks?|months?|mths?))\b")
+# Round 9: a suicide plan for tonight said outright: a time, and a sign of resolve.
+_TONIGHT = (r"\b(?:tonight|today|this evening|tomorrow|when (?:everyone|everybody|they|the house|he|she|my \w+) (?:is|are|"
+            r"has|have|goes|go|gone|leaves?)|once (?:everyone|everybody|they|he|she|my \w+) (?:is|are|has|goes|go|leaves?))\b")
+_RESOLVE = (r"\b(?:decided|decision|made up my mind|mind is made up|(?:written|wrote|left) (?:the |my |a |some )?(?:letters?|"
+            r"notes?)|(?:letters?|notes?) (?:are|is) (?:written|done|ready)|know (?:how|where|exactly)|(?:everything|it|all) is (?:ready|sorted|planned|set)|all (?:ready|sorted|"
+            r"planned|set)|everything (?:ready|sorted|planned)|got everything|talked out of|do not want (?:help|to be "
+            r"(?:saved|stopped|found))|goodbye\w*|will not be (?:here|around)|for good|once and for all|no (?:point|way "
+            r"out)|nothing (?:feels|is) worth|(?:have|got) a plan|my plan)\b")
+# Round 9: idioms of despair at something trivial ("that boss fight made me want to kms lmao"): a trivial cause and a
+# laugh, or a game "making" someone want to die. Red flags (a plan, a means, "not joking", a time) still win.
+_TRIVIAL_CAUSE = (r"(?:game|gaming|games|match|ranked|level|boss|final boss|boss fight|quiz|puzzle|crossword|team|lost|"
+                  r"losing|exam|exams|homework|project|group project|assignment|essay|deadline|meeting|meetings|traffic|"
+                  r"commute|queue|monday|mondays|spreadsheet|wifi|printer|lecture|class|song|episode|show|cringe|"
+                  r"embarrass\w*|group chat|email|emails|inbox|code|bug|referee|penalty)")
+_JOKING = r"(?:\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|joking|just kidding|kidding)\b|💀|😂|🤣|😭|😅)"
+_TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\b(?:that|this|the) (?:\S+ )?" + _TRIVIAL_CAUSE +
+                    r"\b(?: \S+){0,2} (?:made|makes|making|is making) (?:me|him|her|us) (?:want to|wanna)\b")
+_DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|for real|actually|tonight|plan\w*|pills|"
+                      r"tablets|rope|every day|all the time|no point|hopeless\w*|cannot go on|cannot do this any ?more|"
+                      r"nobody would (?:care|miss me)|better off without me|been thinking about (?:it|suicide|dying|ending))\b")
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
@@ -224,7 +266,13 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bwhat is|difference between|different from|how is a\b|"
                  # "my heart stopped when I saw the results" is fright told figuratively (round 7)
                  r"\bmy heart (?:(?:just|nearly|almost|literally) )?stopped (?:when|as) (?:i|we) (?:saw|heard|read|got|"
-                 r"opened|found|looked)\b"),
+                 r"opened|found|looked)\b|"
+                 # round 9: a bill, a visit or a child's stunt "sending" someone into cardiac arrest is an idiom too
+                 r"\b(?:give|gave|giving|gives|sent|send|sending|sends|put|putting|puts|drive|driving|drove|throw|threw) "
+                 r"(?:me|him|her|us|them|you|my \w+) (?:into |in |a )?(?:cardiac arrest|heart attack|coronary)\b|"
+                 r"\binstant (?:cardiac arrest|heart attack)\b",
+          red_flags=r"\b(?:collaps\w*|not breathing|no pulse|cpr|compressions|unconscious|unresponsive|not responding|"
+                    r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b"),
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
                  r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle)\b"),
@@ -249,7 +297,18 @@ RULES: tuple[Rule, ...] = (
     _rule("stroke", "says a stroke is happening",
           r"\b(?:having|is having|am having|having a|is this|could this be|might be having|think (?:i am|he is|she "
           r"is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?stroke\b",
-          unless=r"\b(?:heat|sun) ?stroke\b|breast ?stroke|back ?stroke|butterfly stroke|stroke of"),
+          unless=r"\b(?:heat|sun) ?stroke\b|breast ?stroke|back ?stroke|butterfly stroke|stroke of|"
+                 # round 9: "having a stroke" at what one reads or tries to follow, with no symptom, is an idiom
+                 r"\b(?:reading|read|trying to (?:read|understand|follow|work out)|look(?:ing)? at|open(?:ing)?|every time i "
+                 r"(?:open|read|see|look at))\b(?: \S+){0,6} (?:emails?|texts?|messages?|grammar|spelling|handwriting|code|"
+                 r"forms?|group|chat|thread|whatsapp|instructions|contract|posts?|tweets?|comments?|essays?|spreadsheet|"
+                 r"crypto|homework|abbreviations|menu|timetable|rules|letters?|paperwork|documents?|reports?|bills?|notices?|"
+                 r"agenda|lyrics|subtitles)\b|\b(?:grammar|spelling|handwriting|abbreviations|"
+                 r"typos|jargon)\b|\* ?has a stroke ?\*",
+          red_flags=r"\b(?:droop\w*|slurr\w*|numb\w*|weak\w*|tingl\w*|(?:cannot|can not) (?:move|lift|feel|speak|talk|"
+                    r"see|get (?:my|the) words)|(?:arm|leg|hand|side|face) (?:is |feels |went )?(?:heavy|dead)|vision|"
+                    r"jumbled|(?:words|letters) (?:look|are|seem) (?:wrong|strange|weird|funny)|confus\w*|headache|"
+                    r"dizz\w*)\b"),
     _rule("stroke", "face drooping",
           r"\b(?:face|mouth|smile|lip|lips|eyelid)(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:droop\w*|drop\w*|crooked|lopsided|wonky|uneven|"
           r"fallen|sagging|twisted|slanted|slack)\b|\b(?:droop\w*|crooked|lopsided|wonky) (?:face|smile|mouth)\b|"
@@ -302,7 +361,7 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bnose\b"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
-          r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b"),
+          r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True),
     _rule("breathing", "severe breathlessness",
           r"\b(?:very|so|really|extremely|severely|badly|too) (?:short of breath|breathless|out of breath|short of "
           r"breathe)\b|\b(?:short of breath|breathless) (?:at rest|sitting|lying|even)|\bcannot (?:finish|speak "
@@ -314,8 +373,10 @@ RULES: tuple[Rule, ...] = (
                                  r"through (?:his|her|my|the) nose\b"),
     _rule("breathing", "breathless with throat or airway symptoms",
           r"\b(?:short(?:ness)? of breath|breathless|difficulty breathing|trouble breathing)\b",
-          near=r"\b(?:throat (?:is |feels )?(?:closing|swell\w*|tight)|voice box|paraly\w*|cannot swallow|lips|tongue|"
-               r"drooling|stridor)\b", window=250, kind="symptom"),
+          # (round 9: lips or a tongue count when they are changed, not when "his lips are normal")
+          near=r"\b(?:throat (?:is |feels )?(?:closing|swell\w*|tight)|voice box|paraly\w*|cannot swallow|(?:lips?|tongue)"
+               r"(?: \S+){0,3} (?:blue\w*|swell\w*|swollen|tingl\w*|puff\w*|grey|gray|purple|dusky|numb|fat|big)|(?:blue\w*|"
+               r"swollen|puffy|purple|dusky) (?:lips|tongue)|drooling|stridor)\b", window=250, kind="symptom"),
     _rule("breathing", "asthma attack not helped by the inhaler",
           r"\b(?:asthma attack|inhaler (?:is not|not|does not|isnt|has not been|wont) (?:working|helping|work|help)|"
           r"asthma (?:is )?(?:really |very |so )?(?:bad|severe|worse))|(?:used|taken|took) (?:my |his |her )?"
@@ -374,16 +435,19 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:kill|hang|shoot|drown|poison|stab) (?:my ?self|himself|herself|themselves|themself)\b|"
           r"\bunalive\b|\bkms\b|\boff (?:my ?self|himself|herself)\b",
           unless=r"\b(?:do not|never|would never|will never) (?:(?![.!?;](?: |$))[^ \n]+ )?(?:want to |going to )?(?:kill|hurt)|"
-                 r"will kill me if|going to kill me if\b"),
+                 r"will kill me if|going to kill me if\b|" + _TRIVIAL_DESPAIR,
+          red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
-          r"now)\b|\bdecided to end it\b"),
+          r"now)\b|\bdecided to end it\b(?! (?:with|between))"),
     _rule("self_harm", "suicidal",
           r"\bsuicid\w*\b|\bsewerslide\b",
           unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
                  r"is (?:someone|a friend)|might be suicidal|suicide mission|suicide squad|crisis line|988 crisis|"
                  r"hotline|lifeline|ten years ago|years ago|when i was|leaflet|package insert|patient information|black "
-                 r"box)\b",
+                 r"box|suicide (?:risk|training|first aid|intervention|assessment|screening|policy)|assess\w* (?:suicid\w*|"
+                 r"the risk|risk)|ask(?:ing)? (?:\S+ ){0,4}about suicid\w*|talk(?:ing)? (?:\S+ ){0,3}about suicid\w* with|"
+                 r"(?:training|course|workshop|module|session) (?:on|in|about))\b",
           # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
           red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
                     r"\bhaving (?:them|these thoughts) now\b"),
@@ -396,18 +460,24 @@ RULES: tuple[Rule, ...] = (
           r"\bthink to finish my life\b|\b(?:better|happier|easier) (?:for (?:everyone|everybody|them) )?if i (?:just )?"
           r"(?:disappeared|was gone|were gone|was not here|were not here|was dead|were dead|did not exist|never existed)\b|"
           r"\bdisappear(?:ed)? (?:forever|for good)\b",
-          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|\b(?:main )?character\b"),
+          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|\b(?:main )?character\b|"
+                 + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
           r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
           r"gardening|by accident|accidentally|on (?:a|the|some|my)))|\bself harm\w*\b|\bcutting again\b",
           unless=r"\bscars?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
-                 r"(?:do not|never) want to (?:hurt|harm)"),
+                 r"(?:do not|never) want to (?:hurt|harm)|"
+                 # round 9: learning to spot it, a course or policy on it
+                 r"\b(?:spot(?:ting)?|recogni[sz]\w*|signs of|training|course|workshop|awareness|safeguarding|policy)\b",
+          red_flags=r"\b(?:i (?:am|have been|keep|just) (?:\S+ )?(?:cut|cutting|hurt|hurting|harm|harming|burn|burning)|"
+                    r"bleeding|(?:will not|would not|does not|cannot) stop)\b"),
     _rule("self_harm", "plans or means for suicide",
           r"\b(?:saving up|saved up|stockpil\w*|collected|collecting|hoarding) (?:my |his |her )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}"
           r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
           r"(?:rope|noose) (?:is )?ready|got the rope|(?:have|got|bought|tied|made) (?:a|the) noose|jump (?:off|from) (?:a|the|this) (?:bridge|building|roof|"
-          r"cliff|balcony)|written (?:letters|a note) to (?:my )?family|suicide note"),
+          r"cliff|balcony)|written (?:letters|a note) to (?:my )?family|suicide note",
+          unless=_TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "asks how much it takes not to wake up",
           r"\b(?:make sure|make (?:me|him|her)|let (?:me|him|her)|so|so that|and|to|then|would|will|just) (?:i |he |she |they )?(?:just |simply |would |will )?"
           r"(?:not|never|do not|does not|will not|would not) (?:wake up|wake(?! up)|come back)(?: again)?"
@@ -423,7 +493,12 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:made up my mind|decided|goodbye\w*|sorted|ready|burden|letters?|note|pills?|tablets?|tell (?:someone|"
                r"somebody|anyone|you)|hugged|last message|will not be|free of me|deal with me|without me|wrote|written|"
                r"nobody|no one|thank you for everything|end it|no (?:point|reason)|anymore|forever)\b",
-          window=120),
+          window=120,
+          # round 9: the night one finally tells someone, calls or books something is a plan to get help
+          unless=r"\b(?:tonight|today|tomorrow) is the (?:night|day) (?:i|we) (?:\S+ )?(?:tell|talk|speak|ask|call|ring|phone|"
+                 r"book|see|start|quit|propose|try)\b",
+          red_flags=r"\b(?:goodbye\w*|will not be (?:here|around)|pills|tablets|rope|letters?|note|end (?:it|my life|"
+                    r"things)|kill|die|burden|without me|forever|last (?:time|message))\b"),
     _rule("self_harm", "says goodbye for good",
           r"\b(?:said|saying|say) (?:my )?goodbyes?\b|\bthis is (?:my )?goodbye\b",
           near=r"\b(?:tonight|today|tomorrow|sorted|ready|burden|letters?|note|pills?|tablets?|last (?:time|message)|"
@@ -463,7 +538,7 @@ RULES: tuple[Rule, ...] = (
                r"platform|tower|top floor|height|railing|parapet|jump\w*|let go|went over)\b",
           window=100, unless=r"\bjump\w* (?:on|onto) (?:the|a) (?:wrong )?(?:train|bus|tram)|queue|for joy|out of my skin|"
                              r"bungee|parachut\w*|sky ?div\w*|trampoline|pool|diving|ski\w*|puddle|rope|hurdle|"
-                             r"conclusions|ship|gun\b"),
+                             r"conclusions|ship|gun\b|" + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "wants to end everything",
           r"\b(?:want(?:s|ed)? to|going to|ready to|will|plan to) (?:end|stop) (?:it all|everything|living|existing|"
           r"being alive|my existence)\b(?! with| between)|\bend everything\b(?! with| between)"),
@@ -799,7 +874,9 @@ RULES: tuple[Rule, ...] = (
           window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis|(?:stopped|not|no longer) "
                                              r"shivering|snow|freezing|icy|hypotherm\w*\b"),
     _rule("metabolic_sepsis", "infection with confusion or shock",
-          r"\b(?:uti|urine infection|urinary infection|infection|pneumonia|flu|cellulitis|infected|wound)\b",
+          # (round 9: a flu or pneumonia jab asked about beside other symptoms is not an infection)
+          r"\b(?:uti|urine infection|urinary infection|infection|pneumonia|flu|cellulitis|infected|wound)\b(?! (?:vaccin\w*|"
+          r"jabs?|shots?|injections?|boosters?|immuni[sz]ations?|clinic))",
           near=r"\b(?:confus\w*|not making sense|mottled|blotchy|cold hands|heart (?:is )?racing|not (?:peed|passed urine|"
                r"passing urine)|have not peed|no urine|breathing fast|pass out|passing out)\b",
           window=160, kind="symptom", unless=r"\bwhat is|had sepsis|post sepsis\b"),
@@ -1406,6 +1483,84 @@ RULES: tuple[Rule, ...] = (
                r"(?<!in )(?<!for )(?<!due )(?<!past )(?<!last )(?<!next )\b(?:[1-8]|one|two|three|four|five|six|seven|"
                r"eight) ?(?:weeks?|wks?)(?: old| ol)? (?:baby|babe|pikin|pickney|son|daughter|boy|girl|infant)\b",
           window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+    # Round 9 (families described in RESULTS.md "Blind set 7"): each rule is a clinical picture, not a phrasing. Most
+    # were told beside an everyday question in the same message, so none depends on the message being about them only.
+    # Sudden weakness of one side told with the noun ("weakness in my left arm and leg"), a grip that fails or a leg
+    # that gives way: a stroke (on an anticoagulant, a bleed) whatever the message also asks.
+    _rule("stroke", "sudden weakness of one side, arm and leg",
+          r"\b(?:weakness|numbness|heaviness|clumsiness|loss of (?:strength|power|feeling)|no (?:strength|power|feeling))"
+          r" (?:in|of|down|on|to|all down) (?:my |his |her |their |the )?(?:whole )?" + _ONE_SIDE_LIMBS + r"|"
+          r"\b" + _ONE_SIDE_LIMBS + r"(?: \S+){0,3} (?:lost (?:their|its|all|the|her|his) (?:strength|power|feeling)|"
+          r"(?:went|gone|going|is|are|feels?|felt|seems?) (?:all |really |very |so |a bit )?(?:weak|numb|heavy|dead|floppy|limp|"
+          r"useless|like jelly|not working)|like jelly|"
+          r"(?:keeps |kept |keep )?(?:giving way|gave way|gives way|buckl\w*))\b|"
+          r"\b(?:cannot|can not|could not|unable to) (?:grip|grasp|hold|pick up)(?: \S+){0,3} (?:with|in) (?:my|his|her|"
+          r"their) (?:left|right) hand\b",
+          near=_ONSET + r"|\b(?:this (?:afternoon|evening)|since (?:lunch|breakfast|dinner|tea|i woke|he woke|she woke)|"
+               r"woke up with|out of the blue|all at once)\b", window=160, kind="symptom",
+          unless=r"\b(?:fall\w* asleep|fell asleep|asleep|sleep on|sleeping on|slept on|lying on|cross ?legged|pins and "
+                 r"needles|after (?:the |my |a )?(?:gym|workout|lifting|run|match|hike)|since (?:my|his|her|the) (?:stroke|"
+                 r"injury|operation|op|accident|fall))\b"),
+    # COPD or emphysema with new drowsiness or confusion: carbon dioxide building up (or a chest infection) needs
+    # emergency care; sleepy after a bad night and otherwise alert is set aside unless confusion or blue lips say more.
+    _rule("breathing", "COPD with new drowsiness or confusion",
+          r"\b(?:copd|emphysema|chronic bronchitis|home oxygen|oxygen at home|on oxygen)\b",
+          near=r"\b(?:drowsy|drowsier|very sleepy|so sleepy|sleepy|nodding off|falling asleep (?:mid|in the middle|while)|"
+               r"(?:cannot|can not|could not|hard to|struggling to) (?:stay awake|keep (?:his|her|my|their) eyes open|wake "
+               r"(?:him|her|them)|rouse)|hard to (?:wake|rouse|keep awake)|confus\w*|muddled|not making sense|talking "
+               r"(?:nonsense|rubbish|gibberish)|disorientated|disoriented)\b", window=200, kind="symptom",
+          unless=r"\b(?:after (?:a )?(?:bad|poor|late|short|broken|rough) night|(?:fully|completely|perfectly|wide) "
+                 r"(?:alert|awake)|chatting (?:away|normally)|(?:normal|usual) self|after (?:pulmonary )?rehab|sleeping "
+                 r"(?:tablet|pill)s?)\b", unless_scope="text",
+          red_flags=r"\b(?:confus\w*|muddled|not making sense|nonsense|rubbish|hard to (?:wake|rouse|keep awake)|"
+                    r"(?:cannot|can not) (?:stay awake|wake)|(?:lips?|face|mouth|tongue)\b(?: \S+){0,4} (?:blue|bluish|"
+                    r"blueish|purple|dusky|grey|gray))\b"),
+    # Lips, mouth or tongue with a blue tinge, however hedged ("a bit bluish", "blueish grey"): hypoxia.
+    _rule("breathing", "bluish lips or mouth",
+          r"\b(?:lips?|mouth|tongue)\b(?: \S+){0,4} (?:bluish|blueish|bluey|purplish|blue|purple|dusky)\b|"
+          r"\b(?:bluish|blueish|bluey|purplish) (?:tinge|colou?r|lips|mouth)\b",
+          unless=r"\b(?:blueberr\w*|lipstick|lip ?gloss|ice lolly|slush\w*|sweets?|candy|food colou?ring|dye|ink|felt "
+                 r"tip|crayon|paint|blue raspberry|pink (?:again|now)|warmed up)\b", unless_scope="text",
+          red_flags=r"\b(?:breath\w*|drowsy|sleepy|confus\w*|floppy|limp|not responding|choking|wheez\w*)\b", sign=True),
+    # Back pain with numbness of the saddle area or bladder or bowel control lost without feeling it (cauda equina).
+    _rule("other", "saddle numbness or incontinence without feeling it, with back pain (cauda equina)",
+          r"\bsaddle (?:area|region)\b|\b(?:numb\w*|no feeling|lost (?:the |all )?feeling|(?:cannot|can not|do not|could "
+          r"not) feel (?:anything|a thing))(?: \S+){0,3} (?:down below|down there|in (?:my|his|her|the) (?:groin|privates|"
+          r"private parts|genitals|bottom|bum|back passage)|(?:around|round) (?:my|his|her) (?:bottom|bum|back passage|"
+          r"privates|private parts|genitals|anus))\b|\b(?:groin|inner thighs|bum|bottom|buttocks|privates|genitals|back "
+          r"passage)(?: and (?:my |his |her |the )?(?:inner thighs|groin|bum|bottom|buttocks|privates|genitals))?(?: \S+)"
+          r"{0,2} (?:numb|numbness|gone numb|went numb)\b|\b(?:cannot|can not|could not|do not|did not|unable to) feel "
+          r"(?:the )?(?:toilet paper|tissue|anything when (?:i|he|she) wipes?|when (?:i|he|she) wipes?|(?:my|him|her)sel"
+          r"f (?:pee|wee|poo|go)|when (?:i|he|she) (?:need|needs|have|has|want|wants) to (?:pee|wee|urinate|poo|go))\b|"
+          r"\b(?:cannot|can not) tell when (?:my|his|her) bladder\b|\b(?:wet|soiled|peed|weed|pooed) (?:my|him|her)self"
+          r"(?: \S+){0,3} without (?:feeling|knowing|noticing|realising|realizing)|\b(?:leaked|leaking|lost|passed) "
+          r"(?:some )?(?:poo|stool|urine|pee|wee)(?: \S+){0,2} without (?:feeling|knowing|noticing|realising|"
+          r"realizing)|\b(?:urine|pee|wee|poo) (?:come|comes|came|coming) out without\b|\b(?:lost|losing|no) control "
+          r"of (?:my|his|her) (?:bladder|bowels?)\b|\bhad an accident\b(?=.{0,60}\b(?:did not|without) (?:feel|know|"
+          r"notice))",
+          near=r"\b(?:back|sciatica|disc|spine|lumbar)\b", window=250, kind="symptom",
+          unless=r"\b(?:when i (?:sneeze|cough|laugh|jump|run)|pelvic floor|bike|cycl\w*|horse ?rid\w*|since (?:having|"
+                 r"giving birth|my (?:surgery|operation|op)))\b",
+          red_flags=r"\b(?:saddle|down below|down there|between (?:my|his|her) legs|back passage)\b"),
+    # A groin, scrotal or testicular swelling that is hard, discoloured or stuck out, with vomiting or severe pain: a
+    # strangulated hernia or a torsion. In a baby the same picture is infant_child (a baby cannot say where it hurts).
+    _rule("other", "a hard or discoloured groin or scrotal swelling with vomiting or severe pain",
+          _GROIN_CHANGED, near=_GROIN_DISTRESS, window=200, kind="symptom",
+          unless=r"\b(?:what (?:is|are|does)|signs of|symptoms of)\b"),
+    _rule("infant_child", "a hard or discoloured groin or scrotal swelling in a baby with vomiting or screaming",
+          _GROIN_CHANGED, near=r"(?:" + _BABY_AGE + r")[\s\S]*(?:" + _GROIN_DISTRESS + r")|(?:" + _GROIN_DISTRESS +
+          r")[\s\S]*(?:" + _BABY_AGE + r")", window=300, kind="symptom",
+          unless=r"\b(?:what (?:is|are|does)|signs of|symptoms of)\b"),
+    # A suicide plan for tonight said outright: going through with it, ending it, or taking all the pills, beside a
+    # time and a sign of resolve (decided, letters written, knows how, everything ready, does not want help).
+    _rule("self_harm", "a decided plan for tonight",
+          r"\b(?:go(?:ing)? through with it|get(?:ting)? it (?:all )?over with|end(?:ing)? (?:it|things|everything)(?: all)?"
+          r"|finish(?:ing)? (?:it|things)(?: all)?|(?:take|taking|swallow\w*|down|downing) (?:all|every one|the lot|the "
+          r"whole (?:\S+ )?(?:box|bottle|pack|packet|strip))(?: of)?(?: (?:my|the|these|those|his|her))?(?: \S+)? (?:pills?|"
+          r"tablets?|meds|medicines?|medication|capsules))\b(?! with| between| for (?:the|my|a|our) (?:job|team|course|"
+          r"gym|project|day|review)| (?:to|into|back to|in to) (?:the|my|a|your) | on holiday| in (?:my|the|a) (?:bag|case))",
+          near=r"(?:" + _TONIGHT + r")[\s\S]*(?:" + _RESOLVE + r")|(?:" + _RESOLVE + r")[\s\S]*(?:" + _TONIGHT + r")",
+          window=200),
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
@@ -1435,6 +1590,10 @@ _CLAUSE_BREAK = re.compile(r" , | \band\b | \bbut\b | \bso\b | \bthen\b | \bwhic
 # was not read as negated (round 7).
 _NEGATION_BEFORE = re.compile(r"(?<!\S)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for)"
                               r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} ?$")
+# Round 9: people who ask about emergencies for their work or study, not for themselves.
+_ROLE = (r"(?:nurse|teacher|assistant|counsell?or|youth worker|youth leader|carer|care worker|support worker|lifeguard|"
+         r"first aider|leader|tutor|coach|adviser|advisor|trainer|volunteer|childminder|nanny|instructor|paramedic|"
+         r"student|medic|chaplain|scout leader|guide leader|teaching assistant|ta|senco|governor|manager)")
 _GREETING = r"^(?:(?:hi|hello|hey|dear|good (?:morning|evening|afternoon))(?: (?:doctor|doc|sir|madam|there))? ?[,!.]? ?)?"
 _QUESTION_START = re.compile(
     _GREETING + r"(?:what|how|why|when|which|who|where|is it true|is there|are there|can you (?:tell|explain)|"
@@ -1442,10 +1601,21 @@ _QUESTION_START = re.compile(
     r"i am (?:writing|a new|a teacher|curious))\b")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
                        r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment|"
+                       # round 9: "i am a teacher and i cannot breathe" (the role is set aside, the teacher is not)
+                       r"i (?:cannot|can not|could not|took|keep|kept|need|got|did|was|had|will|want)|"
                        # round 4: a question asked while it happens ("what does it mean when your throat goes tight
                        # after a sting, started 2 minutes ago") is about someone now, not education
                        r"happening (?:now|right now)|as we speak|(?:started|began) (?:a |about |like )?(?:\w+ )?(?:few |"
-                       r"couple of )?(?:minutes?|mins?|hours?) ago)\b")
+                       r"couple of )?(?:minutes?|mins?|hours?) ago)\b|"
+                       # round 9: a scene now ("what do I do, a man has collapsed and is not breathing") is about someone
+                       # now, however the message starts; "if" or "when" before it makes it a hypothetical instead
+                       r"(?<!if )(?<!when )(?<!whether )(?<!case )\b(?:(?:a|an|this|the|some|one of the) (?:\S+ )?(?:man|"
+                       r"woman|boy|girl|kid|child|baby|person|pupil|student|customer|passenger|colleague|patient|stranger|"
+                       r"guy|lady|player|runner|cyclist|driver|neighbou?r|resident|client|teenager|toddler|friend|gentleman|"
+                       r"lad|worker|swimmer|diner|shopper|member|people|kids|children)|someone|somebody) (?:has (?:just )?(?:collapsed|fallen|"
+                       r"stopped|gone|turned|passed out|fainted)|is (?:now |still )?(?:having|not breathing|choking|drowning|"
+                       r"bleeding|fitting|seizing|unconscious|unresponsive|collapsed|lying|turning|blue|shaking|jerking)|"
+                       r"(?:just )?(?:collapsed|fell|fainted|dropped|passed out|stopped breathing))\b")
 _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patients|teenagers?|adults|men|women)\b"
                            r"(?: (?![.!?;](?: |$))[^ \n]+){0,8} (?:their|they|them)\b|"
                            r"\b(?:(?:should|do|can|would|could|will) i\b|i want to (?:know|be prepared|learn|"
@@ -1453,7 +1623,27 @@ _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patien
                            # a study framing ("it is for my nursing exam") is not about someone now (round 5)
                            r"\bfor (?:my|our|a) (?:nursing |medical |first aid |biology |pharmacology |paramedic |school |"
                            r"university |uni |college )?(?:exam|exams|course|class|essay|homework|assignment|revision|"
-                           r"studies|training|talk|lecture|project)\b)")
+                           r"studies|training|talk|lecture|project)\b|"
+                           # round 9: a role or a teaching purpose ("I'm a school nurse", "writing a care plan for my
+                           # son's nursery", "how do we teach kids to") is not someone in trouble now
+                           r"\b(?:i am|as) an? (?:new |student |trainee |qualified |newly qualified |retired |school |pe |"
+                           r"first year )?(?:\S+ )?" + _ROLE + r"\b|\b" + _ROLE + r" here\b|\bwriting (?:a|an|the|our|my|his|"
+                           r"her) (?:\S+ ){0,2}(?:care plan|plan|leaflet|policy|poster|handout|guide|essay|article|talk)(?: for "
+                           r"(?:my|our|his|her|the) (?:\S+ ){0,3}\S+)?|\bhow (?:do|can|should|would) (?:we|i) (?:teach|train|"
+                           r"explain|show|prepare)\b|\bfor (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|"
+                           r"youth|church|class)\b(?: \S+){0,2} (?:training|talk|policy|session|badge|leaflet|course))")
+# Round 9: asking where the line is ("what counts as a severe asthma attack", "at what point is a fit an emergency",
+# "the rule for when to ring an ambulance"), teaching or training about an emergency: education, when the sentence of
+# the match is about no one in particular now.
+_EDUCATION = re.compile(
+    r"\b(?:what counts as|at what point (?:is|does|do|should)|when (?:does|do|is) (?:\S+ ){1,5}(?:become|count as|"
+    r"considered|classed as) |(?:the )?rules? (?:for|on|about) when|when (?:should|do|would|to) (?:i |we |you )?(?:call|ring|"
+    r"phone|dial) (?:for )?(?:an )?(?:ambulance|999|911|112)|how (?:do|can|should|would) (?:we|i|you) (?:teach|train|explain|"
+    r"recogni[sz]e|spot|tell (?:the difference|if|whether))|teach (?:\S+ ){0,3}to (?:spot|recogni[sz]e)|(?:training|course|"
+    r"lesson|workshop|talk|badge|leaflet|care plan|policy|poster) (?:on|about|for)\b|first aid (?:course|training|badge|"
+    r"class|exam)|writing (?:a|an|the|our|my) (?:\S+ ){0,2}(?:care plan|leaflet|policy|poster|handout|guide|essay|article)|"
+    r"for (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|youth|church|class)\b(?: \S+){0,2} "
+    r"(?:training|talk|policy|session|badge|leaflet|course))")
 _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -1540,6 +1730,9 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return None
     if _HYPOTHETICAL.search(sentence, 0, start - s0):
         return "hypothetical"
+    if (_EDUCATION.search(text.text) and not _PRESENT.search(sentence)
+            and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", sentence))):
+        return "education"
     if _QUESTION_START.search(sentence) and not text.personal:
         return "general question"  # a question, and nothing in the message is about someone now
     if _PAST.search(clause) and not _PRESENT.search(clause):
@@ -1547,7 +1740,10 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if rule.kind == "symptom":
         if _PAST.search(sentence) and not _PRESENT.search(clause):
             return "past history"
+        # (round 9: a recent onset in the match's own clause wins over a long duration told elsewhere in the sentence,
+        # "on apixaban for years and this evening my right arm and leg lost their strength")
         if (_CHRONIC.search(sentence) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause)
+                and not _RECENT_ONSET.search(clause)
                 and (_LONG_DURATION.search(sentence) or not _RECENT_ONSET.search(sentence))):
             return "long-standing"
         if text.resolved:
@@ -1585,7 +1781,7 @@ def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[F
                 if not rule.near.search(normalized, lo, hi):
                     continue
             why = _why_not(rule, text, match.start())
-            finding = Finding(rule.category, rule.evidence, match.group(0).strip(), why)
+            finding = Finding(rule.category, rule.evidence, match.group(0).strip(), why, rule.sign)
             if why is None:
                 findings.append(finding)
                 suppressed = None

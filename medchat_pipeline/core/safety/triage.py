@@ -262,7 +262,9 @@ class Triage:
         notes = conversation.notes(scores)
 
         if active:
-            category = min((f.category for _, f in active), key=CATEGORY_PRIORITY.index)
+            # a sign many emergencies share (blue lips) names the category only when nothing else fired
+            deciding = [f for _, f in active if not f.sign] or [f for _, f in active]
+            category = min((f.category for f in deciding), key=CATEGORY_PRIORITY.index)
             evidence = tuple(dict.fromkeys(f"{turn}: {f.evidence} ({f.matched!r})" for turn, f in active))
             if model_says:
                 evidence += (f"classifier: {score:.2f} >= threshold {self.head.threshold:.2f}",)
