@@ -246,13 +246,43 @@ class Sampling:
         return choose
 
 
+@dataclass(frozen=True)
+class RepetitionPenalty:
+    """The CTRL repetition penalty (Keskar et al., 2019) as transformers' `repetition_penalty` and vLLM apply it:
+    the logit of every token already in the row's prompt or its answer so far is divided by `factor` when
+    positive and multiplied by it when negative. `prompts` holds each row's prompt ids."""
+
+    factor: float
+    prompts: Sequence[Sequence[int]]
+
+    def __post_init__(self) -> None:
+        if not self.factor > 0:
+            raise ValueError(f"repetition_penalty must be > 0 (got {self.factor}); 1.0 turns it off")
+
+    def seen_mask(self, logits):
+        import torch
+
+        seen = torch.zeros(logits.shape, dtype=torch.bool, device=logits.device)
+        for row, ids in enumerate(self.prompts):
+            seen[row, list(ids)] = True
+        return seen
+
+    def apply(self, logits, seen):
+        import torch
+
+        penalized = torch.where(logits < 0, logits * self.factor, logits / self.factor)
+        return torch.where(seen, penalized, logits)
+
+
 def decode(
     model, state: Prefilled, max_new_tokens: int, eos_token_ids: set[int],
     stop: Callable[[int, list[int]], bool] | None = None, choose: Callable | None = None,
+    penalty: RepetitionPenalty | None = None,
 ) -> DecodedBatch:
     """Tokens from a prefilled batch, greedy unless `choose` (see Sampling.chooser) picks them; a row
     leaves the batch (and the cache) once it emits an end-of-sequence token, reaches
-    max_new_tokens, or stop(row, tokens) says so."""
+    max_new_tokens, or stop(row, tokens) says so. `penalty` (its rows in the batch's row order)
+    rescales the logits of tokens already seen before each choice."""
     import torch
 
     cache, mask, next_positions, logits = state.cache, state.mask, state.next_positions, state.logits
@@ -262,9 +292,14 @@ def decode(
     ended = [False] * rows
     active = list(range(rows))
     row_steps = 0
+    seen = penalty.seen_mask(logits) if penalty is not None else None
     with torch.inference_mode():
         for _ in range(max_new_tokens):
+            if seen is not None:
+                logits = penalty.apply(logits, seen)
             chosen = logits.argmax(dim=-1) if choose is None else choose(logits)
+            if seen is not None:
+                seen[torch.arange(len(active), device=seen.device), chosen] = True
             keep: list[int] = []
             for j, row in enumerate(active):
                 token = int(chosen[j])
@@ -282,6 +317,8 @@ def decode(
                 index = torch.tensor(keep, device=mask.device)
                 cache.batch_select_indices(index)
                 mask, chosen, next_positions = mask[index], chosen[index], next_positions[index]
+                if seen is not None:
+                    seen = seen[index]
                 active = [active[j] for j in keep]
             mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=-1)
             out = model(
@@ -358,13 +395,14 @@ def generate_many(
     model, tokenizer, prompts: Sequence[str] | Sequence[Sequence[int]], max_new_tokens: int, batch_size: int, *,
     sampling: Sampling | None = None, stop: Callable[[int, list[int]], bool] | None = None,
     seed_ids: Sequence[int] | None = None, choice_token_ids: Sequence[Sequence[int]] | None = None,
-    progress: str | None = None,
+    progress: str | None = None, repetition_penalty: float = 1.0,
 ) -> Generated:
     """Completions of already-templated prompts, given as text or as token ids (see the module
     docstring for how they are batched).
 
     stop(prompt_index, tokens) ends a prompt's generation early; seed_ids / choice_token_ids as in
-    `prefill`, indexed by prompt; progress: a tqdm description, or None for no bar.
+    `prefill`, indexed by prompt; progress: a tqdm description, or None for no bar; repetition_penalty:
+    see `RepetitionPenalty` (1.0: none, the same tokens as `generate` without it).
     """
     import torch
     from tqdm.auto import tqdm
@@ -395,7 +433,8 @@ def generate_many(
         state = merge(parts, model, max(part.mask.shape[1] for part in parts) + max_new_tokens)
         # used by this iteration's decode() only, so binding the loop's `order` late is right
         row_stop = (lambda row, tokens: stop(order[row], tokens)) if stop is not None else None  # noqa: B023
-        decoded = decode(model, state, max_new_tokens, eos, row_stop, choose)
+        penalty = RepetitionPenalty(repetition_penalty, [encoded[i] for i in order]) if repetition_penalty != 1.0 else None
+        decoded = decode(model, state, max_new_tokens, eos, row_stop, choose, penalty)
         out.scoring_s += decoded.scoring_s
         out.batches.append(len(order))
         for row, i in enumerate(order):

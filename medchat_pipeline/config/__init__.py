@@ -62,6 +62,7 @@ class PipelineConfig(BaseModel):
         # Training's escalation examples use the deployment's numbers and triage cases (job files carry them).
         escalation = self.training.escalation_examples
         escalation.cases_file = escalation.cases_file or self.safety.triage.cases_file
+        escalation.extra_dev_sets = dict(self.safety.triage.extra_dev_sets)
         escalation.emergency_numbers = self.safety.emergency_numbers
         return self
 

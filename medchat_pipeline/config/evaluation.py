@@ -58,6 +58,9 @@ class EvaluationConfig(BaseModel):
     system_prompt: str | None = Field(
         default=None, description="Filled from prompt.system_prompt: benchmark prompts are chats like training's"
     )
+    repetition_penalty: float = Field(
+        default=1.0, gt=0.0, description="Filled from prompt.repetition_penalty: free-text and safety answers only"
+    )
     max_new_tokens: int = Field(default=48, ge=1, description="Generation budget for multiple-choice answers")
     free_text_max_new_tokens: int = Field(default=64, ge=1, description="Generation budget for free-text answers")
     batch_size: int = Field(default=16, ge=1, description="Prompts per generation batch")

@@ -307,6 +307,9 @@ class ServingConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     system_prompt: str = Field(default=DEFAULT_SYSTEM_PROMPT, min_length=1, description="Sent to both models")
+    repetition_penalty: float = Field(
+        default=1.0, gt=0.0, description="Filled from prompt.repetition_penalty: local models and vLLM"
+    )
     model_name: str = Field(default="medchat-router", pattern=r"^[A-Za-z0-9._-]+$",
                             description="The model id clients ask for on /v1/chat/completions")
     small: SmallModelConfig = Field(default_factory=SmallModelConfig)

@@ -210,7 +210,8 @@ class EscalationExamples(BaseModel):
     grpo_rows: int = Field(default=8, ge=0, description="Escalation prompts added to GRPO's training prompts")
     plain_counterparts: bool = Field(
         default=False,
-        description="Also add the dev split's hand-written non-emergencies to SFT, each answered by the base model "
+        description="Also add the dev split's written non-emergencies (not the real records) to SFT, each answered "
+        "by the base model "
         "itself (answers that advise emergency help, loop or state an unsafe dose are left out, counted): SFT then "
         "learns where escalation stops and keeps the base model's plain answers to the rest",
     )
@@ -233,7 +234,17 @@ class EscalationExamples(BaseModel):
         "on another topic falls below it and is left out, counted (filler is not: it echoes the question's words, "
         "so plain_filler_patterns matches it)",
     )
+    plain_candidates: int | None = Field(
+        default=None, ge=1,
+        description="How many of the dev split's non-emergencies the base model answers (a seeded sample; None: "
+        "every one). The spent blind sets in the dev split (safety.triage.extra_dev_sets), written by other "
+        "people and often long, are among them; answering costs generation time, hence the cap",
+    )
     cases_file: str | None = Field(default=None, description="Filled from safety.triage.cases_file")
+    extra_dev_sets: dict[str, str] = Field(
+        default_factory=dict, description="Filled from safety.triage.extra_dev_sets (their non-emergencies are "
+        "plain counterpart prompts too)"
+    )
     emergency_numbers: EmergencyNumbers = Field(
         default_factory=EmergencyNumbers, description="Filled from safety.emergency_numbers"
     )
@@ -372,6 +383,9 @@ class TrainingConfig(BaseModel):
     )
     base_model_revision: str | None = Field(default=None, description="Hub commit/tag to pin a hub id")
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    repetition_penalty: float = Field(
+        default=1.0, gt=0.0, description="Filled from prompt.repetition_penalty: the base model's plain answers"
+    )
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto",
         description="auto: CUDA when present; cuda: require it (profiles for GPU machines say so, which lets "

@@ -107,11 +107,12 @@ class TransformersBackend:
             )
         return f"{user_message}\n\nAnswer: "
 
-    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate") -> tuple[list[str], int]:
+    def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate",
+                 repetition_penalty: float = 1.0) -> tuple[list[str], int]:
         """Greedy free-text completions in prompt order, and the number of generated tokens: transformers'
         own batched `generate` on left-padded batches of batch_size prompts. (The project's decoder gives
         the same texts but did not beat it on free text, where answers run long and the work is
-        decoding: benchmarks/RESULTS.md, Evaluation.)"""
+        decoding: benchmarks/RESULTS.md, Evaluation.) repetition_penalty: transformers' (1.0: none)."""
         from tqdm.auto import tqdm
 
         tokenizer, texts, generated = self.tokenizer, [], 0
@@ -121,7 +122,7 @@ class TransformersBackend:
                               add_special_tokens=False).to(self.device)
             with self.torch.inference_mode():
                 out = self.model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
-                                          pad_token_id=tokenizer.pad_token_id)
+                                          pad_token_id=tokenizer.pad_token_id, repetition_penalty=repetition_penalty)
             for row in out[:, batch["input_ids"].shape[1] :].tolist():
                 tokens = list(itertools.takewhile(lambda token: token not in eos, row))
                 generated += len(tokens)
@@ -262,13 +263,13 @@ class VllmBackend:
         )
 
     def generate(
-        self, prompts: list[str], max_new_tokens: int, desc: str = "generate", stop_after_final_answer: bool = False
+        self, prompts: list[str], max_new_tokens: int, desc: str = "generate", stop_after_final_answer: bool = False,
+        repetition_penalty: float = 1.0,
     ) -> tuple[list[str], int]:
         from vllm import SamplingParams
 
-        outputs = self.llm.generate(
-            prompts, SamplingParams(temperature=0.0, max_tokens=max_new_tokens), lora_request=self.lora
-        )
+        params = SamplingParams(temperature=0.0, max_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
+        outputs = self.llm.generate(prompts, params, lora_request=self.lora)
         texts = [o.outputs[0].text for o in outputs]
         if stop_after_final_answer:  # same output as the transformers backend's stop rule
             texts = [cut_after_final_answer_line(text) for text in texts]
@@ -349,7 +350,8 @@ def evaluate_model(
             outputs[i] = text
         long_prompts = [prompts[i] for i in free_idx] + [engine.chat(p.prompt, evaluation.system_prompt) for p in safety_prompts]
         long_texts, tokens_free = engine.generate(long_prompts, evaluation.free_text_max_new_tokens,
-                                                  f"{spec.name}: free text + safety")
+                                                  f"{spec.name}: free text + safety",
+                                                  repetition_penalty=evaluation.repetition_penalty)
         for i, text in zip(free_idx, long_texts):
             outputs[i] = text
         safety_outputs = long_texts[len(free_idx) :]
@@ -369,6 +371,7 @@ def evaluate_model(
     n_generated = len(choice_idx) + len(long_prompts)
     throughput = {
         "backend": engine.name,
+        "free_text_repetition_penalty": evaluation.repetition_penalty,  # multiple choice is plain greedy
         "prompts_generated": n_generated,
         "generation_s": round(generation_s, 3),
         "items_per_s": round(n_generated / generation_s, 3) if generation_s else None,

@@ -186,6 +186,7 @@ class LocalChatModel:
         batch_size: int = 8,
         note: str | None = None,
         threads: int | None = None,
+        repetition_penalty: float = 1.0,
     ) -> None:
         import torch
 
@@ -201,6 +202,7 @@ class LocalChatModel:
         self.max_input_tokens = max_input_tokens
         self.batch_size = batch_size
         self.note = note
+        self.repetition_penalty = repetition_penalty
         self.device = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
         if dtype == "auto":
             torch_dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
@@ -226,6 +228,7 @@ class LocalChatModel:
             "adapter_dir": self.adapter_dir,
             "device": self.device,
             "max_new_tokens": self.max_new_tokens,
+            "repetition_penalty": self.repetition_penalty,
             "note": self.note,
         }
 
@@ -288,7 +291,8 @@ class LocalChatModel:
             return ended_by[row] is not None
 
         started = time.perf_counter()
-        out = generate_many(self.model, self.tokenizer, prompts, max(limits), self.batch_size, sampling=sampling, stop=stop)
+        out = generate_many(self.model, self.tokenizer, prompts, max(limits), self.batch_size, sampling=sampling, stop=stop,
+                            repetition_penalty=self.repetition_penalty)
         elapsed = time.perf_counter() - started
         generations = []
         for row, (ids, tokens, ended) in enumerate(zip(prompts, out.tokens, out.ended)):
@@ -396,6 +400,7 @@ class OpenAICompatibleChatModel:
     def __init__(
         self, base_url: str, model: str, *, name: str = "small", max_new_tokens: int = 160,
         timeout_s: float = 60.0, api_key: str | None = None, fitter: PromptFitter | None = None,
+        repetition_penalty: float = 1.0,
     ) -> None:
         self.base_url = base_url
         self.model = model
@@ -404,11 +409,12 @@ class OpenAICompatibleChatModel:
         self.timeout_s = timeout_s
         self.api_key = api_key
         self.fitter = fitter
+        self.repetition_penalty = repetition_penalty  # vLLM's sampling parameter, sent as an extra body field
         self._client = None
 
     def describe(self) -> dict[str, Any]:
         return {"backend": "openai_compatible", "base_url": self.base_url, "model": self.model,
-                "max_new_tokens": self.max_new_tokens}
+                "max_new_tokens": self.max_new_tokens, "repetition_penalty": self.repetition_penalty}
 
     async def run(self, job: GenerationJob) -> Generation:
         import openai
@@ -424,6 +430,8 @@ class OpenAICompatibleChatModel:
                 options["seed"] = job.seed
         if job.stop:
             options["stop"] = list(job.stop)
+        if self.repetition_penalty != 1.0:
+            options["extra_body"] = {"repetition_penalty": self.repetition_penalty}
         started = time.perf_counter()
         parts: list[str] = []
         usage = None

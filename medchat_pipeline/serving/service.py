@@ -595,6 +595,7 @@ def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any =
             batch_size=serving.small.batch_size,
             note=choice.note,
             threads=serving.small.threads,
+            repetition_penalty=serving.repetition_penalty,
         )
     large: Any
     if serving.large.backend == "local":
@@ -608,6 +609,7 @@ def build_chat_service(cfg: Any, adapter: str | None = None, teacher_pool: Any =
             max_new_tokens=serving.large.max_new_tokens,
             max_input_tokens=serving.small.max_input_tokens,
             batch_size=serving.small.batch_size,
+            repetition_penalty=serving.repetition_penalty,
         )
     else:
         if teacher_pool is None:

@@ -167,5 +167,5 @@ def vllm_small_model(serving: ServingConfig, choice: SmallModelChoice) -> VllmCh
     return VllmChatModel(
         base_url, settings.served_model_name, name="small", max_new_tokens=serving.small.max_new_tokens,
         timeout_s=serving.request_timeout_s, fitter=PromptFitter(tokenizer, serving.small.max_input_tokens),
-        engine=engine,
+        engine=engine, repetition_penalty=serving.repetition_penalty,
     )

@@ -6,8 +6,9 @@ and the GRPO rewards parse (core/evaluation/answer_extract.py), so SFT teaches t
 
 Escalation examples (training.escalation_examples) add the triage dataset's dev-split emergencies,
 answered with the escalation advice serving leads with, so the model learns to send people to help; with
-`plain_counterparts`, the dev split's hand-written non-emergencies (past history, education, figurative
-speech, mild symptoms, dosing questions) join them, answered plainly, so it also learns where escalation stops.
+`plain_counterparts`, the dev split's written non-emergencies (past history, education, figurative
+speech, mild symptoms, dosing questions; the spent blind sets' too) join them, answered plainly, so it also
+learns where escalation stops.
 """
 
 from __future__ import annotations
@@ -52,13 +53,14 @@ def escalation_rows(examples: EscalationExamples, limit: int | None = None, seed
 
 
 def non_emergency_rows(examples: EscalationExamples, limit: int | None = None, seed: int = 0) -> pl.DataFrame:
-    """The triage dataset's hand-written dev-split non-emergencies as training prompts (QAC columns, split
-    "train", answer still empty: the caller answers them). Real records (cases with a `source`) are left out:
-    their own data set's rows reach training through the mix with the real reply, and only when their split
-    allows, so a held-out record never trains. At most `limit` rows (a seeded sample)."""
-    from medchat_pipeline.core.safety.triage_data import load_triage_cases
+    """The triage dataset's written dev-split non-emergencies as training prompts (QAC columns, split "train",
+    answer still empty: the caller answers them): the families file's and those of the spent blind sets the
+    dataset trains on (`extra_dev_sets`; a set still held out is refused). Real records (cases with a
+    `source`) are left out: their own data set's rows reach training through the mix with the real reply, and
+    only when their split allows, so a held-out record never trains. At most `limit` rows (a seeded sample)."""
+    from medchat_pipeline.core.safety.triage_data import load_dataset_cases
 
-    cases = [c for c in load_triage_cases(examples.cases_file) if c.split == "dev" and not c.emergency and c.source is None]
+    cases = [c for c in load_dataset_cases(examples) if c.split == "dev" and not c.emergency and c.source is None]
     return _case_rows(cases, PLAIN_SOURCE, [None] * len(cases), [case.kind for case in cases], limit, seed)
 
 

@@ -77,14 +77,15 @@ def keep_rows_that_fit(rows: PreparedRows, tokenizer, system_prompt: str, max_le
 
 def answer_plainly(
     frame: pl.DataFrame, model_path: str, system_prompt: str, max_new_tokens: int, log=print,
-    min_similarity: float = -1.0, cap: int | None = None, filler: tuple[str, ...] = (),
+    min_similarity: float = -1.0, cap: int | None = None, filler: tuple[str, ...] = (), repetition_penalty: float = 1.0,
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """The base model's own greedy answers to non-emergency prompts, keeping only plain ones free of `filler`
     (see `plain_answer_problem`), on topic (MiniLM prompt–answer cosine ≥ `min_similarity`) and at most `cap`, the
     most on-topic first (`keep_on_topic`); the rest are left out and counted by reason. Training on the base
     model's answers to these prompts teaches SFT nothing about them except that they are not emergencies, so
     what it learns from the escalation examples stays with the emergencies; the filler patterns and the cap keep
-    the base model's stock phrases from becoming a lesson of their own."""
+    the base model's stock phrases from becoming a lesson of their own. They are decoded as served
+    (`repetition_penalty`, prompt.repetition_penalty)."""
     from medchat_pipeline.evaluation.evaluate import TransformersBackend
 
     if frame.is_empty():
@@ -94,7 +95,7 @@ def answer_plainly(
         prompts = [backend.tokenizer.apply_chat_template(prompt_messages(row, system_prompt), add_generation_prompt=True,
                                                          tokenize=False) for row in frame.iter_rows(named=True)]
         log(f"answering {len(prompts)} non-emergency prompts with the base model (plain counterparts)")
-        answers, _ = backend.generate(prompts, max_new_tokens, desc="plain answers")
+        answers, _ = backend.generate(prompts, max_new_tokens, desc="plain answers", repetition_penalty=repetition_penalty)
     finally:
         backend.close()
     answers = [whole_sentences(answer) for answer in answers]  # an answer cut at max_new_tokens would teach stopping mid-word
@@ -128,10 +129,10 @@ def run_sft(job: TrainingJob, reporter: Reporter | None = None) -> dict:
     plain_skipped: dict[str, int] = {}
     if escalation.enabled and escalation.plain_counterparts:
         cap = escalation.plain_rows or (extra.height if extra is not None else None)
-        plain, plain_skipped = answer_plainly(non_emergency_rows(escalation, seed=job.seed), job.base_model_path,
-                                              cfg.system_prompt, escalation.plain_max_new_tokens, reporter.log,
-                                              escalation.plain_min_similarity, cap,
-                                              tuple(escalation.plain_filler_patterns))
+        plain, plain_skipped = answer_plainly(non_emergency_rows(escalation, escalation.plain_candidates, job.seed),
+                                              job.base_model_path, cfg.system_prompt, escalation.plain_max_new_tokens,
+                                              reporter.log, escalation.plain_min_similarity, cap,
+                                              tuple(escalation.plain_filler_patterns), cfg.repetition_penalty)
         extra = pl.concat([frame for frame in (extra, plain) if frame is not None and frame.height], how="diagonal_relaxed")
     rows = load_rows(job, cfg.sft.max_train_rows, cfg.sft.max_eval_rows, extra_train=extra)
     rows.skipped.update(plain_skipped)

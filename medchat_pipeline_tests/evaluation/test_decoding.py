@@ -155,6 +155,27 @@ def test_sampling_is_seeded_and_a_tiny_top_p_leaves_only_the_greedy_token(backen
     assert greedy.batches == [4]
 
 
+def test_repetition_penalty_picks_the_tokens_transformers_and_the_evaluation_backend_pick(backend):
+    prompts = [backend.chat(q) for q in QUESTIONS]
+    model, tokenizer = backend.model, backend.tokenizer
+    plain = decoding.generate_many(model, tokenizer, prompts, 32, batch_size=4)
+    penalized = decoding.generate_many(model, tokenizer, prompts, 32, batch_size=4, repetition_penalty=1.3)
+    texts = [tokenizer.decode(t, skip_special_tokens=True).strip() for t in penalized.tokens]
+    assert texts != [tokenizer.decode(t, skip_special_tokens=True).strip() for t in plain.tokens]
+    # transformers' RepetitionPenaltyLogitsProcessor, one prompt at a time and as the benchmark batches them
+    with torch.inference_mode():
+        expected = []
+        for prompt in prompts:
+            ids = tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+            out = model.generate(**ids, max_new_tokens=32, do_sample=False, repetition_penalty=1.3,
+                                 pad_token_id=tokenizer.pad_token_id)
+            expected.append(tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip())
+    assert texts == expected
+    assert backend.generate(prompts, 32, repetition_penalty=1.3)[0] == expected
+    with pytest.raises(ValueError, match="repetition_penalty"):
+        decoding.RepetitionPenalty(0.0, [[1]])
+
+
 @pytest.mark.parametrize(("temperature", "top_p", "message"), [(0.0, 1.0, "temperature > 0"), (0.7, 0.0, "top_p")])
 def test_sampling_settings_are_checked(temperature, top_p, message):
     with pytest.raises(ValueError, match=message):

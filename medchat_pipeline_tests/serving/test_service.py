@@ -178,13 +178,16 @@ def test_latest_adapter_is_the_newest_manifest_with_an_adapter(serving_cfg, lora
 def test_the_large_model_can_be_a_local_model_directory(demo_model_dir):
     cfg = load_config(
         "demo",
-        overrides={"serving": {"small": {"adapter": "none", "max_new_tokens": 2},
+        overrides={"prompt": {"repetition_penalty": 1.1},
+                   "serving": {"small": {"adapter": "none", "max_new_tokens": 2},
                                "large": {"backend": "local", "teacher": None, "local_model": str(demo_model_dir),
                                          "max_new_tokens": 3}}},
     )
     service = build_chat_service(cfg)
     try:
         assert service.describe()["large"]["backend"] == "local"
+        # both models decode with the profile's penalty, the one the benchmark scored
+        assert service.describe()["large"]["repetition_penalty"] == service.describe()["small"]["repetition_penalty"] == 1.1
         answer = service.answer("I have a fever and a cough, what's wrong?")
     finally:
         service.close()

@@ -11,7 +11,7 @@ import pytest
 from medchat_pipeline.config import load_config
 from medchat_pipeline.config.training import TrainingConfig
 from medchat_pipeline.core.safety.triage import escalation_advice
-from medchat_pipeline.core.safety.triage_data import default_cases_path, load_triage_cases
+from medchat_pipeline.core.safety.triage_data import default_cases_path, load_dataset_cases, load_triage_cases
 from medchat_pipeline.training.data import (
     ESCALATION_SOURCE,
     PLAIN_SOURCE,
@@ -80,11 +80,15 @@ def test_the_recipe_hash_follows_the_triage_cases_file(tmp_path):
     assert recipe_hash(off, "sft") != before
 
 
-def test_plain_counterparts_are_the_hand_written_dev_non_emergencies_only():
+def test_plain_counterparts_are_the_written_dev_non_emergencies_spent_blind_sets_included():
     examples = load_config("demo").training.escalation_examples
+    assert examples.extra_dev_sets == load_config("demo").safety.triage.extra_dev_sets != {}
     rows = non_emergency_rows(examples)
-    dev = {c.id: c for c in load_triage_cases() if c.split == "dev" and not c.emergency and c.source is None}
+    dev = {c.id: c for c in load_dataset_cases(examples) if c.split == "dev" and not c.emergency and c.source is None}
     assert rows.height == len(dev) > 100 and set(rows["source_id"]) == set(dev)  # no test family, no real record
+    families_file = {c.id for c in load_triage_cases() if c.split == "dev" and not c.emergency and c.source is None}
+    assert families_file < set(dev)  # and the spent blind sets' non-emergencies, written by other people
+    assert {dev[i].origin for i in set(dev) - families_file} == set(examples.extra_dev_sets)
     assert rows["answer"].null_count() == rows.height and set(rows["source"]) == {PLAIN_SOURCE}
     assert {"history", "education", "figurative", "mild", "medication"} <= set(rows["subject"])
     assert non_emergency_rows(examples, limit=7, seed=3).height == 7

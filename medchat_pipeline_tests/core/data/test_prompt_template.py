@@ -31,6 +31,16 @@ def test_a_section_with_its_own_system_prompt_is_rejected():
         load_config("demo", overrides={"serving": {"system_prompt": "Something else."}})
 
 
+def test_the_repetition_penalty_is_set_once_for_training_evaluation_and_serving():
+    cfg = load_config("demo")
+    assert {cfg.training.repetition_penalty, cfg.evaluation.repetition_penalty, cfg.serving.repetition_penalty} == {1.0}
+    changed = load_config("demo", overrides={"prompt": {"repetition_penalty": 1.1}})
+    assert changed.training.repetition_penalty == changed.evaluation.repetition_penalty == 1.1
+    assert changed.serving.repetition_penalty == 1.1
+    with pytest.raises(ConfigError, match=r"evaluation\.repetition_penalty differs from prompt\.repetition_penalty"):
+        load_config("demo", overrides={"evaluation": {"repetition_penalty": 1.2}})
+
+
 def test_the_messages_export_is_exactly_what_sft_trains_on():
     system = load_config("demo").prompt.system_prompt
     exported = render(pl.DataFrame([MCQ]), "messages", system).row(0, named=True)["messages"]
