@@ -26,6 +26,7 @@ import bisect
 import re
 import re._constants as _sre
 import re._parser as _sre_parser
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TOKEN = r"(?![.!?;](?: |$))[^ \n]+"  # a word, number or comma, never a lone sentence end: gaps stay in a sentence
@@ -54,6 +55,9 @@ class Rule:
     # A sign that many emergencies share (blue lips): it makes an emergency, but names the category only when no other
     # rule fires (a seizure or an overdose with blue lips gets the seizure's or the poison's advice; round 9).
     sign: bool = False
+    # A `near` word with a negation before it in its own clause does not count ("hit my head, no vomiting, no headache";
+    # round 10). Off by default: most `near` lists are context words, not symptoms, and negating them means nothing.
+    near_negation: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,11 @@ class Finding:
 
 def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
           kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False,
-          red_flags: str | None = None, sign: bool = False) -> Rule:
+          red_flags: str | None = None, sign: bool = False, near_negation: bool = False) -> Rule:
     compiled = re.compile(pattern)
     return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
                 re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always,
-                re.compile(red_flags) if red_flags else None, sign)
+                re.compile(red_flags) if red_flags else None, sign, near_negation)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -275,7 +279,11 @@ RULES: tuple[Rule, ...] = (
                     r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b"),
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
-                 r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle)\b"),
+                 r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle|"
+                 # round 10: the pain is the skin ("it's only the skin, sunburn"), often told in a second turn
+                 r"sun ?burn\w*|(?:only|just|it is|its) the (?:skin|surface)|the skin (?:on|of) (?:it|my chest))\b",
+          # round 10: signs of a heart attack win over every reading above
+          red_flags=r"\b(?:arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|faint\w*|collaps\w*|grey|gray|vomit\w*)\b"),
     _rule("cardiac", "a defibrillator in use (cardiac arrest)",
           r"\bshock (?:is )?advised\b|\b(?:aed|defibrillator|defib)\b",
           near=r"\b(?:shock advised|stand clear|analys\w*|pads? (?:on|are on)|put the pads|collapsed|dropped|on the "
@@ -346,7 +354,13 @@ RULES: tuple[Rule, ...] = (
           r"(?:breathe|breath|take (?:a )?breaths?|get (?:any )?air|catch (?:my|his|her|their) breath)\b|"
           r"\bno air\b|\bcannot get air in\b",
           unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
-                 r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b"),
+                 r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b|"
+                 # round 10: how to help someone through their panic attacks (the feeling of no air is the panic's)
+                 r"(?=.*\bpanic (?:attacks?|episodes?)\b)(?=.*\b(?:help|support|next time|calm (?:her|him|them) down|"
+                 r"grounding|say to)\b)",
+          # round 10: signs of real hypoxia or collapse win over every reading above
+          red_flags=r"\b(?:blue|grey|gray|purple|dusky|collaps\w*|faint\w*|passed out|chest (?:pain|hurts)|not breathing|"
+                    r"gasping|choking)\b"),
     _rule("breathing", "not breathing", _NOT_BREATHING + r"|\bstopped breathing\b"),
     _rule("breathing", "gasping or suffocating",
           r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
@@ -354,11 +368,19 @@ RULES: tuple[Rule, ...] = (
                  # a job or a commute "suffocating me" is an idiom (round 7); smoke or a pillow is not in this list
                  r"(?:job|commute|work|boss|relationship|marriage|family|house|flat|life|city|town|school|routine|"
                  r"office|meeting|deadline)s? (?:is |are |has been )?suffocating (?:me|us)\b|"
+                 # round 10: a cold, catarrh or pollen "suffocating me" (a blocked nose) is the same idiom
+                 r"\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|congestion|blocked nose)\b(?: \S+){0,2} "
+                 r"(?:is |are |keeps )?(?:suffocating|smothering|strangling) (?:me|us)\b|"
                  r"(?:spin|gym|fitness|hiit|exercise|yoga) class|workout|by the end|after (?:the|a|my) (?:run|race|class|"
                  r"sprint|workout)|took my breath away|laugh\w*\b"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
-          unless=r"\bnose\b"),
+          unless=r"\bnose\b|" + r"\bchoking the life out of\b|\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|"
+                 r"cough|heat|humidity|job|work|debt|bills?|deadlines?|stress|workload|exams?|life|this|it)\b(?: \S+){0,2} "
+                 r"(?:is |are |keeps )?(?:choking|strangling|suffocating|smothering) (?:me|us)\b",
+          # round 10: the idiom gives way to a real obstruction or hypoxia
+          red_flags=r"\b(?:on (?:a|his|her|my|food|the)|(?:cannot|can not) (?:breathe|breath|cough|speak|talk)|blue|grey|"
+                    r"gray|not breathing|gasping|back blows|heimlich)\b"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
           r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True),
@@ -402,7 +424,12 @@ RULES: tuple[Rule, ...] = (
                r"penicillin|peanuts?|nuts?|shellfish|shrimp|prawns?|fish|sesame|latex|injection|hives|wheez\w*|"
                r"breath\w*|swallow|faint|dizz\w*|epi ?pen|voice)\b",
           window=140, kind="symptom", unless=r"\bsalt|in the morning|photos?|mosquito|cry\w*|cried|sleep\w*|slept|"
-                                             r"woke|waking|hangover|dental|tooth|teeth|wisdom|filling\b"),
+                                             r"woke|waking|hangover|dental|tooth|teeth|wisdom|filling\b|"
+                                             # round 10: itchy swollen eyes every pollen season (hay fever)
+                                             r"\b(?:pollen|hay ?fever|seasonal|every (?:spring|summer|year|april|may|june|"
+                                             r"july))\b",
+          red_flags=r"\b(?:throat|tongue|lips? (?:\S+ )?(?:swell\w*|swollen)|(?:cannot|can not|hard to|struggling to) "
+                    r"(?:breathe|breath|swallow)|wheez\w*|short of breath|faint\w*|dizz\w*|collaps\w*|epi ?pen|adrenaline)\b"),
     _rule("anaphylaxis", "epinephrine needed now",
           r"\b(?:use|give|inject|used|gave) (?:the |his |her |my |an )?(?:epi ?pen|epinephrine|adrenaline)\b|"
           r"\b(?:should|do|can|shall|must) (?:i|we) (?:use|give|inject) (?:the |his |her |my |an )?(?:epi ?pen|epi pen|"
@@ -460,7 +487,8 @@ RULES: tuple[Rule, ...] = (
           r"\bthink to finish my life\b|\b(?:better|happier|easier) (?:for (?:everyone|everybody|them) )?if i (?:just )?"
           r"(?:disappeared|was gone|were gone|was not here|were not here|was dead|were dead|did not exist|never existed)\b|"
           r"\bdisappear(?:ed)? (?:forever|for good)\b",
-          unless=r"\bdie of (?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|\b(?:main )?character\b|"
+          unless=r"\bdie(?: \S+){0,3} (?:of|from) (?:the )?(?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|"
+                 r"\b(?:main )?character\b|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
@@ -552,8 +580,9 @@ RULES: tuple[Rule, ...] = (
           rf"twenty|thirty|forty|fifty|a (?:whole|full|entire) (?:bottle|pack|packet|box|strip|blister)|all (?:of )?"
           rf"(?:my|his|her|the|their)|a (?:bunch|lot|handful|load|heap|fistful) of|too (?:many|much)|many|loads of|"
           rf"lots of)(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} {_DRUGS}\b",
-          unless=r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:extra strength |regular |(?![.!?;](?: |$))[^ \n]+ )?(?:pills?|tablets?|tylenols?|"
-                 r"paracetamol|advils?|ibuprofen|aspirin|capsules?|caps|tabs)|how many|is it (?:ok|safe)|can i|"
+          unless=r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:of (?:his|her|my|their|the|our) )?(?:extra strength |regular |"
+                 r"(?![.!?;](?: |$))[^ \n]+ )?(?:pills?|tablets?|tylenols?|"
+                 r"paracetamol|advils?|ibuprofen|aspirin|capsules?|caps|tabs|gumm(?:y|ies)|vitamins?)|how many|is it (?:ok|safe)|can i|"
                  r"should i|how much|what if|took my|had my|taken my|with my)\b(?! .{0,40}(?:all|whole|too many))"),
     _rule("overdose_poisoning", "high-risk medicine taken twice or by mistake",
           rf"\b(?:took|taken|injected|gave|given|had)\b .{{0,50}}{_HIGH_RISK_DRUGS}\b .{{0,40}}\b(?:twice|double|two doses|"
@@ -641,14 +670,26 @@ RULES: tuple[Rule, ...] = (
           r"(?:from|coming from|out of) (?:my|his|her) (?:bottom|back passage|rectum|butt|bum)\b",
           near=r"\b(?:faint\w*|dizz\w*|lightheaded|light headed|weak|lots|a lot|collaps\w*|pale)\b", window=80,
           kind="symptom"),
+    # Round 10: the blow told in slang ("whacked", "smacked my dome", "cracked his head"), being out told as "out for a
+    # bit" or "lights out", the headache as "pounding" or "banging"; a danger sign with "no" before it does not count
+    # ("no vomiting, no headache now"), and "he's fine lol" does not set aside being knocked out or vomiting again.
     _rule("bleeding_trauma", "head injury with danger signs",
-          r"\b(?:hit|banged|bumped|knocked|struck|landed on|fell on) (?:his|her|my|their|the back of (?:his|her|my)) "
-          r"head\b|\bhead (?:injury|trauma|wound)\b|\bfell (?:on|onto) (?:his|her|my) head\b|\bfell on my head\b|"
-          r"\b(?![.!?;](?: |$))[^ \n]+ fell on (?:my|his|her) head\b",
+          r"\b(?:hit|hits|hitting|banged|bang|bangs|bumped|knocked|struck|landed on|fell on|whack\w*|smack\w*|cracked|"
+          r"smash\w*|clonk\w*|bonk\w*|conk\w*|bash\w*|thump\w*|slamm\w*|walloped|split) (?:his|her|my|their|the back of "
+          r"(?:his|her|my)) (?:head|dome|noggin|skull|bonce)\b|\bhead (?:injury|trauma|wound)\b|\bfell (?:on|onto) (?:his|"
+          r"her|my) head\b|\bfell on my head\b|\b(?![.!?;](?: |$))[^ \n]+ fell on (?:my|his|her) head\b",
           near=r"\b(?:vomit\w*|being sick|sick|sleepy|drowsy|confus\w*|unconscious|knocked out|passed out|seizure\w*|"
-               r"fit|blood thinners?|warfarin|apixaban|eliquis|rivaroxaban|xarelto|bad headache|severe headache|"
-               r"clear fluid|cannot remember|blacked out|dizz\w*|chest pain)\b",
-          window=120, kind="symptom", unless=r"\b(?:small lump|feel fine|is fine|playing again|seems fine)\b"),
+               r"fit|blood thinners?|warfarin|apixaban|eliquis|rivaroxaban|xarelto|(?:bad|severe|pounding|banging|thumping|"
+               r"splitting|massive|terrible|awful|horrible|huge|worst) headache|head (?:is )?(?:pounding|banging|thumping|"
+               r"killing)|clear fluid|cannot remember|black(?:ed)? out|out cold|lights out|(?:was|went|been) out (?:for|a few|"
+               r"few|like|cold)|dizz\w*|chest pain|throw\w* up)\b",
+          window=160, kind="symptom", unless=r"\b(?:small lump|feel fine|is fine|playing again|seems fine)\b",
+          red_flags=r"\b(?:knocked out|black(?:ed)? out|out cold|lights out|(?:was|went|been) out (?:for|a few|few|like)|"
+                    r"unconscious|passed out|keeps? (?:vomiting|throwing up|being sick)|(?:cannot|can not) stop "
+                    r"(?:vomiting|being sick|throwing up)|vomit\w* (?:again|\d+|two|three|four|twice|repeatedly)|sick "
+                    r"(?:again|\d+|two|three|four|five|twice)|seizure\w*|fitting|clear fluid|blood thinners?|warfarin|apixaban|"
+                    r"rivaroxaban)\b",
+          near_negation=True),
     _rule("bleeding_trauma", "a wound showing bone, fat or tendon",
           r"\b(?:see|seeing|showing|visible|exposed|sticking out|poking out|hanging out)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
           r"(?:bone|bones|fat|yellow fat|tendons?|muscle|insides|white stuff)\b|\b(?:bone|fat|yellow fat|tendons?|white "
@@ -714,14 +755,24 @@ RULES: tuple[Rule, ...] = (
     _rule("unresponsive_seizure", "unconscious or cannot be woken",
           r"\b(?:is|are|she is|he is|was|now|found|still|being)? ?(?:unconscious|unresponsive|not responding|not "
           r"responsive|knocked out cold|out cold)\b|\bcannot (?:wake|rouse) (?:him|her|them|my \w+|up)\b|\b(?:will|"
-          r"would|does|do) not (?:wake|wake up|come round|come to|respond)\b|\bhard to wake\b|\bnot opening (?:his|"
+          r"would|does|do) not (?:wake|wake up|come round|come to|respond)\b|\bnot opening (?:his|"
           r"her) eyes\b|\bnot coming round\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
+                 # round 10: out for a moment after a blow and awake since is the head injury's picture, not this one
+                 r"\b(?:was|were|been|went) (?:\S+ )?(?:out cold|knocked out(?: cold)?|unconscious) for (?:a |like a |about "
+                 r"a |only a |just a )?(?:moment|minute|sec\w*|few seconds|bit|split second)\b|"
                  r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
                  r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
                  + _AFTER_SHIFT_NORMAL,
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
                     r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk)\b"),
+    # Round 10: "hard to wake" makes an emergency whoever it is, but names the category only when no other rule fires
+    # (a floppy baby hard to wake is infant_child: the advice for a baby comes first).
+    _rule("unresponsive_seizure", "hard to wake", r"\bhard to (?:wake|rouse)\b",
+          unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
+                 r"\b(?:first aid|cpr)\b|" + _AFTER_SHIFT_NORMAL,
+          red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
+                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk)\b", sign=True),
     _rule("unresponsive_seizure", "found slumped, cold or not reacting",
           r"\bslumped\b|\bcold (?:to (?:the )?touch|and (?:clammy|grey|gray|blue|pale|stiff))\b|\b(?:not|no longer|is not) "
           r"(?:reacting|responding) (?:to (?:anything|me|us|his name|her name|my voice|touch|pain))\b|\bno (?:reaction|"
@@ -733,7 +784,10 @@ RULES: tuple[Rule, ...] = (
                              r"slumped in (?:class|meetings)\b"),
     _rule("unresponsive_seizure", "seizure now",
           r"\b(?:having|is having|just had|started having|keeps having) (?:a )?(?:seizures?|fits?|convulsions?)\b|"
-          r"\b(?:seizing|convulsing|fitting)\b|\b(?:shaking|jerking) (?:all "
+          # round 10: "fitting window locks" is fixing something in place
+          r"\b(?:seizing|convulsing|fitting(?! (?:a|an|the|some|new|our|my|your|his|her|their|it|them|window\w*|doors?|locks?|"
+          r"carpets?|kitchens?|shelv\w*|blinds|curtains|tyres?|tiles?|clothes|together|in (?:with|at|well))\b))\b|"
+          r"\b(?:shaking|jerking) (?:all "
           r"over|uncontrollably|and foaming|and it will not stop|and will not stop)|\bfoaming at the mouth\b|"
           r"\beyes (?:are )?(?:rolled|rolling|going) (?:back|up)\b|\b(?:\d+|two|three|four) seizures in a row\b|"
           r"\bseizure (?:has )?(?:lasted|lasting|is lasting|for over)\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)s?\b|"
@@ -741,7 +795,10 @@ RULES: tuple[Rule, ...] = (
           unless=r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
-                 r"epilepsy medicine|keep fit|fit and healthy|in class)\b"),
+                 r"epilepsy medicine|keep fit|fit and healthy|in class|"
+                 # round 10: "fitting with rage" is an idiom like "a fit of rage"
+                 r"(?:fitting|having a fit|had a fit|seizing) (?:with|from|of) (?:rage|anger|laughter|fury|frustration|"
+                 r"giggles|jealousy))\b"),
     _rule("unresponsive_seizure", "seizures among new symptoms",
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
           unless=r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
@@ -772,7 +829,12 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:have not|has not|not|did not) felt (?:any|her|him|them|it) (?:move|kick|movements?|moving|kicking)\b|"
           r"\b(?:kicks?|movements?)(?: have| has)? (?:gone|been|are|is|got|become) (?:really |very |much |a lot |so )?"
           r"(?:quiet\w*|less|fewer|slow\w*|reduced|weak\w*)\b|\bno (?:movements?|kicks?) (?:since|all day|today)\b|"
-          r"\b(?:moving|kicking) (?:much |a lot )?less\b",
+          r"\b(?:moving|kicking) (?:much |a lot )?less\b|"
+          # round 10: told in the present tense by a non-native writer ("since yesterday night i not feel the baby move")
+          r"\b(?:not|no|never|cannot|can not|do not|did not) (?:feel|feeling) (?:the |my |her |him |any )?(?:baby |babies )?"
+          r"(?:move|moving|movements?|kick\w*)\b(?=.{0,80}\b(?:since|all day|today|this morning|yesterday|hours|no "
+          r"kick\w*)\b)|\b(?:since|from) (?:\S+ ){0,3}(?:not|no|never|cannot|do not|did not) (?:feel|feeling) (?:the |my "
+          r"|her |him |any )?(?:baby |babies )?(?:move|moving|movements?|kick\w*)\b",
           # before 24 weeks not feeling movements yet is expected (a question for the midwife, not an emergency)
           unless=r"\b(?:1\d|[1-9]|2[0-3]) weeks\b|\byet\b|\bfirst trimester\b"),
     _rule("pregnancy", "waters broken early or birth imminent",
@@ -826,8 +888,9 @@ RULES: tuple[Rule, ...] = (
           kind="symptom"),
     # --------------------------------------------------------------------------- infant_child
     _rule("infant_child", "fever in a young baby",
-          r"\b(?:fever|temperature|temp|hot|feverish|burning up|38(?:\.\d)?|39(?:\.\d)?|40(?:\.\d)?|100\.[4-9]|"
-          r"10[1-4](?:\.\d)?)\b",
+          r"\b(?:fever|temperature|temp|hot|feverish|burning up|(?:38(?:\.\d)?|39(?:\.\d)?|40(?:\.\d)?|100\.[4-9]|"
+          # round 10: "i am 38 weeks" is a count, not a temperature
+          r"10[1-4](?:\.\d)?)(?! ?(?:weeks?|wks?|w|days?|months?|years?|yrs?|hours?|minutes?|kg|lbs?|cm|mm|ml|%)\b))\b",
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
           near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
     _rule("infant_child", "floppy, limp or very sleepy baby",
@@ -1581,6 +1644,41 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "wants to die (other language)",
           r"\b(?:quiero morir(?:me)?|me quiero morir|quiero matarme|suicidarme|je veux mourir|me suicider|me tuer|"
           r"ich will sterben|mich umbringen|quero morrer|me matar|voglio morire|uccidermi|marna chaht\w*)\b"),
+    # Round 10 (families described in RESULTS.md "Blind set 8"), each a clinical picture, not a phrasing.
+    # An older or bereaved person who keeps looking at, counting or holding a means (a rope, pills, a gun), beside a loss,
+    # not eating, or a wish that family not be told: suicide risk however calmly told. A means alone (checking one's
+    # tablets) is not this picture: the loss, the not eating or the secrecy must stand beside it.
+    _rule("self_harm", "keeps looking at a means beside a loss or secrecy",
+          r"\b(?:keep|keeps|kept|find (?:my|him|her)sel\w+|finds (?:him|her)sel\w+|been|always|often|just)\b(?: \S+){0,6}? "
+          r"(?:look\w*|star\w*|gaz\w*|count\w*|hold\w*|handl\w*|tak\w*|check\w*|fiddl\w*|touch\w*) (?:\S+ ){0,7}?"
+          r"(?:the |a |my |his |her |their |our )?(?:\S+ ){0,2}(?:rope|noose|washing line|clothes ?line|ligature|pills|"
+          r"tablets|sleeping pills|painkillers|gun|shotgun|rifle|pistol|revolver|firearm|razor blades?|blades)\b",
+          near=r"\b(?:died|passed|widow\w*|lost (?:my|his|her|our) (?:wife|husband|partner|son|daughter|mum|mother|dad|father|"
+               r"\w+ of)|since (?:\S+ ){0,3}(?:died|passed|went)|funeral|griev\w*|grief|bereave\w*|no point|pointless|(?:stopped|"
+               r"not|barely|hardly|do not|does not|have not) (?:\S+ )?(?:eat\w*|bothering|cook\w*)|meals|(?:do not|not to|never|"
+               r"dare) (?:\S+ )?(?:tell|involve|worry)|promise (?:me )?not|(?:kids|children|son|daughter|family) told)\b",
+          window=260),
+    # A "hypothetical" question whether a height would kill, asked from the height itself ("I'm on the roof now"):
+    # the framing does not set it aside (always), only a negation does.
+    _rule("self_harm", "asks whether a height would kill, from the height itself",
+          r"\b(?:i am|am|sat|sitting|standing|stood|perched|up)\b(?: \S+){0,2} (?:on|at|up on|on top of|at the top of|on the "
+          r"(?:edge|ledge) of) (?:the |a |my |this |our )?(?:\S+ )?(?:roof|rooftop|bridge|ledge|edge|balcony|top floor|"
+          r"multi ?storey|car park|cliff|parapet|railing|tower|building|block)s?\b",
+          near=r"\b(?:fatal|lethal|deadly|surviv\w*|to die|die\b|kill (?:you|someone|a person|me)|(?:high|tall|floors?|storeys?|"
+               r"stories|drop|fall|height|metres|meters|feet|ft)(?: \S+){0,2} enough|enough (?:of a )?(?:drop|fall|height))",
+          window=200, always=True),
+    # A cut with a blade or glass, bleeding, and faintness (dizzy, weak, light-headed, "mi head light", "go drop"): blood
+    # loss, told in any spelling. Fainting at the sight of blood, or at a small cut, is not this picture.
+    _rule("bleeding_trauma", "a cut, bleeding, and growing faint",
+          r"\b(?:cut|cuts|gash\w*|slic\w*|slash\w*|wound|chop\w*|ketch|laceration|stab\w*)\b",
+          near=r"(?=.*\b(?:blood|bleed\w*)\b).*\b(?:faint\w*|dizz\w*|light ?headed|head (?:is |feel |feels |a |go |dey )?light|"
+               r"weak|pale|(?:go|going|a go|gonna|about to) (?:drop|pass out|faint|black out)|pass(?:ing)? out|eyes? (?:dey |a |"
+               r"are |is )?(?:turn\w*|roll\w*|go\w* dark)|vision (?:going|went|is going) (?:dark|black)|clammy)\b",
+          window=160, kind="symptom",
+          unless=r"\b(?:sight of (?:the )?blood|see(?:ing)? blood|squeamish|blood (?:test|donation|sample)|needle|donat\w*|"
+                 r"not deep|(?:small|tiny|little|minor|likkle|superficial|shallow|paper) (?:cut|nick|scratch)|period)\b",
+          red_flags=r"\b(?:pour\w*|gush\w*|spurt\w*|soak\w*|(?:will not|cannot|can not|does not|nah|no gree) stop\w*|"
+                    r"everywhere|deep)\b"),
     _rule("stroke", "stroke (other language)",
           r"\b(?:derrame cerebral|ictus|avc|schlaganfall|accidente cerebrovascular)\b"),
     _rule("unresponsive_seizure", "unconscious or seizure (other language)",
@@ -1639,7 +1737,14 @@ _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patien
                            r"\b(?:i am|as) an? (?:new |student |trainee |qualified |newly qualified |retired |school |pe |"
                            r"first year )?(?:\S+ )?" + _ROLE + r"\b|\b" + _ROLE + r" here\b|\bwriting (?:a|an|the|our|my|his|"
                            r"her) (?:\S+ ){0,2}(?:care plan|plan|leaflet|policy|poster|handout|guide|essay|article|talk)(?: for "
-                           r"(?:my|our|his|her|the) (?:\S+ ){0,3}\S+)?|\bhow (?:do|can|should|would) (?:we|i) (?:teach|train|"
+                           r"(?:my|our|his|her|the) (?:\S+ ){0,3}\S+)?|"
+                           # round 10: a source the writer quotes ("my health visitor mentioned it", "our nursery leaflet
+                           # says") or a class the writer runs is not someone in trouble
+                           r"\b(?:my|our) (?:\S+ ){0,2}(?:leaflet|book|group|class|course|health visitor|midwife|gp|teacher|"
+                           r"instructor|website|article|poster|handbook|app)(?: \S+)? (?:says|said|mentioned|told (?:me|us)|"
+                           r"recommends|explained|talked about)(?: it)?\b|\bfor (?:a|my|our|the) (?:\S+ ){0,2}(?:class|course|"
+                           r"talk|session|group|workshop|lesson|club)(?: (?:i am|we are|i will be|we will be) (?:running|"
+                           r"teaching|giving|leading|preparing|hosting|doing))?\b|\bhow (?:do|can|should|would) (?:we|i) (?:teach|train|"
                            r"explain|show|prepare)\b|\bfor (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|"
                            r"youth|church|class)\b(?: \S+){0,2} (?:training|talk|policy|session|badge|leaflet|course))")
 # Round 9: asking where the line is ("what counts as a severe asthma attack", "at what point is a fit an emergency",
@@ -1653,7 +1758,17 @@ _EDUCATION = re.compile(
     r"lesson|workshop|talk|badge|leaflet|care plan|policy|poster) (?:on|about|for)\b|first aid (?:course|training|badge|"
     r"class|exam)|writing (?:a|an|the|our|my) (?:\S+ ){0,2}(?:care plan|leaflet|policy|poster|handout|guide|essay|article)|"
     r"for (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|youth|church|class)\b(?: \S+){0,2} "
-    r"(?:training|talk|policy|session|badge|leaflet|course))")
+    r"(?:training|talk|policy|session|badge|leaflet|course)|"
+    # round 10: what to pack in a kit for an emergency
+    r"\b(?:pack|carry|bring|keep|stock|build\w*|put\w* together|buy\w*) (?:\S+ ){0,4}(?:first aid|trauma|bleed|emergency|"
+    r"medical|survival|hiking|trekking) kits?\b)")
+# Round 10: what a word means or what something looks like, how two things differ or compare: education, but only in the
+# match's own sentence and only for a term (an explicit rule): a symptom picture told with its danger signs and "what
+# does it mean?" is a presentation, however impersonally written.
+_DEFINITION = re.compile(
+    r"\bwhat (?:does|do|is|are) (?:\S+ ){0,6}(?:actually |really |exactly )?(?:mean|means|look like|looks like)\b|"
+    r"\b(?:the )?difference between\b|\b(?:how|can) (?:do |can )?(?:you|i|we|one) tell (?:\S+ ){1,6}(?:from|apart)\b|"
+    r"\b(?:more|less) (?:dangerous|serious|harmful|risky|urgent) than\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -1667,6 +1782,14 @@ _PAST = re.compile(
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
     r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b|\b(?:in|during) the war\b")
+# Round 10: a later clause that dates what came before ("my father tried to take his life after mum died, that was years
+# ago"); it does not count when the sentence says it is happening again.
+_PAST_AFTER = re.compile(
+    r"\b(?:that|this|it|which) (?:was|happened|were) (?:\S+ ){0,2}?(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|few|several|many|a few|some) )?(?:years?|months?|decades?) ago\b|\b(?:that|this|it|which) (?:was|happened) "
+    r"(?:back )?in (?:19|20)\d\d\b|\b(?:that|this|it|which) was (?:a long time|ages) ago\b")
+_RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
+                            r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
                       r"started|minutes? ago|hours? ago|an hour|still)\b")
 _CHRONIC = re.compile(
@@ -1740,12 +1863,16 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return None
     if _HYPOTHETICAL.search(sentence, 0, start - s0):
         return "hypothetical"
-    if (_EDUCATION.search(text.text) and not _PRESENT.search(sentence)
+    if ((_EDUCATION.search(text.text) or (rule.kind == "explicit" and _DEFINITION.search(sentence)))
+            and not _PRESENT.search(sentence)
             and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", sentence))):
         return "education"
     if _QUESTION_START.search(sentence) and not text.personal:
         return "general question"  # a question, and nothing in the message is about someone now
     if _PAST.search(clause) and not _PRESENT.search(clause):
+        return "past history"
+    if (_PAST_AFTER.search(sentence, start - s0) and not _PRESENT.search(clause)
+            and not _RECURRING_NOW.search(sentence)):
         return "past history"
     if rule.kind == "symptom":
         if _PAST.search(sentence) and not _PRESENT.search(clause):
@@ -1761,16 +1888,23 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     return None
 
 
+def _negated(text: _Text, position: int) -> bool:
+    """Whether a negation stands just before `position` in its own clause ("no vomiting", "was not knocked out")."""
+    s0, sentence = text.sentence(position)
+    c0, _ = _clause(sentence, position - s0)
+    return bool(_NEGATION_BEFORE.search(sentence, c0, position - s0))
+
+
 def _red_flag(rule: Rule, text: _Text) -> bool:
     """Whether one of the rule's red flags occurs in the turn without a negation before it ("no breathlessness")."""
     if rule.red_flags is None:
         return False
-    for found in rule.red_flags.finditer(text.text):
-        s0, sentence = text.sentence(found.start())
-        c0, _ = _clause(sentence, found.start() - s0)
-        if not _NEGATION_BEFORE.search(sentence, c0, found.start() - s0):
-            return True
-    return False
+    return any(not _negated(text, found.start()) for found in rule.red_flags.finditer(text.text))
+
+
+def _near_unnegated(near: re.Pattern[str], text: _Text, lo: int, hi: int) -> bool:
+    """Whether `near` occurs between lo and hi at least once without a negation before it."""
+    return any(not _negated(text, found.start()) for found in near.finditer(text.text, lo, hi))
 
 
 def _may_match(rule: Rule, normalized: str) -> bool:
@@ -1788,7 +1922,8 @@ def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[F
         for match in rule.pattern.finditer(normalized):
             if rule.near is not None:
                 lo, hi = max(0, match.start() - rule.window), match.end() + rule.window
-                if not rule.near.search(normalized, lo, hi):
+                if not (_near_unnegated(rule.near, text, lo, hi) if rule.near_negation
+                        else rule.near.search(normalized, lo, hi)):
                     continue
             why = _why_not(rule, text, match.start())
             finding = Finding(rule.category, rule.evidence, match.group(0).strip(), why, rule.sign)
@@ -1800,6 +1935,31 @@ def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[F
         if suppressed is not None:
             findings.append(suppressed)
     return findings
+
+
+# Round 10: a turn that finishes the sentence of the turn before ("I want to die" / "of embarrassment lol") or corrects
+# it ("my chest hurts" / "oh it's only the skin, sunburn") is read as part of that turn, as if written in one message:
+# the rules' benign readings and their red flags then see both halves. It only ever adds words to a sentence.
+_CONTINUATION = re.compile(
+    r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:of|from|out of|because of|i mean|i "
+    r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding)\b")
+
+
+def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
+    """The normalized user turns as the patterns and the classifier read them, each with its label ("turn 2", or
+    "turns 1-2" where a turn continues or corrects the one before it and is joined to it, one sentence). Empty turns
+    are left out."""
+    units: list[tuple[int, int, str]] = []
+    for index, turn in enumerate(normalized_turns):
+        turn = turn.strip()
+        if not turn:
+            continue
+        if units and _CONTINUATION.search(turn):
+            first, _, before = units[-1]
+            units[-1] = (first, index, before + " " + turn)  # a full stop before it still ends a sentence
+        else:
+            units.append((index, index, turn))
+    return [(f"turn {a + 1}" if a == b else f"turns {a + 1}-{b + 1}", text) for a, b, text in units]
 
 
 # ------------------------------------------------------------------- context for the classifier

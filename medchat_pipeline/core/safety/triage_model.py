@@ -45,7 +45,7 @@ import numpy as np
 
 from medchat_pipeline.config.safety import TriageTrainingConfig
 from medchat_pipeline.core.safety.normalize import normalize_for_patterns
-from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES, context_features, find_emergencies
+from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES, context_features, find_emergencies, reading_units
 from medchat_pipeline.core.safety.triage_data import CATEGORIES, HARD_NEGATIVE_KINDS, TriageCase
 from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures
 
@@ -168,8 +168,9 @@ class TrainedTriage:
 
 
 def training_text(case: TriageCase) -> str:
-    """What the classifier is trained on for one case: every user turn, normalized, one per line."""
-    return "\n".join(normalize_for_patterns(turn) for turn in case.turns)
+    """What the classifier is trained on for one case: every user turn, normalized, one per line (a turn that continues
+    the one before on the same line, as triage reads it)."""
+    return "\n".join(text for _, text in reading_units([normalize_for_patterns(turn) for turn in case.turns]))
 
 
 def _fit_heads(vectors: np.ndarray, cases: list[TriageCase], c: float, context: np.ndarray | None = None,
@@ -310,7 +311,7 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
 
 def _patterns_flag(case: TriageCase) -> bool:
     """Whether the pattern layer alone calls the case an emergency (any turn, or all turns together)."""
-    texts = [normalize_for_patterns(turn) for turn in case.turns]
+    texts = [text for _, text in reading_units([normalize_for_patterns(turn) for turn in case.turns])]
     if len(texts) > 1:
         texts.append("\n".join(texts))
     return any(f.suppressed is None for text in texts for f in find_emergencies(text))
