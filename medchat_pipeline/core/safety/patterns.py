@@ -256,10 +256,31 @@ _TRIVIAL_CAUSE = (r"(?:game|gaming|games|match|ranked|level|boss|final boss|boss
                   r"embarrass\w*|group chat|email|emails|inbox|code|bug|referee|penalty)")
 _JOKING = r"(?:\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|joking|just kidding|kidding)\b|💀|😂|🤣|😭|😅)"
 _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\b(?:that|this|the) (?:\S+ )?" + _TRIVIAL_CAUSE +
-                    r"\b(?: \S+){0,2} (?:made|makes|making|is making) (?:me|him|her|us) (?:want to|wanna)\b")
+                    r"\b(?: \S+){0,2} (?:made|makes|making|is making) (?:me|him|her|us) (?:want to|wanna)\b|"
+                    # round 11: "if the kids ask me one more question I'll kill myself lol": a threat at one more of a
+                    # small, repeated annoyance, with a laugh
+                    r"^(?=.*\bif (?:\S+ ){0,6}one more (?:\S+ ){0,8}(?:i will|i am going to|i am gonna|gonna) (?:\S+ )?"
+                    r"(?:kill|scream|die)\b)(?=.*" + _JOKING + r")")
 _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|for real|actually|tonight|plan\w*|pills|"
                       r"tablets|rope|every day|all the time|no point|hopeless\w*|cannot go on|cannot do this any ?more|"
                       r"nobody would (?:care|miss me)|better off without me|been thinking about (?:it|suicide|dying|ending))\b")
+# Round 11: shared pieces of the round 11 rules (RESULTS.md "Round 11").
+_JUMP_SPORT = r"bungee|sky ?div\w*|parachut\w*|zip ?wire|zip ?line|abseil\w*|coasteer\w*|tombstoning|cliff jump\w*"
+_WORD_FINDING = (r"\b(?:(?:cannot|can not|could not|unable to|struggl\w* to|trouble|difficulty|hard to) (?:find\w*|get\w*) "
+                 r"(?:the |my |his |her |their )?(?:right )?words|search\w* for (?:the |her |his |my |their )?words|(?:words|"
+                 r"speech) (?:come|comes|coming|came|are coming) out (?:all )?(?:wrong|muddled|mixed up|jumbled|backwards)|"
+                 r"(?:saying|says|said|using|uses|keep saying|keeps saying) (?:the )?wrong words?|mix\w* up (?:my |his |her )?"
+                 r"words|words (?:are |got |get )?(?:muddled|mixed up))\b")
+_CLUMSY_HAND = (r"\b(?:(?:hand|arm|fingers|leg)(?: \S+){0,1} (?:is |feels |went |has gone |going |gone |has been )?(?:clumsy|"
+                r"useless|uncoordinated)|clumsy (?:hand|arm|fingers|leg)|(?:hand|arm|fingers) (?:will not|would not|does not|"
+                r"wont) do what|(?:keep|keeps|kept|keep on) (?:dropping|fumbling)|fumbl\w*|(?:cannot|can not|could not) "
+                r"(?:button|grip|hold (?:a |my |his |her |the )?(?:cup|pen|fork|spoon|phone)))\b")
+_AF = (r"\b(?:atrial fibrillation|a ?fib|af|irregular (?:heart ?beat|heart rhythm|rhythm|pulse)|(?:apple |smart ?)?"
+       r"watch|fitbit)\b")
+_BREATHING_DEVICE = (r"ventilators?|vent|bipap|bi pap|cpap|niv|trach\w*|tracheostomy|airway|breathing machine|oxygen "
+                     r"concentrator")
+_READY_TO_GO = (r"(?:ready to (?:go|die)(?! (?:to|out|back|home|on|for|shopping|swimming|again))|ready now|had (?:a )?(?:good|"
+                r"long|full) (?:life|innings)|done with (?:it all|life|living)|no fuss)\b")
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
@@ -372,12 +393,19 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|congestion|blocked nose)\b(?: \S+){0,2} "
                  r"(?:is |are |keeps )?(?:suffocating|smothering|strangling) (?:me|us)\b|"
                  r"(?:spin|gym|fitness|hiit|exercise|yoga) class|workout|by the end|after (?:the|a|my) (?:run|race|class|"
-                 r"sprint|workout)|took my breath away|laugh\w*\b"),
+                 r"sprint|workout)|took my breath away|laugh\w*\b|"
+                 # round 11: "gasping for a brew", "suffocating in this relationship"
+                 r"\bgasping for (?:a |an |my |some )?(?:\S+ )?(?:brew|cuppa|tea|coffee|pint|beer|drink|fag|cigarette|smoke|"
+                 r"holiday|break|wee|pee|lie ?in|weekend)\b|\bsuffocat\w* (?:in|by) (?:this|my|the|that|our|a) (?:\S+ )?"
+                 r"(?:relationship|marriage|job|town|house|flat|family|life|city|role|routine|village|office)\b"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           unless=r"\bnose\b|" + r"\bchoking the life out of\b|\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|"
                  r"cough|heat|humidity|job|work|debt|bills?|deadlines?|stress|workload|exams?|life|this|it)\b(?: \S+){0,2} "
-                 r"(?:is |are |keeps )?(?:choking|strangling|suffocating|smothering) (?:me|us)\b",
+                 r"(?:is |are |keeps )?(?:choking|strangling|suffocating|smothering) (?:me|us)\b|"
+                 # round 11: "choking on deadlines" (work, not food)
+                 r"\bchoking on (?:deadlines?|work|emails?|paperwork|admin|bills?|debts?|stress|exams?|revision|"
+                 r"assignments?|meetings?|tasks?|red tape|jargon|workload)\b",
           # round 10: the idiom gives way to a real obstruction or hypoxia
           red_flags=r"\b(?:on (?:a|his|her|my|food|the)|(?:cannot|can not) (?:breathe|breath|cough|speak|talk)|blue|grey|"
                     r"gray|not breathing|gasping|back blows|heimlich)\b"),
@@ -505,7 +533,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
           r"(?:rope|noose) (?:is )?ready|got the rope|(?:have|got|bought|tied|made) (?:a|the) noose|jump (?:off|from) (?:a|the|this) (?:bridge|building|roof|"
           r"cliff|balcony)|written (?:letters|a note) to (?:my )?family|suicide note",
-          unless=_TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
+          # round 11: "jump off a bridge" / "at the bungee place on saturday haha" (read as one sentence)
+          unless=_TRIVIAL_DESPAIR + r"|\b(?:" + _JUMP_SPORT + r")\b", red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "asks how much it takes not to wake up",
           r"\b(?:make sure|make (?:me|him|her)|let (?:me|him|her)|so|so that|and|to|then|would|will|just) (?:i |he |she |they )?(?:just |simply |would |will )?"
           r"(?:not|never|do not|does not|will not|would not) (?:wake up|wake(?! up)|come back)(?: again)?"
@@ -566,7 +595,8 @@ RULES: tuple[Rule, ...] = (
                r"platform|tower|top floor|height|railing|parapet|jump\w*|let go|went over)\b",
           window=100, unless=r"\bjump\w* (?:on|onto) (?:the|a) (?:wrong )?(?:train|bus|tram)|queue|for joy|out of my skin|"
                              r"bungee|parachut\w*|sky ?div\w*|trampoline|pool|diving|ski\w*|puddle|rope|hurdle|"
-                             r"conclusions|ship|gun\b|" + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
+                             r"conclusions|ship|gun\b|\b(?:" + _JUMP_SPORT + r")\b|" + _TRIVIAL_DESPAIR,
+          red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "wants to end everything",
           r"\b(?:want(?:s|ed)? to|going to|ready to|will|plan to) (?:end|stop) (?:it all|everything|living|existing|"
           r"being alive|my existence)\b(?! with| between)|\bend everything\b(?! with| between)"),
@@ -623,6 +653,8 @@ RULES: tuple[Rule, ...] = (
                r"might|may have|has|have|is|am)\b",
           window=30, unless=r"\b(?:signs of|symptoms of|what (?:is|are|happens)|why (?:is|are|do)|how (?:does|do|to)|"
                             r"last year|years ago|in recovery|recovering|netflix|tv|youtube|tiktok|sugar|chocolate|"
+                            # round 11: "od'd on telly over christmas"
+                            r"telly|television|box ?sets?|films|movies|mince pies|sweets|cake|christmas (?:telly|tv|films)|"
                             r"school project|common drugs|naloxone work|prevent)\b"),
     _rule("overdose_poisoning", "opioid with slow or no breathing",
           r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
@@ -637,7 +669,11 @@ RULES: tuple[Rule, ...] = (
     _rule("overdose_poisoning", "carbon monoxide",
           r"\b(?:carbon monoxide|co alarm|co detector|gas leak|fumes)\b",
           near=r"\b(?:headache\w*|sick|dizz\w*|drowsy|going off|sleepy|nause\w*|vomit\w*|confus\w*|collaps\w*)\b",
-          window=120, unless=r"\blast (?:winter|year|month)|long term effects|traffic|exhaust|perfume|every day\b"),
+          window=120, unless=r"\blast (?:winter|year|month)|long term effects|traffic|exhaust|perfume|every day\b|"
+                             # round 11: paint, varnish or glue fumes beside decorating (a nursery at 35 weeks)
+                             r"\b(?:paint|painting|varnish|glue|gloss|primer) fumes\b",
+          red_flags=r"\b(?:carbon monoxide|co alarm|co detector|boiler|gas leak|collaps\w*|unconscious|confus\w*|"
+                    r"(?:cannot|can not|hard to) wake)\b"),
     _rule("overdose_poisoning", "ate wild mushrooms and now sick",
           r"\b(?:wild|garden|foraged|picked|poisonous|forest) mushrooms?\b|\bmushrooms? (?:from|in) the (?:garden|woods|"
           r"forest|yard|park)\b", near=r"\b(?:cramp\w*|vomit\w*|diarrh\w*|sick|hallucinat\w*|stomach|pain)\b", window=120),
@@ -646,7 +682,8 @@ RULES: tuple[Rule, ...] = (
                          r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
           unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b|" + _PET_ATE),
     _rule("overdose_poisoning", "swallowed a battery or magnets",
-          r"\b(?:swallowed|ate|eaten) (?:(?![.!?;](?: |$))[^ \n]+ ){0,5}(?:batter(?:y|ies)|magnets)\b"),
+          r"\b(?:swallowed|ate|eaten) (?:(?![.!?;](?: |$))[^ \n]+ ){0,5}(?:batter(?:y|ies)|magnets|magnetic (?:balls|beads|"
+          r"pieces|marbles)|magnet (?:balls|beads|pieces|marbles))\b"),
     # ----------------------------------------------------------------------- bleeding_trauma
     _rule("bleeding_trauma", "bleeding that will not stop",
           r"\b\w*(?:bleed\w*|blood)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:will not stop|not stopping|is not stopping|cannot (?:stop|make it "
@@ -819,7 +856,11 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:headache|blurr\w* vision|blurry|flashing lights|seeing spots|swollen face|puffy face|face (?:is )?"
           r"(?:swollen|puffy)|(?:hands|face) (?:and (?:hands|face) )?(?:are |is )?(?:really |very )?(?:puffy|swollen))\b",
           near=r"\b(?:[2-4]\d weeks|third trimester|[5-9] months pregnant|(?:five|six|seven|eight|nine) months pregnant)\b",
-          window=120, kind="symptom", unless=r"\bsigns of preeclampsia|had preeclampsia|in my first pregnancy\b"),
+          window=120, kind="symptom", unless=r"\bsigns of preeclampsia|had preeclampsia|in my first pregnancy\b|"
+          # round 11: a headache told beside a normal home reading (under 140/90)
+          r"\b(?:bp|blood pressure|pressure|cuff|monitor|reading)\b(?: \S+){0,5} (?:9\d|1[0-3]\d) (?:[4-8]\d)\b",
+          red_flags=r"\b(?:blurr\w*|flashing|spots|sparkl\w*|vision|swollen face|puffy face|face (?:is )?(?:swollen|puffy)|"
+                    r"severe|worst|bad headache|pounding|banging|under (?:my|her) ribs|vomit\w*)\b"),
     _rule("pregnancy", "baby not moving",
           r"\b(?:baby|babies|the baby)(?: has| is| had)? (?:not|stopped) (?:moved|moving|kicked|kicking)\b|"
           r"\b(?:have not|has not|not|did not) felt (?:my |the )?baby (?:move|kick|moving|kicking)\b|\breduced "
@@ -877,8 +918,10 @@ RULES: tuple[Rule, ...] = (
                r"pregnant)\b",
           window=140, kind="symptom", unless=r"\bbraxton|come and go|comes and goes|eases (?:when|if|with)\b"),
     _rule("pregnancy", "pain and bleeding late in pregnancy",
-          r"\b(?:pain\w*|hurts?|cramp\w*|rock hard|rigid)\b(?=.{0,120}\b(?:blood|bleed\w*)\b)|"
-          r"\b(?:blood|bleed\w*)\b(?=.{0,120}\b(?:pain\w*|hurts?|cramp\w*|rock hard|rigid)\b)",
+          r"\b(?:pain(?:s|ful|fully)?|hurts?|cramp\w*|rock hard|rigid)\b(?=.{0,120}\b(?:blood|bleed\w*)\b(?! "
+          r"(?:pressure|sugar|test|glucose)))|"
+          r"\b(?:blood(?! (?:pressure|sugar|test|glucose))|bleed\w*)\b(?=.{0,120}\b(?:pain(?:s|ful|fully)?|hurts?|"
+          r"cramp\w*|rock hard|rigid)\b)",
           near=r"\b(?:[2-4]\d weeks|(?:second|third) trimester|(?:[5-9]|five|six|seven|eight|nine) months pregnant)\b",
           window=160, kind="symptom", unless=_NOT_PREGNANT + r"|\b(?:no bleeding|not bleeding|no blood|gums?|nose|"
                                                               r"piles|haemorrhoids?|hemorrhoids?|wiping|constipat\w*)\b"),
@@ -1069,7 +1112,11 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "hoards medicines instead of taking them",
           rf"\b(?:saving up|saved up|stockpil\w*|hoard\w*|stash\w*|keeping back|kept back|holding back|hiding|hid|"
           rf"putting (?:\w+ )?aside|put (?:\w+ )?aside|squirrel\w*)(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} "
-          rf"(?:{_DRUGS}|(?:evening |morning |night |nightly |daily )?doses?)\b|"
+          rf"(?:{_DRUGS}|(?:evening |morning |night |nightly |daily )?doses?|sleepers)\b|"
+          # round 11: "putting my sleeping tablets aside", "a tin of his pills saved up"
+          rf"\b(?:putting|put|setting|set) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}?(?:{_DRUGS}|sleepers) aside\b|"
+          rf"\b(?:{_DRUGS}|sleepers) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,2}}?(?:saved up|put aside|set aside|stashed|hidden "
+          rf"away|squirrelled away)\b|"
           rf"\b{_DRUGS}\b(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} instead of taking (?:them|it)\b|\binstead of taking "
           rf"(?:them|it|my (?:\w+ )?(?:dose|pills?|tablets?|meds))\b",
           unless=r"\bfrom (?:the )?(?:kids|children|my (?:son|daughter|kids|children)|grandchildren)|out of (?:their )?reach|"
@@ -1188,7 +1235,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:\w+ ){0,2}(?:stop|stops) clotting|cut deep enough|how deep (?:\w+ ){0,5}cut|lengthways)\b",
           near=r"\b(?:wrists?|veins?|arter\w*|forearms?|arms?|bath|cut\w*)\b", window=100, always=True,
           unless=r"\b(?:first aid|stop (?:the |heavy )?bleeding|how do (?:you|i) stop|tourniquet|scars?|as a "
-                 r"teenager|years ago|surgery|op\w*|blood test|nose\w*)\b"),
+                 r"teenager|years ago|surgery|op\w*|blood test|nose\w*)\b|"
+                 # round 11: "i'm bleeding out here" / "not a joke, i cut my arm on glass": an accident, not a method
+                 r"\b(?:on (?:a |the |some )?(?:broken )?(?:glass|window|mirror|knife|tin|can|metal|fence|nail|saw)|by "
+                 r"accident|accidentally|fell (?:on|onto|through|off)|slipped)\b"),
     _rule("self_harm", "asks what a whole packet of a poison or medicine does",
           r"\b(?:whole|entire|full) (?:\w+ )?(?:box|packet|pack|bottle|strip|tub|tube|jar|blister(?: pack)?|"
           r"container|tin)s?\b|\btook them all at once\b",
@@ -1679,6 +1729,71 @@ RULES: tuple[Rule, ...] = (
                  r"not deep|(?:small|tiny|little|minor|likkle|superficial|shallow|paper) (?:cut|nick|scratch)|period)\b",
           red_flags=r"\b(?:pour\w*|gush\w*|spurt\w*|soak\w*|(?:will not|cannot|can not|does not|nah|no gree) stop\w*|"
                     r"everywhere|deep)\b"),
+    # Round 11 (families described in RESULTS.md "Blind set 9"), each a clinical picture, not a phrasing.
+    # A new clumsy hand or trouble finding words beside atrial fibrillation (known, or a watch's alert): an embolic
+    # stroke until shown otherwise, however mildly told ("maybe I'm just tired"). Either sign with AF; both together
+    # without it.
+    _rule("stroke", "a clumsy hand or trouble finding words with atrial fibrillation",
+          _WORD_FINDING + "|" + _CLUMSY_HAND, near=_AF, window=300, kind="symptom"),
+    _rule("stroke", "trouble finding words with a clumsy or weak hand",
+          _WORD_FINDING, near=_CLUMSY_HAND + r"|\b(?:hand|arm)\b(?: \S+){0,3} (?:weak|numb|heavy)\b", window=160,
+          kind="symptom"),
+    # Back at a height or on the tracks "again", played down ("not to be dramatic", "it's fine", "don't make a thing of
+    # it"), then an unrelated question: a person at the means, told casually. A purpose for being there (a run, fixing
+    # the aerial, feeding the ducks) sets it aside, unless the words of the picture are there (the edge, the same spot).
+    _rule("self_harm", "back at a height again, played down",
+          r"\b(?:on|at|back on|back at|up on|sitting on|standing on|standing at|sat on|stood on|on top of)(?: the| a| my|"
+          r" this| that)?(?: \S+){0,2}? (?:bridge|ledge|edge|roof|rooftop|cliff\w*|car park|multi ?storey|overpass|flyover|"
+          r"viaduct|tracks|railway line|platform edge|parapet|pier|dam)\b",
+          near=r"(?=[\s\S]*\b(?:again|same (?:spot|place|bridge)|usual (?:spot|place)|last time|back (?:on|at|up))\b)[\s\S]*\b(?:not to be "
+               r"(?:dramatic|a drama\w*)|(?:do not|dont) (?:worry|panic|freak out|make a (?:thing|fuss))|(?:it is|its|i am|"
+               r"all) (?:fine|ok|okay|good)|not a big deal|no big deal|(?:it is|its) nothing|no fuss|nothing to worry)\b",
+          window=200,
+          unless=r"\b(?:for (?:my|a|the|our) (?:\S+ )?(?:run|walk|jog|commute|ride|photos?|shift|swim)|fix\w*|repair\w*|"
+                 r"harness\w*|feed\w*|photo\w*|walk\w*|cycl\w*|jog\w*|running|fishing|paint\w*|clear\w*|gutters?|aerials?|"
+                 r"solar|tiles?|view|sunset|with (?:my|the) (?:son|daughter|grandson|granddaughter|kids|dog|wife|husband|"
+                 r"friends?|family|class)|on (?:my|the) way)\b",
+          red_flags=r"\b(?:not to be (?:dramatic|a drama\w*)|same (?:spot|place)|usual (?:spot|place)|last time|ledge|edge|"
+                    r"jump\w*|end it|goodbye)\b"),
+    # A home blood pressure in the severe range (160 or more over anything, or 110 or more below) in pregnancy: same-day
+    # assessment now (pre-eclampsia), with or without a headache, wherever it sits in a message about the nursery.
+    _rule("pregnancy", "a severe-range blood pressure in pregnancy",
+          r"\b(?:bp|blood pressure|pressure|cuff|monitor|machine|reading|read|said|was|is)\b(?: \S+){0,7} "
+          r"(?:(?:1[6-9]\d|2\d\d) \d{2,3}|\d{2,3} (?:1[1-9]\d))\b",
+          near=r"\b(?:[2-4]\d (?:weeks?|wks?)|third trimester|(?:[5-9]|five|six|seven|eight|nine) months pregnant|"
+               r"pregnan\w*)\b", window=200, unless=_NOT_PREGNANT),
+    # A breathing-support device alarming (a home ventilator, BiPAP, a tracheostomy) with a grey, dusky or panicky
+    # person, or suction that brings nothing up: the airway or the ventilation has failed until shown otherwise.
+    _rule("breathing", "a ventilator or airway device alarming with a grey or distressed person",
+          r"\b(?:" + _BREATHING_DEVICE + r")\b(?: \S+){0,8} (?:alarm\w*|beep\w*)|\b(?:alarm\w*|beep\w*)(?: \S+){0,6} "
+          r"(?:" + _BREATHING_DEVICE + r")\b",
+          near=r"\b(?:grey\w*|gray\w*|dusky|blue\w*|purple|pale|panick\w*|frightened|scared|terrified|distress\w*|"
+               r"struggl\w*|fighting|pulling at|(?:cannot|can not) (?:talk|speak|breathe|breath)|gasping|sweat\w*|clammy|"
+               r"suction (?:\S+ ){0,2}(?:not|nothing)|drows\w*|confus\w*)\b", window=200, near_negation=True),
+    # Vital medicines stopped on purpose beside tablets saved up or "ready to go": a quiet suicide plan, often in an
+    # older or bereaved person. A doctor stopping a medicine, or side effects, is not this picture.
+    _rule("self_harm", "stopped vital medicines on purpose, saving tablets or ready to go",
+          r"\b(?:stopped|stopping|quit|given up|giving up|not taking|no longer taking|refus\w*)\b(?: \S+){0,5}? (?:insulin|"
+          r"heart|blood pressure|bp|water|warfarin|blood thinners?|inhalers?|dialysis|chemo\w*|medicines?|medication|meds|"
+          r"pills|tablets|ones)\b",
+          near=r"\b(?:saving|saved|collecting|collected|stockpil\w*|hoard\w*|stash\w*|putting (?:\S+ ){0,3}aside|put "
+               r"(?:\S+ ){0,3}aside)\b|(?=[\s\S]*\b(?:on purpose|deliberately|quietly|intentionally|by choice|decided)\b)"
+               r"[\s\S]*\b" + _READY_TO_GO + r"|(?=[\s\S]*\b" + _READY_TO_GO + r")[\s\S]*\b(?:on purpose|deliberately|"
+               r"quietly|intentionally|by choice|decided)\b",
+          window=250,
+          unless=r"\b(?:(?:doctor|gp|consultant|nurse|specialist|pharmacist) (?:\S+ ){0,3}(?:stopped|told|said|took)|side "
+                 r"effects?)\b",
+          red_flags=r"\b(?:ready to (?:go|die)|on purpose|deliberately|(?:saving|saved|collecting|stockpil\w*|hoard\w*) "
+                    r"(?:\S+ ){0,3}(?:pills|tablets|sleep\w*|painkillers))\b"),
+    # A cut whose bleeding will not stop or soaks through towels, told without the word "bleeding".
+    _rule("bleeding_trauma", "a cut that will not stop or soaks through towels",
+          r"\b(?:cut|cuts|gash\w*|slic\w*|wound|laceration|stab\w*)\b",
+          near=r"\b(?:(?:will not|would not|does not|cannot|can not|not) stop\w*|soak\w* (?:through )?(?:\S+ )?(?:towels?|"
+               r"tea ?towels?|bandages?|dressings?|tissues?|shirt|t shirt|jumper)|spurt\w*|pour\w*|gush\w*)\b",
+          window=100, kind="symptom",
+          unless=r"\b(?:small|tiny|little|minor|paper|shaving) (?:cut|nick|scratch)|period|nose ?bleed\w*|crying|"
+                 r"itch\w*\b",
+          red_flags=r"\b(?:soak\w*|spurt\w*|pour\w*|gush\w*|everywhere|deep|faint\w*|dizz\w*)\b"),
     _rule("stroke", "stroke (other language)",
           r"\b(?:derrame cerebral|ictus|avc|schlaganfall|accidente cerebrovascular)\b"),
     _rule("unresponsive_seizure", "unconscious or seizure (other language)",
@@ -1690,6 +1805,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:no para de sangrar|sangra mucho|saigne beaucoup|blutet stark|sangrando muito|khoon (?:ruk nahi|"
           r"bahut))\b"),
 )
+
 
 # ------------------------------------------------------------------------ what suppresses a match
 _SENTENCE_END = re.compile(r" [.!?;] |\n| [.!?] ?$")
@@ -1773,6 +1889,10 @@ _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a 
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
                            r"tell)\b")
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_FRAME_WORDS = (r"scenario cards?|scenarios?|drills?|role ?plays?|roleplays?|homework|worksheets?|practical|scripts?|case "
+                r"stud(?:y|ies)|simulations?|rehearsals?|mock (?:exam|scenario|call)s?|(?:first aid|fire|evacuation|"
+                r"emergency|training|tabletop|practice|major incident|drill) exercises?|exam questions?|quiz")
 _PAST = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|couple of) (?:years?|months?|"
     r"weeks?) (?:ago|back|before)\b|\byears ago\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
@@ -1787,7 +1907,27 @@ _PAST = re.compile(
 _PAST_AFTER = re.compile(
     r"\b(?:that|this|it|which) (?:was|happened|were) (?:\S+ ){0,2}?(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|few|several|many|a few|some) )?(?:years?|months?|decades?) ago\b|\b(?:that|this|it|which) (?:was|happened) "
-    r"(?:back )?in (?:19|20)\d\d\b|\b(?:that|this|it|which) was (?:a long time|ages) ago\b")
+    r"(?:back )?in (?:19|20)\d\d\b|\b(?:that|this|it|which) was (?:a long time|ages) ago\b|"
+    # round 11: "that was back in May", "back in 2022"
+    r"\b(?:that|this|it|which) (?:was|happened) (?:all )?(?:back )?in " + _MONTH + r"\b|\bback in (?:" + _MONTH +
+    r"|(?:19|20)\d\d)\b|"
+    # round 11: an age then and an age now ("a febrile convulsion at 18 months, she is 4 now")
+    r"\bat (?:the age of |age )?\d+ (?:months?|years?|yrs?)(?: old)?(?: \S+){0,3} , (?:he|she|they|i) (?:is|are|am) "
+    r"(?:now )?\d+(?: now)?\b")
+# Round 11: a drill, a scenario card, a role-play, homework or a practical named as what the alarming words are ("it's the
+# scenario card for my first aid assessment", "its a role play for the paramedic course", "I'm the casualty"): not
+# someone in trouble now, unless the text says it is real ("this is not a drill", "except it's real", "for real").
+_FRAMED = re.compile(
+    r"\b(?:it is|its|it was|that is|thats|that was|this is|this was|they are|these are|those are)(?: (?:just|only|all|"
+    r"from|for|part of|on|in|out of))* (?:the|a|an|my|our|his|her|their|this|that|today s|tomorrows?)(?: \S+){0,3}? "
+    + r"(?:" + _FRAME_WORDS + r")\b|\b(?:from|for|on|in|out of) (?:the|a|an|my|our|his|her|their|this|that)(?: \S+){0,3}? "
+    r"(?:scenario cards?|drills?|role ?plays?|roleplays?|homework|worksheets?|scripts?|case stud(?:y|ies)|simulations?|"
+    r"rehearsals?|mock (?:exam|scenario|call)s?)\b|\bi am (?:playing |acting |being )?the (?:casualty|patient|victim)\b|"
+    r"\b(?:practi[sc]ing|playing|acting(?: out)?) (?:the )?(?:casualty|patient|victim)(?: roles?)?\b")
+_REAL_NOW = re.compile(
+    r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
+    r"kidding)|(?:this|it) is (?:real|for real|actually happening|happening (?:now|for real))|is real\b|for real|real "
+    r"(?:life|one|thing)|this time (?:it is|its)|seriously|i mean it|(?:done|doing) it again|happening again)\b")
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
@@ -1859,6 +1999,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if (rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence)
             and not _red_flag(rule, text)):
         return "benign reading"
+    if _FRAMED.search(text.text) and not _REAL_NOW.search(text.text):
+        return "a drill, scenario or role-play"
     if rule.always:
         return None
     if _HYPOTHETICAL.search(sentence, 0, start - s0):
@@ -1945,6 +2087,25 @@ _CONTINUATION = re.compile(
     r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding)\b")
 
 
+# Round 11: a turn that takes the one before back ("my casualty has collapsed" / "it's the scenario card for my
+# assessment"; "I had crushing chest pain" / "that was back in May"; "I'm going to jump off a bridge" / "at the bungee
+# place on Saturday haha"; "I'm bleeding out here" / "financially I mean") is read with it too, as a clause of its last
+# sentence, so that the date or the frame it names is read where the first turn's words are. Whether it sets them aside
+# is the rules' decision (_FRAMED, _PAST_AFTER, a rule's benign readings), and red flags told now still win.
+_TAKEBACK = re.compile(
+    r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao|relax|calm down|do not worry|dont worry|jk|just "
+    r"kidding|kidding)\b ?,? ?)*(?:"
+    r"(?:(?:it is|its|it was|that is|thats|that was|this is|this was|they are|these are|all|just|only|from|for|on|in|"
+    r"part of|out of)\b ?)+(?:\S+ ){0,5}?(?:" + _FRAME_WORDS + r"|casualty|exercise|training|practice|assessment)\b|"
+    r"(?:(?:that|this|it|which|all (?:that|this)) (?:was|happened|were) (?:all )?)?(?:back )?(?:in (?:19|20)\d\d|in "
+    + _MONTH + r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|many|some) (?:years?|months?|"
+    r"decades?) ago|years ago|ages ago|a long time ago|when (?:i|he|she|they) (?:was|were)|as a (?:kid|child|teen\w*))\b|"
+    r"(?:i mean )?(?:financially|emotionally|figuratively|metaphorically|socially|not literally)\b|"
+    r"(?:at|on|in) the (?:\S+ ){0,2}(?:bungee|zip ?wire|zip ?line|coasteer\w*|abseil\w*|paraglid\w*|parachut\w*|"
+    r"skydiv\w*|escape room|game|film|movie|play|show|book|place|centre|center|park|club|venue|range|pool|wall)\b)")
+_SENTENCE_CLOSE = re.compile(r" [.!] ?$")
+
+
 def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
     """The normalized user turns as the patterns and the classifier read them, each with its label ("turn 2", or
     "turns 1-2" where a turn continues or corrects the one before it and is joined to it, one sentence). Empty turns
@@ -1957,6 +2118,9 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
         if units and _CONTINUATION.search(turn):
             first, _, before = units[-1]
             units[-1] = (first, index, before + " " + turn)  # a full stop before it still ends a sentence
+        elif units and _TAKEBACK.search(turn):
+            first, _, before = units[-1]
+            units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
         else:
             units.append((index, index, turn))
     return [(f"turn {a + 1}" if a == b else f"turns {a + 1}-{b + 1}", text) for a, b, text in units]
@@ -1976,7 +2140,10 @@ _SETTLED = re.compile(r"\b(?:stopped|went away|gone now|has gone|settled|better 
 _FIGURATIVE = re.compile(r"\b(?:lol|haha|lmao|dying (?:of|to|for)|laugh\w*|dead (?:tired|on my feet)|killing me|kill me "
                          r"(?:if|when)|drowning in|blew up with|had a fit|breast ?stroke|back ?stroke|stroke of (?:luck|"
                          r"genius)|gave me a heart attack|my heart (?:sank|skipped|stopped when)|took my breath away|"
-                         r"die of (?:embarrassment|shame|boredom)|literally dying)\b")
+                         r"die of (?:embarrassment|shame|boredom)|literally dying|"
+                         # round 11: a sense named after the words ("i'm bleeding out here" / "financially i mean")
+                         r"(?:i mean )?(?:financially|emotionally|figuratively|metaphorically)(?: i mean| speaking)?|not "
+                         r"literally)\b")
 _MEDICATION_QUESTION = re.compile(r"\b(?:dose|doses|dosage|how (?:much|many|often|long)|can i (?:take|give|use|stop|have)|"
                                   r"should i (?:take|give|stop)|is it (?:safe|ok|okay)|taper\w*|prescribed|side effects?|"
                                   r"interact\w*|mg)\b")
@@ -1987,16 +2154,18 @@ CONTEXT_FEATURES = ("minimized", "settled", "past", "long_standing", "figurative
 def context_features(normalized: str) -> list[float]:
     """One 0/1 value per CONTEXT_FEATURES name for a normalized text: what makes an emergency word not an
     emergency now (minimizing words, a symptom that settled, past history, a long-standing symptom, an idiom, a
-    hypothetical, a question about medicines, a question about no one in particular)."""
+    hypothetical or a drill named as such, a question about medicines, a question about no one in particular)."""
     text = _Text(normalized)
     return [
         float(bool(_MINIMIZED.search(normalized))),
         float(bool(_SETTLED.search(normalized))),
-        float(bool(_PAST.search(normalized))),
+        float(bool(_PAST.search(normalized) or _PAST_AFTER.search(normalized))),  # round 11: a later date
         float(bool(_CHRONIC.search(normalized))
               and bool(_LONG_DURATION.search(normalized) or not _RECENT_ONSET.search(normalized))),
         float(bool(_FIGURATIVE.search(normalized))),
-        float(bool(_HYPOTHETICAL.search(normalized))),
+        # round 11: a drill, scenario card or role-play named as what the words are counts as a hypothetical
+        float(bool(_HYPOTHETICAL.search(normalized)
+                   or (_FRAMED.search(normalized) and not _REAL_NOW.search(normalized)))),
         float(bool(_MEDICATION_QUESTION.search(normalized))),
         float(bool(_QUESTION_START.search(normalized)) and not text.personal),
     ]
