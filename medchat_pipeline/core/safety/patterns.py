@@ -701,7 +701,12 @@ RULES: tuple[Rule, ...] = (
           unless=r"\b(?:streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
     _rule("bleeding_trauma", "coughing up blood",
           r"\b(?:cough\w*)(?: up)?(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:blood|cups? of blood|mouthfuls of blood)\b", kind="symptom",
-          unless=r"\b(?:phlegm|sputum|streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
+          unless=r"\b(?:phlegm|sputum|streak\w*|traces?|tinged|spots? of|little bit|a little|specks?|fleck\w*)\b",
+          # round 12: a cupful or a mug of bright red blood is a large bleed, whatever history is told beside it
+          red_flags=r"\b(?:cup\w*|mug\w*|mouthfuls?|bright red|fresh blood|loads|lots|a lot|clots?)\b"),
+    # Round 12: a cupful, a mug or mouthfuls of blood coughed up is a large bleed now, whatever history is told beside it.
+    _rule("bleeding_trauma", "coughing up a large amount of blood",
+          r"\bcough\w*(?: up)?(?: \S+){0,4} (?:cup\w*|mug\w*|mouthfuls?|loads|lots|a lot) of (?:\S+ ){0,3}blood\b"),
     _rule("bleeding_trauma", "black stool or heavy rectal bleeding with faintness",
           r"\b(?:black|tarry|maroon)(?: tarry)? (?:stool|stools|poo|poop|bowel movements?)\b|\b(?:lots|a lot) of blood "
           r"(?:from|coming from|out of) (?:my|his|her) (?:bottom|back passage|rectum|butt|bum)\b",
@@ -782,6 +787,22 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:deep|big|large|huge) (?:cut|gash|wound|laceration)\b|\bcut by glass\b",
           near=r"\b(?:gush\w*|bleed\w*|blood|bone|fat|will not stop|not stopping|fountain)\b", window=80),
     # ------------------------------------------------------------------ unresponsive_seizure
+    # Round 12: CPR under way names no symptom but is always a collapse with no breathing or pulse; a course, a dummy
+    # or a certificate is the teaching reading.
+    _rule("unresponsive_seizure", "CPR under way",
+          r"\b(?:doing|giving|started|starting|performing|do|give|continu\w*)(?: (?:him|her|them|the \w+))? (?:cpr|chest "
+          r"compressions|compressions|rescue breaths)\b|\b(?:cpr|compressions) (?:is |are )?(?:under way|ongoing|in "
+          r"progress)\b",
+          unless=r"\b(?:course|class|lesson|training|taught|teach\w*|practi[sc]\w*|dummy|manikin|mannequin|certificat\w*|"
+                 r"qualification|exam|drill|scenario|role ?play)\b", unless_scope="text",
+          red_flags=r"\b(?:right now|now|pulled|not moving|not breathing|collaps\w*|unresponsive|while we wait|"
+                    r"ambulance)\b"),
+    # Round 12: no reaction to a tap, a shake or a call (a slumped passenger, the head rolled back) is unresponsive.
+    _rule("unresponsive_seizure", "no response to a tap or a call",
+          r"\b(?:does not|did not|will not|would not|is not|not) (?:react\w*|respond\w*)\b|\bno (?:response|reaction)\b",
+          near=r"\b(?:tap\w*|shak\w*|shook|shout\w*|call\w* (?:out|her|him|his|her)|pinch\w*|rub\w*|slumped|head "
+               r"(?:has |is )?(?:rolled|tipped|fallen|flopped|lolled|lolling|hanging)(?: \w+)? back)\b", window=100,
+          unless=r"\b(?:woke|wakes|awake|sat up|opened (?:his|her|their) eyes)\b", unless_scope="text"),
     _rule("unresponsive_seizure", "collapsed and not responding",
           r"\b(?:collapsed|collapse|passed out|fainted|blacked out|dropped|fell down|keeled over|fell to the "
           r"(?:floor|ground))\b",
@@ -871,9 +892,15 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:kicks?|movements?)(?: have| has)? (?:gone|been|are|is|got|become) (?:really |very |much |a lot |so )?"
           r"(?:quiet\w*|less|fewer|slow\w*|reduced|weak\w*)\b|\bno (?:movements?|kicks?) (?:since|all day|today)\b|"
           r"\b(?:moving|kicking) (?:much |a lot )?less\b|"
+          # round 12: "bump has been really quiet today", "the baby has barely moved", "fewer movements than usual"
+          r"\b(?:baby|bump|bubs?|babys?|little one)(?: has| is| had)?(?: been)? (?:really |very |so |super |unusually )?"
+          r"(?:quiet|still)(?= (?:all|today|since|this|tonight|for)|$| [.!?;,])|"
+          r"\b(?:baby|bump|bubs?|babys?|little one)(?: has| had| is)? (?:barely|hardly) (?:moved|moving|kicked|kicking)\b|"
+          r"\bfewer (?:movements|kicks)\b|\b(?:not|no|any) kicks\b|"
           # round 10: told in the present tense by a non-native writer ("since yesterday night i not feel the baby move")
           r"\b(?:not|no|never|cannot|can not|do not|did not) (?:feel|feeling) (?:the |my |her |him |any )?(?:baby |babies )?"
-          r"(?:move|moving|movements?|kick\w*)\b(?=.{0,80}\b(?:since|all day|today|this morning|yesterday|hours|no "
+          r"(?:move|moving|movements?|kick\w*)\b(?=.{0,80}\b(?:since|all day|today|this morning|this afternoon|this "
+          r"evening|tonight|yesterday|hours|no "
           r"kick\w*)\b)|\b(?:since|from) (?:\S+ ){0,3}(?:not|no|never|cannot|do not|did not) (?:feel|feeling) (?:the |my "
           r"|her |him |any )?(?:baby |babies )?(?:move|moving|movements?|kick\w*)\b",
           # before 24 weeks not feeling movements yet is expected (a question for the midwife, not an emergency)
@@ -978,7 +1005,10 @@ RULES: tuple[Rule, ...] = (
                r"passed urine|passing urine)|no urine|have not peed|cold hands|pass out|passing out|faint\w*|"
                r"wound is red|wound (?:is )?(?:red|hot))\b",
           window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis|(?:stopped|not|no longer) "
-                                             r"shivering|snow|freezing|icy|hypotherm\w*\b"),
+                                             r"shivering|snow|freezing|icy|hypotherm\w*\b|"
+                                             # round 12: a blotchy rash that fades under a glass is the blanching one
+                                             r"\b(?:rash|it|spots)(?: that| which)? (?:fades|goes white|turns white|blanches) (?:when|under|"
+                                             r"with)\b"),
     _rule("metabolic_sepsis", "infection with confusion or shock",
           # (round 9: a flu or pneumonia jab asked about beside other symptoms is not an infection)
           r"\b(?:uti|urine infection|urinary infection|infection|pneumonia|flu|cellulitis|infected|wound)\b(?! (?:vaccin\w*|"
@@ -1010,6 +1040,12 @@ RULES: tuple[Rule, ...] = (
                r"hard as a board|rigid)\b",
           window=80, kind="symptom",
           unless=r"\b(?:mild|a bit|slight|after eating spicy|comes and goes|not (?:very |that |so )?(?:severe|bad))\b"),
+    # Round 12: heat stroke told by its signs after exertion in heat: no sweat, hot dry skin, and the mind affected.
+    _rule("other", "heat stroke signs: hot dry skin, no sweat, confusion",
+          r"\b(?:stopped sweating|not sweating|no longer sweating|sweating stopped|hot (?:and )?dry skin|dry (?:and )?hot "
+          r"skin|skin (?:is |feels |was )?(?:\S+ )?(?:hot and dry|dry and hot|bone dry|burning hot and dry))\b",
+          near=r"\b(?:confus\w*|gibberish|nonsense|not making sense|slurr\w*|collaps\w*|drows\w*|fit\w*|seizure|"
+               r"delirious|rambling|disorient\w*|strange|odd|weird)\b", window=160),
     _rule("other", "heat stroke",
           r"\bheat ?stroke\b|\b(?:in the sun|in the heat|heat wave|hot car)\b",
           near=r"\b(?:confus\w*|not sweating|collaps\w*|not making sense|very high|burning hot|temperature was very)\b",
@@ -1205,6 +1241,12 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:chok\w*|bite|ate|eating|food|steak|meat|sweets?|grapes?|candy|sausage|swallowed|stuck|mouth|"
                r"throat|neck|red in the face|turning (?:blue|red)|waving)\b",
           window=100, unless=r"\b(?:sore throat|laryngitis|hoarse|lost (?:my|his|her) voice|cold|flu|shy|sulk\w*)\b"),
+    # Round 12: a rash "like bruises" spreading with a fever is the non-blanching rash told without its words.
+    _rule("infant_child", "a rash like bruises with fever",
+          r"\b(?:rash|spots|blotch\w*|marks|patches|dots)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:like|look like|looks like|"
+          r"looking like) (?:\S+ ){0,2}bruis\w*|\bbruise ?like (?:rash|spots|marks)\b",
+          near=r"\b(?:fever\w*|temperature|temp|burning up|boiling|hot|3[89](?:\.\d)?|40(?:\.\d)?|spreading|"
+               r"spread\w*)\b", window=100, kind="symptom"),
     _rule("infant_child", "rash that stays under a glass with fever",
           r"\b(?:spots?|dots|rash|blotch\w*|marks)\b(?: (?![.!?;](?: |$))[^ \n]+){0,12} (?:(?:does not|do not|will not|"
           r"did not|not|never) (?:go|fade|disappear|blanch|bleach|go away|vanish)\w*|stays?|still (?:there|visible|see))\b",
@@ -1328,14 +1370,20 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:calf|calves|legs?|thigh)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:swollen|swelling|puffy|red|hot|warm|"
           r"hard|tender|painful|tight|twice the size)\b",
           near=r"\b(?:short of breath|breathless|out of breath|pain when i breathe|hurts? to breathe|breathing in|"
-               r"cough\w* (?:up )?(?:\w+ ){0,3}blood|chest pain)\b",
+               r"cough\w* (?:up )?(?:\w+ ){0,3}blood|chest pain|pink|froth\w*)\b",
           window=220, kind="symptom", unless=r"\b(?:both (?:legs|calves|ankles|sides)|cramp\w* at night|gym|run\w*)\b"),
     _rule("other", "a swollen painful calf after long travel",
           r"\b(?:calf|calves|legs?|thigh)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:swollen|swelling|puffy|red|hot|warm|"
           r"hard|tender|painful|twice the size)\b",
           near=r"\b(?:flight|flew|flying|long haul|plane|coach|drive|drove|driving|journey|travel\w*|trip)\b",
           window=200, kind="symptom", unless=r"\b(?:both (?:legs|calves|ankles|sides|feet)|went down|goes down|go down|"
-                                              r"by the evening|overnight|compression socks|how do i (?:reduce|prevent))\b"),
+                                              r"by the evening|overnight|compression socks|how do i (?:reduce|prevent)|"
+                                              # round 12: "tight calves after the flight, no swelling or redness"
+                                              r"no (?:swelling|redness|pain))\b"),
+    # Round 12: pink frothy sputum is fluid in the lungs (heart failure, a clot in the lung) whatever comes before it.
+    _rule("breathing", "coughing up pink frothy sputum",
+          r"\bpink (?:and )?froth\w*|\bfrothy pink\b|\bpink (?:\S+ )?(?:sputum|spit|phlegm|foam)\b",
+          near=r"\b(?:cough\w*|spit\w*|sputum|phlegm|bring\w* up|breath\w*)\b", window=80, kind="symptom"),
     # Adrenal crisis: long-term steroids stopped or run out, then vomiting, faintness, confusion or low pressure.
     _rule("metabolic_sepsis", "steroids stopped, signs of adrenal crisis",
           r"\b(?:stopped|stopping|came off|come off|coming off|ran out of|run out of|quit|forgot|missed|no more)\b "
@@ -1531,6 +1579,14 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:" + _PESTICIDES + r")\b", window=160,
           unless=r"\b(?:use|using|apply\w*|spray\w*|garden|weeds|lawn|roses|patio|paths?|paving|driveway|decking|allotment|"
                  r"ants?|wasps?|slugs|pests?|crops?|farm)\b", unless_scope="text"),
+    # Round 12: a child found with a pill organiser and days of a relative's tablets missing (anticonvulsants, heart or
+    # blood pressure tablets: dangerous in a small child even if "he seems ok").
+    _rule("overdose_poisoning", "a child with a pill organiser, tablets missing",
+          r"^(?=.*\b(?:son|daughter|toddler|child|kid|baby|boy|girl|grand(?:son|daughter|child)|\d+ ?(?:year|yr) old)\b)"
+          r".*?\b(?:missing|gone|empty|emptied|got into|chewed|eaten)\b",
+          near=r"\b(?:dosette|dossett\w*|pill ?(?:organi[sz]er|box|boxes)|blister packs?|weekly (?:pack|pills|tray)|"
+               r"medication (?:organi[sz]er|box|tray))\b", window=200,
+          unless=r"\b(?:childproof|child proof|child lock|refill\w*|as (?:normal|usual|prescribed)|forgot|missed)\b"),
     # A week of a dosette box, pill organiser or blister pack taken at once (often a person with dementia).
     _rule("overdose_poisoning", "a week of a pill organiser taken at once",
           r"\b(?:took|taken|swallowed|emptied|has emptied|ate|eaten|popped|had)\b(?: \S+){0,4} (?:all|every|the whole|whole|"
