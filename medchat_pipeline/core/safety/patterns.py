@@ -800,9 +800,11 @@ RULES: tuple[Rule, ...] = (
     # Round 12: no reaction to a tap, a shake or a call (a slumped passenger, the head rolled back) is unresponsive.
     _rule("unresponsive_seizure", "no response to a tap or a call",
           r"\b(?:does not|did not|will not|would not|is not|not) (?:react\w*|respond\w*)\b|\bno (?:response|reaction)\b",
-          near=r"\b(?:tap\w*|shak\w*|shook|shout\w*|call\w* (?:out|her|him|his|her)|pinch\w*|rub\w*|slumped|head "
+          near=r"\b(?:(?:tap\w*|shak\w*|shook|pinch\w*|rub\w*|nudg\w*) (?:him|her|them|his|their|on the)|shout\w*|"
+               r"call\w* (?:out|her|him|his|their)|slumped|head "
                r"(?:has |is )?(?:rolled|tipped|fallen|flopped|lolled|lolling|hanging)(?: \w+)? back)\b", window=100,
-          unless=r"\b(?:woke|wakes|awake|sat up|opened (?:his|her|their) eyes)\b", unless_scope="text"),
+          unless=r"\b(?:woke|wakes|awake|sat up|opened (?:his|her|their) eyes|respond\w* to (?:antibiotics|treatment|"
+                 r"medicines?|medication|tablets|therapy|the drugs?|messages|texts|emails))\b", unless_scope="text"),
     _rule("unresponsive_seizure", "collapsed and not responding",
           r"\b(?:collapsed|collapse|passed out|fainted|blacked out|dropped|fell down|keeled over|fell to the "
           r"(?:floor|ground))\b",
@@ -1586,7 +1588,8 @@ RULES: tuple[Rule, ...] = (
           r".*?\b(?:missing|gone|empty|emptied|got into|chewed|eaten)\b",
           near=r"\b(?:dosette|dossett\w*|pill ?(?:organi[sz]er|box|boxes)|blister packs?|weekly (?:pack|pills|tray)|"
                r"medication (?:organi[sz]er|box|tray))\b", window=200,
-          unless=r"\b(?:childproof|child proof|child lock|refill\w*|as (?:normal|usual|prescribed)|forgot|missed)\b"),
+          unless=r"\b(?:childproof|child proof|child lock|refill\w*|as (?:normal|usual|prescribed)|forgot|missed|sweets|"
+                 r"candy|game|toy)\b"),
     # A week of a dosette box, pill organiser or blister pack taken at once (often a person with dementia).
     _rule("overdose_poisoning", "a week of a pill organiser taken at once",
           r"\b(?:took|taken|swallowed|emptied|has emptied|ate|eaten|popped|had)\b(?: \S+){0,4} (?:all|every|the whole|whole|"
