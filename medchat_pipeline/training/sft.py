@@ -25,7 +25,6 @@ from medchat_pipeline.training.data import (
     keep_on_topic,
     non_emergency_rows,
     plain_answer_problem,
-    prompt_messages,
     sft_dataset,
     whole_sentences,
 )
@@ -90,10 +89,10 @@ def answer_plainly(
 
     if frame.is_empty():
         return frame, {}
+    turns = [user_message(row) for row in frame.iter_rows(named=True)]  # the user turn the model answers
     backend = TransformersBackend(model_path, batch_size=16)
     try:
-        prompts = [backend.tokenizer.apply_chat_template(prompt_messages(row, system_prompt), add_generation_prompt=True,
-                                                         tokenize=False) for row in frame.iter_rows(named=True)]
+        prompts = [backend.chat(turn, system_prompt) for turn in turns]
         log(f"answering {len(prompts)} non-emergency prompts with the base model (plain counterparts)")
         answers, _ = backend.generate(prompts, max_new_tokens, desc="plain answers", repetition_penalty=repetition_penalty)
     finally:
@@ -103,10 +102,10 @@ def answer_plainly(
     skipped: dict[str, int] = {}
     for problem in filter(None, problems):
         skipped[problem] = skipped.get(problem, 0) + 1
-    answered = frame.with_columns(pl.Series("answer", answers, dtype=pl.String))
-    answered = answered.filter(pl.Series([problem is None for problem in problems]))
-    prompts = [user_message(row) for row in answered.iter_rows(named=True)]  # the user turn the model answered
-    similarity = [float(value) for value in paired_cosine(prompts, answered["answer"].to_list())]
+    usable = [problem is None for problem in problems]
+    answered = frame.with_columns(pl.Series("answer", answers, dtype=pl.String)).filter(pl.Series(usable))
+    similarity = [float(value) for value in paired_cosine([t for t, ok in zip(turns, usable) if ok],
+                                                          answered["answer"].to_list())]
     kept, left_out = keep_on_topic(answered, similarity, min_similarity, cap)
     if kept.height:
         log(f"plain counterparts: {kept.height} kept (prompt-answer similarity {min(kept['plain_similarity']):.2f}"
