@@ -21,7 +21,7 @@ from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixCon
 from medchat_pipeline.config.automation import AutomationConfig, PromotionConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
-from medchat_pipeline.config.prompt import PromptConfig, fill_system_prompt
+from medchat_pipeline.config.prompt import PromptConfig, fill_prompt_copies
 from medchat_pipeline.config.safety import SafetyConfig
 from medchat_pipeline.config.serving import ServingConfig
 from medchat_pipeline.config.teachers import TeachersConfig
@@ -57,8 +57,8 @@ class PipelineConfig(BaseModel):
     promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     @model_validator(mode="after")
-    def _one_system_prompt(self) -> PipelineConfig:
-        fill_system_prompt(self)
+    def _one_prompt_setup(self) -> PipelineConfig:
+        fill_prompt_copies(self)
         # Training's escalation examples use the deployment's numbers and triage cases (job files carry them).
         escalation = self.training.escalation_examples
         escalation.cases_file = escalation.cases_file or self.safety.triage.cases_file

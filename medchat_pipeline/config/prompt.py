@@ -50,7 +50,7 @@ class PromptConfig(BaseModel):
     )
 
 
-def fill_system_prompt(cfg) -> None:
+def fill_prompt_copies(cfg) -> None:
     """Copy `prompt.system_prompt` and `prompt.repetition_penalty` into every section that carries them; raise
     when a section set its own."""
     for copies, field in ((SYSTEM_PROMPT_COPIES, "system_prompt"), (REPETITION_PENALTY_COPIES, "repetition_penalty")):
