@@ -281,6 +281,17 @@ _BREATHING_DEVICE = (r"ventilators?|vent|bipap|bi pap|cpap|niv|trach\w*|tracheos
                      r"concentrator")
 _READY_TO_GO = (r"(?:ready to (?:go|die)(?! (?:to|out|back|home|on|for|shopping|swimming|again))|ready now|had (?:a )?(?:good|"
                 r"long|full) (?:life|innings)|done with (?:it all|life|living)|no fuss)\b")
+# Round 13: shared pieces of the round 13 rules (RESULTS.md "Round 13").
+_BREATHLESS_NOW = (r"(?:breathless\w*|short(?:ness)? of breath|out of breath|(?:cannot|can not|could not|struggling to) "
+                   r"(?:catch (?:my|her|his|their) breath|breathe|get (?:my|her|his) breath))")
+_NAUSEOUS = r"(?:nause\w*|queasy|sick|throw(?:ing)? up|vomit\w*|retch\w*)"
+_NOT_ANSWERING = (r"\b(?:(?:is not|has not been|not|will not|did not|has stopped|stopped) (?:answer\w*|pick\w* up|repl\w*|"
+                  r"respond\w*|ring\w* back|call\w* back)|no (?:answer|reply|response)|(?:goes|going|went|keeps going) "
+                  r"(?:straight )?to voicemail)\b")
+# A text without pregnancy words: the fall onto the belly rule sets itself aside (the unless searches the whole text).
+_NO_PREGNANCY_WORDS = (r"^(?!.*\b(?:pregnan\w*|[1-4]?\d ?(?:weeks?|wks?)|trimester|expecting|(?:the |my |her )?bump|"
+                       r"the baby|baby (?:is )?(?:moving|kicking))\b)")
+_NO_CHILD_WORDS = r"^(?!.*" + _INFANT + r")"
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
@@ -322,6 +333,27 @@ RULES: tuple[Rule, ...] = (
           r"\bheart (?:is )?(?:racing|pounding|beating (?:so |really |very )?fast|going (?:so |really )?fast)\b",
           near=r"\b(?:faint\w*|pass out|passing out|black out|dizz\w*|chest (?:pain|hurts)|\b(?:1[5-9]\d|2\d\d)\b|"
                r"collaps\w*|cannot count)", window=100, kind="symptom"),
+    # Round 13: a heart attack told without chest pain (more often in women): an ache in the jaw, the upper back or
+    # between the shoulder blades with breathlessness and nausea together ("is it just the menopause?"). Anxiety, a
+    # clenched jaw or a tooth is the benign reading; a sudden onset, sweat or collapse still wins.
+    _rule("cardiac", "jaw or upper back ache with breathlessness and nausea (a heart attack without chest pain)",
+          r"\b(?:jaw|upper back|between (?:my|her|his|their|the) shoulder(?: ?blades?)?)\b",
+          near=rf"\b{_BREATHLESS_NOW}\b.{{0,120}}\b{_NAUSEOUS}\b|\b{_NAUSEOUS}\b.{{0,120}}\b{_BREATHLESS_NOW}\b",
+          window=160, kind="symptom",
+          unless=r"\b(?:anxi\w*|panic\w*|clench\w*|grind\w*|dentist|dental|tooth|teeth|wisdom|tmj|braces|hay ?fever|"
+                 r"flu|covid|cold)\b",
+          red_flags=r"\b(?:sudden\w*|out of nowhere|sweat\w*|clammy|grey|gray|collaps\w*|faint\w*)\b"),
+    # Round 13: angina not relieved by GTN (glyceryl trinitrate) is the sign to call the emergency number, whatever
+    # the pain is called ("the same pain as before"); questions about the spray itself are the benign reading.
+    _rule("cardiac", "angina not relieved by GTN",
+          r"\b(?:gtn|glyceryl trinitrate|nitro ?glycerin\w*|nitroglycerine|nitro|nitrostat|angina spray)\b",
+          near=r"\b(?:did nothing|does nothing|done nothing|(?:did|has|have|is|was|does) not (?:help\w*|work\w*|eas\w*|"
+               r"touch\w*|shift\w*|do anything|make (?:any )?difference|go away|gone away|settl\w*)|not (?:working|helping|"
+               r"easing|eased|touching|settling)|no (?:help|use|difference|relief|change)|made no difference|still (?:there|"
+               r"going|hurting|hurts|bad|the same|in pain|has (?:it|the pain))|(?:not|no) (?:any )?better)\b",
+          window=120,
+          unless=r"\b(?:what (?:if|happens|should)|if (?:the |my |his |her |it )?(?:gtn|nitro\w*|spray|pain)|how (?:long|"
+                 r"often|many|do|does|should)|expir\w*|stor\w*|headaches?)\b"),
     # ---------------------------------------------------------------------------- stroke
     _rule("stroke", "says a stroke is happening",
           r"\b(?:having|is having|am having|having a|is this|could this be|might be having|think (?:i am|he is|she "
@@ -369,6 +401,19 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:worst headache|thunderclap|(?:sudden|explosive)\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}headache)",
           near=r"\b(?:worst|thunderclap|explosive|vomit\w*|throwing up|neck|collaps\w*|confus\w*|severe|ever)\b",
           window=80, kind="symptom"),
+    # Round 13: a message (a text, a voice note) of nonsense or jumbled words from someone who then does not answer, or
+    # who was fine a little before, is sudden loss of language told second hand. Sitting on the phone, autocorrect or
+    # children playing with it is the benign reading.
+    _rule("stroke", "a message of nonsense words, then no answer (sudden loss of language)",
+          r"\b(?:gibberish|nonsense|jumbled|garbled|random words|word salad|(?:makes?|making|made) no sense|(?:does|did) "
+          r"not make (?:any )?sense)\b",
+          near=_NOT_ANSWERING + r"|\b(?:was|seemed|sounded) (?:totally |completely |perfectly |absolutely )?(?:fine|normal|"
+               r"ok|okay|himself|herself) (?:at|this|an hour|earlier|\d+|half an|a few|before)\b",
+          window=140, kind="symptom",
+          unless=r"\b(?:sat on|pocket|butt dial\w*|bum dial\w*|auto ?correct\w*|predictive|keys|keyboard|typo\w*|"
+                 r"drunk|beer|wine|asleep|sleep talk\w*|dream\w*|(?:kids?|children|grand ?kids|grandchildren) (?:did|recorded|sent|typed|were playing|had (?:his|her) phone)|recorded by|"
+                 r"game|joke|joking|lol|haha\w*|on purpose|dictation|voice to text|speech to text|boss|emails?|"
+                 r"homework|politic\w*|news)\b", unless_scope="text"),
     # ------------------------------------------------------------------------- breathing
     _rule("breathing", "cannot breathe",
           r"\b(?:cannot|can not|unable to|not able to|could not|struggling to|struggle to|hard to|fighting to) "
@@ -805,6 +850,14 @@ RULES: tuple[Rule, ...] = (
                r"(?:has |is )?(?:rolled|tipped|fallen|flopped|lolled|lolling|hanging)(?: \w+)? back)\b", window=100,
           unless=r"\b(?:woke|wakes|awake|sat up|opened (?:his|her|their) eyes|respond\w* to (?:antibiotics|treatment|"
                  r"medicines?|medication|tablets|therapy|the drugs?|messages|texts|emails))\b", unless_scope="text"),
+    # Round 13: seizures one after another without coming round in between (status epilepticus).
+    _rule("unresponsive_seizure", "seizures one after another without coming round",
+          r"\b(?:seizures?|fits?|fitting|convulsions?|convulsing|seizing)\b",
+          near=r"\b(?:without (?:waking|coming (?:round|to)|regaining|recovering|coming back|waking up)|(?:not|has not|"
+               r"did not|have not|never|no) (?:\S+ )?(?:woken|woke|wake|waking|come round|came round|coming round|come to|"
+               r"came to|regain\w*|recover\w*|c(?:o|a)me back)(?: up)? (?:in )?between|(?:not|has not|did not) (?:woken|"
+               r"woke|come round|come to|regained \w+)(?: up)? (?:since|after) the first)\b",
+          window=160),
     _rule("unresponsive_seizure", "collapsed and not responding",
           r"\b(?:collapsed|collapse|passed out|fainted|blacked out|dropped|fell down|keeled over|fell to the "
           r"(?:floor|ground))\b",
@@ -958,6 +1011,23 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:fell|fall|hit|accident|kicked|punched)\b",
           near=r"\b(?:pregnant|weeks pregnant)\b.{0,160}\b(?:bleed\w*|cramp\w*|pain|fluid)\b", window=200,
           kind="symptom"),
+    # Round 13: heavy bleeding in pregnancy told without "blood" or "bleeding": soaked, a gush or a pool of red.
+    _rule("pregnancy", "soaked in red or a gush of red in pregnancy (heavy bleeding)",
+          r"\b(?:soak\w*|drench\w*|gush\w*|pool|puddle|pouring|flood\w*|covered|full|streaming|running)\b(?: \S+){0,5} "
+          r"(?:bright |dark |fresh )?red\b(?! (?:wine|juice|dye|paint|sauce|rash|marks?|spots?|patch\w*|skin|face|eyes?))",
+          near=_PREGNANT + r"|\b(?:[2-4]\d ?(?:weeks?|wks?))\b", window=160,
+          unless=_NOT_PREGNANT + r"|\b(?:beetroot|wine|juice|dye|paint|ketchup|tomato|nail|lipstick|jam|ribena|"
+                 r"cranberr\w*|food colou?ring|sweat\w*|rash|sunburn\w*|face|cheeks?)\b", unless_scope="text"),
+    # Round 13: a fall, a knock or a car bump onto the pregnant belly followed by tightening, pain, spotting, fluid or
+    # fewer movements (a placental abruption may follow). "No pain, no bleeding" does not count.
+    _rule("pregnancy", "a fall or knock onto the pregnant belly, then tightening, pain, spotting or fewer movements",
+          r"\b(?:fell|fall|fallen|falling|landed|slipped|tripped|went over|went flying|knocked|hit|bumped|banged|kicked|"
+          r"punched|elbowed|whacked|thumped|struck|crash\w*|accident|collision|seat ?belt)\b(?: \S+){0,6} (?:my |her |the )?"
+          r"(?:bump|belly|tummy|stomach|abdomen)\b",
+          near=r"\b(?:tighten\w*|contraction\w*|cramp\w*|spotting|bleed\w*|blood|pain\w*|aches?|aching|hurts?|sore|"
+               r"(?:moving|kicking) less|less movement|fewer (?:movements|kicks)|not moving|fluid|leak\w*|waters)\b",
+          window=160, kind="symptom", near_negation=True,
+          unless=_NO_PREGNANCY_WORDS + r"|" + _NOT_PREGNANT, unless_scope="text"),
     # --------------------------------------------------------------------------- infant_child
     _rule("infant_child", "fever in a young baby",
           r"\b(?:fever|temperature|temp|hot|feverish|burning up|(?:38(?:\.\d)?|39(?:\.\d)?|40(?:\.\d)?|100\.[4-9]|"
@@ -988,6 +1058,17 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:vomit\w*|throwing up|thrown up|sick|puking)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:green|bile)\b|\bgreen (?:vomit|sick)\b"),
     _rule("infant_child", "baby fell and hit the head",
           r"\b(?:fell|rolled|dropped)\b .{0,60}\bhead\b", near=_INFANT, window=120, kind="symptom"),
+    # Round 13: a small child working hard to breathe: nostrils flaring, the head bobbing, grunting with each breath,
+    # the skin between or under the ribs sucking in (recession), told beside the breathing.
+    _rule("infant_child", "a small child working hard to breathe (flaring, head bobbing, grunting, ribs sucking in)",
+          r"\b(?:nostrils? (?:\S+ ){0,2}flar\w*|flar\w* (?:\S+ ){0,2}nostrils?|nasal flaring|head (?:is |keeps )?(?:bob\w*|"
+          r"nodd\w*)|grunt\w* (?:with|on|at) (?:each|every) breath|(?:ribs?|chest|tummy|belly|neck|throat) (?:\S+ ){0,3}"
+          r"(?:suck\w*|pull\w*|sink\w*|caving|draw\w*) in|(?:rib|chest|intercostal|subcostal) recession|tracheal tug)",
+          near=r"\b(?:breath\w*|panting|puffing)\b", window=120,
+          unless=_NO_CHILD_WORDS + r"|\b(?:asleep|sleep\w*|angry|cross|tantrum|smell\w*|music|dancing|nodd\w* off)\b",
+          unless_scope="text",
+          red_flags=r"\b(?:fast|quick\w*|rapid|hard|grunt\w*|(?:too )?tired|exhausted|worn out|(?:not|will not|would not|"
+                    r"won't) (?:feed\w*|eat\w*|drink\w*)|floppy|blue|grey|gray)\b"),
     # ----------------------------------------------------------------------- metabolic_sepsis
     _rule("metabolic_sepsis", "very low blood sugar with confusion",
           rf"{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:[1-4]\d|5[0-4]|[12]\.\d|lo|low)\b(?!\.\d)(?! mmol)|{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} "
