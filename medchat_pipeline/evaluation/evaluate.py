@@ -110,23 +110,28 @@ class TransformersBackend:
     def generate(self, prompts: list[str], max_new_tokens: int, desc: str = "generate",
                  repetition_penalty: float = 1.0) -> tuple[list[str], int]:
         """Greedy free-text completions in prompt order, and the number of generated tokens: transformers'
-        own batched `generate` on left-padded batches of batch_size prompts. (The project's decoder gives
-        the same texts but did not beat it on free text, where answers run long and the work is
-        decoding: benchmarks/RESULTS.md, Evaluation.) repetition_penalty: transformers' (1.0: none)."""
+        own batched `generate` on left-padded batches of batch_size prompts of near-equal length (a batch
+        holding one long prompt pads every other row to it). (The project's decoder gives the same texts
+        but did not beat it on free text, where answers run long and the work is decoding:
+        benchmarks/RESULTS.md, Evaluation.) repetition_penalty: transformers' (1.0: none)."""
         from tqdm.auto import tqdm
 
-        tokenizer, texts, generated = self.tokenizer, [], 0
+        tokenizer, generated = self.tokenizer, 0
+        texts: list[str] = [""] * len(prompts)
         eos = eos_ids(self.model, tokenizer)
+        lengths = [len(ids) for ids in tokenizer(prompts, add_special_tokens=False)["input_ids"]] if prompts else []
+        order = sorted(range(len(prompts)), key=lambda i: (lengths[i], i))
         for start in tqdm(range(0, len(prompts), self.batch_size), desc=desc, leave=False, disable=not prompts):
-            batch = tokenizer(prompts[start : start + self.batch_size], return_tensors="pt", padding=True,
+            rows = order[start : start + self.batch_size]
+            batch = tokenizer([prompts[i] for i in rows], return_tensors="pt", padding=True,
                               add_special_tokens=False).to(self.device)
             with self.torch.inference_mode():
                 out = self.model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
                                           pad_token_id=tokenizer.pad_token_id, repetition_penalty=repetition_penalty)
-            for row in out[:, batch["input_ids"].shape[1] :].tolist():
+            for i, row in zip(rows, out[:, batch["input_ids"].shape[1] :].tolist()):
                 tokens = list(itertools.takewhile(lambda token: token not in eos, row))
                 generated += len(tokens)
-                texts.append(tokenizer.decode(tokens, skip_special_tokens=True).strip())
+                texts[i] = tokenizer.decode(tokens, skip_special_tokens=True).strip()
         return texts, generated
 
     def generate_and_score(
