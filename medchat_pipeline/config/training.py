@@ -105,6 +105,7 @@ class RewardWeights(BaseModel):
     difflib_ratio: float = 0.2
     teacher_judge: float = 0.0
     safety_penalty: float = 1.0
+    false_escalation_penalty: float = 0.0  # -1 when the reply sends a message the triage reads as benign to emergency help
     citation_bonus: float = 0.2
     short_answer_exact: float = 0.0  # normalized exact match on short free-text answers (drug, dose, route)
     hybrid_exact_bertscore: float = 0.0  # the notes' hybrid: exact match when the reference is short, else BERTScore
@@ -208,6 +209,11 @@ class EscalationExamples(BaseModel):
     enabled: bool = Field(default=False, description="Add the dev-split emergencies to SFT (and GRPO) rows")
     sft_rows: int | None = Field(default=None, ge=1, description="Cap on SFT escalation rows (None: every one)")
     grpo_rows: int = Field(default=8, ge=0, description="Escalation prompts added to GRPO's training prompts")
+    grpo_plain_rows: int = Field(
+        default=0, ge=0,
+        description="The dev split's written non-emergencies (a seeded sample, the spent blind sets' included) added "
+        "to GRPO's training prompts, where the false_escalation_penalty reward meets them",
+    )
     plain_counterparts: bool = Field(
         default=False,
         description="Also add the dev split's written non-emergencies (not the real records) to SFT, each answered "

@@ -199,6 +199,19 @@ def safety_penalty(completions, prompts=None, **kwargs) -> list[float]:
     return rewards
 
 
+def false_escalation_penalty(completions, prompts=None, **kwargs) -> list[float]:
+    """-1.0 for a reply that sends the person to emergency help although the triage (the one safety_penalty
+    and serving use, every user turn of the prompt) reads the conversation as no emergency, else 0.0 (give
+    it a positive weight). safety_penalty's other side: with it alone, "call 911" costs nothing anywhere, and
+    an adapter trained on escalation examples learns to append it to ordinary answers."""
+    from medchat_pipeline.core.safety.checks import mentions_escalation
+
+    texts = _texts(completions)
+    decisions = reward_triage().assess_many([_user_turns(p) for p in _aligned(prompts, len(texts))])
+    return [-1.0 if not decision.emergency and mentions_escalation(text) else 0.0
+            for text, decision in zip(texts, decisions)]
+
+
 CITATION = re.compile(
     r"\[(?:source|ref(?:erence)?|\d{1,3})\]|\bPMID:?\s*\d{5,9}\b|\bdoi:\s*10\.\d{4,}|\(\s*[A-Z][a-z]+ et al\.?,? \d{4}\s*\)|"
     r"according to (?:the )?(?:WHO|CDC|NICE|NIH|FDA|AHA|ACC|ADA|guidelines?)",
@@ -333,6 +346,7 @@ REWARD_FUNCTIONS: dict[str, RewardFunction] = {
     "bertscore": bertscore,
     "difflib_ratio": difflib_ratio,
     "safety_penalty": safety_penalty,
+    "false_escalation_penalty": false_escalation_penalty,
     "citation_bonus": citation_bonus,
     "short_answer_exact": short_answer_exact,
     "hybrid_exact_bertscore": hybrid_exact_bertscore,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from medchat_pipeline.core.rewards import build_reward_functions
-from medchat_pipeline.training.data import escalation_rows, grpo_dataset
+from medchat_pipeline.training.data import escalation_rows, grpo_dataset, non_emergency_rows
 from medchat_pipeline.training.jobs import TrainingJob
 from medchat_pipeline.training.manifest import read_manifest
 from medchat_pipeline.training.recipe import check_recipe, load_base_model, load_tokenizer
@@ -43,6 +43,20 @@ def grpo_config(job: TrainingJob, reward_weights: list[float]):
     )
 
 
+def grpo_extra_rows(escalation, seed: int):
+    """The triage dataset's prompts GRPO trains on beside the mix: `grpo_rows` dev emergencies (safety_penalty
+    rewards their escalation) and `grpo_plain_rows` dev non-emergencies (false_escalation_penalty punishes
+    it there); None when there are none."""
+    import polars as pl
+
+    frames = [frame for frame in (
+        escalation_rows(escalation, escalation.grpo_rows, seed) if escalation.grpo_rows else None,
+        non_emergency_rows(escalation, escalation.grpo_plain_rows, seed).with_columns(pl.lit("").alias("answer"))
+        if escalation.grpo_plain_rows else None,
+    ) if frame is not None and frame.height]
+    return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+
 def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=None) -> dict:
     """Train from the SFT adapter, save `<output_dir>/adapter` with manifest.json, return the manifest.
 
@@ -62,7 +76,7 @@ def run_grpo(job: TrainingJob, reporter: Reporter | None = None, teacher_pool=No
     # Decoder-only generation needs left padding so every prompt ends where its completion starts.
     tokenizer.padding_side = "left"
     escalation = cfg.escalation_examples
-    extra = escalation_rows(escalation, escalation.grpo_rows, job.seed) if escalation.enabled and escalation.grpo_rows else None
+    extra = grpo_extra_rows(escalation, job.seed) if escalation.enabled else None
     rows = load_rows(job, cfg.grpo.max_train_rows, max_eval_rows=None, extra_train=extra)
     if rows.val.height:  # GRPO has no validation pass; say so rather than report rows it never read
         rows.skipped["val_unused_by_grpo"] = rows.val.height

@@ -133,3 +133,17 @@ def test_a_plain_answer_cut_at_the_token_limit_ends_at_its_last_whole_sentence()
     assert whole_sentences("Drink water. ") == "Drink water."
     assert whole_sentences("no sentence end at all") == "no sentence end at all"
     assert whole_sentences("Take 2.5 mg. Then") == "Take 2.5 mg."  # a decimal point is not a sentence end
+
+
+def test_grpo_meets_dev_emergencies_and_dev_non_emergencies_both_kept_as_prompts():
+    from medchat_pipeline.training.grpo import grpo_extra_rows
+
+    examples = load_config("demo", overrides={"training": {"escalation_examples": {
+        "enabled": True, "grpo_rows": 3, "grpo_plain_rows": 4}}}).training.escalation_examples
+    extra = grpo_extra_rows(examples, seed=0)
+    assert extra.filter(pl.col("source") == ESCALATION_SOURCE).height == 3
+    plain = extra.filter(pl.col("source") == PLAIN_SOURCE)
+    assert plain.height == 4 and set(plain["answer"]) == {""}  # a prompt only: the rewards judge the reply
+    rows = prepare_rows(training_mix_frame(), max_train_rows=3, max_eval_rows=None, seed=0, extra_train=extra)
+    assert rows.train.height == 3 + 7  # no answer needed: extra rows join after the empty-answer filter
+    assert grpo_extra_rows(examples.model_copy(update={"grpo_rows": 0, "grpo_plain_rows": 0}), seed=0) is None
