@@ -591,7 +591,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:not|never|do not|does not|will not|would not) (?:wake up|wake(?! up)|come back)(?: again)?"
           r"(?= ?(?:$|[.,!?;]|again|ever|anymore|any more|tomorrow|in the morning|and|or|from (?:it|this)|asking))|"
           r"\bnever (?:wake up|wake|come back) again\b|\bsleep (?:forever|for ever|for good|permanently)\b|"
-          r"\bgo to sleep (?:and|for) (?:never|not|good)\b|\beternal sleep\b",
+          r"\bgo to sleep (?:and|for) (?:never|not|good)\b|\beternal sleep\b|"
+          # round 15: "how many of my sertraline would stop someone waking up? asking for me"
+          r"\bstop (?:someone|somebody|a person|a grown up|an adult|me|you|people|anyone) (?:from )?waking(?: up)?(?: again)?"
+          r"(?= ?(?:$|[.,!?;]|again|ever|anymore|any more|for good|asking|this is|its for|it is for))",
           near=rf"\b(?:how (?:many|much)|what (?:number|amount|dose)|enough|{_DRUGS}|swallow\w*|overdose|whole (?:box|"
                rf"bottle|pack)|want|wish|tonight|put aside|saved|stash\w*)\b",
           window=120, always=True),
@@ -1173,10 +1176,16 @@ RULES: tuple[Rule, ...] = (
           r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))",
           # round 14: "drowning and choking on deadlines" (work, an idiom)
           unless=r"\bdrowning (?:and \S+ )?(?:in|on|under) (?:all )?(?:these |the |my )?(?:\S+ )?(?:work|deadlines?|e ?mails?|"
-                 r"paperwork|admin|meetings?|tasks|bills|debt)\b"),
+                 r"paperwork|admin|meetings?|tasks|bills|debt|essays?|coursework|revision|homework|assignments?|exams?|"
+                 r"marking|uni work|laundry)\b"),
     _rule("other", "chemical in the eye",
           r"\b(?:bleach|chemical\w*|oven cleaner|acid|alkali|lye|cleaner|ammonia|cement|lime)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
-          r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b"),
+          r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b",
+          # round 15: washing-up liquid or soap in the eye, rinsed out, vision fine (nothing caustic named)
+          unless=r"^(?=.*\b(?:dish ?soap|washing up liquid|fairy liquid|soap|shampoo|tap water)\b)(?=.*\b(?:rinsed|washed|"
+                 r"flushed)\b)(?=.*\b(?:(?:vision|sight|seeing) (?:is |seems )?(?:fine|normal|ok|okay|clear)|can see "
+                 r"(?:fine|normally|ok|okay)))(?!.*\b(?:bleach|oven cleaner|acid|alkali|lye|ammonia|cement|lime|caustic|"
+                 r"cannot see|blurr\w*|burning)\b)", unless_scope="text"),
     _rule("other", "electric shock", r"\b(?:electric (?:shock|shocked)|electrocut\w*|shock from the mains)\b",
           unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b"),
     _rule("other", "erection lasting hours",
@@ -1971,6 +1980,41 @@ RULES: tuple[Rule, ...] = (
           unless=r"\b(?:small|tiny|little|minor|paper|shaving) (?:cut|nick|scratch)|period|nose ?bleed\w*|crying|"
                  r"itch\w*\b",
           red_flags=r"\b(?:soak\w*|spurt\w*|pour\w*|gush\w*|everywhere|deep|faint\w*|dizz\w*)\b"),
+    # Round 15 (RESULTS.md "Round 15"): blind set 13's described misses.
+    # Someone trapped in rising flood water or swept away by a river, told as a scene ("the water is up to the
+    # windows and he cannot get out", "stuck in the basement and the flood water is rising").
+    _rule("other", "trapped in rising flood water or swept away",
+          r"\b(?:(?:trapped|stuck|stranded)(?= (?:in|inside|on|under|upstairs|downstairs|up|behind)\b)|cannot get out|"
+          r"can not get out|cannot (?:get|open) (?:the |a )?(?:car |van )?"
+          r"(?:doors?|windows?)(?: open)?|clinging|hanging on\w*|swept away|washed away)\b",
+          near=r"\bflood\w*\b|\b(?:water|river|tide)\b(?: \S+){0,3} (?:rising|rises|keeps rising|coming in|pouring in|up "
+               r"to (?:the |his |her |their |our |my )?(?:windows?|doors?|roof|chests?|necks?|waists?|seats?))|\brising "
+               r"(?:water|river|tide)\b|\bweir\b|\b(?:the |a )?(?:river|current|sea|rip)\b",
+          window=120,
+          unless=r"\b(?:ears?|flood\w* (?:of|with) (?:tears|emotions?|memories|calls|messages|e ?mails|work|requests)|"
+                 r"(?:swept|washed) away by (?:the |his |her )?(?:music|story|moment|emotion\w*|romance))\b"),
+    # A small child (or anyone) who licked, drank or swallowed a garden or DIY chemical: creosote, a fence or
+    # wood stain or preservative, white spirit, thinners, weedkiller, antifreeze, lamp oil.
+    _rule("overdose_poisoning", "swallowed a garden or DIY chemical",
+          r"\b(?:creosote|wood (?:stain|preservative|preserver|treatment|dye)|(?:fence|shed|decking|garden) (?:stain|paint|"
+          r"treatment|preserv\w*|oil)|white spirit|turps|turpentine|paint thinners?|thinners|brush cleaner|weed ?killer|"
+          r"anti ?freeze|lamp oil|paraffin)\b",
+          near=r"\b(?:licked|licking|swallow\w*|drank|drunk|drinking|sucked|sucking|chewed|chewing|mouthful|sipped|"
+               r"gulped|ate|eaten|got into|in (?:his|her|their|my) mouth)\b",
+          window=80),
+    # A seizure told as a scene without the word: went down, on the floor, rigid, then jerking or twitching, eyes
+    # rolled, foam at the mouth ("went down in the shower and is jerking on the floor").
+    _rule("unresponsive_seizure", "a seizure told as a scene",
+          r"\b(?:jerk(?:ing|s|ed)?|twitch(?:ing|es|ed)?|thrash\w*|juddering)\b|\beyes (?:have |had )(?:rolled|gone) "
+          r"(?:back|up)\b|\bfoam\w* (?:coming )?(?:from|out of) (?:his|her|their|the) mouth\b",
+          near=r"\b(?:went down|gone down|goes down|dropped|collapsed|keeled over|fell (?:down|over|to the (?:floor|ground))|"
+               r"hit the (?:floor|ground|deck)|on the (?:\S+ )?(?:floor|ground)|went (?:rigid|stiff)|gone (?:rigid|stiff)|"
+               r"rigid|eyes (?:have |had |are )?(?:rolled|rolling)|foam\w*|froth\w*|not (?:answering|responding|waking)|"
+               r"unresponsive|will not (?:answer|respond|wake))\b",
+          window=100,
+          unless=r"\b(?:(?:eye|eyelid|lid|muscles?|leg|legs) (?:twitch\w*|jerk\w*)|twitch\w* (?:eye|eyelid)|in (?:his|her|"
+                 r"their|my) sleep|asleep|falling asleep|dream\w*|tics?|hiccup\w*|knee jerk|a jerk|jerk (?:off|around)|"
+                 r"dog|cat|puppy|kitten|pet|fish)\b"),
     _rule("stroke", "stroke (other language)",
           r"\b(?:derrame cerebral|ictus|avc|schlaganfall|accidente cerebrovascular)\b"),
     _rule("unresponsive_seizure", "unconscious or seizure (other language)",
@@ -2191,6 +2235,8 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
 
 # Round 14: "anaphylaxis from prawns in 2019 and I think it's happening again now, my throat is tight": the date is the
 # first time's; what the sentence tells now is not history.
+_BACK_RIGHT_NOW = re.compile(r"\b(?:(?:it is|its) back (?:right )?now|(?:it is|its) back\b.{0,30}\bworse|right now "
+                             r"(?:there is|i have|i am|my|the|it))\b")
 _AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?again|again (?:now|right now|tonight|today))\b")
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
@@ -2293,7 +2339,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
                 and not _RECENT_ONSET.search(clause)
                 and (_LONG_DURATION.search(sentence) or not _RECENT_ONSET.search(sentence))):
             return "long-standing"
-        if text.resolved:
+        # round 15: "the tests were normal but it is back right now" is not already checked
+        if text.resolved and not _AGAIN_NOW.search(text.text) and not _BACK_RIGHT_NOW.search(text.text):
             return "already checked"
     return None
 
