@@ -2025,6 +2025,75 @@ RULES: tuple[Rule, ...] = (
     _rule("bleeding_trauma", "heavy bleeding (other language)",
           r"\b(?:no para de sangrar|sangra mucho|saigne beaucoup|blutet stark|sangrando muito|khoon (?:ruk nahi|"
           r"bahut))\b"),
+    # Round 16 (RESULTS.md "Round 16"): blind set 14's described misses.
+    # A baby under three months with a fever, told in French, Spanish, Portuguese, Polish, Romanian, Tagalog or Hindi
+    # mixed with English, accents kept or dropped ("mon bebe a 2 mois, fievre 38.5", "mi bebé tiene 6 semanas").
+    _rule("infant_child", "fever in a young baby (other language)",
+          r"\b(?:fi[eè]vre|fiebre|febre|febr[aă]|gor[aą]czk\w*|lagnat|bukhar|calentura|fever\w*|temperature|temp)\b",
+          near=r"(?<!depuis )(?<!desde )(?<!hace )(?<!for )(?<!since )(?<!od )\b(?:[1-9]|1[0-2]|un|une|uno|una|um|uma|"
+               r"deux|dos|dois|trois|tres|tr[eê]s|isang|dalawang) (?:semaines?|semanas?|s[aă]pt[aă]m[aâ]ni|tygodni\w*|"
+               r"linggo|hafte)\b|(?<!depuis )(?<!desde )(?<!hace )(?<!for )(?<!since )(?<!od )\b(?:1|2|un|une|uno|"
+               r"una|um|uma|deux|dos|dois|isang|dalawang|jeden|dwa) (?:mois|mes|meses|lun[aă]|luni|miesi\w*|buwan|"
+               r"mahine|mahina)\b|\b(?:baby|bebe|b[eé]b[eéê]|bebelus\w*|infant|newborn) (?:of|is|de|ng|tem|tiene|a) "
+               r"(?:1|2|one|two) months?\b",
+          window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+    # Veiled suicide with a means and a time, never set aside by any exception: stepping off a platform or in front
+    # of a train with the times checked or "nobody would notice"; a chosen bridge and night; a hose for the car
+    # exhaust; tablets saved up; how many of her pills it would take; a voice telling them to end it with a plan;
+    # a ligature tied round the neck "to see how it feels".
+    _rule("self_harm", "stepping in front of a train with the times checked",
+          r"\b(?:step\w*|walk\w*|jump\w*|throw\w* myself|threw myself|lie down|go) (?:\S+ ){0,2}?(?:off|in front of|"
+          r"under|onto|on to) (?:the |a |an )?(?:\S+ ){0,2}?(?:platform|train|tracks?|railway line|express|tube)\b",
+          near=r"\b(?:nobody|no one|noone) (?:would|will) (?:even )?(?:notice|miss|care)|\b(?:checked|looked up|"
+               r"know|googled|found out|worked out) (?:\S+ ){0,3}?(?:train times|timetable|which trains?|when (?:it|the "
+               r"train|the express)|the times)\b|\b" + _DAY,
+          window=200, always=True),
+    _rule("self_harm", "a chosen bridge or height and a chosen night",
+          r"\b(?:know|picked|chosen|chose|found) (?:which|the|a) (?:bridge|cliff|building|car park|multi storey)\b",
+          near=r"\b(?:picked|chosen|chose) (?:the )?(?:night|day|date|time)\b|\b(?:nobody|no one) (?:would|will) "
+               r"(?:even )?(?:notice|miss|care)\b|\b" + _DAY,
+          window=150, always=True),
+    _rule("self_harm", "a hose for the car exhaust",
+          r"\bhose\b(?: \S+){0,6} exhaust\b|\bexhaust\b(?: \S+){0,4} hose\b",
+          near=r"\b(?:do it|end it|(?:nobody|no one) (?:would|will)|goodbye|notes?)\b|\b" + _DAY,
+          window=150, always=True),
+    _rule("self_harm", "tablets saved up and not here next week",
+          r"\b(?:saving|saved|stockpil\w*|hoard\w*|collecting|stashing|stashed) (?:up )?(?:all )?(?:my |her |his |some )?"
+          r"(?:\S+ )?(?:tablets|pills|meds|medication|tramadol|codeine|paracetamol|sleeping pills)\b",
+          near=_NOT_LASTING + r"|\b(?:won t|will not) be (?:here|around)\b", window=150, always=True),
+    _rule("self_harm", "researching how many of her pills it would take",
+          r"\bhow many (?:of )?(?:her|his|my|their) (?:\S+ )?(?:pills|tablets|meds|medication|\w+) (?:it )?(?:would|will) "
+          r"take\b",
+          near=r"\b(?:disappear|vanish|be gone|go away) (?:for good|permanently|forever)|\b(?:researching|reading up|"
+               r"googling|looking up|searching|read up)\b",
+          window=200, always=True),
+    _rule("self_harm", "a voice telling them to end it, with a plan",
+          r"\bvoices? (?:\S+ ){0,4}?(?:telling|tells|told|saying|says|said|keeps saying)\b(?: \S+){0,10}? (?:end it|"
+          r"finish it|kill myself|end my life|do it|die)\b",
+          near=r"\bstopped (?:taking )?(?:my |all my )?(?:meds|medication|tablets|pills)\b|\b(?:plan\w*|picked|chosen)\b|"
+               r"\b" + _DAY,
+          window=200, always=True),
+    _rule("self_harm", "a ligature tried round the neck",
+          r"\b(?:tied|put|wrapped|tightened|looped) (?:a |my |the |an )?(?:\S+ )?(?:scarf|belt|rope|cord|cable|tie|lead|"
+          r"sheet|ligature|string|wire|noose) (?:round|around) my (?:own )?neck\b",
+          near=r"\bto see (?:how|what)\b|\bpracti[cs]\w*|\brehears\w*|\b(?:no|any) future\b|\btwice\b|\bagain\b",
+          window=150, always=True),
+    # A pounding headache with double vision or veering to one side after a neck manipulation: a vertebral artery
+    # dissection.
+    _rule("stroke", "double vision or veering after a neck manipulation",
+          r"\b(?:chiropract\w*|osteopath\w*|neck (?:adjustment|manipulation|crack\w*|click\w*)|(?:cracked|clicked|"
+          r"manipulated|adjusted) (?:my|his|her|their) neck|(?:my|his|her|their) neck (?:cracked|clicked|manipulated|"
+          r"adjusted))\b",
+          near=r"\b(?:double vision|seeing double|(?:veer|drift|stagger|lurch|pull)\w* (?:to )?(?:the )?(?:one side|left|"
+               r"right|sideways)|cannot walk straight|slurr\w*)\b",
+          window=250, kind="symptom"),
+    # Fever with a foul-smelling discharge or bleeding after an abortion, a miscarriage or a birth: sepsis.
+    _rule("metabolic_sepsis", "fever and foul discharge after an abortion, miscarriage or birth",
+          r"\b(?:fever\w*|temperature|shiver\w*|rigors|burning up|high temp)\b(?: \S+){0,25}? (?:smell\w*|stink\w*|foul|"
+          r"offensive)\b|\b(?:smell\w*|stink\w*|foul|offensive)\b(?: \S+){0,25}? (?:fever\w*|temperature|shiver\w*|"
+          r"rigors|burning up|high temp)\b",
+          near=r"\b(?:abortion|termination|miscarr\w*|gave birth|giving birth|delivered|c ?section|caesarean)\b",
+          window=250, kind="symptom"),
 )
 
 
