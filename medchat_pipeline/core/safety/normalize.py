@@ -73,6 +73,8 @@ _SLANG = {
     "grandma": "grandmother", "granny": "grandmother",
     # Pidgin and creole "dey" (is, are, they; "e dey sleep") stays itself: the typo step would make it "die" (round 8).
     "dey": "dey",
+    # "a heart-stopper" (a sauce, a penalty) stays itself: the typo step would make it "heart stopped" (round 17).
+    "stopper": "stopper", "stoppers": "stoppers",
 }
 # Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
 _BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od"),
