@@ -75,6 +75,8 @@ _SLANG = {
     "dey": "dey",
     # "a heart-stopper" (a sauce, a penalty) stays itself: the typo step would make it "heart stopped" (round 17).
     "stopper": "stopper", "stoppers": "stoppers",
+    # Romanized Hindi "nahi uth raha" (will not get up) stays itself: the typo step would make "raha" a "rash" (round 18).
+    "raha": "raha", "rahi": "rahi",
 }
 # Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
 _BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od"),
