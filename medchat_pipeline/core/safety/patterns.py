@@ -2407,10 +2407,13 @@ _TAKEN_BACK_WORDS = (
     r"(?:found|have found|counted) (?:all|every (?:one|single one|tablet|pill)|them all)\b|"
     r"(?:i|he|she) (?:had|have had|just had) (?:a |my |her |his )?(?:filling|dental work|tooth out|root canal)\b|"
     r"(?:(?:it is|its|it was) )?(?:from |the |just the |only the )(?:dental |dentist s )?(?:anaesthetic|anesthetic|numbing)\b|"
-    r"(?:the |my )?ribs (?:are|were) bruised\b|(?:only |just )?hurts (?:when|if) (?:i )?press\b|"
-    # round 18: a past event dated after it ("that was 2 weeks ago", "that was at 5 weeks, she is 14 months now", "that
+    r"(?:the |my )?ribs (?:are|were) bruised\b|(?:only |just )?hurts (?:when|if) (?:i )?press\b)")
+# Round 18: more take-backs, never of a self_harm rule nor of one marked `always`: a suicidal statement dated, joked
+# about or called an exam question in a later turn still counts (round 14's take-backs are unchanged).
+_TAKEN_BACK_WORDS_R18 = (
+    # a past event dated after it ("that was 2 weeks ago", "that was at 5 weeks, she is 14 months now", "that
     # was when I was 17", "that is what happened at our wedding last year", "that was with my son 4 years ago")
-    r"(?:that|this|it) (?:was|is what happened|happened)(?: \S+){0,4}? (?:(?:\d+|a|one|two|three|four|five|six|seven|"
+    r"(?:(?:that|this|it) (?:was|is what happened|happened)(?: \S+){0,4}? (?:(?:\d+|a|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|a few|few|several|many) (?:weeks?|months?|years?) ago|last year|in (?:19|20)\d\d|(?:when (?:i|he|"
     r"she|they) (?:was|were)|at) (?:\d+|a few)(?: (?:weeks?|months?|years?))?(?: old)?(?: \S+){0,3}? , (?:in (?:19|20)\d\d , )?"
     r"(?:he|she|they|i) (?:is|are|am) (?:now )?\d+)\b|"
@@ -2422,14 +2425,23 @@ _TAKEN_BACK_WORDS = (
     r"red wine|paint|jam|cherry|raspberry|hair dye)(?: juice| sauce)? (?:everywhere|all over)\b|my (?:hot water tank|"
     r"water tank|boiler|hot water cylinder|water heater|pipes?|washing machine|dishwasher|fish tank|aquarium) (?:has )?"
     r"(?:broke|broken|burst|exploded|leaked|is leaking|split|flooded)\b|"
-    # round 18: a joke or a laugh ("Joking.", "laughing too hard, I have got hiccups"), an exam or a quiz ("this is
+    # round 18: an exam or a quiz ("this is
     # for my lifeguard exam, not happening now", "I am a pharmacy student, a toxicology quiz"), a pain only on pressing
-    r"(?:i was |i am |just |only )?joking\b(?! aside)|laughing (?:too|so) (?:hard|much)\b|(?:this is|it is|its|that is|"
+    r"(?:this is|it is|its|that is|"
     r"thats) (?:just |only |all )?for (?:my|a|the|our) (?:\S+ ){0,3}?(?:exam|test|assessment|course|module|quiz|"
     r"homework)\b|not happening (?:now|right now|for real)\b|i am (?:a |an )?(?:\S+ ){0,2}(?:student|trainee)\b(?: \S+){0,4}? "
     r"(?:quiz|exam|test|assignment|revision|homework)\b|(?:(?:it is|its) )?only when i press on (?:one|a|the same) spot\b)")
-_TAKEN_BACK = re.compile(r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID + _TAKEN_BACK_WORDS)
-_TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _TAKEN_BACK_WORDS + r")")
+# Round 18: a joke or a laugh ("Joking.", "laughing too hard, I have got hiccups"), never of an overdose or a poison
+# either: "I took 40 paracetamol" then "joking" is still an overdose.
+_TAKEN_BACK_WORDS_JOKE = r"(?:(?:i was |i am |just |only )?joking\b(?! aside)|laughing (?:too|so) (?:hard|much)\b)"
+_TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
+_TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
+_TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r")")
+_TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
+                             + _TAKEN_BACK_WORDS_JOKE + r")")
+_ALL_TAKEN_BACK_WORDS = r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r")"
+_TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
+                              + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
 _DANGER_DENIED = re.compile(r"\b(?:fine|ok|okay|normal|well|calmed down|none (?:are |is )?missing|nothing (?:is )?missing|"
                             r"all there|no one is hurt|nobody is hurt|no one s (?:hurt|injured)|shouted|screaming at me)\b")
@@ -2462,7 +2474,9 @@ def _settled_history(text: _Text, start: int) -> bool:
 
 def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
     """Whether a later clause takes the match at `start` back (round 14), with nothing after it saying it is real now."""
-    for found in _TAKEN_BACK.finditer(text.text, start + 1):
+    taken_back = (_TAKEN_BACK if rule.always or rule.category == "self_harm"
+                  else _TAKEN_BACK_R18 if rule.category == "overdose_poisoning" else _TAKEN_BACK_ANY)
+    for found in taken_back.finditer(text.text, start + 1):
         after = text.text[found.start():]
         if _HARMLESS_CAUSE.search(found.group(0)) and not _DANGER_DENIED.search(after):
             continue
