@@ -25,7 +25,10 @@ directory) the patterns decide alone and `Triage.fallback_reason` says so.
 Bad input never raises: empty or whitespace-only turns are not emergencies ("nothing to assess");
 text the triage cannot read — mostly another script, or a language other than English — is treated as
 a possible emergency unless it names one outright, because a person who may be in danger and writes
-in another language must still be told where to go; the reason says so. Very long messages are read
+in another language must still be told where to go; the reason says so. English with part of it in
+another language (three everyday words of Spanish, Portuguese, French, Tagalog, Polish, Hindi or Arabic in
+Latin letters) gets the safety-net line when nothing else fired: the part the patterns cannot read may hold
+the emergency (blind set 17: five of its six emergencies missed by both tiers were written so). Very long messages are read
 to the end by the patterns; the classifier reads the first `max_windows` windows and says so.
 """
 
@@ -76,7 +79,8 @@ class TriageDecision:
     topics: categories the text mentions without being an emergency now ("what are the signs of a
         stroke?" → ("stroke",)); the router weighs them as a topic, never as an emergency.
     possible_emergency: not an emergency, but the classifier scored it at or above the model's lower
-        `possible_threshold` (never True when `emergency` is): serving puts `safety_net_line(possible_category)`
+        `possible_threshold`, or part of it is in another language the patterns cannot read (never True when
+        `emergency` is): serving puts `safety_net_line(possible_category)`
         ("if you have X or Y, call 911 now") before the answer; routing and evaluation read `emergency` only.
     possible_category: the classifier's category for a possible emergency, else None.
     """
@@ -179,6 +183,42 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an i my me is are am was and or to of in on it have has had what how can do does you your he she his "
     "her for with not this that be been at from should will im get if so but no we they there after when".split()
 )
+
+# Everyday words of the languages people most often mix with English in a health message, none of them an
+# English word or abbreviation ("no", "me", "sin", "may", "de", "la", "para", "beta", "sir", "mere", "com" are left
+# out): three different ones of one language mean part of the message is in it, which the patterns (English)
+# cannot read. Arabic in Latin letters also shows in its digit letters ("3ndi", "7ar"): two such words are enough.
+_OTHER_LANGUAGE_WORDS = {
+    "Spanish": frozenset(
+        "el los las tiene tengo está estoy esta estás muy pero porque desde ahora hace una puede puedo hijo hija "
+        "papá abuela abuelo bebé niño niña qué que cuando donde dónde también tomó tomo años días poco todos sí "
+        "señor ayuda por duele dolor cabeza fiebre pecho brazo boca sangre respirar mucha".split()),
+    "Portuguese": frozenset(
+        "não nao uma meu minha está ele ela muito agora tenho filho filha pai mãe mae quando também tambem "
+        "acordou consegue anos dias dor cabeça cabeca febre peito braço braco sangue ajuda você voce isso bebê "
+        "estou".split()),
+    "French": frozenset(
+        "est les des une mes elle pas avec dans sur depuis très tres fils fille je j'ai qui mais où aussi ne "
+        "rien tête tete fièvre fievre poitrine bouche respirer bébé mère père pere".split()),
+    "Tagalog": frozenset(
+        "ang ng mga siya hindi po yung lang naman kasi niya ako ikaw kami tayo ito iyan dito anak nanay tatay "
+        "sakit masakit lagnat dugo hinga huminga ulo dibdib kamay paa malamig mainit umiiyak gumagalaw tulong "
+        "paano".split()),
+    "Polish": frozenset(
+        "nie jest się sie moja mój moj jak już juz tak bardzo dziecko córka corka syn boli ból bol głowa glowa "
+        "gorączka goraczka krew oddychać oddychac pomoc proszę prosze teraz mnie".split()),
+    "Hindi": frozenset(
+        "hai hain nahi nahin raha rahi rahe mera meri bahut kya aur kuch abhi dard bukhar khoon saans bacha "
+        "bachcha beti maa kaise kyun karo karein hua hui".split()),
+    "Arabic in Latin letters": frozenset(
+        "ana enta inta inti mish msh fih ya3ni shway shwaya kteer kwayes kwayyes kwais 3ndi 3andi 3ando wagaa "
+        "waga3 waja3 rasi rasy ezay delwa2ti hamel hamil shahr ibni binti ommi abouya habibi wallah yalla".split()),
+}
+# a digit letter inside a word ("ya3ni", "delwa2ti") or a leading 3 or 7 ("3ndi", "7abibi"); not a dose, a time,
+# an ordinal or a numbered list ("5mg", "2pm", "3rd", "x5days", "hands2", "ft3")
+_ARABIZI = re.compile(r"\b(?:[a-z]{2,}[2357][a-z]+|[37](?!(?:rd|th|nd|st|mg|ml|kg|pm|am|yo|wks?|days?|hrs?|mins?|x)\b)"
+                      r"[a-z]{2,})\b")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 class Triage:
@@ -286,6 +326,7 @@ class Triage:
         reason = "no emergency found" + (f" (set aside: {why_not})" if why_not else "")
         possible = (scores is not None and self.head.possible_threshold is not None
                     and scores.score >= self.head.possible_threshold)
+        possible_category = scores.category if possible else None
         if possible:
             reason = (f"possible emergency ({scores.category}): the classifier scored {score:.2f}, at or above the "
                       f"safety-net threshold {self.head.possible_threshold:.2f} but below the emergency threshold "
@@ -294,8 +335,13 @@ class Triage:
             reason += f"; classifier {score:.2f} < threshold {self.head.threshold:.2f}"
         elif self.fallback_reason:
             reason += "; patterns only (no triage model)"
-        return TriageDecision(False, None, (), score, "none", reason + notes, topics, possible,
-                              scores.category if possible else None)
+        foreign = None if possible else conversation.partly_foreign()
+        if foreign:
+            # what the patterns cannot read may hold the emergency: the safety-net line, not a takeover
+            possible, possible_category = True, scores.category if scores is not None else "other"
+            reason = (f"possible emergency: {foreign}, which the patterns cannot read, so the safety-net line is "
+                      "given; " + reason)
+        return TriageDecision(False, None, (), score, "none", reason + notes, topics, possible, possible_category)
 
 
 @dataclass(frozen=True)
@@ -347,6 +393,20 @@ class _Conversation:
             english = sum(w in known for w in words) / len(words)
             if len(known) > len(TRIAGE_TERMS) and english < 0.6:
                 return f"no English function words and only {english:.0%} of the words are English"
+        return None
+
+    def partly_foreign(self) -> str | None:
+        """Which other language part of the text is in (three different everyday words of it, or two words
+        of Arabic in Latin letters), else None: English with a few words of another language is read as English."""
+        text = " ".join(self.cleaned).lower()
+        words = set(_WORD.findall(text))
+        best = max(((len(words & vocabulary), name) for name, vocabulary in _OTHER_LANGUAGE_WORDS.items()))
+        if best[0] >= 3:
+            found = sorted(words & _OTHER_LANGUAGE_WORDS[best[1]])[:4]
+            return f"part of the message is in {best[1]} ({', '.join(found)})"
+        arabizi = set(_ARABIZI.findall(text))
+        if len(arabizi) >= 2:
+            return f"part of the message is in Arabic written in Latin letters ({', '.join(sorted(arabizi)[:4])})"
         return None
 
     def notes(self, scores: _Scores | None) -> str:

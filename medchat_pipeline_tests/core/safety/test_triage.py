@@ -296,6 +296,34 @@ def test_mixed_script_text_is_read_for_what_it_can_read():
     assert PATTERNS.assess(["I can't breathe помогите"]).category == "breathing"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("meu pai acordou com a boca torta e não consegue segurar a xícara, he says he slept on it funny", "Portuguese"),
+        ("mi hijo se tomó un frasco de jarabe, ahora está muy dormido, what number do I call?", "Spanish"),
+        ("yung baby ko, 6 weeks, hindi siya umiiyak, what to do po", "Tagalog"),
+        ("ana hamel w 3ndi wagaa fi rasi w mish shayfa kwayes, my feet are swollen", "Arabic in Latin letters"),
+    ],
+)
+def test_a_message_partly_in_another_language_gets_the_safety_net_line(text, language):
+    """English with another language mixed in is not unreadable (the conservative takeover), but the part the
+    patterns cannot read may hold the emergency: the safety-net line leads, and the reason names the language."""
+    decision = PATTERNS.assess([text])
+    assert not decision.emergency and decision.possible_emergency and decision.possible_category == "other"
+    assert f"part of the message is in {language}" in decision.reason
+
+
+@pytest.mark.parametrize("text", [
+    "gave my 4yo 5ml calpol at 2pm and another 5ml at 5pm, she is fine",
+    "I did a test on the 3rd and again on the 7th, both negative",
+    "Les and I went to the pub, el paso trip next week, any tips for jet lag?",
+    "1. Wash your hands2. Stay home as much as you can3. Rest",
+])
+def test_english_with_doses_ordinals_or_a_stray_foreign_word_is_read_as_english(text):
+    decision = PATTERNS.assess([text])
+    assert not decision.emergency and not decision.possible_emergency
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(max_size=300), min_size=0, max_size=3))
 def test_any_text_is_assessed_without_error(turns):
