@@ -77,6 +77,11 @@ _SLANG = {
     "stopper": "stopper", "stoppers": "stoppers",
     # Romanized Hindi "nahi uth raha" (will not get up) stays itself: the typo step would make "raha" a "rash" (round 18).
     "raha": "raha", "rahi": "rahi",
+    # round 19: words of other languages one edit from a triage term, kept as they are (Polish "nie chcę już żyć" is
+    # not "die", French "il dit", "fait", "c'est", "facture" not "die", "faint", "chest", "fracture", Spanish "hace"
+    # not "face", Arabizi "3ndi" and "rasi" not "die" and "rash")
+    "nie": "nie", "dit": "dit", "fait": "fait", "ndi": "ndi", "rasi": "rasi", "cest": "cest", "hace": "hace",
+    "facture": "facture",
 }
 # Apostrophe forms that dropping the apostrophe would turn into another word ("od'd" → "odd").
 _BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(r"\bo\.d\.?"), "od"),

@@ -1891,7 +1891,11 @@ RULES: tuple[Rule, ...] = (
           r"respirar|não consigo respirar|non riesco a respirare|saans nahi)\b"),
     _rule("cardiac", "chest pain or heart attack (other language)",
           r"\b(?:dolor (?:en el|de) pecho|ataque al coraz\w+|infarto|douleur (?:a la|à la|dans la) poitrine|crise "
-          r"cardiaque|brustschmerz\w*|herzinfarkt|dor no peito|dolore al petto|seene (?:mein|me) dard)\b"),
+          r"cardiaque|brustschmerz\w*|herzinfarkt|dor no peito|dolore al petto|seene (?:mein|me) dard)\b",
+          # round 19: the heart attack at the sight of a bill or a price ("casi me da un infarto cuando vi la factura")
+          unless=r"\b(?:casi me (?:da|dio)|me (?:va|iba) a dar|quase (?:me deu|tive|me d[aá])|j ?ai (?:failli|presque) "
+                 r"(?:faire|avoir)|cest la crise cardiaque)(?: \S+){0,8}? (?:factura|facture|fatura|cuenta|prix|precio|"
+                 r"pre[cç]o|note|bill|nota|addition)\b"),
     _rule("self_harm", "wants to die (other language)",
           r"\b(?:quiero morir(?:me)?|me quiero morir|quiero matarme|suicidarme|je veux mourir|me suicider|me tuer|"
           r"ich will sterben|mich umbringen|quero morrer|me matar|voglio morire|uccidermi|marna chaht\w*)\b"),
@@ -2245,6 +2249,103 @@ RULES: tuple[Rule, ...] = (
           r"like (?:a|the) (?:umbilical )?cord\b",
           near=r"\b(?:waters?|weeks|pregnant|baby|labou?r|midwife|contractions)\b", window=200,
           unless=r"\b(?:phone|charger|cable|lamp|extension|blind|curtain|hoodie|drawstring)\b"),
+    # Round 19 (RESULTS.md "Round 19"): blind set 17's described misses, mostly told in another language mixed with a
+    # little English. A compact red-flag vocabulary by clinical picture (Spanish, Portuguese, French, Tagalog, Polish,
+    # Arabic in Latin letters, Hindi-English), accents kept or dropped, every word checked against English.
+    # A stroke: a crooked mouth ("a boca torta", "ngiwi ang bibig", "tabingi ang mukha") is enough by itself, as the
+    # face falling is in round 18; a hand that cannot hold a cup needs a second sign beside it.
+    _rule("stroke", "a crooked mouth or face (Portuguese, Spanish or Tagalog)",
+          r"\bboca (?:\S+ )?(?:torta|torcida|chueca|desviada|ca[ií]da)\b|\bngiwi ang (?:bibig|mukha|labi)\b|\b(?:bibig|"
+          r"mukha) (?:niya |nya )?(?:ay )?(?:ngiwi|tabingi)\b|\btabingi ang (?:bibig|mukha|labi)\b|\brosto (?:\S+ )?"
+          r"(?:torto|ca[ií]do)\b"),
+    _rule("stroke", "a hand or arm that will not work, with a second sign (Portuguese or Tagalog)",
+          r"\bn[aã]o (?:consegue|consigo|pode) (?:segurar|mexer|levantar|mover) (?:\S+ ){0,2}?(?:x[ií]cara|copo|bra[cç]o|"
+          r"m[aã]o|perna)\b|\bhindi (?:ma ?)?(?:igalaw|maigalaw|gumagalaw|maangat|mahawakan|makahawak) (?:ang |yung )?"
+          r"(?:kamay|braso|binti)\b|\bno (?:puede|puedo|pod[ií]a) (?:agarrar|sostener|sujetar) (?:\S+ ){0,2}?(?:taza|vaso|"
+          r"cuchara)\b",
+          near=r"\b(?:boca|bibig|mukha|rosto|cara|face|mouth|fala (?:enrolada|estranha)|habla (?:raro|rara)|de repente|"
+               r"acordou|woke|de repente|bigla|sudden\w*)\b",
+          window=200),
+    # A toddler who drank a bottle of cough syrup or swallowed someone's tablets, in Spanish, Portuguese or French.
+    _rule("overdose_poisoning", "a bottle of medicine drunk or tablets swallowed (Spanish, Portuguese or French)",
+          r"\b(?:se )?(?:tom[oó]|bebi[oó]|trag[oó]|bebeu|tomou|engoliu|a bu|a aval[ée]|aval[ée]|ha bebido|ha tomado)(?: \S+)"
+          r"{0,3}? (?:frasco|flacon|bouteille|botella|garrafa|vidro)\b|\b(?:se )?(?:tom[oó]|bebi[oó]|trag[oó]|tomou|engoliu|"
+          r"comeu|a aval[ée]|aval[ée]|ha tomado|se comi[oó]) (?:des|todas las|todos los|toutes les|tous les|todos os|todas "
+          r"as|muchas|varias|un mont[oó]n de|un pu[ñn]ado de|v[aá]rios|muitos|muitas|plusieurs|[1-9]\d) (?:\S+ )?(?:pastillas|"
+          r"p[ií]ldoras|comprimidos|comprim[ée]s|m[ée]dicaments|cachets|pilules|rem[ée]dios|tabletas)\b",
+          near=r"\b(?:jarabe|xarope|sirop|pastillas|p[ií]ldoras|comprimidos|comprim[ée]s|m[ée]dicaments?|medicinas?|"
+               r"rem[ée]dios?|cachets|pilules|tabletas|medicine|syrup|pills|tablets|tos|toux|tosse)\b",
+          window=120),
+    # A bleed after a tooth out in someone with haemophilia or on an anticoagulant: the mouth filling with blood or
+    # clots, the gauze changed again and again, often deep in a long chatty message asking for a home trick.
+    _rule("bleeding_trauma", "a mouth bleed that will not stop with haemophilia or an anticoagulant",
+          r"\bmouth (?:\S+ ){0,2}?(?:filling|fills|filled|full) (?:up )?(?:with|of) (?:\S+ ){0,2}?(?:blood|red|clots)\b|"
+          r"\b(?:changed|gone through|soaked|used|replaced) (?:\S+ ){0,3}?(?:gauze|pads?)(?: \S+){0,3}? (?:\d+|four|five|six|"
+          r"seven|eight|ten) times\b|\b(?:\d+|four|five|six|seven|eight|ten) gauze (?:pads? )?(?:in|within) (?:an|the last|"
+          r"one|half an) hour\b|\bspitting (?:out )?clots\b|\bsocket (?:\S+ ){0,3}?(?:bleeding|will not stop)\b",
+          near=r"\b(?:ha?emophilia\w*|ha?emophiliac|von willebrand\w*|warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|"
+               r"eliquis|xarelto|pradaxa|coumadin|blood thinners?|anticoagulants?|anticoagulation)\b",
+          window=500, kind="symptom"),
+    # Pre-eclampsia told in Arabizi, Spanish, Portuguese or French: pregnant with the sight gone blurred ("hamel fi
+    # shahr 8 ... mish shayfa kwayes", "embarazada de 8 meses, veo borroso", "visão embaçada", "vision floue").
+    _rule("pregnancy", "pregnant with blurred sight (Arabizi, Spanish, Portuguese or French)",
+          r"\b(?:mish|msh|mesh|mush) shayf\w*\b|\bma bashoof\w*\b|\b(?:veo|vejo|miro) (?:todo )?(?:borroso|emba[cç]ado|"
+          r"turvo|nublado)\b|\b(?:vista|visi[oó]n) (?:\S+ )?(?:borrosa|nublada)\b|\bvis[aã]o (?:\S+ )?(?:emba[cç]ada|turva)\b|"
+          r"\bvision (?:\S+ )?(?:floue|trouble)\b|\bje vois (?:flou|trouble)\b|\bmalabo ang (?:paningin|mata)\b",
+          near=r"\b(?:hamel|hamla|7amel|7amla|embarazada|gr[aá]vida|enceinte|buntis|pregnant|semanas|semaines|meses|"
+               r"mois|weeks|shahr)\b",
+          window=200),
+    _rule("pregnancy", "pregnant (Arabizi, Spanish, Portuguese or French) with blurred sight",
+          r"\b(?:hamel|hamla|7amel|7amla|embarazada|gr[aá]vida|enceinte|buntis)\b",
+          near=r"\b(?:blurr\w*|see (?:blurry|spots|stars|flashing)|flashing lights|spots in (?:my|her) (?:eyes|vision)|"
+               r"(?:mish|msh|mesh|mush) shayf\w*|veo borroso|vision floue|vis[aã]o emba[cç]ada)\b",
+          window=200),
+    # A young baby not crying, hardly moving, cold hands and feet, in Tagalog, Spanish, Portuguese or French.
+    _rule("infant_child", "a baby not crying and hardly moving (Tagalog, Spanish, Portuguese or French)",
+          r"\bhindi (?:na )?(?:umiiyak|iyak)\b|\bno llora\b|\bya no llora\b|\bne pleure (?:pas|plus)\b|\bn[aã]o chora\b",
+          near=r"\bhindi (?:na )?(?:gumagalaw|kumikilos)\b|\b(?:casi )?no se mueve\b|\bne bouge (?:pas|plus|presque)\b|"
+               r"\bn[aã]o se mexe\b|\bmalamig ang (?:kamay|paa|katawan)\b|\b(?:manos|pies|manitas|piecitos) (?:\S+ ){0,2}?"
+               r"fr[ií]os?\b|\bfr[ií]as\b|\bmains (?:\S+ )?froides\b|\bm[aã]os (?:\S+ )?frias\b|\bfloppy\b|\blimp\b|\bcold\b",
+          window=200),
+    # A fever on chemotherapy, told in Spanish, Portuguese, French or Polish (neutropenic sepsis until shown otherwise).
+    _rule("metabolic_sepsis", "a fever on chemotherapy (Spanish, Portuguese, French or Polish)",
+          r"\b(?:quimioterapia|quimio|chimioth[ée]rapie|chimio|chemioterapi\w*|chemoterapi\w*)\b",
+          near=r"\b(?:fiebre|febre|fi[eè]vre|fever\w*|temperature|temp|gor[aą]czk\w*|lagnat|bukhar|calentura|escalofr[ií]os|"
+               r"calafrios|frissons)\b|\b3[89](?:[.,]\d)?\b",
+          window=200),
+    # A severe asthma attack in French: cannot speak, grey or blue lips, the reliever taken again and again.
+    _rule("breathing", "an asthma attack with no speech, grey lips or the reliever again and again (French)",
+          r"\bn ?arrive (?:plus|pas) (?:[àa] )?parler\b|\bne (?:peut|pouvait) (?:plus|pas) parler\b|\bl[eè]vres (?:\S+ )?"
+          r"(?:grises|bleues|violettes)\b|\bventoline (?:\S+ ){0,2}?(?:[4-9]|\d\d) fois\b|\b(?:[4-9]|\d\d) fois (?:\S+ ){0,2}?"
+          r"ventoline\b",
+          near=r"\b(?:crise|asthme|dasthme|asthma|ventoline|respir\w*|souffle|inhalateur|pompe|siffle\w*)\b",
+          window=200),
+    # Anaphylaxis in Portuguese (or Spanish, French): the throat closing or breath short after a known allergen.
+    _rule("anaphylaxis", "the throat closing after an allergen (Portuguese, Spanish or French)",
+          r"\bgarganta (?:\S+ ){0,2}?(?:fechando|a fechar|fechada|se fecha|cerr[aá]ndose|se cierra|se est[aá] cerrando|"
+          r"inchando|hinch[aá]ndose)\b|\bfalta de (?:ar|aire)\b|\bgorge (?:qui )?(?:se ferme|gonfle)\b|\bne peux plus "
+          r"respirer\b",
+          near=r"\b(?:al[eé]rgic\w*|alergia|allergique|allerg\w*|camar[aã]o|camar[oó]n|camarones|gambas|amendoim|man[ií]|"
+               r"cacahu[eè]tes?|crevettes?|fruits de mer|mariscos|frutos do mar|nozes|nueces|noix)\b",
+          window=200),
+    # Suicidal intent in Spanish, Polish, Portuguese, French, Tagalog or Hindi-English: never set aside.
+    _rule("self_harm", "does not want to live any more (Spanish, Polish, Portuguese, French, Tagalog or Hindi)",
+          r"\bno quiero (?:seguir )?vivi(?:r|endo)(?: m[aá]s)?\b|\bya no quiero vivir\b|\bnie chc[eę] (?:ju[zż] )?"
+          r"[zż]y[cć]\b|\bn[aã]o quero (?:mais )?viver\b|\bje ne veux plus vivre\b|\bje n ?ai plus envie de vivre\b|"
+          r"\bayoko (?:na |nang )?(?:ng )?mabuhay\b|\bayaw ko (?:na |nang )?mabuhay\b|\bjeena nahi (?:chahta|chahti)\b|"
+          r"\bzamierzam (?:je |\S+ ){0,2}?(?:wszystkie )?wzi[aą][cć]\b",
+          always=True),
+    # Preterm labour: tightenings or contractions every few minutes before 37 weeks (or "too early", in a second turn).
+    _rule("pregnancy", "contractions every few minutes before 37 weeks (preterm labour)",
+          r"\b(?:tightenings?|contractions?|cramps|period pains?|cramping)(?: \S+){0,6}? every (?:[1-9]|10|one|two|three|"
+          r"four|five|six|seven|eight|ten|few) (?:minutes|mins?)\b",
+          near=r"\b(?:(?:1[6-9]|2\d|3[0-6]) ?(?:weeks?|wks?|semanas)|too early|premature|preterm|too soon|too small)\b",
+          window=300, kind="symptom"),
+    # An overwhelming infection after a splenectomy: fever or shivering with the spleen out, however long ago.
+    _rule("metabolic_sepsis", "a fever with no spleen (overwhelming post-splenectomy infection)",
+          r"\b(?:fever\w*|temperature|temp|rigors|shivering|shaking|freezing|febrile|high temp)\b",
+          near=r"\b(?:spleen (?:\S+ ){0,2}?(?:removed|out|taken out)|splenectomy|no spleen|without a spleen|asplen\w*)\b",
+          window=300),
 )
 
 
@@ -2328,13 +2429,16 @@ _EDUCATION = re.compile(
     r"agents|colleagues|team|advisers|advisors)\b|\b(?:guide|training|script) for (?:\S+ ){0,2}(?:staff|volunteers|call "
     r"handlers|agents)\b|\b(?:in|from|during) (?:my|our|a|the|today s) (?:\S+ ){0,2}(?:lecture|seminar|module|tutorial)\b|"
     # round 18: an antenatal class or teacher, training the staff, a first aid module
-    r"\bantenatal (?:class(?:es)?|teacher|course|session)\b|\btraining (?:our |the |all )?staff\b|\bfirst aid module\b)")
+    r"\bantenatal (?:class(?:es)?|teacher|course|session)\b|\btraining (?:our |the |all )?staff\b|\bfirst aid module\b|"
+    # round 19: a talk at school
+    r"\bschool talk\b|\btalk at school\b)")
 # Round 10: what a word means or what something looks like, how two things differ or compare: education, but only in the
 # match's own sentence and only for a term (an explicit rule): a symptom picture told with its danger signs and "what
 # does it mean?" is a presentation, however impersonally written.
 _DEFINITION = re.compile(
     r"\bwhat (?:does|do|is|are) (?:\S+ ){0,6}(?:actually |really |exactly )?(?:mean|means|look like|looks like)\b|"
-    r"\b(?:the )?difference between\b|\b(?:how|can) (?:do |can )?(?:you|i|we|one) tell (?:\S+ ){1,6}(?:from|apart)\b|"
+    r"\b(?:the )?difference between\b|\b(?:la )?diff[ée]rence entre\b|\b(?:la )?diferencia entre\b|\b(?:a )?diferen[cç]a "
+    r"entre\b|\b(?:how|can) (?:do |can )?(?:you|i|we|one) tell (?:\S+ ){1,6}(?:from|apart)\b|"
     r"\b(?:more|less) (?:dangerous|serious|harmful|risky|urgent) than\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
@@ -2352,7 +2456,11 @@ _PAST = re.compile(
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
-    r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b|\b(?:in|during) the war\b")
+    r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b|\b(?:in|during) the war\b|"
+    # round 19: years or months ago in Spanish, Portuguese or French; at a first or last birth
+    r"\bhace (?:\d+|unos|muchos|varios|dos|tres|diez) (?:a[ñn]os|meses)\b|\bh[aá] (?:\d+|uns|muitos|dois|tr[eê]s|dez) "
+    r"(?:anos|meses)\b|\bil y a (?:\d+|quelques|deux|trois|dix) (?:ans|mois)\b|\b(?:at|after|with|during) (?:my|her) "
+    r"(?:first|last|previous|second|older (?:son s|daughter s)) (?:birth|delivery|baby|labour|labor|c section)\b")
 # Round 10: a later clause that dates what came before ("my father tried to take his life after mum died, that was years
 # ago"); it does not count when the sentence says it is happening again.
 _PAST_AFTER = re.compile(
@@ -2434,12 +2542,36 @@ _TAKEN_BACK_WORDS_R18 = (
 # Round 18: a joke or a laugh ("Joking.", "laughing too hard, I have got hiccups"), never of an overdose or a poison
 # either: "I took 40 paracetamol" then "joking" is still an overdose.
 _TAKEN_BACK_WORDS_JOKE = r"(?:(?:i was |i am |just |only )?joking\b(?! aside)|laughing (?:too|so) (?:hard|much)\b)"
+# Round 19: more take-backs, never of a self_harm rule nor of one marked `always`, nor (except the harmless supplement
+# named with a laugh) of an overdose or a poison: a visit already made ("I was at A&E 2 hours ago", "the GP saw her this
+# afternoon"), a past day or decade ("this was last weekend", "years ago in the 90s"), an object meant ("my phone I
+# mean"), a thing coughed up ("its out now, I coughed it up"), the worst headache scaled down to a slow hangover.
+_TAKEN_BACK_WORDS_R19_OD = (
+    r"(?:(?:of|on) (?:my |some |the )?(?:probiotics?|vitamin c|fish oil|mints|tic tacs|chewing gum|placebos?|sugar pills)"
+    r"(?: gummies| capsules| tablets| sweets)?(?: \S+){0,3}? (?:lol|haha\w*|jk)\b)")
+_TAKEN_BACK_WORDS_R19 = (
+    r"(?:(?:i|we|he|she|they) (?:was|were|went) (?:at|to) (?:a & e|a&e|ae|the er|er|the hospital|urgent care|the "
+    r"emergency department|the walk in(?: centre| center)?)(?: \S+){0,2}? (?:\d+|an|a|one|two|three|a few|few|couple of) "
+    r"hours? ago\b|"
+    r"the (?:gp|doctor|doc|paediatrician|pediatrician|nurse|hospital|out of hours) (?:saw|checked|examined|looked at) "
+    r"(?:her|him|me|them|us|it)(?: over)? (?:this (?:morning|afternoon|evening)|today|earlier(?: today)?|yesterday)\b|"
+    r"(?:that|this|it) (?:was|happened) (?:on |at |over )?(?:last )?(?:weekend|the weekend|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b|(?:that|this|it) (?:was|happened)(?: \S+){0,2}? years ago\b|(?:that|this|it) "
+    r"(?:was|happened) (?:back )?in the (?:19|20)?\d0 ?s\b|"
+    r"my (?:phone|mobile|laptop|computer|pc|tablet|ipad|car|battery|tv|telly|printer|router|fridge|plant|console|"
+    r"kindle|watch) (?:i mean|i meant)\b|(?:i mean|i meant) my (?:phone|mobile|laptop|computer|pc|tablet|ipad|car|"
+    r"battery|tv|telly|printer|router|fridge|plant|console|kindle|watch)\b|"
+    r"(?:it is|its) (?:out|up) now ,? (?:i |he |she |they )?(?:coughed|spat|sicked|brought|threw) it (?:up|out)\b|"
+    r"(?:maybe )?not (?:the )?worst (?:ever|one ever|of my life|i have (?:ever )?had)\b(?: \S+){0,10}? (?:hangover|came "
+    r"on (?:slowly|gradually|over (?:hours|the day)))\b|" + _TAKEN_BACK_WORDS_R19_OD + r")")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
-_TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r")")
+_TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
+                             + _TAKEN_BACK_WORDS_R19_OD + r")")
 _TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_JOKE + r")")
-_ALL_TAKEN_BACK_WORDS = r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r")"
+                             + _TAKEN_BACK_WORDS_JOKE + r"|" + _TAKEN_BACK_WORDS_R19 + r")")
+_ALL_TAKEN_BACK_WORDS = (r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r"|"
+                         + _TAKEN_BACK_WORDS_R19 + r")")
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
@@ -2449,7 +2581,10 @@ _HARMLESS_CAUSE = re.compile(r"\b(?:tantrum|meltdown|strop|sulking|took (?:her|h
                              r"eyelids|eyes|found|counted|filling|dental work|tooth out|root canal|anaesthetic|anesthetic|"
                              r"numbing|ribs|press)\b(?! on (?:one|a|the same) spot)")
 _NOT_TAKEN_BACK = re.compile(r"\b(?:again|still|not (?:a|an) (?:drill|joke|game|play|quiz|scenario)|no joke|not (?:joking|"
-                             r"kidding)|(?:this|it) is real|for real|(?:actually|really) happening|missing|gone)\b(?! (?:missing|gone))")
+                             r"kidding)|(?:this|it) is real|for real|(?:actually|really) happening|missing|gone|"
+                             # round 19: back or worse after a visit or a date ("the GP saw me this afternoon but it
+                             # has come back much worse")
+                             r"(?:come|came|coming) back|getting worse|much worse|worse now)\b(?! (?:missing|gone))")
 
 
 # Round 14: an event on a named past day with its outcome told ("collapsed and was not breathing on Sunday, the

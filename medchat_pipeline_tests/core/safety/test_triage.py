@@ -299,10 +299,12 @@ def test_mixed_script_text_is_read_for_what_it_can_read():
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("meu pai acordou com a boca torta e não consegue segurar a xícara, he says he slept on it funny", "Portuguese"),
-        ("mi hijo se tomó un frasco de jarabe, ahora está muy dormido, what number do I call?", "Spanish"),
+        # round 19: the red flags of blind set 17's descriptions (a crooked mouth, a bottle of syrup, not seeing well
+        # when pregnant) are now read by the patterns (next test); what is left here names no red flag they read
+        ("meu pai acordou estranho e não quer tomar o café, he says he slept on it funny", "Portuguese"),
+        ("mi hijo está muy dormido y raro, what number do I call?", "Spanish"),
         ("yung baby ko, 6 weeks, hindi siya umiiyak, what to do po", "Tagalog"),
-        ("ana hamel w 3ndi wagaa fi rasi w mish shayfa kwayes, my feet are swollen", "Arabic in Latin letters"),
+        ("ana hamel w 3ndi wagaa fi rasi w ta3bana awy, my feet are swollen", "Arabic in Latin letters"),
     ],
 )
 def test_a_message_partly_in_another_language_gets_the_safety_net_line(text, language):
@@ -311,6 +313,20 @@ def test_a_message_partly_in_another_language_gets_the_safety_net_line(text, lan
     decision = PATTERNS.assess([text])
     assert not decision.emergency and decision.possible_emergency and decision.possible_category == "other"
     assert f"part of the message is in {language}" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("meu pai acordou com a boca torta e não consegue segurar a xícara, he says he slept on it funny", "stroke"),
+        ("mi hijo se tomó un frasco de jarabe, ahora está muy dormido, what number do I call?", "overdose_poisoning"),
+        ("ana hamel w 3ndi wagaa fi rasi w mish shayfa kwayes, my feet are swollen", "pregnancy"),
+    ],
+)
+def test_round_19_reads_the_red_flags_of_a_partly_foreign_message(text, category):
+    """Round 19: the multilingual red-flag vocabulary makes these full emergencies, not only the safety-net line."""
+    decision = PATTERNS.assess([text])
+    assert decision.emergency and decision.category == category
 
 
 @pytest.mark.parametrize("text", [
