@@ -53,7 +53,10 @@ _CONTRACTIONS = {
     "hadnt": "had not", "hadn't": "had not", "couldnt": "could not", "couldn't": "could not",
     "wouldnt": "would not", "wouldn't": "would not", "shouldnt": "should not", "shouldn't": "should not",
     "aint": "is not", "ain't": "is not", "im": "i am", "i'm": "i am", "ive": "i have", "i've": "i have",
-    "i'll": "i will", "i'd": "i would", "hes": "he is", "he's": "he is", "shes": "she is", "she's": "she is",
+    "i'll": "i will", "i'd": "i would",
+    # round 20: "it'll" became "kill" (typo step on "itll") and "she'll" "shell"
+    "it'll": "it will", "itll": "it will", "she'll": "she will", "he'll": "he will", "they'll": "they will",
+    "you'll": "you will", "that'll": "that will", "hes": "he is", "he's": "he is", "shes": "she is", "she's": "she is",
     "theyre": "they are", "they're": "they are", "we're": "we are", "youre": "you are",
     "you're": "you are", "it's": "it is", "thats": "that is", "that's": "that is",
     "whats": "what is", "what's": "what is", "theres": "there is", "there's": "there is",

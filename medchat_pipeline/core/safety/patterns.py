@@ -2345,7 +2345,51 @@ RULES: tuple[Rule, ...] = (
     _rule("metabolic_sepsis", "a fever with no spleen (overwhelming post-splenectomy infection)",
           r"\b(?:fever\w*|temperature|temp|rigors|shivering|shaking|freezing|febrile|high temp)\b",
           near=r"\b(?:spleen (?:\S+ ){0,2}?(?:removed|out|taken out)|splenectomy|no spleen|without a spleen|asplen\w*)\b",
-          window=300),
+          window=300),    # ----------------------------------------------------------- round 20 (issue 11): blind set 18's described misses
+    # Exertional pain in the jaw, neck or arms that has not settled at rest, with a sweat or clamminess (angina or a
+    # heart attack), however it is worded ("ached when I was walking the dog ... did not stop when I sat down").
+    _rule("cardiac", "jaw, neck or arm pain that does not settle at rest, with sweating",
+          r"(?:\b(?:jaw|neck|both (?:my |his |her )?arms|arms|left arm|shoulders)\b(?: \S+){0,6} (?:ach\w*|pain\w*|"
+          r"hurt\w*|tight\w*|heav\w*)\b|\b(?:ache|aching|pain|pressure|heaviness|tightness)\b(?: \S+){0,2} (?:in|behind) "
+          r"(?:my|his|her) (?:jaw|neck|arms|both arms|left arm)\b)"
+          r"(?=.{0,220}\b(?:(?:did not|has not|have not|is not|not|never|will not|would not) (?:\w+ ){0,2}(?:stop\w*|"
+          r"eas\w*|settl\w*|go away|gone away|going away|go|gone|going|better)|still (?:there|going|hurting|aching|"
+          r"here))\b)(?=.{0,250}\b(?:sat|sit|sitting|rest\w*|stopped|walk\w*|climb\w*|stairs|hill|uphill|exercis\w*|"
+          r"jog\w*|mow\w*|carry\w*|running|gym)\b)",
+          near=r"\b(?:sweat\w*|clammy|grey|gray)\b", window=220, kind="symptom"),
+    # A health worker with a lethal medicine taken from work, "I know what it does" or wanting to tell someone first.
+    _rule("self_harm", "a lethal medicine taken from work, with intent",
+          r"\b(?:potassium|kcl|insulin|morphine|fentanyl|opioids?|oxycodone|diamorphine|midazolam|ampoules?|vials?|"
+          r"syringes?)\b(?: \S+){0,8} (?:from|off) (?:the |my |our )?(?:ward|work|hospital|stock|pharmacy|drug cupboard|"
+          r"cd cupboard|unit|clinic)\b|\b(?:took|taken|nicked|stole|stolen)\b (?:\S+ ){0,3}(?:potassium|kcl|insulin|"
+          r"morphine|fentanyl|opioids?|oxycodone|diamorphine|midazolam|ampoules?|vials?|syringes?)\b",
+          near=r"\bi know (?:exactly )?what (?:it|they|this|that) (?:will |would |can |ll |is going to )?(?:do|does)\b|"
+               r"\b(?:tell|told) someone\b|\bsomeone to know\b|\bwant(?:ed)? to tell\b",
+          window=220, always=True),
+    # Affairs put in order before a day, with a means already bought ("I just want things sorted before saturday,
+    # I've bought the rope already").
+    _rule("self_harm", "affairs put in order before a day, with a means bought",
+          r"\b(?:sorted|in order|tidied up|sort(?:ed)? out)\b(?: \S+){0,3} before (?:saturday|sunday|monday|tuesday|"
+          r"wednesday|thursday|friday|the weekend|next week|tomorrow|tonight|then)\b",
+          near=r"\b(?:bought|got|have got|ordered|purchased)\b(?: \S+){0,2} (?:rope|noose|pills|tablets|charcoal|helium|"
+               r"hose|gun|blades)\b",
+          window=160, always=True),
+    # A car taken somewhere quiet with a hose, with a goodbye ("I'm done", "tell them I tried"); round 16's rule
+    # wanted a day or "do it".
+    _rule("self_harm", "a car taken somewhere with a hose, with a goodbye",
+          r"\b(?:taken|took|driven|drove|drive|parked|gone|went|sitting|sat)\b(?: \S+){0,5} (?:woods?|forest|quarry|"
+          r"lay ?by|countryside|middle of nowhere|field|somewhere quiet|car park|beach|hills)\b(?: \S+){0,4} "
+          r"(?:hose\w*|tube|pipe)\b",
+          near=r"\btell (?:them|mum|dad|my \w+|her|him|everyone|the kids)\b(?: that)? (?:i (?:tried|love|am sorry)|sorry|"
+               r"i love)|\bi am done\b(?: [.!,]| with (?:all of )?(?:it|this|everything|life)\b|$)",
+          window=200, always=True),
+    # A bowel obstruction: no bowels opened, a swollen belly, and now brown or faeces-smelling vomit.
+    _rule("other", "vomiting brown or faecal matter with a swollen belly and no bowels opened (bowel obstruction)",
+          r"\b(?:vomit\w*|being sick|throwing up|sick)\b(?: \S+){0,6} (?:brown|smells? (?:like|of) (?:faeces|feces|poo|"
+          r"poop|sh\w+)|faecal|fecal)\b|\b(?:brown|faecal|fecal)\b(?: \S+){0,3} (?:vomit\w*|sick)\b",
+          near=r"\b(?:not (?:\S+ ){0,2}(?:opened|been|had|done) (?:\S+ ){0,3}(?:bowels?|poo|toilet|bowel movement)|no "
+               r"(?:poo|bowel|bm)\w*|constipat\w*|bloat\w*|swollen|distend\w*|like a drum)\b",
+          window=200),
 )
 
 
@@ -2628,7 +2672,14 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
 # first time's; what the sentence tells now is not history.
 _BACK_RIGHT_NOW = re.compile(r"\b(?:(?:it is|its) back (?:right )?now|(?:it is|its) back\b.{0,30}\bworse|right now "
                              r"(?:there is|i have|i am|my|the|it))\b")
-_AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?again|again (?:now|right now|tonight|today))\b")
+_AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?again|again (?:now|right now|tonight|today))\b|"
+                        # round 20: a pain that did not settle when one sat down or rested, or is still there; a
+                        # complication of an operation last week or a few days ago ("when I was walking the dog ... did
+                        # not stop when I sat down", "fast breathing after surgery last week")
+                        r"\b(?:did not|has not|have not) (?:\w+ ){0,2}(?:stop\w*|eas\w*|settl\w*|go|gone|go away)\b(?: \S+){0,3} "
+                        r"(?:when|since|after|now|while) (?:i|he|she|we|they)(?: am| is| have| has)? (?:sat|sit|sitting|"
+                        r"rest\w*|stopped)\b|\b(?:it is|its) still there\b|\b(?:after|since) (?:my |his |her |the |an? )?"
+                        r"(?:surgery|operation|op)\b (?:last week|(?:\d|two|three|four|five|six|a few) days ago)")
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
