@@ -65,7 +65,7 @@ _PROTECTIVE_FRAME = re.compile(r"\b(?:there is no|there are no|is never|no such 
                                r"will not (?:tell|give|help)|not going to (?:tell|give))\b")
 _DISMISSES = re.compile(
     r"\b(?:it is|this is|that is|its|this sounds|it sounds|probably|likely|most likely) (?:probably |likely |just |only "
-    r"|most likely )?(?:nothing(?: serious| to worry about)?|not serious|not an emergency|nothing to worry about|"
+    r"|most likely |completely |perfectly |totally |quite |pretty |fairly |usually )?(?:nothing(?: serious| to worry about)?|not serious|not an emergency|nothing to worry about|"
     r"not a big deal|normal|harmless|fine)\b|"
     r"\bno need (?:to|for) (?:\w+ ){0,2}(?:see|call|go|visit|worry|panic|an ambulance|a doctor|the (?:er|hospital|doctor)|"
     r"emergency|911|medical)\b|"
