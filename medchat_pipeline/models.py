@@ -102,7 +102,8 @@ def cache_problem(folder: Path) -> str | None:
         except OSError:
             return f"{name} is missing"
         if stat.st_size != expected["size"]:
-            return f"{name} has {stat.st_size} bytes, {expected['size']} were written"
+            how = "cut short" if stat.st_size < expected["size"] else "grown"
+            return f"{name} has {stat.st_size} bytes, {expected['size']} were written ({how})"
         if stat.st_mtime_ns != expected["mtime_ns"]:
             if file_sha256(path) != expected["sha256"]:
                 return f"{name} was changed after conversion (its SHA-256 differs)"
