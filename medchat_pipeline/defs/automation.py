@@ -105,6 +105,11 @@ class Staleness:
         return self._running
 
     def ready(self, key: dg.AssetKey, partition: str | None) -> bool:
+        # Not while a run that targets it is unfinished: a multi-asset's first output can be recorded before its
+        # second, and in between the second looks stale (a clean-clone CI run on a slow machine re-ran distill
+        # for medqa that way; the built-in in_progress() did not see the run in time).
+        if (key, partition) in self.running or (key, "*") in self.running:
+            return False
         return self.stale(key, partition) and not any(self.unsettled(k, p) for k, p in self.ancestors(key, partition))
 
     def unsettled(self, key: dg.AssetKey, partition: str | None) -> bool:

@@ -201,6 +201,22 @@ def test_readers_wait_until_the_run_that_rebuilt_their_input_has_ended(graph):
     assert result.get_requested_partitions(dg.AssetKey("merged_qac")) == {None}
 
 
+def test_an_asset_is_not_requested_again_while_a_run_that_targets_it_is_unfinished(graph):
+    """The run that rebuilds it has started (its outputs not all recorded yet): the stale partition waits."""
+    defs, instance = graph
+    ROWS["medqa"] = ["m1", "m5"]
+    observe_new_version(instance, "medqa", "v3")
+    running = instance.add_run(
+        dg.DagsterRun(job_name="__ASSET_JOB", run_id=make_new_run_id(), status=dg.DagsterRunStatus.STARTED,
+                      asset_selection=frozenset({dg.AssetKey("source_qac")}), tags={"dagster/partition": "medqa"})
+    )  # fmt: skip
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    assert result.get_requested_partitions(dg.AssetKey("source_qac")) == set()
+    instance.report_run_canceled(running)
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=result.cursor)
+    assert result.get_requested_partitions(dg.AssetKey("source_qac")) == {"medqa"}
+
+
 def test_a_failed_rebuild_is_not_retried_every_tick_and_blocks_what_is_downstream(graph):
     defs, instance = graph
     FAIL.add("augmented_qac")
