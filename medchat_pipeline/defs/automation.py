@@ -104,11 +104,14 @@ class Staleness:
                 self._running |= {(key, "*") for key in backfill.asset_selection or ()}
         return self._running
 
+    def targeted_by_a_run(self, key: dg.AssetKey, partition: str | None) -> bool:
+        return (key, partition) in self.running or (key, "*") in self.running
+
     def ready(self, key: dg.AssetKey, partition: str | None) -> bool:
         # Not while a run that targets it is unfinished: a multi-asset's first output can be recorded before its
         # second, and in between the second looks stale (a clean-clone CI run on a slow machine re-ran distill
         # for medqa that way; the built-in in_progress() did not see the run in time).
-        if (key, partition) in self.running or (key, "*") in self.running:
+        if self.targeted_by_a_run(key, partition):
             return False
         return self.stale(key, partition) and not any(self.unsettled(k, p) for k, p in self.ancestors(key, partition))
 
@@ -116,7 +119,7 @@ class Staleness:
         node = self.graph.get(key)
         if not node.is_materializable:
             return False  # an observable source is never stale; its new versions make its children stale
-        if (key, partition) in self.running or (key, "*") in self.running:
+        if self.targeted_by_a_run(key, partition):
             return True
         # Missing: the step would fail to load it. Stale: it will be rebuilt first, and this asset after it.
         return self.resolver.get_status(key, partition) == StaleStatus.MISSING or self.stale(key, partition)
