@@ -161,7 +161,7 @@ _INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swal
            r"sucking on|sucked on|sucking|chewing on|chewing|mouthing|"
            r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
 _POISONS = (r"\b(?:(?:rat|mouse|mice|rodent|slug|snail|ant|roach|cockroach) (?:poison|bait|pellets?|blocks?|granules|killer|"
-            r"traps?|gel)|(?:bait|poison) (?:box|boxes|station|stations|pellets?|blocks?)|rodenticide|poison|bleach|"
+            r"traps?|gel)|(?:bait|poison) (?:box|boxes|station|stations|pellets?|blocks?)|rodenticide|poison(?! control| centre| center| line| service| help ?line)|bleach|"
             r"drain cleaner|detergent|rinse aid|dishwasher (?:tablets?|pods?|powder|liquid|salt)|toilet (?:cleaner|duck|"
             r"blocks?)|(?:window|glass|surface|floor|carpet|bathroom|kitchen) (?:cleaner|spray)|washing up liquid|dish "
             r"soap|fabric (?:softener|conditioner)|descaler|limescale remover|disinfectant|dettol|lysol|white spirit|"
@@ -825,7 +825,9 @@ RULES: tuple[Rule, ...] = (
           window=100),
     _rule("bleeding_trauma", "spurting wound",
           r"\b(?:spurting|squirting|pumping out|gushing out|gushing|spraying)\b",
-          near=r"\b(?:cut|sliced|slice|glass|knife|wound|blood|bleed\w*|artery|gash|saw|blade)\b", window=100),
+          near=r"\b(?:cut|sliced|slice|glass|knife|wound|blood|bleed\w*|artery|gash|saw|blade)\b", window=100,
+          # round 21: a bottle squirting water is not a wound
+          unless=r"\b(?:squirt\w*|spurt\w*|spray\w*|gush\w*) (?:water|milk|juice|soap|cleaner)\b"),
     _rule("bleeding_trauma", "injured by a power tool or blade, bleeding or deep",
           r"\b(?:chainsaw|chain saw|angle grinder|grinder|table saw|circular saw|band saw|power saw|mitre saw|axe|"
           r"hatchet|machete|lawn ?mower|mower blade|hedge trimmer|strimmer|nail gun|wood chipper|combine|machinery)\b",
@@ -2390,6 +2392,52 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:not (?:\S+ ){0,2}(?:opened|been|had|done) (?:\S+ ){0,3}(?:bowels?|poo|toilet|bowel movement)|no "
                r"(?:poo|bowel|bm)\w*|constipat\w*|bloat\w*|swollen|distend\w*|like a drum)\b",
           window=200),
+    # Round 21 (blind set 19's pictures that got only the safety-net line). A plan to take all one's pills on a day
+    # or tonight ("once the bills are sorted I'm going to take all my pills on Friday"), told inside another
+    # question; pills taken to the pharmacy, on holiday or together in the morning are not it.
+    _rule("self_harm", "plans to take all their pills on a day",
+          r"\b(?:going to|gonna|will|i am|then|planning to|plan to|i will|i ll)\b (?:\S+ ){0,1}?(?:take|taking|swallow\w*|"
+          r"down|neck) all (?:of )?(?:my|the|his|her) (?:pills|tablets|meds|medications?|medicines?|prescriptions?|"
+          r"sleeping (?:pills|tablets))\b",
+          near=r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tonight|tomorrow night)\b",
+          window=120, always=True,
+          unless=r"\b(?:to (?:the|a|my) (?:pharmacy|chemist|gp|doctor|hospital|appointment|review|clinic|returns?|bin|"
+                 r"surgery)|back to|on holiday|abroad|on the plane|through (?:security|customs)|hand luggage|suitcase|"
+                 r"with me|in my (?:bag|case|luggage)|at the same time|together|with (?:food|breakfast|dinner|lunch)|in the "
+                 r"morning|as prescribed|should i|can i|is it (?:ok|okay|safe)|dosette|pill (?:box|organi[sz]er)|blister "
+                 r"packs?|weekly box)\b"),
+    # Just out of a psychiatric ward (or not), at the railway line or the tracks more than once today and going back
+    # later ("walked to the railway line twice today and I'm going back later").
+    _rule("self_harm", "at the railway line twice and going back later",
+          r"\b(?:walked|went|gone|been|go|going|stood|standing|sat|sitting) (?:down |up |out |back )?(?:to|at|on|by) (?:the )?"
+          r"(?:\S+ )?(?:railway line|railway lines|train tracks|railway tracks|tracks|level crossing|train line)\b",
+          near=r"\b(?:twice|three times|again)\b(?: \S+){0,6}? (?:(?:i am|im|i will|i ll) )?(?:going|go|heading|head) back\b|"
+               r"\b(?:going|go|heading) back (?:there |down |to (?:it|them|the \S+) )?(?:later|tonight|when it is dark|after|to jump)\b",
+          window=160, always=True,
+          unless=r"\b(?:photo\w*|pictures?|train ?spott\w*|trainspott\w*|steam|for work|my shift|maintenance|engineer\w*|"
+                 r"signal\w*|(?:walk\w*|with) the dog|ticket|station)\b"),
+    # A fist or hand through a window with a wrist that spurts ("squirtin") or a soaked towel.
+    _rule("bleeding_trauma", "a hand through a window, the wrist spurting",
+          r"\b(?:squirt\w*|spurt\w*)\b",
+          near=r"\b(?:wrist|window|fist|punch\w*|tea ?towel|towel|soaked)\b", window=120,
+          unless=r"\b(?:squirt\w*|spurt\w*|spray\w*) (?:water|milk|juice|soap|cleaner|out of the (?:bottle|tap|hose))\b|"
+                 r"\b(?:bottle|hose|tap|water pistol|water gun|milk|breastfeed\w*|formula)\b"),
+    # A blow to the face or head, then clear watery fluid from the nose or an ear (a skull base fracture) with a
+    # headache; a cold or hay fever is not it.
+    _rule("bleeding_trauma", "clear fluid from the nose or ear after a blow to the head or face",
+          r"\bclear (?:watery )?(?:fluid|liquid|stuff)\b|\bwatery (?:fluid|liquid|stuff)\b|\bfluid like water\b",
+          near=r"\b(?:hit|smack\w*|struck|knocked|whack\w*|bang\w*|punch\w*|thump\w*|fell|fall\w*|hold|kicked|elbow\w*|"
+               r"headbutt\w*)\b(?: \S+){0,6}? (?:face|head|nose|forehead|skull)\b|\b(?:to|in) the (?:face|head|nose|forehead)\b|"
+               r"\b(?:head|face) (?:injury|trauma)\b",
+          window=200, kind="symptom",
+          unless=r"\b(?:cold|flu|hay ?fever|allerg\w*|sinus\w*|runny nose|pregnan\w*|weeks)\b"),
+    # A baby of one or two months with a temperature of 38 or more written as a number only ("my baby is 2 month,
+    # he have 38.6").
+    _rule("infant_child", "a baby of one or two months with a temperature of 38 or more",
+          r"\b(?:3[89]\.\d|40\.\d|3[89] (?:degrees|c\b)|10[0-4]\.\d)\b",
+          near=r"\b(?:baby|babe|infant|newborn|son|daughter|boy|girl)\b(?: (?:is|was|only|just|now|nearly|almost|turned|he|"
+               r"she|of)){0,2} (?:1|2|one|two) ?months?\b(?! pregnant| ago| later| before| after| since)",
+          window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
 )
 
 
@@ -2494,7 +2542,9 @@ _FRAME_WORDS = (r"scenario cards?|scenarios?|drills?|role ?plays?|roleplays?|hom
                 r"emergency|training|tabletop|practice|major incident|drill) exercises?|exam questions?|quiz")
 _PAST = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|couple of) (?:years?|months?|"
-    r"weeks?) (?:ago|back|before)\b|\byears ago\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
+    r"weeks?) (?:ago|back|before)\b|\byears ago\b|"
+    # round 21: "two summers ago"
+    r"\b(?:\d+|a|one|two|three|four|five|few|several|couple of) (?:summers?|winters?|springs?|autumns?) ago\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
     r"christmas)\b|\bin (?:19|20)\d\d\b|\bin (?:january|february|march|april|june|july|august|september|october|"
     r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|\bwhen (?:i|he|she|they) (?:was|were)\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
@@ -2608,27 +2658,80 @@ _TAKEN_BACK_WORDS_R19 = (
     r"(?:it is|its) (?:out|up) now ,? (?:i |he |she |they )?(?:coughed|spat|sicked|brought|threw) it (?:up|out)\b|"
     r"(?:maybe )?not (?:the )?worst (?:ever|one ever|of my life|i have (?:ever )?had)\b(?: \S+){0,10}? (?:hangover|came "
     r"on (?:slowly|gradually|over (?:hours|the day)))\b|" + _TAKEN_BACK_WORDS_R19_OD + r")")
+# Round 21 (blind set 19: 14 of its 23 false alarms were take-backs): a specific, benign explanation, never a vague
+# one ("it's probably nothing", "never mind", "I'm fine now", "my mum says it's fine" take nothing back). Of any rule
+# but self_harm or `always`, and of an overdose or a poison too: an assessment already made by someone who assesses
+# (poison control rang back and said it's fine, A&E checked him and cleared him, urgent care already treated it, the
+# paramedics said a simple faint); a harmless dose (vitamin D or gummy vitamins, never iron; the double was the insulin
+# pen's priming shot).
+_TAKEN_BACK_WORDS_R21_OD = (
+    r"(?:(?:poison control|poisons? (?:centre|center|line|service)|nhs 111|111|a & e|a&e|ae|the er|er|urgent care|the walk in"
+    r"(?: centre| center)?|the hospital|the maternity (?:unit|ward)|maternity|maternity triage|the labour ward|the midwi(?:fe|ves)|"
+    r"the paramedics?|paramedics|the ambulance (?:crew|team)|the gp|the doctor|the out of hours(?: doctor)?|the pharmacist)"
+    r"(?: \S+){0,2}? (?:already |have |has |just |both )?(?:rang back|rung back|called back|phoned back|checked|cleared|"
+    r"treated|examined|assessed|saw|seen|looked at|came)\b(?: \S+){0,8}? (?:fine|ok|okay|safe|harmless|nothing|normal|"
+    r"cleared|(?:a )?simple faint|glued|stitched|steri ?stripped|dressed)\b|"
+    r"(?:they are|theyre|they were|it is|its|it was|just|only)? ?(?:the |my |his |her |kids |children s |childrens )?"
+    r"(?:vitamin d|vitamin c|gummy vitamins?|vitamin gummies|vitamin d gummies)\b|"
+    r"(?:\S+ ){0,4}?(?:the )?(?:double|second (?:one|shot|dose)|other (?:one|shot)) was (?:the |just the |only the )?"
+    r"(?:priming|prime|air|safety) (?:shot|dose|test)\b)")
+# Round 21: of any rule but self_harm or `always`: a frame named (a first-aid course handout, a creative writing class,
+# a screenplay or a story), an object meant (the water pipe under the sink, my taxi's engine), a named benign cause
+# with the danger denied after it (a deep sleep after a double shift and he woke up; a tongue or cheek bitten eating,
+# stopped now), a nosebleed stopped after minutes of pinching, a reaction dated (after a wasp sting last summer), a
+# chronic baseline named ("that's my normal, COPD").
+_TAKEN_BACK_WORDS_R21 = (
+    r"(?:(?:that is|thats|it is|its|this is|it was|they are|these are) (?:just |only |all )?(?:from|for|in|out of|part of) "
+    r"(?:a|an|the|my|our)(?: \S+){0,3}? (?:handouts?|textbooks?|leaflets?|creative writing|writing (?:class|course|"
+    r"group|assignment)|story|stories|novel|screenplay|short story|poem|fan ?fic\w*|fiction)\b|"
+    r"(?:my|our|the|his|her)(?: \S+){0,3}? (?:pipes?|sink|tap|radiator|boiler|roof|ceiling|cistern|toilet|engine|taxi|van|"
+    r"motor|wifi|internet|router|server)\b(?: \S+){0,4}? (?:i mean|i meant)\b|"
+    r"(?:(?:just |only )?(?:a |in a )?(?:deep|heavy|sound) sleep|(?:i|he|she) (?:bit|bitten|have bitten|has bitten) "
+    r"(?:my|his|her) (?:tongue|cheek|lip))\b|"
+    r"(?:it |the (?:bleeding|nosebleed|bleed) )?(?:stopped|has stopped) after (?:\d+|a few|five|ten|two|three) ?(?:min\w*) "
+    r"(?:of )?(?:pinching|pressure|pressing|squeezing)\b|"
+    r"(?:after|from|with) (?:a|the|my|his|her) (?:\S+ ){0,2}?(?:sting|bite|reaction)(?: \S+){0,2}? (?:last (?:summer|winter|"
+    r"spring|autumn|year)|(?:\d+|two|three|a few|several) (?:years?|months?) ago)\b|"
+    r"(?:that is|thats|it is|its|this is) (?:my|his|her) (?:normal|baseline|usual)\b(?: \S+){0,3}? (?:copd|emphysema|"
+    r"bronchiectasis|pulmonary fibrosis|lung disease|heart failure)\b)")
+# Round 21: of a self_harm rule that is not `always`, only a diary or journal entry of years ago ("that's what I wrote
+# in my diary 2 years ago, I'm doing really well now"); of one that asks a question (a lethal dose), also a pharmacy or
+# other student asking, or a course handout.
+_TAKEN_BACK_WORDS_R21_DIARY = (
+    r"(?:(?:that is|thats|that was|it is|its|it was) (?:just )?what i (?:wrote|had written|said|put) in (?:my|an|a|the) "
+    r"(?:old )?(?:diary|journal|notebook|notes)(?: \S+){0,3}? (?:\d+|two|three|four|five|many|several|a few) years ago)\b")
+_TAKEN_BACK_WORDS_R21_ASKING = (
+    r"(?:i am (?:a |an )?(?:\S+ ){0,2}(?:student|trainee)(?: \S+){0,1}? (?:asking|revising|studying)\b)")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
+_TAKEN_BACK_SELF_HARM = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_DIARY + r")")
+_TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r"|"
+                                  + _TAKEN_BACK_WORDS_R21 + r")")
 _TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_R19_OD + r")")
+                             + _TAKEN_BACK_WORDS_R19_OD + r"|" + _TAKEN_BACK_WORDS_R21_OD + r")")
 _TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_JOKE + r"|" + _TAKEN_BACK_WORDS_R19 + r")")
+                             + _TAKEN_BACK_WORDS_JOKE + r"|" + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|"
+                             + _TAKEN_BACK_WORDS_R21 + r")")
 _ALL_TAKEN_BACK_WORDS = (r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r"|"
-                         + _TAKEN_BACK_WORDS_R19 + r")")
+                         + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|" + _TAKEN_BACK_WORDS_R21 + r"|"
+                         + _TAKEN_BACK_WORDS_R21_DIARY + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r")")
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
 _DANGER_DENIED = re.compile(r"\b(?:fine|ok|okay|normal|well|calmed down|none (?:are |is )?missing|nothing (?:is )?missing|"
+                            # round 21: woke when shaken after a deep sleep; a bitten tongue's bleeding stopped
+                            r"woke(?: up)?|(?:has |it has |it )?stopped(?: now| already)?|"
                             r"all there|no one is hurt|nobody is hurt|no one s (?:hurt|injured)|shouted|screaming at me)\b")
 _HARMLESS_CAUSE = re.compile(r"\b(?:tantrum|meltdown|strop|sulking|took (?:her|his) (?:phone|ipad|tablet|console|xbox|laptop)|"
                              r"eyelids|eyes|found|counted|filling|dental work|tooth out|root canal|anaesthetic|anesthetic|"
-                             r"numbing|ribs|press)\b(?! on (?:one|a|the same) spot)")
+                             r"numbing|ribs|press|deep sleep|heavy sleep|sound sleep|bit|bitten)\b(?! on (?:one|a|the same) spot)")
 _NOT_TAKEN_BACK = re.compile(r"\b(?:again|still|not (?:a|an) (?:drill|joke|game|play|quiz|scenario)|no joke|not (?:joking|"
                              r"kidding)|(?:this|it) is real|for real|(?:actually|really) happening|missing|gone|"
                              # round 19: back or worse after a visit or a date ("the GP saw me this afternoon but it
                              # has come back much worse")
-                             r"(?:come|came|coming) back|getting worse|much worse|worse now)\b(?! (?:missing|gone))")
+                             r"(?:come|came|coming) back|getting worse|much worse|worse now|"
+                             # round 21: a sign after the all-clear ("said it's fine but now he's drooling"), iron
+                             r"but now|but (?:he|she|they|i) (?:is|are|am|has|have|keeps?) now|iron)\b(?! (?:missing|gone))")
 
 
 # Round 14: an event on a named past day with its outcome told ("collapsed and was not breathing on Sunday, the
@@ -2653,8 +2756,14 @@ def _settled_history(text: _Text, start: int) -> bool:
 
 def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
     """Whether a later clause takes the match at `start` back (round 14), with nothing after it saying it is real now."""
-    taken_back = (_TAKEN_BACK if rule.always or rule.category == "self_harm"
-                  else _TAKEN_BACK_R18 if rule.category == "overdose_poisoning" else _TAKEN_BACK_ANY)
+    if rule.category == "self_harm" and rule.evidence.startswith("asks"):
+        taken_back = _TAKEN_BACK_QUESTION  # round 21: a question about a lethal amount, asked by a student
+    elif rule.always:
+        taken_back = _TAKEN_BACK
+    elif rule.category == "self_harm":
+        taken_back = _TAKEN_BACK_SELF_HARM  # round 21: what I wrote in my diary years ago
+    else:
+        taken_back = _TAKEN_BACK_R18 if rule.category == "overdose_poisoning" else _TAKEN_BACK_ANY
     for found in taken_back.finditer(text.text, start + 1):
         after = text.text[found.start():]
         if _HARMLESS_CAUSE.search(found.group(0)) and not _DANGER_DENIED.search(after):
@@ -2751,7 +2860,7 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if (rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence)
             and not _red_flag(rule, text)):
         return "benign reading"
-    if _FRAMED.search(text.text) and not _REAL_NOW.search(text.text):
+    if _framed(text, start) and not _REAL_NOW.search(text.text):
         return "a drill, scenario or role-play"
     if _taken_back(rule, text, start):
         return "taken back"
@@ -2785,6 +2894,20 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         if text.resolved and not _AGAIN_NOW.search(text.text) and not _BACK_RIGHT_NOW.search(text.text):
             return "already checked"
     return None
+
+
+# Round 21: a drill or a rehearsal named as the business of a long message ("the volunteer rota for the fire drill",
+# "the choir rehearsal") frames what comes after it only until the message turns to something else ("also", "anyway",
+# "btw", "oh and", "p.s."): "... Anyway sorry, I ate a sweet with pistachio in it and my throat is tight" is told now.
+_NEW_TOPIC = re.compile(r"(?:^|[.!?;,:\n] ?)(?:also|anyway|anyways|btw|by the way|oh and|and also|p ?\.? ?s|separately|"
+                        r"on another note|unrelated|forgot to (?:say|mention))\b")
+
+
+def _framed(text: _Text, start: int) -> bool:
+    """Whether a drill, scenario or role-play named in the text frames the match at `start`: one named after it, or one
+    before it with no turn to another topic in between."""
+    return any(found.start() >= start or not _NEW_TOPIC.search(text.text, found.end(), start)
+               for found in _FRAMED.finditer(text.text))
 
 
 def _negated(text: _Text, position: int) -> bool:
@@ -2841,7 +2964,10 @@ def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[F
 # the rules' benign readings and their red flags then see both halves. It only ever adds words to a sentence.
 _CONTINUATION = re.compile(
     r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:of|from|out of|because of|i mean|i "
-    r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding)\b")
+    r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding|"
+    # round 21: "I'm drowning" / "in paperwork"; "can't breathe" / "through my nose, just a cold"
+    r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|through (?:my|his|her|"
+    r"the) nose)\b")
 
 
 # Round 11: a turn that takes the one before back ("my casualty has collapsed" / "it's the scenario card for my
