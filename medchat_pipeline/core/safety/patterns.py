@@ -306,7 +306,10 @@ RULES: tuple[Rule, ...] = (
                  # round 9: a bill, a visit or a child's stunt "sending" someone into cardiac arrest is an idiom too
                  r"\b(?:give|gave|giving|gives|sent|send|sending|sends|put|putting|puts|drive|driving|drove|throw|threw) "
                  r"(?:me|him|her|us|them|you|my \w+) (?:into |in |a )?(?:cardiac arrest|heart attack|coronary)\b|"
-                 r"\binstant (?:cardiac arrest|heart attack)\b",
+                 r"\binstant (?:cardiac arrest|heart attack)\b|"
+                 # round 22: "the taxi's engine had a cardiac arrest"
+                 r"\b(?:engine|motor|car|van|wifi|router|laptop|computer|phone|printer|boiler|economy)\b(?: \S+){0,2} "
+                 r"(?:had|has|is having|went into|going into) (?:a )?cardiac arrest\b",
           red_flags=r"\b(?:collaps\w*|not breathing|no pulse|cpr|compressions|unconscious|unresponsive|not responding|"
                     r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b"),
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
@@ -359,6 +362,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:having|is having|am having|having a|is this|could this be|might be having|think (?:i am|he is|she "
           r"is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?stroke\b",
           unless=r"\b(?:heat|sun) ?stroke\b|breast ?stroke|back ?stroke|butterfly stroke|stroke of|"
+                 # round 22: "ate ice cream too fast n my brain froze, thought I was having a stroke lol"
+                 r"\bbrain (?:froze|freeze|freezes|frozen)\b|\bice cream\b|"
                  # round 9: "having a stroke" at what one reads or tries to follow, with no symptom, is an idiom
                  r"\b(?:reading|read|trying to (?:read|understand|follow|work out)|look(?:ing)? at|open(?:ing)?|every time i "
                  r"(?:open|read|see|look at))\b(?: \S+){0,6} (?:emails?|texts?|messages?|grammar|spelling|handwriting|code|"
@@ -421,6 +426,8 @@ RULES: tuple[Rule, ...] = (
           r"\bno air\b|\bcannot get air in\b",
           unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
                  r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b|"
+                 # round 22: "I literally can't breathe, my grandson just called the vicar mister god"
+                 r"\bliterally (?:cannot|can not) breathe , (?:\S+ ){1,4}just (?:called|said)\b|"
                  # round 10: how to help someone through their panic attacks (the feeling of no air is the panic's)
                  r"(?=.*\bpanic (?:attacks?|episodes?)\b)(?=.*\b(?:help|support|next time|calm (?:her|him|them) down|"
                  r"grounding|say to)\b)",
@@ -778,7 +785,10 @@ RULES: tuple[Rule, ...] = (
                  r"intercourse|after sex|for my first aid (?:course|class|exam|training))\b|"
                  # round 17: a shaving cut whose bleeding stopped, with nothing saying it started again
                  r"^(?![\s\S]*\b(?:again|restart\w*|still|will not stop|not stopping|keeps)\b)[\s\S]*\bshav\w*\b[\s\S]*"
-                 r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped (?:after|with|on its own|by itself)\b",
+                 r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped (?:after|with|on its own|by itself)\b|"
+                 # round 22: "a nosebleed on the bus, pinched it for 10 minutes and it stopped"
+                 r"^(?![\s\S]*\b(?:again|restart\w*|still|will not stop|not stopping|keeps)\b)[\s\S]*\bpinch\w*\b[\s\S]*"
+                 r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped\b",
           unless_scope="text"),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
           r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
@@ -795,7 +805,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:black|tarry|maroon)(?: tarry)? (?:stool|stools|poo|poop|bowel movements?)\b|\b(?:lots|a lot) of blood "
           r"(?:from|coming from|out of) (?:my|his|her) (?:bottom|back passage|rectum|butt|bum)\b",
           near=r"\b(?:faint\w*|dizz\w*|lightheaded|light headed|weak|lots|a lot|collaps\w*|pale)\b", window=80,
-          kind="symptom"),
+          kind="symptom", near_negation=True),  # round 22: "black poo on ferrous sulphate, no dizziness at all"
     # Round 10: the blow told in slang ("whacked", "smacked my dome", "cracked his head"), being out told as "out for a
     # bit" or "lights out", the headache as "pounding" or "banging"; a danger sign with "no" before it does not count
     # ("no vomiting, no headache now"), and "he's fine lol" does not set aside being knocked out or vomiting again.
@@ -916,7 +926,11 @@ RULES: tuple[Rule, ...] = (
                  # round 10: out for a moment after a blow and awake since is the head injury's picture, not this one
                  r"\b(?:was|were|been|went) (?:\S+ )?(?:out cold|knocked out(?: cold)?|unconscious) for (?:a |like a |about "
                  r"a |only a |just a )?(?:moment|minute|sec\w*|few seconds|bit|split second)\b|"
-                 r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
+                 r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|"
+                 # round 22: out cold and "dead to the world" after a night shift; a phone or an app not responding
+                 r"\bdead to the world\b|\b(?:phones?|apps?|laptops?|computers?|screens?|website|site|server|printer|mouse|"
+                 r"keyboard|tablet|ipad|tv|telly|browser|program|software|console|router)\b(?: \S+){0,3} (?:is |are |was )?(?:not|"
+                 r"is not|are not|stopped) responding\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
                  r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
                  + _AFTER_SHIFT_NORMAL,
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
@@ -951,12 +965,17 @@ RULES: tuple[Rule, ...] = (
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
                  r"epilepsy medicine|keep fit|fit and healthy|in class|"
+                 # round 22: "our wifi keeps having seizures"
+                 r"(?:wifi|wi fi|internet|router|broadband|signal|tv|telly|screen|printer|engine)\b(?: \S+){0,2} (?:keeps |kept |is |was )?"
+                 r"(?:having|had) (?:a )?(?:seizures?|fits?)|"
                  # round 10: "fitting with rage" is an idiom like "a fit of rage"
                  r"(?:fitting|having a fit|had a fit|seizing) (?:with|from|of) (?:rage|anger|laughter|fury|frustration|"
                  r"giggles|jealousy))\b"),
     _rule("unresponsive_seizure", "seizures among new symptoms",
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
-          unless=r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
+          unless=r"\b(?:wifi|wi fi|internet|router|broadband)\b(?: \S+){0,2} (?:keeps |kept |is |was )?(?:having|had) "
+                 r"(?:seizures|fits)\b|"  # round 22
+                 r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
                  r"(?:\d+|seven|childhood)|last (?:week|month|year)|years ago)\b"),
     # ------------------------------------------------------------------------------ pregnancy
     _rule("pregnancy", "heavy bleeding in pregnancy",
@@ -1641,11 +1660,11 @@ RULES: tuple[Rule, ...] = (
                r"eyes?|swallow\w*|drank)\b", window=120, kind="symptom"),
     _rule("bleeding_trauma", "coffee-ground vomit or black tarry stool (upper GI bleed)",
           r"\bcoffee grounds?\b(?=.{0,10}\b(?:vomit|sick)\b)|\b(?:vomit\w*|sick|threw up|throwing up)\b(?: \S+){0,4} "
-          r"coffee grounds?\b|\btarry\b|\blike tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b|\bblack "
+          r"coffee grounds?\b|\btarry\b|\blike tar\b|\bblack tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b|\bblack "
           r"(?:\w+ ){0,2}(?:poo|poop|stools?|motions?)\b",
           near=r"\b(?:ibuprofen|naproxen|aspirin|diclofenac|nsaids?|anti ?inflammator\w*|blood thinners?|warfarin|"
                r"apixaban|rivaroxaban|clopidogrel|light ?headed|faint\w*|dizzy|ulcer|liver|cirrhosis|vomit\w*|sick|"
-               r"tarry|tar)\b", window=160, unless=r"\b(?:iron (?:tablets?|pills?)|ferrous|bismuth|"
+               r"tarry|tar)\b", window=160, unless=r"\b(?:iron (?:tablets?|pills?)|ferrous|bismuth|heroin|"
                                                                    r"pepto|liquorice|licorice|blueberr\w*|beetroot)\b"),
     _rule("cardiac", "collapse with a racing heart",
           r"\b(?:heart (?:was |had been |started |kept )?(?:racing|pounding|going (?:really |very |so )?fast)|(?:racing|"
@@ -2040,7 +2059,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:derrame cerebral|ictus|avc|schlaganfall|accidente cerebrovascular)\b"),
     _rule("unresponsive_seizure", "unconscious or seizure (other language)",
           r"\b(?:inconsciente|no responde|convulsi\w+|perdi\w* el conocimiento|ne r[ée]pond pas|bewusstlos|"
-          r"krampfanfall|desmaiou|bayhosh|behosh)\b"),
+          r"krampfanfall|desmaiou|bayhosh|behosh)\b",
+          unless=r"\bfebrile convulsi\w*"),  # round 22: English "febrile convulsions" (the English rules read it)
     _rule("overdose_poisoning", "poisoning or overdose (other language)",
           r"\b(?:envenen\w*|sobredosis|intoxica\w*|empoisonn\w*|vergiftung|vergiftet|overdose de|zeher)\b"),
     _rule("bleeding_trauma", "heavy bleeding (other language)",
@@ -2438,6 +2458,44 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:baby|babe|infant|newborn|son|daughter|boy|girl)\b(?: (?:is|was|only|just|now|nearly|almost|turned|he|"
                r"she|of)){0,2} (?:1|2|one|two) ?months?\b(?! pregnant| ago| later| before| after| since)",
           window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+    # Round 22 (blind set 20's described misses). A stab or knife wound to the trunk is an emergency whatever the
+    # patient says of it ("he says it's fine, it's just a little hole"): `always`, so only a specific take-back (round
+    # 14's) sets it aside, never "it's fine", "joking" or "don't want to bother anyone"; a film or a story does.
+    _rule("bleeding_trauma", "a stab wound to the body, whatever the patient says",
+          r"\b(?:stab wounds?|knife wounds?|stabbed|knifed|stuck with a knife)\b",
+          near=r"\b(?:side|belly|stomach|tummy|abdomen|chest|back|ribs|gut|torso|flank|hole|fight|scrap)\b", window=80,
+          always=True,
+          unless=r"\b(?:film|movie|tv|telly|show|series|episode|novel|book|story|game|drama|soap|character|scene|"
+                 r"play|fiction|plot)\b|\blike (?:\S+ ){0,4}(?:stabbed|knife)\b|\bstabbed (?:me )?in the back\b(?! (?:with|by))",
+          unless_scope="text"),
+    # A goodbye posted online ("told my discord I'm logging off for good") with a rope or a noose bought: self_harm,
+    # always (typed "bougth"); a rope for climbing, a boat or a swing is not it.
+    _rule("self_harm", "a goodbye online with a rope bought",
+          r"\b(?:bought|boug\w*|got|ordered|picked up|have|purchased) (?:a |the |some |myself a )?(?:rope|noose)\b",
+          near=r"\blogg?(?:ing|in|ed)? off (?:for good|forever|for ever|permanently)\b|\bgoodbye\w*|\bsaid bye\b|"
+               r"\b(?:just )?want(?:ed)? (?:someone|somebody|anyone) to know\b|\blast (?:post|message)\b",
+          window=200, always=True,
+          unless=r"\b(?:climb\w*|boat|sail\w*|tow\w*|swing|washing line|skipping|tug of war|hammock|tent|dog|camping|gym|"
+                 r"crossfit|battle ropes?|pulley|knots?)\b"),
+    # A hand in a machine (a dough mixer, a mincer, a press), fingers crushed and hanging off (typed "fingres",
+    # "hangin"): a partial amputation; a fingernail hanging off is not it.
+    _rule("bleeding_trauma", "fingers crushed or hanging off",
+          r"\b(?:hang\w*|dangl\w*) (?:off|by (?:a |the |some |his |her |my )?(?:thread|skin|flap|bit of skin))\b",
+          near=r"\b(?:fing\w*|thumbs?|toes?)\b", window=80,
+          unless=r"\b(?:nail|nails|fingernail\w*|toenail\w*|skin tag|wart|scab|plaster|ring|glove)\b"),
+    _rule("bleeding_trauma", "a hand in a machine, fingers crushed or hanging off",
+          r"\b(?:hand|arm|fing\w*|thumb)\b(?: \S+){0,4} (?:in|into|caught in|stuck in|trapped in) (?:the |a )?(?:\S+ )?"
+          r"(?:mixer|mixing machine|machine|mincer|press|roller|rollers|conveyor|mangle|shredder|lathe|meat slicer|slicer|"
+          r"auger)\b",
+          near=r"\b(?:crush\w*|hang\w*|dangl\w*|mangled|severed|blood|bleed\w*)\b", window=120,
+          unless=r"\b(?:washing machine|sewing machine|coffee machine|vending machine|cash machine|slot machine|"
+                 r"machine wash\w*)\b"),
+    # A co-worker limp, cold and not answering on the floor (of a walk-in fridge or freezer).
+    _rule("unresponsive_seizure", "limp, cold and not answering",
+          r"\b(?:limp|floppy)\b(?: ,| and)? (?:\S+ ){0,3}?cold\b|\bcold\b(?: ,| and)? (?:\S+ ){0,3}?(?:limp|floppy)\b",
+          near=r"\b(?:(?:does|did|will|would) not|not|is not|no longer) (?:answer\w*|respond\w*|wak\w*|react\w*)\b|"
+               r"\bunresponsive\b", window=100,
+          unless=r"\b(?:lettuce|salad|chips|fries|pasta|noodles|handshake|cold (?:feet|hands)|a cold)\b"),
 )
 
 
@@ -2488,6 +2546,10 @@ _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patien
                            r"studies|training|talk|lecture|project)\b|"
                            # round 9: a role or a teaching purpose ("I'm a school nurse", "writing a care plan for my
                            # son's nursery", "how do we teach kids to") is not someone in trouble now
+                           # round 22: "we're making a first-aid guide for market traders"
+                           r"\b(?:(?:we|i) (?:are|am) )?(?:making|writing|putting together|creating|preparing|designing) "
+                           r"(?:a|an|the|our|my) (?:\S+ ){0,2}(?:guide|leaflet|handout|poster|booklet|sheet|course|training)"
+                           r"(?: for (?:\S+ ){0,2}\S+)?|"
                            r"\b(?:i am|as) an? (?:new |student |trainee |qualified |newly qualified |retired |school |pe |"
                            r"first year )?(?:\S+ )?" + _ROLE + r"\b|\b" + _ROLE + r" here\b|\bwriting (?:a|an|the|our|my|his|"
                            r"her) (?:\S+ ){0,2}(?:care plan|plan|leaflet|policy|poster|handout|guide|essay|article|talk)(?: for "
@@ -2509,7 +2571,7 @@ _EDUCATION = re.compile(
     r"considered|classed as) |(?:the )?rules? (?:for|on|about) when|when (?:should|do|would|to) (?:i |we |you )?(?:call|ring|"
     r"phone|dial) (?:for )?(?:an )?(?:ambulance|999|911|112)|how (?:do|can|should|would) (?:we|i|you) (?:teach|train|explain|"
     r"recogni[sz]e|spot|tell (?:the difference|if|whether))|teach (?:\S+ ){0,3}to (?:spot|recogni[sz]e)|(?:training|course|"
-    r"lesson|workshop|talk|badge|leaflet|care plan|policy|poster) (?:on|about|for)\b|first aid (?:course|training|badge|"
+    r"lesson|workshop|talk|badge|leaflet|care plan|policy|poster|first aid guide) (?:on|about|for)\b|first aid (?:course|training|badge|"
     r"class|exam)|writing (?:a|an|the|our|my) (?:\S+ ){0,2}(?:care plan|leaflet|policy|poster|handout|guide|essay|article)|"
     r"for (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|youth|church|class)\b(?: \S+){0,2} "
     r"(?:training|talk|policy|session|badge|leaflet|course)|"
@@ -2532,10 +2594,15 @@ _DEFINITION = re.compile(
     r"\b(?:the )?difference between\b|\b(?:la )?diff[ée]rence entre\b|\b(?:la )?diferencia entre\b|\b(?:a )?diferen[cç]a "
     r"entre\b|\b(?:how|can) (?:do |can )?(?:you|i|we|one) tell (?:\S+ ){1,6}(?:from|apart)\b|"
     r"\b(?:more|less) (?:dangerous|serious|harmful|risky|urgent) than\b")
-_HYPOTHETICAL = re.compile(r"\bif (?:someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
+_HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
-                           r"tell)\b")
+                           r"tell)\b|"
+                           # round 22: "hypothetically if someone's heart stopped", "how should I respond if a customer
+                           # says they're having suicidal thoughts"
+                           r"\bhypothetically(?: speaking)?(?: ,)? (?:if|what|how|say|suppose)\b|\bif (?:a|an) (?:customer|client|colleague|pupil|student|teenager|teen|patient|"
+                           r"caller|service user|resident|guest|passenger|member of (?:staff|the public)|user) (?:says|tells|"
+                           r"told|mentions|admits|discloses|talks)\b")
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _FRAME_WORDS = (r"scenario cards?|scenarios?|drills?|role ?plays?|roleplays?|homework|worksheets?|practical|scripts?|case "
                 r"stud(?:y|ies)|simulations?|rehearsals?|mock (?:exam|scenario|call)s?|(?:first aid|fire|evacuation|"
@@ -2544,7 +2611,9 @@ _PAST = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|couple of) (?:years?|months?|"
     r"weeks?) (?:ago|back|before)\b|\byears ago\b|"
     # round 21: "two summers ago"
-    r"\b(?:\d+|a|one|two|three|four|five|few|several|couple of) (?:summers?|winters?|springs?|autumns?) ago\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
+    r"\b(?:\d+|a|one|two|three|four|five|few|several|couple of) (?:summers?|winters?|springs?|autumns?) ago\b|"
+    # round 22: "back in the 90s"
+    r"\b(?:back )?in the (?:19|20)?[1-9]0 ?s\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
     r"christmas)\b|\bin (?:19|20)\d\d\b|\bin (?:january|february|march|april|june|july|august|september|october|"
     r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|\bwhen (?:i|he|she|they) (?:was|were)\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
@@ -2577,6 +2646,14 @@ _FRAMED = re.compile(
     r"(?:scenario cards?|drills?|role ?plays?|roleplays?|homework|worksheets?|scripts?|case stud(?:y|ies)|simulations?|"
     r"rehearsals?|mock (?:exam|scenario|call)s?)\b|\bi am (?:playing |acting |being )?the (?:casualty|patient|victim)\b|"
     r"\b(?:practi[sc]ing|playing|acting(?: out)?) (?:the )?(?:casualty|patient|victim)(?: roles?)?\b")
+# Round 22: a film, a book or a story named as where it happens ("in the film the man's face drooped", "in a film I
+# watched", "for my crime novel", "I'm writing a short story where"): a frame like a drill, but never of self_harm.
+_FICTION = re.compile(
+    r"(?:^|(?<=[.!?,:] ))in (?:the|a|this|that) (?:film|movie|tv show|show|series|episode|soap|novel|book|story|cartoon)\b|"
+    r"\b(?:watched|watching|reading|read|saw) (?:a|the|this) (?:film|movie|show|series|episode|novel|book|documentary) "
+    r"(?:where|in which|about)\b|\b(?:in|for) (?:a|the|my|our) (?:film|movie|tv show|series|episode|novel|book|story|short "
+    r"story|screenplay|soap|game) (?:i|we) (?:watched|saw|read|am writing|am reading|was watching|am streaming|am playing)\b|"
+    r"\b(?:i am writing|writing|for) (?:a|my|the|our) (?:\S+ )?(?:novel|short story|screenplay|story|script|fan ?fic\w*)\b")
 _REAL_NOW = re.compile(
     r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
     r"kidding)|(?:this|it) is (?:real|for real|(?:actually|really) happening|happening (?:now|for real))|is real\b|for real|real "
@@ -2702,19 +2779,39 @@ _TAKEN_BACK_WORDS_R21_DIARY = (
     r"(?:old )?(?:diary|journal|notebook|notes)(?: \S+){0,3}? (?:\d+|two|three|four|five|many|several|a few) years ago)\b")
 _TAKEN_BACK_WORDS_R21_ASKING = (
     r"(?:i am (?:a |an )?(?:\S+ ){0,2}(?:student|trainee)(?: \S+){0,1}? (?:asking|revising|studying)\b)")
+# Round 22 (blind set 20's take-backs), specific and benign only. Of any rule but self_harm or `always`, and of an
+# overdose or a poison too: a game named as where it happened ("it's in the game I'm streaming", "on potions"), a
+# harmless dose ("4 rennies instead of 2"). Of any rule but self_harm, `always`, an overdose or a poison: a dated past
+# event ("that was last month"), an assessment already made with its follow-up or its finding ("they scanned me and
+# did an EEG, I see the neurologist in two weeks", "the hospital did a scan, Bell's palsy not a stroke"), an object or
+# a sense meant ("the dye bleed, a red sock in the wash"), pins and needles from sitting cross-legged.
+_TAKEN_BACK_WORDS_R22_OD = (
+    r"(?:(?:(?:it is|its|it was|this is|that is|all|just) )+in (?:the|a|my|this) (?:\S+ ){0,2}?(?:game|video game|"
+    r"stream)\b|(?:on )?(?:health |mana )?potions\b(?: \S+){0,6}? (?:game|streaming|stream)\b|"
+    r"(?:\S+ ){0,2}?(?:\d+|two|three|four|five|six) (?:rennies?|gaviscon|tums|antacids?|multivitamins?|mints?|lozenges?|"
+    r"strepsils|throat sweets|vitamin c) instead of (?:\d+|one|two|three)\b)")
+_TAKEN_BACK_WORDS_R22 = (
+    r"(?:(?:that|this|it) (?:was|happened) last (?:month|week|year|summer|winter|spring|autumn|christmas)\b|"
+    r"(?:(?:they|the hospital|the doctors?|the gp|a & e|a&e|i|we|he|she) )?(?:scanned (?:me|him|her)|(?:had|have had|got|"
+    r"did|ran|have done) (?:a |an |some )?(?:scans?|ct|mri|eeg|ecg|ct scan|mri scan|brain scan))\b(?: \S+){0,12}? "
+    r"(?:neurologist|specialist|consultant|clinic|follow up|bell s palsy|migraine|not a stroke|not a seizure)\b|"
+    r"(?:i mean |i meant )?(?:the )?(?:dye|colour|color) (?:bleed|bled|run|ran)\b|"
+    r"pins and needles\b(?: \S+){0,3}? (?:from|after) (?:sitting|sleeping|kneeling|lying|crossing)\b)")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
 _TAKEN_BACK_SELF_HARM = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_DIARY + r")")
 _TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r"|"
                                   + _TAKEN_BACK_WORDS_R21 + r")")
 _TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_R19_OD + r"|" + _TAKEN_BACK_WORDS_R21_OD + r")")
+                             + _TAKEN_BACK_WORDS_R19_OD + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|" + _TAKEN_BACK_WORDS_R22_OD
+                             + r")")
 _TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
                              + _TAKEN_BACK_WORDS_JOKE + r"|" + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|"
-                             + _TAKEN_BACK_WORDS_R21 + r")")
+                             + _TAKEN_BACK_WORDS_R21 + r"|" + _TAKEN_BACK_WORDS_R22_OD + r"|" + _TAKEN_BACK_WORDS_R22 + r")")
 _ALL_TAKEN_BACK_WORDS = (r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r"|"
                          + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|" + _TAKEN_BACK_WORDS_R21 + r"|"
-                         + _TAKEN_BACK_WORDS_R21_DIARY + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r")")
+                         + _TAKEN_BACK_WORDS_R21_DIARY + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r"|" + _TAKEN_BACK_WORDS_R22_OD
+                         + r"|" + _TAKEN_BACK_WORDS_R22 + r")")
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
@@ -2725,7 +2822,7 @@ _DANGER_DENIED = re.compile(r"\b(?:fine|ok|okay|normal|well|calmed down|none (?:
 _HARMLESS_CAUSE = re.compile(r"\b(?:tantrum|meltdown|strop|sulking|took (?:her|his) (?:phone|ipad|tablet|console|xbox|laptop)|"
                              r"eyelids|eyes|found|counted|filling|dental work|tooth out|root canal|anaesthetic|anesthetic|"
                              r"numbing|ribs|press|deep sleep|heavy sleep|sound sleep|bit|bitten)\b(?! on (?:one|a|the same) spot)")
-_NOT_TAKEN_BACK = re.compile(r"\b(?:again|still|not (?:a|an) (?:drill|joke|game|play|quiz|scenario)|no joke|not (?:joking|"
+_NOT_TAKEN_BACK = re.compile(r"\b(?:again|(?<!can i )(?<!could i )(?<!should i )(?<!will i )still|not (?:a|an) (?:drill|joke|game|play|quiz|scenario)|no joke|not (?:joking|"
                              r"kidding)|(?:this|it) is real|for real|(?:actually|really) happening|missing|gone|"
                              # round 19: back or worse after a visit or a date ("the GP saw me this afternoon but it
                              # has come back much worse")
@@ -2860,7 +2957,7 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if (rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence)
             and not _red_flag(rule, text)):
         return "benign reading"
-    if _framed(text, start) and not _REAL_NOW.search(text.text):
+    if _framed(text, start, fiction=rule.category != "self_harm") and not _REAL_NOW.search(text.text):
         return "a drill, scenario or role-play"
     if _taken_back(rule, text, start):
         return "taken back"
@@ -2903,11 +3000,11 @@ _NEW_TOPIC = re.compile(r"(?:^|[.!?;,:\n] ?)(?:also|anyway|anyways|btw|by the wa
                         r"on another note|unrelated|forgot to (?:say|mention))\b")
 
 
-def _framed(text: _Text, start: int) -> bool:
+def _framed(text: _Text, start: int, fiction: bool = False) -> bool:
     """Whether a drill, scenario or role-play named in the text frames the match at `start`: one named after it, or one
-    before it with no turn to another topic in between."""
-    return any(found.start() >= start or not _NEW_TOPIC.search(text.text, found.end(), start)
-               for found in _FRAMED.finditer(text.text))
+    before it with no turn to another topic in between (round 22: a film, a book or a story too, with `fiction`)."""
+    frames = [*_FRAMED.finditer(text.text), *(_FICTION.finditer(text.text) if fiction else ())]
+    return any(found.start() >= start or not _NEW_TOPIC.search(text.text, found.end(), start) for found in frames)
 
 
 def _negated(text: _Text, position: int) -> bool:
@@ -3052,7 +3149,8 @@ def context_features(normalized: str) -> list[float]:
         float(bool(_FIGURATIVE.search(normalized))),
         # round 11: a drill, scenario card or role-play named as what the words are counts as a hypothetical
         float(bool(_HYPOTHETICAL.search(normalized)
-                   or (_FRAMED.search(normalized) and not _REAL_NOW.search(normalized)))),
+                   or ((_FRAMED.search(normalized) or _FICTION.search(normalized))  # round 22: a film or a story
+                       and not _REAL_NOW.search(normalized)))),
         float(bool(_MEDICATION_QUESTION.search(normalized))),
         float(bool(_QUESTION_START.search(normalized)) and not text.personal),
     ]
