@@ -15,6 +15,10 @@ Training (`fit`, `matrix`) builds the same features as a scipy sparse matrix for
 regression; `scores` and `matrix` share one definition of the features (`ngrams`), and a test checks
 that `scores` equals the sparse matrix times the weights.
 
+Training reads each text's n-grams once (`count_grams`) and hands the counts to `fit`, `matrix` and `scores`
+for every fold: the same features, about a tenth of the n-gram work (benchmarks/RESULTS.md, "Faster triage
+training"). Scoring a new text counts only the n-grams in the vocabulary, as before.
+
 Each block (characters, words) is L2-normalized on its own, with sublinear term frequency
 (1 + log count) and smoothed idf (log((1 + n) / (1 + df)) + 1), as TfidfVectorizer does by default.
 """
@@ -47,6 +51,11 @@ def ngrams(text: str, block: str, low: int, high: int) -> list[str]:
     return out
 
 
+def count_grams(text: str) -> dict[str, Counter]:
+    """Per block, every n-gram of `text` with its count (in order of first appearance), for reuse across folds."""
+    return {block: Counter(ngrams(text, block, low, high)) for block, low, high in BLOCKS}
+
+
 @dataclass
 class NgramFeatures:
     """Per block: the vocabulary (n-gram → column), its idf, and, once trained, its weights."""
@@ -56,11 +65,13 @@ class NgramFeatures:
     weights: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def fit(cls, texts: list[str], min_df: int = 2) -> NgramFeatures:
-        """Vocabulary: every n-gram found in at least `min_df` of `texts`; idf from the same texts."""
+    def fit(cls, texts: list[str], min_df: int = 2, counts: list[dict[str, Counter]] | None = None) -> NgramFeatures:
+        """Vocabulary: every n-gram found in at least `min_df` of `texts`; idf from the same texts (`counts`:
+        their `count_grams`, when already computed)."""
+        counts = counts if counts is not None else [count_grams(text) for text in texts]
         vocabularies, idf = {}, {}
-        for block, low, high in BLOCKS:
-            df = Counter(gram for text in texts for gram in set(ngrams(text, block, low, high)))
+        for block, _, _ in BLOCKS:
+            df = Counter(gram for grams in counts for gram in grams[block])
             kept = sorted(gram for gram, count in df.items() if count >= min_df)
             vocabularies[block] = {gram: i for i, gram in enumerate(kept)}
             idf[block] = np.array([math.log((1 + len(texts)) / (1 + df[gram])) + 1.0 for gram in kept])
@@ -70,15 +81,19 @@ class NgramFeatures:
     def size(self) -> int:
         return sum(len(v) for v in self.vocabularies.values())
 
-    def _block_values(self, text: str, block: str, low: int, high: int) -> tuple[list[int], np.ndarray]:
+    def _block_values(self, text: str, block: str, low: int, high: int,
+                      grams: Counter | None = None) -> tuple[list[int], np.ndarray]:
         vocabulary = self.vocabularies[block]
-        counts = Counter(g for g in ngrams(text, block, low, high) if g in vocabulary)
+        if grams is None:
+            counts = Counter(g for g in ngrams(text, block, low, high) if g in vocabulary)
+        else:  # the same counts in the same order, read from the text's count_grams
+            counts = {g: n for g, n in grams.items() if g in vocabulary}
         columns = [vocabulary[g] for g in counts]
         values = np.array([1.0 + math.log(c) for c in counts.values()]) * self.idf[block][columns]
         norm = float(np.sqrt(values @ values)) if columns else 0.0
         return columns, values / norm if norm > 0 else values
 
-    def matrix(self, texts: list[str]):
+    def matrix(self, texts: list[str], counts: list[dict[str, Counter]] | None = None):
         """The features of `texts` as a scipy CSR matrix (training only: scoring never imports scipy)."""
         import scipy.sparse as sp
 
@@ -86,7 +101,8 @@ class NgramFeatures:
         for row, text in enumerate(texts):
             offset = 0
             for block, low, high in BLOCKS:
-                columns, values = self._block_values(text, block, low, high)
+                grams = None if counts is None else counts[row][block]
+                columns, values = self._block_values(text, block, low, high, grams)
                 rows.extend([row] * len(columns))
                 cols.extend(offset + c for c in columns)
                 vals.extend(values.tolist())
@@ -104,12 +120,13 @@ class NgramFeatures:
             start = end
         return NgramFeatures(self.vocabularies, self.idf, split)
 
-    def scores(self, texts: list[str]) -> np.ndarray:
+    def scores(self, texts: list[str], counts: list[dict[str, Counter]] | None = None) -> np.ndarray:
         """Each text's contribution to the emergency logit: features · weights (pure Python and numpy)."""
         out = np.zeros(len(texts))
         for row, text in enumerate(texts):
             for block, low, high in BLOCKS:
-                columns, values = self._block_values(text, block, low, high)
+                grams = None if counts is None else counts[row][block]
+                columns, values = self._block_values(text, block, low, high, grams)
                 if columns:
                     out[row] += float(values @ self.weights[block][columns])
         return out
