@@ -1660,7 +1660,7 @@ RULES: tuple[Rule, ...] = (
                r"eyes?|swallow\w*|drank)\b", window=120, kind="symptom"),
     _rule("bleeding_trauma", "coffee-ground vomit or black tarry stool (upper GI bleed)",
           r"\bcoffee grounds?\b(?=.{0,10}\b(?:vomit|sick)\b)|\b(?:vomit\w*|sick|threw up|throwing up)\b(?: \S+){0,4} "
-          r"coffee grounds?\b|\btarry\b|\blike tar\b|\bblack tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b|\bblack "
+          r"coffee grounds?\b|\btarry\b|\blike tar\b|\b(?:poo\w*|poop\w*|stools?|motions?|passing|passed)\b(?: \S+){0,4} black tar\b|\b(?:poo|poop|stools?|motions?)\b(?: \S+){0,4} black\b|\bblack "
           r"(?:\w+ ){0,2}(?:poo|poop|stools?|motions?)\b",
           near=r"\b(?:ibuprofen|naproxen|aspirin|diclofenac|nsaids?|anti ?inflammator\w*|blood thinners?|warfarin|"
                r"apixaban|rivaroxaban|clopidogrel|light ?headed|faint\w*|dizzy|ulcer|liver|cirrhosis|vomit\w*|sick|"
