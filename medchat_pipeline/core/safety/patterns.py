@@ -3000,11 +3000,39 @@ _NEW_TOPIC = re.compile(r"(?:^|[.!?;,:\n] ?)(?:also|anyway|anyways|btw|by the wa
                         r"on another note|unrelated|forgot to (?:say|mention))\b")
 
 
+# A film, a book or a story frames only what is told of others: "I was writing my novel when my face went droopy and I
+# can't lift my arm" is the writer's own stroke, told now (the writer, "my" or "we" between the frame and the match).
+_TOLD_OF_WRITER = re.compile(r"\b(?:i|my|me|myself|we|our|us)\b")
+_FRAME_TAIL = re.compile(r",? ?(?:that |which )?(?:i|we) (?:watched|saw|read|was reading|am reading|was watching|were "
+                         r"watching|am writing|was writing|am streaming|am playing)\b")  # "in a film I watched"
+
+
+def _frame_end(text: str, found: re.Match) -> int:
+    tail = _FRAME_TAIL.match(text, found.end())
+    return tail.end() if tail else found.end()
+
+
+def _fiction_frames(text: str) -> list[re.Match]:
+    """The film, book or story frames of `text` whose own sentence goes on about others, not the writer."""
+    out = []
+    for found in _FICTION.finditer(text):
+        end = min((i for i in (text.find(mark, found.end()) for mark in ".!?\n") if i != -1), default=len(text))
+        if not _TOLD_OF_WRITER.search(text, _frame_end(text, found), end):
+            out.append(found)
+    return out
+
+
 def _framed(text: _Text, start: int, fiction: bool = False) -> bool:
     """Whether a drill, scenario or role-play named in the text frames the match at `start`: one named after it, or one
-    before it with no turn to another topic in between (round 22: a film, a book or a story too, with `fiction`)."""
-    frames = [*_FRAMED.finditer(text.text), *(_FICTION.finditer(text.text) if fiction else ())]
-    return any(found.start() >= start or not _NEW_TOPIC.search(text.text, found.end(), start) for found in frames)
+    before it with no turn to another topic in between (round 22: a film, a book or a story too, with `fiction`, when
+    nothing between it and the match is told of the writer)."""
+    drills = [found for found in _FRAMED.finditer(text.text)
+              if found.start() >= start or not _NEW_TOPIC.search(text.text, found.end(), start)]
+    stories = [found for found in (_FICTION.finditer(text.text) if fiction else ())
+               if (found.start() >= start and not _TOLD_OF_WRITER.search(text.text, start, found.start()))
+               or (found.start() < start and not _NEW_TOPIC.search(text.text, found.end(), start)
+                   and not _TOLD_OF_WRITER.search(text.text, _frame_end(text.text, found), start))]
+    return bool(drills or stories)
 
 
 def _negated(text: _Text, position: int) -> bool:
@@ -3149,7 +3177,7 @@ def context_features(normalized: str) -> list[float]:
         float(bool(_FIGURATIVE.search(normalized))),
         # round 11: a drill, scenario card or role-play named as what the words are counts as a hypothetical
         float(bool(_HYPOTHETICAL.search(normalized)
-                   or ((_FRAMED.search(normalized) or _FICTION.search(normalized))  # round 22: a film or a story
+                   or ((_FRAMED.search(normalized) or _fiction_frames(normalized))  # round 22: a film or a story
                        and not _REAL_NOW.search(normalized)))),
         float(bool(_MEDICATION_QUESTION.search(normalized))),
         float(bool(_QUESTION_START.search(normalized)) and not text.personal),
