@@ -62,3 +62,29 @@ def isolated_storage(tmp_path_factory, monkeypatch) -> Path:
     storage = tmp_path_factory.mktemp("storage")
     monkeypatch.setenv("MEDCHAT_STORAGE_DIR", str(storage))
     return storage
+
+
+# The suite runs on two workers (pytest-xdist, `-n 2 --dist loadgroup --no-loadscope-reorder` in pyproject.toml;
+# `-n 0` runs it in one process). Each test file runs whole on one worker, so a module-scoped fixture is built once;
+# the folders whose tests share a costly session fixture (the materialized demo graph and its daemon, the trained
+# training graph, the serving models, the PostgreSQL server) run whole on one worker too. The end-to-end folder is the
+# longest (the whole graph, then a daemon-driven rebuild), so it is queued first and the other worker takes the rest
+# meanwhile. Each worker, and what it starts, computes on one thread: two workers of two threads each on two cores ran
+# torch-bound tests slower than one thread each (benchmarks/RESULTS.md, "CI time").
+SHARED_FIXTURE_FOLDERS = ("e2e", "training", "serving", "deploy")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+
+def _folder(item: pytest.Item) -> str | None:
+    parts = item.nodeid.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "medchat_pipeline_tests" else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = _folder(item)
+        item.add_marker(pytest.mark.xdist_group(folder if folder in SHARED_FIXTURE_FOLDERS else item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: _folder(item) != "e2e")  # stable: the e2e tests first, each file in its own order
