@@ -16,8 +16,8 @@ regression; `scores` and `matrix` share one definition of the features (`ngrams`
 that `scores` equals the sparse matrix times the weights.
 
 Training reads each text's n-grams once (`count_grams`) and hands the counts to `fit`, `matrix` and `scores`
-for every fold: the same features, about a tenth of the n-gram work (benchmarks/RESULTS.md, "Faster triage
-training"). Scoring a new text counts only the n-grams in the vocabulary, as before.
+for every fold: the same features from one pass over the texts instead of twelve (benchmarks/RESULTS.md, "Faster
+triage training"). Scoring a new text counts only the n-grams in the vocabulary, as before.
 
 Each block (characters, words) is L2-normalized on its own, with sublinear term frequency
 (1 + log count) and smoothed idf (log((1 + n) / (1 + df)) + 1), as TfidfVectorizer does by default.
