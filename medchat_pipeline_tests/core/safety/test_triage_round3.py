@@ -15,7 +15,7 @@ from medchat_pipeline.core.safety.normalize import normalize_for_patterns
 from medchat_pipeline.core.safety.triage import CATEGORIES, Triage, safety_net_line
 from medchat_pipeline.core.safety.triage_data import load_dataset_cases, load_triage_cases
 from medchat_pipeline.core.safety.triage_model import TokenEmbeddingEncoder, TriageHead
-from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures, ngrams
+from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures, count_grams, ngrams
 from medchat_pipeline.core.safety.triage_report import triage_report_blocks
 from medchat_pipeline.serving import ChatService, TeacherChatModel, start_server
 from medchat_pipeline.serving.safety import SafetyGate
@@ -28,6 +28,21 @@ def test_ngrams_read_inside_word_boundaries_and_skip_punctuation_words():
     assert ngrams("od it", "char", 2, 3) == [" o", "od", "d ", " od", "od ", " i", "it", "t ", " it", "it "]
     assert ngrams("shock advised , now", "word", 1, 2) == [
         "shock", "advised", "now", "shock advised", "advised now"]
+
+
+def test_counts_read_once_give_the_same_features_bit_for_bit():
+    # Training counts each text's n-grams once (count_grams) and hands them to every fold: the vocabulary, idf, sparse
+    # matrix and scores must be exactly those read from the texts, or the trained head would change.
+    texts = [normalize_for_patterns(t) for case in load_triage_cases()[:200] for t in case.turns] + ["", "a a a a"]
+    counts = [count_grams(text) for text in texts]
+    plain, counted = NgramFeatures.fit(texts[:150], 2), NgramFeatures.fit(texts[:150], 2, counts[:150])
+    assert plain.vocabularies == counted.vocabularies
+    assert all(np.array_equal(plain.idf[block], counted.idf[block]) for block in plain.idf)
+    a, b = plain.matrix(texts[:150]), counted.matrix(texts[:150], counts[:150])
+    assert np.array_equal(a.data, b.data) and np.array_equal(a.indices, b.indices) and np.array_equal(a.indptr, b.indptr)
+    weights = np.random.default_rng(1).normal(size=plain.size)
+    assert np.array_equal(plain.with_weights(weights).scores(texts[150:]),
+                          counted.with_weights(weights).scores(texts[150:], counts[150:]))
 
 
 def test_scores_equal_the_training_matrix_times_the_weights_and_survive_storage():
