@@ -2496,6 +2496,51 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:(?:does|did|will|would) not|not|is not|no longer) (?:answer\w*|respond\w*|wak\w*|react\w*)\b|"
                r"\bunresponsive\b", window=100,
           unless=r"\b(?:lettuce|salad|chips|fries|pasta|noodles|handshake|cold (?:feet|hands)|a cold)\b"),
+    # Round 23 (blind set 21's described misses). Seizures one after another in a known epileptic, told as "one of
+    # his epilepsy episodes, and then another straight after before he woke from the first" (status epilepticus, even
+    # if "shaking on and off" reads as long-standing); "one of her usual short ones, she's come round" is not it.
+    _rule("unresponsive_seizure", "another seizure before waking from the first",
+          r"\b(?:epilep\w*|seizures?|fitt?s?|fitt?ing|convulsi\w*|episodes?)\b",
+          near=r"\banother\b(?: \S+){0,4}? before (?:he|she|they|i|you|it) (?:had |has |have )?(?:woke|woken|wakes|came "
+               r"round|come round|came to|come to|recovered|came back|came out)(?: up)? (?:from|of|after) the (?:first|"
+               r"last|other)\b", window=200),
+    # A decided day to step or jump off a height, or one made to look like an accident (a scaffolder "thinking how
+    # easy it'd be to just step off. tomorrow's the last day on this job and i've decided that's when. no one would
+    # even know it wasnt an accident"): self_harm, always; vertigo ("how easy it would be to step off by accident.
+    # is it my ears?") names no decision.
+    _rule("self_harm", "a decided day to step off a height, or made to look like an accident",
+          r"\b(?:how easy (?:it (?:would|will)|it ?d) be to|(?:going|gonna|decided|plan\w*) to)(?: just)? (?:step|jump|"
+          r"throw myself) off(?= ?[.!?,;]| ?$| (?:the |this |that |a )?(?:top lift|top|edge|scaffold\w*|roof|ledge|bridge|"
+          r"cliff|building|tower|balcony|car park|multi ?storey|crane)\b)|\bstep(?:ping)? off (?:the )?(?:top lift|edge|"
+          r"scaffold\w*|roof|ledge|bridge|cliff)\b",
+          near=r"\b(?:i|i have|he has|she has) (?:decided|made up (?:my|his|her) mind)\b|\b(?:decided|made up my mind) "
+               r"(?:that is|thats|it is|its) (?:when|the day)\b|\b(?:no one|nobody|noone|none) (?:would|will) (?:even )?"
+               r"(?:know|guess|think)\b|\b(?:look|looks|looked|seem|seems) like an accident\b|\b(?:think|know|thought) it "
+               r"(?:was|is|were) (?:not |just )?an accident\b",
+          window=220, always=True,
+          unless=r"\b(?:vertigo|dizz\w*|spins|spinning|bus|train|tram|plane|kerb|curb|treadmill|escalator|scales|stage|"
+                 r"diet|wagon|bandwagon)\b"),
+    # Come to a sea wall, a pier, a bridge or a cliff to jump ("at the sea wall. I came here to jump. I cant swim when
+    # its this cold, which is the point"): self_harm, always; a charity jump or tombstoning for fun is not it.
+    _rule("self_harm", "come to a height or the water to jump",
+          r"\b(?:came|come|have come|went|drove|walked|cycled|got the bus) (?:out |down |up |over )?(?:here|there)"
+          r"(?: tonight| today| now| again)? to jump(?= ?[.!?,;]| ?$| (?:off|in|into|from|over)\b)",
+          near=r"\b(?:sea ?wall|harbou?r(?: wall)?|pier|jetty|quay|dock|bridge|cliffs?|edge|roof|rooftop|river|canal|"
+               r"multi ?storey|car park|tracks|the point|whole point|cannot swim|can not swim|this cold|too cold|freezing|"
+               r"typing this|the cold)\b",
+          window=200, always=True,
+          unless=r"\b(?:charity|swim club|sponsored|bungee|parachut\w*|sky ?div\w*|tombston\w*|trampolin\w*|paraglid\w*|"
+                 r"base jump\w*|for fun|with (?:my )?(?:mates|friends|the lads|the kids)|queue|jump the queue|jump start\w*|"
+                 r"jump leads|long jump|high jump|ski jump\w*|rope|for a laugh|dare|wetsuits?|life ?jackets?|summer|for a "
+                 r"(?:swim|dip)|wild swim\w*|cold water swim\w*|sea swim\w*|waves)\b",
+          unless_scope="text"),
+    # A whole bottle of a child's medicine told in Spanish ("se tomó el jarabe de paracetamol, el frasco entero";
+    # "se ha bebido todo el bote de jarabe"): the round 10 rule wanted the bottle within three words of the verb.
+    _rule("overdose_poisoning", "a whole bottle of syrup or medicine (Spanish)",
+          r"\b(?:(?:el|un|al) (?:frasco|bote)|(?:la|una) botella) (?:enter[oa]|complet[oa])\b|\btod[oa] (?:el|la) "
+          r"(?:frasco|bote|botella)\b",
+          near=r"\b(?:jarabe|medicinas?|medicamentos?|paracetamol|ibuprofeno|calpol|dalsy|apiretal|syrup|medicine)\b",
+          window=120, unless=r"\b(?:compr\w*|tienda|farmacia|caducad\w*|abierto|sin abrir|llen[oa]|cerrad[oa])\b"),
 )
 
 
