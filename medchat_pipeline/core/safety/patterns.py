@@ -2502,8 +2502,8 @@ RULES: tuple[Rule, ...] = (
     _rule("unresponsive_seizure", "another seizure before waking from the first",
           r"\b(?:epilep\w*|seizures?|fitt?s?|fitt?ing|convulsi\w*|episodes?)\b",
           near=r"\banother\b(?: \S+){0,4}? before (?:he|she|they|i|you|it) (?:had |has |have )?(?:woke|woken|wakes|came "
-               r"round|come round|came to|come to|recovered|came back|came out)(?: up)? (?:from|of|after) the (?:first|"
-               r"last|other)\b", window=200),
+               r"round|come round|came to|come to|recovered|came back|came out)(?: up)?(?: (?:from|of|after) the (?:first|"
+               r"last|other)\b|(?= ?[.,;!?]|$))", window=200),  # "one fit then another before he came round."
     # A decided day to step or jump off a height, or one made to look like an accident (a scaffolder "thinking how
     # easy it'd be to just step off. tomorrow's the last day on this job and i've decided that's when. no one would
     # even know it wasnt an accident"): self_harm, always; vertigo ("how easy it would be to step off by accident.
