@@ -2100,8 +2100,26 @@ RULES: tuple[Rule, ...] = (
           window=150, always=True),
     _rule("self_harm", "tablets saved up and not here next week",
           r"\b(?:saving|saved|stockpil\w*|hoard\w*|collecting|stashing|stashed) (?:up )?(?:all )?(?:my |her |his |some )?"
-          r"(?:\S+ )?(?:tablets|pills|meds|medication|tramadol|codeine|paracetamol|sleeping pills)\b",
-          near=_NOT_LASTING + r"|\b(?:won t|will not) be (?:here|around)\b", window=150, always=True),
+          r"(?:\S+ )?(?:tablets|pills|meds|medication|tramadol|codeine|paracetamol|sleeping pills|zopiclone|zolpidem|"
+          r"diazepam|sleepers)\b",
+          near=_NOT_LASTING + r"|\b(?:won t|will not) be (?:here|around)\b|"
+               # blind set 22 (lead's mend): "the world would be lighter without me. ive been saving my sleeping tablets"
+               r"\b(?:world|everyone|everybody|family|they|things|life|it) (?:would|will) be (?:so |a lot |much )?(?:lighter|"
+               r"better|easier|happier|simpler)(?: off)? without me\b", window=150, always=True),
+    # Blind set 22 (lead's mend after its one measurement): a way up the tallest building asked for, with wanting it
+    # over ("whats the tallest building in town you can get onto without a key. i want it over with"), and walking into
+    # the sea tonight told calmly ("dont worry about me, its fine, im calm about it"): self_harm, always.
+    _rule("self_harm", "asks for a high place, wanting it over",
+          r"\b(?:tallest|highest) (?:building|block|bridge|car ?park|multi ?stor(?:e)?y|tower|cliff|roof)\b|"
+          r"\b(?:building|block|bridge|car ?park|tower|cliff|roof)(?: \S+){0,4} (?:is )?(?:the )?(?:tallest|highest)\b",
+          near=r"\b(?:want (?:it|this|everything|things) (?:all )?over(?: with)?|(?:to )?end it(?: all)?|be done with (?:it|"
+               r"everything|life)|not (?:be )?here (?:any ?more|tomorrow)|for good)\b", window=150, always=True),
+    _rule("self_harm", "walking into the sea or a river tonight, told calmly",
+          r"\b(?:walk|walking|wade|wading|go|going) (?:out )?into the (?:sea|ocean|river|lake|loch|water)\b",
+          near=r"\b(?:do not|dont) worry about me|\b(?:i am|im) (?:calm|at peace|ready)\b|\bfor good\b|\bgoodbye\b|"
+               r"\bnot (?:coming|come) back\b|\bend (?:it|things)\b", window=120, always=True,
+          unless=r"\b(?:dip|dips|swim\w*|paddl\w*|wetsuit|dry ?robe|charity|boxing day|new year\w*|surf\w*|snorkel\w*|"
+                 r"float\w*|bodyboard\w*|cold water|wild swim\w*|sea ?glass|rock ?pool\w*)\b"),
     _rule("self_harm", "researching how many of her pills it would take",
           r"\bhow many (?:of )?(?:her|his|my|their) (?:\S+ )?(?:pills|tablets|meds|medication|\w+) (?:it )?(?:would|will) "
           r"take\b",
