@@ -2862,19 +2862,23 @@ _TAKEN_BACK_WORDS_R22 = (
     r"pins and needles\b(?: \S+){0,3}? (?:from|after) (?:sitting|sleeping|kneeling|lying|crossing)\b)")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
-_TAKEN_BACK_SELF_HARM = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_DIARY + r")")
-_TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r"|"
-                                  + _TAKEN_BACK_WORDS_R21 + r")")
-_TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_R19_OD + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|" + _TAKEN_BACK_WORDS_R22_OD
-                             + r")")
-_TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|"
-                             + _TAKEN_BACK_WORDS_JOKE + r"|" + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|"
-                             + _TAKEN_BACK_WORDS_R21 + r"|" + _TAKEN_BACK_WORDS_R22_OD + r"|" + _TAKEN_BACK_WORDS_R22 + r")")
-_ALL_TAKEN_BACK_WORDS = (r"(?:" + _TAKEN_BACK_WORDS + r"|" + _TAKEN_BACK_WORDS_R18 + r"|" + _TAKEN_BACK_WORDS_JOKE + r"|"
-                         + _TAKEN_BACK_WORDS_R19 + r"|" + _TAKEN_BACK_WORDS_R21_OD + r"|" + _TAKEN_BACK_WORDS_R21 + r"|"
-                         + _TAKEN_BACK_WORDS_R21_DIARY + r"|" + _TAKEN_BACK_WORDS_R21_ASKING + r"|" + _TAKEN_BACK_WORDS_R22_OD
-                         + r"|" + _TAKEN_BACK_WORDS_R22 + r")")
+def _any_of(*groups: str) -> str:
+    return r"(?:" + r"|".join(groups) + r")"
+
+
+# Which take-back word groups each kind of rule accepts (round 14's mechanism, widened round by round).
+_TAKEN_BACK_SELF_HARM = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R21_DIARY))
+_TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R21_ASKING,
+                                                              _TAKEN_BACK_WORDS_R21))
+_TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_R19_OD,
+                                                         _TAKEN_BACK_WORDS_R21_OD, _TAKEN_BACK_WORDS_R22_OD))
+_TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + _any_of(
+    _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
+    _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R22_OD, _TAKEN_BACK_WORDS_R22))
+_ALL_TAKEN_BACK_WORDS = _any_of(
+    _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
+    _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R21_DIARY, _TAKEN_BACK_WORDS_R21_ASKING, _TAKEN_BACK_WORDS_R22_OD,
+    _TAKEN_BACK_WORDS_R22)
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
