@@ -25,9 +25,11 @@ import unicodedata
 from functools import lru_cache
 
 # Words the patterns are written with: typos are corrected towards these (and only these).
-# ("dives" is one so that it is never "corrected" to "hives": the MiniLM vocabulary lacks it; round 7.)
+# ("dives" is one so that it is never "corrected" to "hives": the MiniLM vocabulary lacks it; round 7. Round 24: the
+# obstetric terms placenta, placental, praevia, previa, abruption and midwifery, which the MiniLM vocabulary lacks, so that
+# "define placental abruption versus placenta praevia" is read as English, not as another language.)
 TRIAGE_TERMS = """
-abdomen abdominal accident accidentally acetaminophen adrenaline advil agony alcohol allergic allergy
+abdomen abdominal abruption accident accidentally acetaminophen adrenaline advil agony alcohol allergic allergy
 ambulance amoxicillin anaphylactic anaphylaxis antibiotic antifreeze anymore arrest asthma attack awake
 baby battery bleach bleeding bleed blood blue body bottle brain breath breathe breathing breathless broken
 burning burns calpol cannot capsules cardiac chest choking cleaner clots clutching collapsed collapse
@@ -36,9 +38,9 @@ defibrillator detergent diabetic diarrhea die dives dizzy drooping droopy drowni
 erection everything
 face fainted fainting faint fentanyl fever floppy foaming fracture gasping glucose headache having heart heroin
 hives hospital hurts kill ibuprofen inhaler injected insulin jerking kerosene ketones labour labor lethal lips
-lightheaded limp medication medicine meningitis mushrooms myself naloxone narcan newborn numb numbness
-overdose overdosed paracetamol paralysed paralyzed passed pills poison poisoned poisoning pouring pregnant
-pressure pulse rash responding responsive seizure seizures shaking shivering shortness slurred slurring speech
+lightheaded limp medication medicine meningitis midwifery mushrooms myself naloxone narcan newborn numb numbness
+overdose overdosed paracetamol paralysed paralyzed passed pills placenta placental poison poisoned poisoning pouring
+praevia pregnant pressure previa pulse rash responding responsive seizure seizures shaking shivering shortness slurred slurring speech
 spreading squeezing stabbed stiff stomach stopped stroke struggling suffocating sugar suicidal suicide
 swallowed swelling swollen tablets temperature testicle testicles throat tightness tongue tylenol
 unconscious unresponsive urinate urinated vomit vomited vomiting vomitting want warfarin weakness wheezing wheezy xanax

@@ -428,6 +428,13 @@ RULES: tuple[Rule, ...] = (
                  r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b|"
                  # round 22: "I literally can't breathe, my grandson just called the vicar mister god"
                  r"\bliterally (?:cannot|can not) breathe , (?:\S+ ){1,4}just (?:called|said)\b|"
+                 # round 24: "couldn't breathe for laughing"; a place that "stinks so bad I can't breathe" (no gas, fumes
+                 # or smoke named); "couldn't breathe on the climbs, how do I improve my stamina?"
+                 r"\b(?:cannot|can not|could not) breathe? for laugh\w*|^(?!.*\b(?:gas|fumes|smoke|chemical\w*|chlorine|"
+                 r"ammonia|bleach|fire|burning|carbon monoxide)\b).*\b(?:stinks?|stank|stinking|smells?|reeks?|pongs?)\b"
+                 r"(?: \S+){0,3} (?:so|that|too) (?:bad|much|strong|badly)\b|^(?=.*\b(?:climbs?|hills?|uphill|run|runs|running|"
+                 r"ride|cycl\w*|hike|hiking|race)\b)(?=.*\b(?:stamina|fitness|fitter|improve|build (?:up )?(?:my )?(?:stamina|"
+                 r"fitness|lungs))\b)|"
                  # round 10: how to help someone through their panic attacks (the feeling of no air is the panic's)
                  r"(?=.*\bpanic (?:attacks?|episodes?)\b)(?=.*\b(?:help|support|next time|calm (?:her|him|them) down|"
                  r"grounding|say to)\b)",
@@ -444,6 +451,9 @@ RULES: tuple[Rule, ...] = (
                  # round 10: a cold, catarrh or pollen "suffocating me" (a blocked nose) is the same idiom
                  r"\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|congestion|blocked nose)\b(?: \S+){0,2} "
                  r"(?:is |are |keeps )?(?:suffocating|smothering|strangling) (?:me|us)\b|"
+                 # round 24: "suffocated by my team, they want me at every tournament"
+                 r"\bsuffocat\w* by (?:my|the|our|his|her) (?:team|squad|club|parents|friends|boss|manager|coach|fans|"
+                 r"teammates|team mates|family|kids|in ?laws)\b|"
                  r"(?:spin|gym|fitness|hiit|exercise|yoga) class|workout|by the end|after (?:the|a|my) (?:run|race|class|"
                  r"sprint|workout)|took my breath away|laugh\w*\b|"
                  # round 11: "gasping for a brew", "suffocating in this relationship"
@@ -473,7 +483,13 @@ RULES: tuple[Rule, ...] = (
                     r"gray|not breathing|gasping|back blows|heimlich)\b"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
-          r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True),
+          r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True,
+          # round 24: a child holding the breath in a tantrum who went purple and then breathed again
+          unless=r"\b(?:breath ?holding|holding (?:his|her|their) breath)\b(?: \S+){0,4}? (?:tantrum|temper|paddy|strop|"
+                 r"meltdown|crying)\b(?=.*\b(?:breathed|breathing|took a (?:big )?breath)(?: \S+){0,2} (?:again|normally|"
+                 r"fine)\b)", unless_scope="text",
+          red_flags=r"\b(?:limp|floppy|(?:will not|cannot|can not) wake|unresponsive|jerking|fitting|still not breathing|"
+                    r"not breathing now)\b"),
     _rule("breathing", "severe breathlessness",
           r"\b(?:very|so|really|extremely|severely|badly|too) (?:short of breath|breathless|out of breath|short of "
           r"breathe)\b|\b(?:short of breath|breathless) (?:at rest|sitting|lying|even)|\bcannot (?:finish|speak "
@@ -742,7 +758,11 @@ RULES: tuple[Rule, ...] = (
                             r"last year|years ago|in recovery|recovering|netflix|tv|youtube|tiktok|sugar|chocolate|"
                             # round 11: "od'd on telly over christmas"
                             r"telly|television|box ?sets?|films|movies|mince pies|sweets|cake|christmas (?:telly|tv|films)|"
-                            r"school project|common drugs|naloxone work|prevent)\b"),
+                            r"school project|common drugs|naloxone work|prevent)\b|"
+                            # round 24: "OD'd on anime", "an overdose of carols", "overdosed on festival line-ups"
+                            r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
+                            r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
+                            r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b"),
     _rule("overdose_poisoning", "opioid with slow or no breathing",
           r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
           near=r"\bblue\b|barely breathing|not breathing|breathing (?:really |very )?slow|slow breathing|will not wake|"
@@ -878,7 +898,10 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:big|huge|large|white|charred|black|whole|peeling|skin (?:came|coming|is coming) off|face|"
                r"chest|all over|area)\b", window=60, kind="symptom",
           unless=r"\bfirst aid for a burn|sunburn|heartburn|burning sensation|when (?:i )?(?:pee|urinat)\w*|"
-                 r"burning (?:pain|feeling)|throat|eyes\b"),
+                 r"burning (?:pain|feeling)|throat|eyes\b|"
+                 # round 24: "the chilli challenge burnt my face off, mouth on fire for an hour"
+                 r"\bchill?i (?:challenge|eating|contest|peppers?|sauce)\b|\bhot sauce\b|\b(?:carolina reaper|ghost pepper|"
+                 r"scotch bonnet)s?\b|\b(?:mouth|tongue|lips) (?:was |is |were |are )?on fire\b"),
     _rule("bleeding_trauma", "deep wound",
           r"\b(?:deep|big|large|huge) (?:cut|gash|wound|laceration)\b|\bcut by glass\b",
           near=r"\b(?:gush\w*|bleed\w*|blood|bone|fat|will not stop|not stopping|fountain)\b", window=80),
@@ -890,7 +913,7 @@ RULES: tuple[Rule, ...] = (
           r"compressions|compressions|rescue breaths)\b|\b(?:cpr|compressions) (?:is |are )?(?:under way|ongoing|in "
           r"progress)\b",
           unless=r"\b(?:course|class|lesson|training|taught|teach\w*|practi[sc]\w*|dummy|manikin|mannequin|certificat\w*|"
-                 r"qualification|exam|drill|scenario|role ?play)\b", unless_scope="text",
+                 r"qualification|exam|drill|scenario|role ?play|refresher)\b", unless_scope="text",
           red_flags=r"\b(?:right now|now|pulled|not moving|not breathing|collaps\w*|unresponsive|while we wait|"
                     r"ambulance)\b"),
     # Round 12: no reaction to a tap, a shake or a call (a slumped passenger, the head rolled back) is unresponsive.
@@ -968,6 +991,12 @@ RULES: tuple[Rule, ...] = (
                  # round 22: "our wifi keeps having seizures"
                  r"(?:wifi|wi fi|internet|router|broadband|signal|tv|telly|screen|printer|engine)\b(?: \S+){0,2} (?:keeps |kept |is |was )?"
                  r"(?:having|had) (?:a )?(?:seizures?|fits?)|"
+                 # round 24: "having a fit because the match got rained off" (a tantrum at a named non-medical thing)
+                 r"(?:having|had|throwing|threw|thrown|has) (?:a |an )?(?:\S+ )?(?:fit|hissy fit|wobbly|strop|paddy) "
+                 r"(?:because|cos|cause|coz|as|about|over|since)\b(?!(?: \S+){0,6} (?:fever|temperature|temp|epilep\w*|seizures?|"
+                 r"medicine|meds|vaccin\w*|head|hit|fell|poison\w*|swallow\w*)\b)(?: \S+){0,6} (?:match|game|football|netball|"
+                 r"rugby|cricket|party|trip|phone|ipad|tablet|console|xbox|playstation|tv|telly|wifi|homework|bedtime|dinner|"
+                 r"sweets|rained off|cancel\w*|rain|lost|losing|toys?)\b|"
                  # round 10: "fitting with rage" is an idiom like "a fit of rage"
                  r"(?:fitting|having a fit|had a fit|seizing) (?:with|from|of) (?:rage|anger|laughter|fury|frustration|"
                  r"giggles|jealousy))\b"),
@@ -1183,7 +1212,11 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:sudden\w*|severe|terrible|agony|excruciating|vomit\w*|woke up with)\b",
           window=60, kind="symptom", unless=r"\bwhat is\b|small|tablets to increase|masturbat\w*"),
     _rule("other", "torsion", r"\b(?:testicular|testicle|ovarian|ovary) torsion\b|\btorsion\b(?= .{0,30}(?:testic|ball|"
-          r"scrotum|ovar|pain))", unless=r"\bwhat is|signs of|symptoms of\b"),
+          r"scrotum|ovar|pain))",
+          # round 24: an operation for it at an age, both sides fixed ("a testicular torsion operation at 15")
+          unless=r"\bwhat is|signs of|symptoms of\b|\btorsion (?:operation|surgery|op)\b(?: \S+){0,2} (?:at|aged|age|when) |"
+                 r"\b(?:operation|surgery|op|operated) (?:for|on) (?:\S+ ){0,2}torsion\b(?: \S+){0,3} (?:at|aged|age) \d+\b|"
+                 r"\bboth sides (?:fixed|stitched|done|secured|anchored)\b"),
     _rule("other", "severe abdominal pain",
           r"\b(?:(?:stomach|belly|abdomen|abdominal|tummy|lower right|lower left)(?: (?![.!?;](?: |$))[^ \n]+){0,2} pain|pain in (?:my |"
           r"his |her )?(?:lower right |lower left |lower )?(?:stomach|belly|abdomen|tummy))\b",
@@ -1243,7 +1276,11 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:lol|haha|lmao|jk|joking|kidding)\b|\bif (?:i am|i|he|she) (?:late|forget|eat|miss)|kill me "
                  r"(?:for|with)\b|(?:video ?game|in the game|film|movie|novel|story|zombies?)\b|\b(?:diet|heat|"
                  r"exam|work|job|commute|traffic|shoes|back|knees?) (?:is|are) going to kill me\b|\bthis \w+ (?:is|will)"
-                 r" (?:going to )?kill me\b|(?:will|would|is going to|going to) (?:kill|hurt) (?:me|my back|my knees|"
+                 r" (?:going to )?kill me\b|"
+                 # round 24: "this queue at the passport office is going to kill me, two hours in"
+                 r"\b(?:queue|line|wait|waiting|traffic|commute|journey|meeting|shift|heat|hill|hike|essay|deadline|diet)\b"
+                 r"(?: \S+){0,6}? (?:is|will|would)(?: actually| literally| honestly| really)? (?:going to )?kill me\b|"
+                 r"(?:will|would|is going to|going to) (?:kill|hurt) (?:me|my back|my knees|"
                  r"my feet)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:lol|haha)\b"),
     _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
           r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
@@ -1856,7 +1893,9 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:bluish|blueish|bluey|purplish) (?:tinge|colou?r|lips|mouth)\b",
           unless=r"\b(?:blueberr\w*|lipstick|lip ?gloss|ice lolly|slush\w*|sweets?|candy|food colou?ring|dye|ink|felt "
                  r"tip|crayon|paint|blue raspberry|pink (?:again|now)|warmed up)\b", unless_scope="text",
-          red_flags=r"\b(?:breath\w*|drowsy|sleepy|confus\w*|floppy|limp|not responding|choking|wheez\w*)\b", sign=True),
+          # (round 24: "breathing normally", "breathing fine" is no red flag)
+          red_flags=r"\b(?:breath\w*(?! (?:is |are )?(?:normally|fine|ok|okay|normal|easily|well|properly)\b)|drowsy|sleepy|"
+                    r"confus\w*|floppy|limp|not responding|choking|wheez\w*)\b", sign=True),
     # Back pain with numbness of the saddle area or bladder or bowel control lost without feeling it (cauda equina).
     _rule("other", "saddle numbness or incontinence without feeling it, with back pain (cauda equina)",
           r"\bsaddle (?:area|region)\b|\b(?:numb\w*|no feeling|lost (?:the |all )?feeling|(?:cannot|can not|do not|could "
@@ -2559,6 +2598,46 @@ RULES: tuple[Rule, ...] = (
           r"(?:frasco|bote|botella)\b",
           near=r"\b(?:jarabe|medicinas?|medicamentos?|paracetamol|ibuprofeno|calpol|dalsy|apiretal|syrup|medicine)\b",
           window=120, unless=r"\b(?:compr\w*|tienda|farmacia|caducad\w*|abierto|sin abrir|llen[oa]|cerrad[oa])\b"),
+    # Round 24 (blind set 22's described misses). An insecticide swallowed: a flea or sheep dip, permethrin, a
+    # pyrethroid or an organophosphate ("drank from a cup that had the permethrin flea dip in it, now drooling and
+    # twitchy", "took a swig of the sheep dip"); dip splashed on the skin names no drinking, a pet's is a vet's.
+    _rule("overdose_poisoning", "swallowed an insecticide or a flea or sheep dip",
+          r"\b(?:(?:flea|sheep|cattle|tick|lice|dog) dip|permethrin|pyrethr\w*|cypermethrin|deltamethrin|organophosph\w*|"
+          r"insecticides?|flea (?:treatment|spray|shampoo|killer)|bug (?:spray|killer)|fly spray)\b",
+          near=r"\b(?:drank|drunk|drinks?|drinking|swallow\w*|swig\w*|sip|sips|sipped|gulp\w*|mouthfuls?|ate|eaten|"
+               r"licked)\b",
+          window=100, unless=_PET_ATE + r"|\b(?:dog|cat|puppy|kitten|pet|sheep|lamb|cow|horse)s? (?:drank|licked|ate|"
+                                        r"swallowed)\b", unless_scope="text"),
+    # Suspected appendicitis: appendicitis or the appendix named with pain, a fever or vomiting ("I think it's
+    # appendicitis, right lower pain and fever"); pain low on the right with a fever, vomiting or pain on walking or
+    # coughing; a pain that moved from the belly button to the right. An appendix already out is history.
+    _rule("other", "suspected appendicitis",
+          r"\b(?:think|thinking|sure|suspect\w*|worried|could (?:it|this) be|might (?:be|have)|may (?:be|have)|maybe|"
+          r"possibly|probably|is (?:it|this)|feels like|looks like|got|has|have)\b(?: \S+){0,4}? (?:appendicitis|(?:my|his|"
+          r"her|their|the) appendix)\b|\bappendix (?:has |may have |might have )?(?:burst|bursting|ruptured)\b",
+          near=r"\b(?:pain\w*|hurt\w*|ache|aching|agony|fever\w*|temperature|temp|vomit\w*|sick|threw up|thrown up|"
+               r"throwing up|right (?:lower )?side|lower right|bottom right)\b",
+          window=120, kind="symptom", near_negation=True,
+          unless=r"\b(?:appendix (?:out|removed|taken out|was removed|was taken out)|(?:had|have had|removed|took out|"
+                 r"taken out) (?:my|his|her|their|the) appendix|appendectomy|appendicectomy|signs of|symptoms of|"
+                 r"what (?:is|are|does)|how (?:do|can|would) (?:you|i|we) (?:tell|know)|grumbling|(?:checked|check|"
+                 r"tested|scanned|examined) (?:\S+ ){0,3}for appendicitis|ruled out)\b"),
+    _rule("other", "right lower belly pain with a fever, vomiting or pain on moving (appendicitis)",
+          r"\b(?:pain\w*|ache|aching|hurts?|hurting|agony|tender\w*)\b(?: \S+){0,6}? (?:lower right|bottom right|right "
+          r"lower|low (?:down )?on the right)\b|\b(?:lower right|bottom right|right lower)\b(?: \S+){0,4}? (?:pain\w*|ache|"
+          r"aching|hurts?|hurting|agony|tender\w*)\b",
+          near=r"\b(?:fever\w*|temperature|temp of|3[89](?:\.\d)?|vomit\w*|(?:been|being|was|is|am|feel|feels) sick|"
+               r"threw up|thrown up|throwing up|(?:hurts?|agony|painful|worse) (?:to|when (?:i|he|she|they)) (?:walk|cough|"
+               r"move|jump|stand)\w*|(?:cannot|can not) (?:stand up straight|walk properly)|(?:walking|coughing|moving) "
+               r"(?:hurts|makes it worse|is agony))\b",
+          window=120, kind="symptom", near_negation=True,
+          unless=r"\b(?:mild|slight\w*|a bit|a little|twinge|niggle|stitch|period|ovulat\w*)\b"),
+    _rule("other", "a belly pain that moved from the belly button to the right (appendicitis)",
+          r"\b(?:started|began|was) (?:\S+ ){0,2}(?:round|around|near|by|at|in) (?:my |his |her |the )?(?:belly ?button|"
+          r"navel|tummy button)\b(?: \S+){0,8}? (?:moved|moving|gone|went|shifted|travelled|traveled)(?: \S+){0,3}? "
+          r"right\b|\b(?:moved|moving|shifted|gone|went|travelled|traveled) (?:down )?from (?:my |his |her |the )?(?:belly "
+          r"?button|navel|tummy button|middle)\b(?: \S+){0,4}? right\b",
+          kind="symptom"),
 )
 
 
@@ -2625,7 +2704,22 @@ _NOT_PERSONAL = re.compile(r"\b(?:people|persons?|someone|somebody|anyone|patien
                            r"talk|session|group|workshop|lesson|club)(?: (?:i am|we are|i will be|we will be) (?:running|"
                            r"teaching|giving|leading|preparing|hosting|doing))?\b|\bhow (?:do|can|should|would) (?:we|i) (?:teach|train|"
                            r"explain|show|prepare)\b|\bfor (?:our|my|the) (?:staff|team|swim|school|nursery|club|scouts?|guides?|"
-                           r"youth|church|class)\b(?: \S+){0,2} (?:training|talk|policy|session|badge|leaflet|course))")
+                           r"youth|church|class)\b(?: \S+){0,2} (?:training|talk|policy|session|badge|leaflet|course)|"
+                           # round 24: "we're training staff", "our staff are being trained", a refresher "for the firm",
+                           # "what do we teach?", "my son's science project", "on my college course", a risk
+                           # assessment's "how we manage it" and "what controls do we need"
+                           r"\b(?:we|i) (?:are|am) (?:training|teaching|coaching) |\bwhat (?:do|should|would|will) (?:we|i) "
+                           r"(?:teach|cover)\b|\b(?:for|with) (?:our|my|the) (?:\S+ )?(?:company|firm|workplace|business|office|"
+                           r"employees|workers)\b|\b(?:our|my|the) (?:staff|team|volunteers|employees|workers|colleagues) "
+                           r"(?:are |is )?being (?:trained|taught)\b|\b(?:for )?(?:my|our|his|her) (?:\S+ ){0,2}?(?:science|"
+                           r"school|biology|research|class) (?:project|assignment|homework|fair)\b|\b(?:on|in|for|from) "
+                           r"(?:my|our) (?:\S+ )?(?:college|uni|university|school|nursing|medical|midwifery) (?:course|class|"
+                           r"module|exam|exams)\b|\bhow (?:do |should |can |would |will )?(?:we|i) (?:manage|control|reduce|"
+                           r"prevent|mitigate|handle) (?:it|that|this|the risks?|them)\b|\bwhat (?:controls|measures|"
+                           r"precautions|safeguards) (?:do|should|would|will) (?:we|i) (?:need|put in place|have|use)\b|"
+                           r"\b(?:writing|doing|filling in|completing) (?:the|a|our|my) (?:\S+ ){0,3}risk assessment\b|"
+                           r"\b(?:we are |i am )?(?:making|writing|putting together|creating|preparing|designing) (?:a|an|the|"
+                           r"our|my) (?:\S+ ){0,2}refresher(?: for (?:\S+ ){0,2}\S+)?)")
 # Round 9: asking where the line is ("what counts as a severe asthma attack", "at what point is a fit an emergency",
 # "the rule for when to ring an ambulance"), teaching or training about an emergency: education, when the sentence of
 # the match is about no one in particular now.
@@ -2648,7 +2742,16 @@ _EDUCATION = re.compile(
     # round 18: an antenatal class or teacher, training the staff, a first aid module
     r"\bantenatal (?:class(?:es)?|teacher|course|session)\b|\btraining (?:our |the |all )?staff\b|\bfirst aid module\b|"
     # round 19: a talk at school
-    r"\bschool talk\b|\btalk at school\b)")
+    r"\bschool talk\b|\btalk at school\b|"
+    # round 24: a first-aid refresher, staff being trained, a risk assessment, a science or school project, a question
+    # on or for a course ("our staff are being trained", "scout camp risk assessment", "for my child's science project",
+    # "it's a question on my college course")
+    r"\brefresher (?:on|about|for|training|course|session)\b|\bfirst aid refresher\b|\b(?:staff|team|volunteers|"
+    r"employees|workers|colleagues) (?:are |is )?being (?:trained|taught)\b|\brisk assessments?\b|\b(?:science|school|"
+    r"biology|class|research) (?:project|assignment|fair)\b|\bquestions? (?:on|for|from|in) (?:my|our|a|the) (?:\S+ ){0,2}"
+    r"(?:course|class|module|exam|test|quiz|homework|assignment)\b|\bfor (?:my|our|a) (?:\S+ )?(?:college|uni|university|"
+    r"school|nursing|medical|biology|science|midwifery) (?:course|class|module|exam|exams|assignment|project|homework|"
+    r"essay)\b)")
 # Round 10: what a word means or what something looks like, how two things differ or compare: education, but only in the
 # match's own sentence and only for a term (an explicit rule): a symptom picture told with its danger signs and "what
 # does it mean?" is a presentation, however impersonally written.
@@ -2713,6 +2816,8 @@ _FRAMED = re.compile(
 # watched", "for my crime novel", "I'm writing a short story where"): a frame like a drill, but never of self_harm.
 _FICTION = re.compile(
     r"(?:^|(?<=[.!?,:] ))in (?:the|a|this|that) (?:film|movie|tv show|show|series|episode|soap|novel|book|story|cartoon)\b|"
+    # round 24: "in my crime novel a man is found stabbed in the thigh"
+    r"(?:^|(?<=[.!?,:] ))in (?:my|our) (?:\S+ )?(?:novel|short story|story|screenplay|script)\b|"
     r"\b(?:watched|watching|reading|read|saw) (?:a|the|this) (?:film|movie|show|series|episode|novel|book|documentary) "
     r"(?:where|in which|about)\b|\b(?:in|for) (?:a|the|my|our) (?:film|movie|tv show|series|episode|novel|book|story|short "
     r"story|screenplay|soap|game) (?:i|we) (?:watched|saw|read|am writing|am reading|was watching|am streaming|am playing)\b|"
@@ -2860,6 +2965,44 @@ _TAKEN_BACK_WORDS_R22 = (
     r"(?:neurologist|specialist|consultant|clinic|follow up|bell s palsy|migraine|not a stroke|not a seizure)\b|"
     r"(?:i mean |i meant )?(?:the )?(?:dye|colour|color) (?:bleed|bled|run|ran)\b|"
     r"pins and needles\b(?: \S+){0,3}? (?:from|after) (?:sitting|sleeping|kneeling|lying|crossing)\b)")
+# Round 24 (blind sets 21 and 22's take-backs), specific and benign only. Of any rule but self_harm, `always`, an
+# overdose or a poison: diagnosed sleep apnoea with a CPAP or its mask; a heart stopped during an operation years ago;
+# red paint (or ketchup, beetroot) named as the blood; blueberries (with the danger denied); a start or a jump as a
+# child dropped off to sleep (a hypnic jerk); a choking dated "last month I mean"; one of someone's usual short seizures
+# with them come round or chatting; holding the breath in a tantrum with breathing again after; glands swollen with a
+# cold, swallowing and breathing fine; read about it in an article, the writer not having it. Of an overdose or a
+# poison too: a child's own medicine at its right dose; a message misread, a joke or the person fine.
+_TAKEN_BACK_WORDS_R24_OD = (
+    r"(?:(?:(?:it was|it is|its|that was|turns out it was|turns out it is|turns out) )?(?:just |only )?(?:one of )?(?:his|"
+    r"her|their) own (?:\S+ ){0,2}?(?:antihistamines?|hay ?fever (?:tablets?|pills?|medicine)|tablets?|pills?|medicines?|"
+    r"cetirizine|loratadine|piriton)\b(?: \S+){0,5}? (?:(?:right|correct|normal|usual|prescribed) dose|dose (?:he|she|"
+    r"they) (?:is|are) (?:meant|supposed|prescribed|allowed) to (?:have|take))\b|"
+    r"(?:\S+ ){0,3}?(?:misread|mis read|misunderstood|read (?:his|her|their|the) (?:text|message|msg)s? wrong)\b(?=(?: \S+)"
+    r"{0,24} (?:as a joke|a joke|joking|joked|laughing|(?:he|she|they) (?:is|are|was|were) (?:fine|ok|okay))\b))")
+_TAKEN_BACK_WORDS_R24 = (
+    r"(?:(?:\S+ ){0,6}?sleep apno?ea\b(?=(?: \S+){0,16} (?:cpap|c pap|mask|machine|diagnosed)\b)|"
+    r"(?:(?:it|that|this) (?:was|happened) )?(?:during|in|under|on) (?:an?|my|his|her|the) (?:\S+ )?(?:operation|"
+    r"surgery|op|anaesthetic|anesthetic|procedure|operating table)\b(?: \S+){0,4}? (?:(?:\d+|a|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|a few|few|several|many) )?(?:years?|months?) ago\b|"
+    r"(?:(?:most of |all of )?(?:it is|its|it was|that is|thats|this is|they are) )(?:just |only |all |actually |mostly )?"
+    r"(?:red |the red )?(?:paint|ketchup|beetroot(?: juice)?|red wine|jam|hair dye|tomato sauce|fake blood)\b|"
+    r"(?:(?:it is|its|it was|that is|thats|from|just|only) )*(?:the |some |a )?blueberr\w*\b|"
+    r"(?:(?:it was|it is|its|that was) )?(?:just |only )?(?:a |the )?(?:startle|start|jump|jolt|twitch|jerk)\b(?: \S+){0,3}? "
+    r"(?:as|when|while|just as) (?:he|she|they|i|it) (?:was |were |is )?(?:falling asleep|dropping off|drifting off|"
+    r"nodding off|going (?:off )?to sleep|fell asleep|dropped off)\b|(?:\S+ ){0,4}?hypnic (?:jerks?|starts?|twitch\w*)\b|"
+    r"last (?:month|week|year|summer|winter|spring|autumn|christmas)(?: ,)? (?:i mean|i meant)\b|"
+    r"(?:(?:it was|it is|its|that was|just) )?(?:one of )?(?:her|his|their|my) (?:usual|normal|typical|regular|known)"
+    r"(?: short| brief| little| small| quick| absence)* (?:ones?|fits?|seizures?|episodes?|absences?)\b(?=(?: \S+){0,14} "
+    r"(?:come round|came round|come to|came to|chatting|talking|awake|back to (?:normal|herself|himself|themselves))\b)|"
+    r"(?:(?:she|he|they) (?:was|were|is|are) )?(?:just |only )?(?:holding (?:his|her|their) breath|breath ?holding)\b"
+    r"(?: \S+){0,4}? (?:tantrum|temper|paddy|strop|meltdown|crying fit|cry)\b(?=(?: \S+){0,16} (?:breathed|breathing|"
+    r"took a (?:big )?breath|gasped)\b)|"
+    r"(?:\S+ ){0,6}?(?:swollen glands|glands (?:are |have )?(?:up|swollen|come up|puffed up|puffy))\b(?: \S+){0,6}? "
+    r"(?:cold|flu|virus|sore throat|bug)\b(?=(?: \S+){0,10} (?:swallow\w*|breath\w*)(?: and \S+)? (?:is |are )?(?:fine|"
+    r"ok|okay|normal\w*)\b)|"
+    r"(?:i )?(?:read|saw|heard|came across) (?:about )?(?:it|this|that) (?:in|on) (?:an?|the|my) (?:\S+ ){0,2}?(?:article|"
+    r"newspaper|paper|magazine|news|documentary|programme|program|podcast|book|leaflet|website|post|blog)\b(?=(?: \S+)"
+    r"{0,12} (?:(?:i )?(?:do not|have not|did not) (?:have|got|had)(?: got)? (?:a |one|it|any)|not me|just curious)\b))")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
 def _any_of(*groups: str) -> str:
@@ -2871,24 +3014,29 @@ _TAKEN_BACK_SELF_HARM = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS
 _TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R21_ASKING,
                                                               _TAKEN_BACK_WORDS_R21))
 _TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_R19_OD,
-                                                         _TAKEN_BACK_WORDS_R21_OD, _TAKEN_BACK_WORDS_R22_OD))
+                                                         _TAKEN_BACK_WORDS_R21_OD, _TAKEN_BACK_WORDS_R22_OD,
+                                                         _TAKEN_BACK_WORDS_R24_OD))
 _TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + _any_of(
     _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
-    _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R22_OD, _TAKEN_BACK_WORDS_R22))
+    _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R22_OD, _TAKEN_BACK_WORDS_R22, _TAKEN_BACK_WORDS_R24_OD,
+    _TAKEN_BACK_WORDS_R24))
 _ALL_TAKEN_BACK_WORDS = _any_of(
     _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
     _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R21_DIARY, _TAKEN_BACK_WORDS_R21_ASKING, _TAKEN_BACK_WORDS_R22_OD,
-    _TAKEN_BACK_WORDS_R22)
+    _TAKEN_BACK_WORDS_R22, _TAKEN_BACK_WORDS_R24_OD, _TAKEN_BACK_WORDS_R24)
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
 _DANGER_DENIED = re.compile(r"\b(?:fine|ok|okay|normal|well|calmed down|none (?:are |is )?missing|nothing (?:is )?missing|"
                             # round 21: woke when shaken after a deep sleep; a bitten tongue's bleeding stopped
                             r"woke(?: up)?|(?:has |it has |it )?stopped(?: now| already)?|"
+                            # round 24: blueberries with her "breathing normally"; a tantrum's held breath, "then breathed again"
+                            r"normally|(?:breathed|breathing|took a (?:big )?breath|gasped and breathed) again|"
                             r"all there|no one is hurt|nobody is hurt|no one s (?:hurt|injured)|shouted|screaming at me)\b")
 _HARMLESS_CAUSE = re.compile(r"\b(?:tantrum|meltdown|strop|sulking|took (?:her|his) (?:phone|ipad|tablet|console|xbox|laptop)|"
                              r"eyelids|eyes|found|counted|filling|dental work|tooth out|root canal|anaesthetic|anesthetic|"
-                             r"numbing|ribs|press|deep sleep|heavy sleep|sound sleep|bit|bitten)\b(?! on (?:one|a|the same) spot)")
+                             r"numbing|ribs|press|deep sleep|heavy sleep|sound sleep|bit|bitten|blueberr\w*)\b(?! on (?:one|a|the same) "
+                             r"spot)")
 _NOT_TAKEN_BACK = re.compile(r"\b(?:again|(?<!can i )(?<!could i )(?<!should i )(?<!will i )still|not (?:a|an) (?:drill|joke|game|play|quiz|scenario)|no joke|not (?:joking|"
                              r"kidding)|(?:this|it) is real|for real|(?:actually|really) happening|missing|gone|"
                              # round 19: back or worse after a visit or a date ("the GP saw me this afternoon but it
@@ -2902,6 +3050,8 @@ _NOT_TAKEN_BACK = re.compile(r"\b(?:again|(?<!can i )(?<!could i )(?<!should i )
 # paramedics came, he is fine now, they fitted a pacemaker"; "the worst headache of my life on Friday, the CT and the
 # lumbar puncture were clear"): history, unless anything says it is back, still there or happening now.
 _PAST_DAY = re.compile(r"\b(?:last night|yesterday|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                       # round 24: "a cardiac arrest a few weeks ago ... he's home now"
+                       r"(?:\d+|a|one|two|three|four|five|six|a few|few|several|couple of) (?:weeks?|months?) ago|"
                        r"(?:at|over) the weekend|last weekend)\b")
 _OUTCOME = re.compile(
     r"\b(?:(?:he|she|i|they) (?:is|am|are) (?:(?:fine|ok|okay|well|home|back home|doing (?:well|fine|ok)) now|home and "
@@ -2918,6 +3068,22 @@ def _settled_history(text: _Text, start: int) -> bool:
     return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(text.text))
 
 
+# Round 24: a danger told after a take-back keeps the match ("it's red paint mostly but he banged his head and keeps
+# being sick", "one of her usual ones, but it has lasted 8 minutes and she's not coming round", "blueberry puree but
+# she's wheezing"), unless a negation stands before it ("no vomiting"). "then breathed again" after a breath-holding
+# tantrum is not the "again" of a danger back.
+_STILL_DANGER = re.compile(
+    r"\b(?:wheez\w*|(?:cannot|can not|could not|struggling to|struggles to) (?:breathe|breath|catch (?:his|her|my|their) "
+    r"breath|swallow)|gasping|(?:will not|would not|cannot|can not|could not) (?:wake|be woken)|(?:is|are|has gone|have "
+    r"gone|gone|turning|going) (?:blue|grey|gray)|not breathing (?:now|at all)|vomit\w*|being sick|drowsy|confused|"
+    r"droop\w*|slurr\w*|(?:cannot|can not|could not) (?:lift|move) (?:my|his|her|their)|(?:has not|have not|not|never) "
+    r"(?:come|came|coming) (?:round|to)|(?:lasted|lasting|gone on|going on|been going)(?: for)? (?:over |more than |about "
+    r"|nearly |almost )?(?:[5-9]|[1-9]\d|five|six|seven|eight|nine|ten|fifteen|twenty) min\w*|still (?:fitting|jerking|"
+    r"shaking|seizing|not breathing)|(?:actually|really|did) (?:take|took|taken|swallow\w*))\b")
+_BREATHED_AGAIN = re.compile(r"\b(?:then|and|and then) (?:\S+ ){0,2}?(?:breathed|started breathing|took a breath|breathing) "
+                             r"again\b")
+
+
 def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
     """Whether a later clause takes the match at `start` back (round 14), with nothing after it saying it is real now."""
     if rule.category == "self_harm" and rule.evidence.startswith("asks"):
@@ -2932,7 +3098,9 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
         after = text.text[found.start():]
         if _HARMLESS_CAUSE.search(found.group(0)) and not _DANGER_DENIED.search(after):
             continue
-        if _NOT_TAKEN_BACK.search(after.replace("none missing", "").replace("nothing missing", "")):
+        if _NOT_TAKEN_BACK.search(_BREATHED_AGAIN.sub(" ", after.replace("none missing", "").replace("nothing missing", ""))):
+            return False
+        if any(not _negated(text, danger.start()) for danger in _STILL_DANGER.finditer(text.text, found.start())):
             return False
         if rule.red_flags is not None and any(not _negated(text, f.start())
                                               for f in rule.red_flags.finditer(text.text, found.start())):
