@@ -336,6 +336,12 @@ RULES: tuple[Rule, ...] = (
           r"\bheart (?:is )?(?:racing|pounding|beating (?:so |really |very )?fast|going (?:so |really )?fast)\b",
           near=r"\b(?:faint\w*|pass out|passing out|black out|dizz\w*|chest (?:pain|hurts)|\b(?:1[5-9]\d|2\d\d)\b|"
                r"collaps\w*|cannot count)", window=100, kind="symptom"),
+    # Lead's mend after round 24's review: an irregular heart with fainting ("fainted twice and my heart is all over
+    # the place"); dizziness alone is not enough here.
+    _rule("cardiac", "irregular heart with fainting",
+          r"\bheart(?:beat)? (?:is |has been |was |rhythm is )?(?:all over the place|irregular|erratic|skipping(?: beats)?|"
+          r"jumping (?:about|around))\b",
+          near=r"\b(?:faint\w*|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps\w*)\b", window=100, kind="symptom"),
     # Round 13: a heart attack told without chest pain (more often in women): an ache in the jaw, the upper back or
     # between the shoulder blades with breathlessness and nausea together ("is it just the menopause?"). Anxiety, a
     # clenched jaw or a tooth is the benign reading; a sudden onset, sweat or collapse still wins.
@@ -688,13 +694,16 @@ RULES: tuple[Rule, ...] = (
     # -------------------------------------------------------------------- overdose_poisoning
     _rule("overdose_poisoning", "took many pills",
           rf"{_INGEST} (?:like |about |around |maybe |over |almost |nearly |at least |some |the )?(?:\d+(?!\.)|"
-          rf"twenty|thirty|forty|fifty|a (?:whole|full|entire) (?:bottle|pack|packet|box|strip|blister)|all (?:of )?"
+          rf"twenty|thirty|forty|fifty|a (?:(?:whole|full|entire) )?(?:bottle|pack|packet|box|strip|blister|tub)|all (?:of )?"
           rf"(?:my|his|her|the|their)|a (?:bunch|lot|handful|load|heap|fistful) of|too (?:many|much)|many|loads of|"
           rf"lots of)(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} {_DRUGS}\b",
           unless=r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:of (?:his|her|my|their|the|our) )?(?:extra strength |regular |"
                  r"(?![.!?;](?: |$))[^ \n]+ )?(?:pills?|tablets?|tylenols?|"
                  r"paracetamol|advils?|ibuprofen|aspirin|capsules?|caps|tabs|gumm(?:y|ies)|vitamins?)|how many|is it (?:ok|safe)|can i|"
-                 r"should i|how much|what if|took my|had my|taken my|with my)\b(?! .{0,40}(?:all|whole|too many))"),
+                 r"should i|how much|what if|took my|had my|taken my|with my|"
+                 # lead's mend after round 24 ("a bottle of pills" without "whole"): a pack carried somewhere
+                 r"(?:took|taken) (?:a|the) (?:bottle|pack|packet|box|strip|blister|tub) of (?:\S+ ){1,2}(?:back|to (?:my|his|"
+                 r"her|their|the|school|work)|round|over|into|with (?:me|him|her|them)))\b(?! .{0,40}(?:all|whole|too many))"),
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
@@ -933,6 +942,13 @@ RULES: tuple[Rule, ...] = (
                r"came to|regain\w*|recover\w*|c(?:o|a)me back)(?: up)?(?: at all)? (?:in )?(?:between|the middle)|(?:not|has not|did not) (?:woken|"
                r"woke|come round|come to|regained \w+)(?: up)? (?:since|after) the first)\b",
           window=160),
+    # Lead's mend after round 24's review: a seizure and not come round since ("she had a fit and hasn't come round",
+    # "had a seizure 10 minutes ago and still hasn't come round"); not "come round to the idea".
+    _rule("unresponsive_seizure", "a seizure and not come round since",
+          r"\b(?:seizures?|fitt?s?|fitt?ing|convulsions?|convulsing|seizing)\b",
+          near=r"\b(?:(?:has|have|had|is still|still) not (?:yet )?(?:woken(?: up)?|come round|come to|regained "
+               r"consciousness|opened (?:his|her|their) eyes)|not (?:come|came) round (?:yet|since|after)|still (?:unconscious|"
+               r"not awake|out cold)|not waking up)\b(?! to (?:the|my|his|her|it|that|this)\b)", window=160),
     _rule("unresponsive_seizure", "collapsed and not responding",
           r"\b(?:collapsed|collapse|passed out|fainted|blacked out|dropped|fell down|keeled over|fell to the "
           r"(?:floor|ground))\b",
@@ -1810,7 +1826,8 @@ RULES: tuple[Rule, ...] = (
     # A seizure past five minutes, also in a long carer's or parent's message.
     _rule("unresponsive_seizure", "a seizure lasting five minutes or more",
           r"\b(?:seizures?|fits?|fitting|seizing|convulsi\w*|jerking|shaking)\b",
-          near=r"\b(?:(?:more than|over|past|longer than|for|gone on for(?: over)?|lasted) (?:5|five|6|six|7|seven|8|eight|9|"
+          near=r"\b(?:(?:more than|over|past|longer than|for|(?:gone|going|been going) on(?: for)?(?: over)?|lasted) (?:5|five|"
+               r"6|six|7|seven|8|eight|9|"
                r"nine|10|ten|\d\d) (?:minutes|mins)|(?:5|five|6|six|7|seven|8|eight|9|nine|10|ten) (?:minutes|mins) "
                r"(?:now|and (?:still|counting|it is not))|(?:is|are|it is) not stopping|still (?:jerking|shaking|fitting|"
                r"seizing))\b", window=120, kind="symptom",
