@@ -2798,7 +2798,10 @@ _PAST = re.compile(
     # round 22: "back in the 90s"
     r"\b(?:back )?in the (?:19|20)?[1-9]0 ?s\b|\blast (?:week|month|year|winter|summer|spring|autumn|fall|"
     r"christmas)\b|\bin (?:19|20)\d\d\b|\bin (?:january|february|march|april|june|july|august|september|october|"
-    r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|\bwhen (?:i|he|she|they) (?:was|were)\b|"
+    r"november|december)\b|\bas a (?:kid|child|baby|toddler|teen|teenager)\b|"
+    # (the lead's mend after blind set 23: "ate some of my iron tablets from when I was pregnant" tells where the
+    # tablets came from, not when it happened)
+    r"(?<!from )(?<!since )\bwhen (?:i|he|she|they) (?:was|were)\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
