@@ -11,6 +11,7 @@ in any module gets them without asking:
 import dagster as dg
 
 from medchat_pipeline.config import load_config
+from medchat_pipeline.config.automation import RunsConfig
 from medchat_pipeline.defs import augment, data, evaluation, exports, preference, promotion, safety, teachers, training
 from medchat_pipeline.defs.automation import automation_sensor, rebuild_reason, rebuild_when_stale
 from medchat_pipeline.defs.io_manager import MedchatIOManager
@@ -37,11 +38,27 @@ def with_policies(spec: dg.AssetSpec) -> dg.AssetSpec:
     )
 
 
+# Imported once per run by the forkserver, so that each step, forked from it, starts with them loaded: this code
+# location and the instance's storage classes, SQLite and Postgres (each step opens the instance again).
+PRELOAD = ["dagster._core.storage.base_storage", "dagster._core.storage.sqlite_storage", "dagster_postgres",
+           "medchat_pipeline.definitions"]
+
+
+def run_executor(runs: RunsConfig) -> dg.ExecutorDefinition:
+    """The executor of every run Dagster launches (UI, sensors, backfills), from the profile's `runs:`."""
+    if runs.executor == "in_process":
+        return dg.in_process_executor
+    start = {"preload_modules": PRELOAD} if runs.start_method == "forkserver" else {}
+    return dg.multiprocess_executor.configured({"start_method": {runs.start_method: start}})
+
+
 def build_definitions() -> dg.Definitions:
+    config = load_config()
     merged = dg.Definitions.merge(
         dg.Definitions(
             resources={"io_manager": MedchatIOManager(), "medchat": MedchatConfig()},
-            sensors=[automation_sensor(load_config().automation.evaluate_interval_s)],
+            sensors=[automation_sensor(config.automation.evaluate_interval_s)],
+            executor=run_executor(config.runs),
         ),
         data.defs,
         teachers.defs,

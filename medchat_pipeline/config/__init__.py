@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from medchat_pipeline.config.augment import AugmentConfig, DistillConfig, MixConfig, ReviewConfig
-from medchat_pipeline.config.automation import AutomationConfig, PromotionConfig
+from medchat_pipeline.config.automation import AutomationConfig, PromotionConfig, RunsConfig
 from medchat_pipeline.config.data import DataConfig
 from medchat_pipeline.config.evaluation import EvaluationConfig
 from medchat_pipeline.config.prompt import PromptConfig, fill_prompt_copies
@@ -54,6 +54,7 @@ class PipelineConfig(BaseModel):
     serving: ServingConfig = Field(default_factory=ServingConfig)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
     automation: AutomationConfig = Field(default_factory=AutomationConfig)
+    runs: RunsConfig = Field(default_factory=RunsConfig)
     promotion: PromotionConfig = Field(default_factory=PromotionConfig)
 
     @model_validator(mode="after")

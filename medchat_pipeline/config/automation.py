@@ -1,12 +1,16 @@
-"""`automation:` and `promotion:` sections — how often the daemon looks, and when an adapter may serve.
+"""`automation:`, `runs:` and `promotion:` sections — how often the daemon looks, how a launched run
+executes its steps, and when an adapter may serve.
 
 automation: the source observation sensor hashes the source files every `observe_interval_s`; the
 automation condition sensor evaluates every asset's condition every `evaluate_interval_s`
-(defs/automation.py). promotion: the gate that makes a newly benchmarked adapter the serving
-champion (core/evaluation/promotion.py).
+(defs/automation.py). runs: the executor of every run Dagster launches (from the UI, a sensor or a
+backfill; `medchat run` executes its stages inside its own process). promotion: the gate that makes a
+newly benchmarked adapter the serving champion (core/evaluation/promotion.py).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +23,22 @@ class AutomationConfig(BaseModel):
     )
     evaluate_interval_s: int = Field(
         default=30, ge=1, description="Seconds between two evaluations of the automation conditions (rebuild_stale_assets)"
+    )
+
+
+class RunsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    executor: Literal["multiprocess", "in_process"] = Field(
+        default="multiprocess",
+        description="multiprocess: each step in its own process (a crash or an out-of-memory kill fails that step, "
+        "and the run says so); in_process: every step in the run worker",
+    )
+    start_method: Literal["forkserver", "spawn"] = Field(
+        default="forkserver",
+        description="multiprocess only. forkserver: each step is forked from a server that imported the code "
+        "location once per run (about 0.1 s a step); spawn: each step starts a fresh interpreter and imports the "
+        "code location again (Dagster's default, seconds a step)",
     )
 
 
