@@ -1,5 +1,5 @@
 """The demo graph as the end-to-end tests run it: the demo profile shrunk to fit CI (three sources, one
-teacher question per partition, two training steps, two benchmark items, a two-fold triage model on the
+teacher question per partition, two training steps, two items of two benchmark sets, a two-fold triage model on the
 hand-written cases), with the medqa source reading a copy of the demo file that the rebuild test edits,
 materialized once per session by `medchat run` on a fresh SQLite instance. The main-job test reads that
 materialization; the rebuild test then edits the source and lets the daemon rebuild what went stale (so the
@@ -31,11 +31,12 @@ SHRINK = {
                  "grpo": {"max_steps": 1, "save_steps": 1}},
     "evaluation": {"max_items_per_set": 2, "test_split_items": 2, "max_new_tokens": 8,
                    "free_text_max_new_tokens": 8, "bootstrap_resamples": 100, "safety_checks": False,
-                   "human_eval_items": 2, "teacher_max_items": 1},
+                   "dosage_calculation": False, "human_eval_items": 2, "teacher_max_items": 1},
     # The hand-written families only (no spent blind sets): the triage model trains in a quarter of the time; its
     # figures on the shipped settings are checked by defs/test_safety_assets.py and benchmarks/bench_triage.py.
     "safety": {"triage": {"folds": 2, "extra_dev_sets": {}}},
 }  # fmt: skip
+BENCHMARKS = ("medqa", "mmlu_medical")
 AUTOMATION_INTERVAL_S = 5  # both sensors: a short interval keeps the rebuild test short (defaults 60 s / 30 s)
 
 
@@ -51,6 +52,8 @@ def write_profile(folder: Path) -> Path:
     profile = merge(yaml.safe_load((configs_dir() / "demo.yaml").read_text()), SHRINK)
     for source in ALL_SOURCES:
         profile["data"]["sources"][source]["enabled"] = source in ENABLED
+    # Two benchmark sets of the four: one read from the shared data, one shipped (evaluation/ tests cover the rest).
+    profile["evaluation"]["benchmarks"] = {k: profile["evaluation"]["benchmarks"][k] for k in BENCHMARKS}
     medqa = folder / "medqa"
     shutil.copytree(project_root() / "medchat_pipeline" / "demo_data" / "medqa", medqa)
     profile["data"]["sources"]["medqa"]["paths"] = [str(medqa / "*.jsonl")]
