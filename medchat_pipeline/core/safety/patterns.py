@@ -296,7 +296,12 @@ RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
           r"\b(?:having|is having|am having|going into|is this|could this be|might be having|may be having|"
-          r"think (?:i am|he is|she is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?heart attack\b"),
+          r"think (?:i am|he is|she is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?heart attack\b",
+          # round 25: "I think I'm having a heart attack" / "at the price of the cup final tickets haha" (a named price)
+          unless=r"\bheart attack (?:, )?(?:at|over|from) (?:the |what |how much )(?:\S+ ){0,4}?(?:price|prices|cost|costs|"
+                 r"bill|charg\w*|asking|want|wanting|fees?|tickets?|seats?)\b",
+          red_flags=r"\b(?:chest (?:pain|pressure|tight\w*|hurts)|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|"
+                    r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b"),
     _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b"),
     _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
           unless=r"\bwhat is|difference between|different from|how is a\b|"
@@ -315,6 +320,9 @@ RULES: tuple[Rule, ...] = (
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
                  r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle|"
+                 # round 25: "since chest day yesterday, heavy bench, sore to touch and when I turn"
+                 r"chest day|heavy bench|benching|(?:sore|tender|hurts?) (?:to|when) (?:the )?(?:touch|touched|pressed)|"
+                 r"when i (?:turn|rotate|push on it|press on it)|"
                  # round 10: the pain is the skin ("it's only the skin, sunburn"), often told in a second turn
                  r"sun ?burn\w*|(?:only|just|it is|its) the (?:skin|surface)|the skin (?:on|of) (?:it|my chest))\b",
           # round 10: signs of a heart attack win over every reading above
@@ -493,9 +501,12 @@ RULES: tuple[Rule, ...] = (
           # round 24: a child holding the breath in a tantrum who went purple and then breathed again
           unless=r"\b(?:breath ?holding|holding (?:his|her|their) breath)\b(?: \S+){0,4}? (?:tantrum|temper|paddy|strop|"
                  r"meltdown|crying)\b(?=.*\b(?:breathed|breathing|took a (?:big )?breath)(?: \S+){0,2} (?:again|normally|"
-                 r"fine)\b)", unless_scope="text",
+                 r"fine)\b)|"
+                 # round 25: a blue slushie, an ice lolly or food colouring named as the blue, in the same message
+                 r"\b(?:slush\w*|ice lolly|ice lollies|blue raspberry|food colou?ring)\b", unless_scope="text",
           red_flags=r"\b(?:limp|floppy|(?:will not|cannot|can not) wake|unresponsive|jerking|fitting|still not breathing|"
-                    r"not breathing now)\b"),
+                    r"not breathing now|struggl\w* to breathe|(?:cannot|can not|could not) (?:breathe|catch)|wheez\w*|"
+                    r"gasping|choking|drowsy|confus\w*|still blue)\b"),
     _rule("breathing", "severe breathlessness",
           r"\b(?:very|so|really|extremely|severely|badly|too) (?:short of breath|breathless|out of breath|short of "
           r"breathe)\b|\b(?:short of breath|breathless) (?:at rest|sitting|lying|even)|\bcannot (?:finish|speak "
@@ -697,7 +708,10 @@ RULES: tuple[Rule, ...] = (
           rf"twenty|thirty|forty|fifty|a (?:(?:whole|full|entire) )?(?:bottle|pack|packet|box|strip|blister|tub)|all (?:of )?"
           rf"(?:my|his|her|the|their)|a (?:bunch|lot|handful|load|heap|fistful) of|too (?:many|much)|many|loads of|"
           rf"lots of)(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} {_DRUGS}\b",
-          unless=r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:of (?:his|her|my|their|the|our) )?(?:extra strength |regular |"
+          unless=r"^(?!.*\b(?:child|children|toddler|son|daughter|kids?|baby|grandson|granddaughter|boy|girl|year old|"
+                 r"yr old|months? old)\b).*\b(?:2|two) of (?:my|her|his) (?:own )?(?:iron|ferrous \w+)(?: \S+)? (?:tablets?|"
+                 r"pills?)\b(?: \S+){0,6}? instead of (?:the |my )?(?:1|one)\b|"
+                 r"\b(?:(?:1|2|one|two|3|three|4|four|5|five) (?:of (?:his|her|my|their|the|our) )?(?:extra strength |regular |"
                  r"(?![.!?;](?: |$))[^ \n]+ )?(?:pills?|tablets?|tylenols?|"
                  r"paracetamol|advils?|ibuprofen|aspirin|capsules?|caps|tabs|gumm(?:y|ies)|vitamins?)|how many|is it (?:ok|safe)|can i|"
                  r"should i|how much|what if|took my|had my|taken my|with my|"
@@ -725,7 +739,13 @@ RULES: tuple[Rule, ...] = (
                  r"normal|ok|okay|well)\b)(?!.*\b(?:insulin|digoxin|lithium|warfarin|methotrexate|opioids?|morphine|"
                  r"oxycodone|fentanyl|beta blockers?|bisoprolol|propranolol|atenolol|metoprolol|verapamil|diltiazem|"
                  r"flecainide|whole|all of|week|handful|too many|three times|four times|child|toddler|son|daughter|kid|baby|"
-                 r"grandson|granddaughter)\b)", unless_scope="text",
+                 r"grandson|granddaughter)\b)|"
+                 # round 25: an adult's own iron tablet, two instead of one ("I'm 40 and took two of my iron pills by
+                 # mistake instead of the one"); iron in a child is an emergency
+                 r"^(?=.*\b(?:iron|ferrous \w+)\b)(?=.*\b(?:2|two) (?:of (?:my|her|his) )?(?:own )?(?:\S+ ){0,2}(?:tablets?|"
+                 r"pills?)\b(?: \S+){0,6}? instead of (?:the |my )?(?:1|one)\b)(?!.*\b(?:child|children|toddler|son|"
+                 r"daughter|kids?|baby|babies|grandson|granddaughter|boy|girl|nephew|niece|year old|yr old|months? old|"
+                 r"whole|all of|handful|too many|pregnan\w*)\b)", unless_scope="text",
           red_flags=r"\b(?:dizz\w*|faint\w*|light ?headed|collaps\w*|vomit\w*|confus\w*|drowsy|blurr\w*|chest pain|"
                     r"slow (?:pulse|heart)|pulse (?:is |of )?[2-4]\d|low (?:blood pressure|bp)|swell\w*|unwell|sick)\b"),
     _rule("overdose_poisoning", "swallowed a poison",
@@ -771,10 +791,27 @@ RULES: tuple[Rule, ...] = (
                             # round 24: "OD'd on anime", "an overdose of carols", "overdosed on festival line-ups"
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
                             r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
-                            r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b"),
+                            r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b|"
+                            # round 25: asked after one extra dose of an ordinary medicine ("took my atorvastatin twice last
+                            # night by accident, have I overdosed?"; two 5 ml doses of Calpol an hour apart, "he's fine and
+                            # playing, has he had an overdose?"); a high-risk medicine, more doses or a symptom keeps it
+                            r"^(?=.*\b(?:(?:have|has|did) (?:i|he|she|they) (?:had |taken |just )?(?:an? )?(?:overdose|overdosed|od)|"
+                            r"(?:is|was) (?:that|this|it) (?:an? )?overdose|count as (?:an? )?overdose)\b)(?=.*\b(?:twice|"
+                            r"double(?:d| dosed| dose)?|two doses|2 doses|an extra (?:one|dose|tablet|pill)|another (?:\d ?ml|dose|"
+                            r"one|tablet|pill)|instead of (?:one|1))\b)(?=.*\b(?:statins?|atorvastatin|simvastatin|rosuvastatin|"
+                            r"pravastatin|vitamins?|omeprazole|lansoprazole|cetirizine|loratadine|antihistamines?|pill|"
+                            r"contraceptive|fine|ok|okay|well|normal|playing|happy)\b)(?!.*\b(?:insulin|digoxin|lithium|warfarin|"
+                            r"methotrexate|opioids?|morphine|oxycodone|fentanyl|codeine|tramadol|iron|ferrous|amitriptyline|"
+                            r"beta blockers?|bisoprolol|propranolol|whole|all of|handful|too many|three times|four times|"
+                            r"drowsy|sleepy|vomit\w*|confus\w*|dizz\w*|faint\w*|unwell|floppy|sick|[2-9]\d|\d{3})\b)",
+          # round 25: what the question's sentence does not hold ("have I overdosed? took 30 of them actually")
+          red_flags=r"\b(?:drowsy|confus\w*|unconscious|unresponsive|not breathing|floppy|(?:cannot|can not|will not) wake|"
+                    r"vomit\w*|fitting|seizure|(?:took|taken|swallowed|had) (?:about |like |over |around )?(?:[1-9]\d|\d{3})"
+                    r"(?! (?:mg|mcg|g|ml|minutes?|mins?|hours?|days?|weeks?|months?|years?|episodes)\b))\b"),
     _rule("overdose_poisoning", "opioid with slow or no breathing",
           r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
-          near=r"\bblue\b|barely breathing|not breathing|breathing (?:really |very )?slow|slow breathing|will not wake|"
+          near=r"\bblue\b|barely breathing|not breathing|breathing (?:is |has gone |gone |got )?(?:really |very |so )?slow|"
+               r"slow breathing|will not wake|"
                r"cannot wake|hard to wake|unresponsive|pinpoint|barely keep (?:my|his|her) eyes open|cannot keep "
                r"(?:my|his|her) eyes open|really sleepy",
           window=100, kind="symptom"),
@@ -819,6 +856,14 @@ RULES: tuple[Rule, ...] = (
                  r"^(?![\s\S]*\b(?:again|restart\w*|still|will not stop|not stopping|keeps)\b)[\s\S]*\bpinch\w*\b[\s\S]*"
                  r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped\b",
           unless_scope="text"),
+    # Round 25: a bleed started again or still pouring that will not stop ("the nosebleed last weekend was cauterised
+    # but it's pouring again now and won't stop"): the words were too far apart for the rule above.
+    _rule("bleeding_trauma", "a bleed pouring again that will not stop",
+          r"\b(?:pouring|gushing|spurting|streaming|pissing|bleeding)\b(?: (?:out|again|now|and|it|is|has|really|still|"
+          r"down|blood|everywhere)){0,4} (?:(?:and )?(?:will not|would not|does not|is not going to|cannot|can not) stop|not "
+          r"stopping)\b|\b(?:now|again) (?:\S+ ){0,2}?(?:pouring|gushing|spurting)\b|\b(?:pouring|gushing|spurting) (?:\S+ )?"
+          r"again\b",
+          near=r"\b(?:nose ?bleed\w*|bleed\w*|blood|nose|wound|cut|spot|gash)\b", window=120),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
           r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
           unless=r"\b(?:streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
@@ -1071,7 +1116,14 @@ RULES: tuple[Rule, ...] = (
           r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
           r"\b(?:premature |preterm |early )?rupture of (?:the )?(?:amniotic )?membranes?\b|\bprom\b|"
           r"\bcontractions (?:are )?\d+ (?:mins?|minutes) apart\b",
-          unless=r"\b(?:just kidding|kidding|jk|joking|water bottle|when should i go)\b"),
+          unless=r"\b(?:just kidding|kidding|jk|joking|water bottle|when should i go)\b|"
+                 # round 25: "my waters broke at 25 weeks with my daughter, she's 7 now and doing brilliantly"
+                 r"\b(?:he|she|they|who) (?:is|are) (?:now )?(?:[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                 r"eleven|twelve)(?: years?(?: old)?)? now\b|\b(?:he|she|they) (?:is|are) now (?:[1-9]\d?|one|two|three|"
+                 r"four|five|six|seven|eight|nine|ten|eleven|twelve)(?: years?(?: old)?)?\b(?! (?:weeks?|wks?|days?|hours?|"
+                 r"minutes?|mins?|months?)\b)",
+          red_flags=r"\b(?:again|this time|tonight|today|right now|just now|(?:i am|im) (?:\d+ weeks|pregnant)|pregnant "
+                    r"(?:again|now)|leaking|gushing|contractions|bleeding|pushing)\b"),
     _rule("pregnancy", "seizure in pregnancy",
           r"\b(?:seizures?|convulsions?|(?:had|having|has) a fit|fitting)\b", near=_PREGNANT + r"|\b\d months? pregnant\b",
           window=80, unless=_NOT_PREGNANT, unless_scope="text"),
@@ -1258,7 +1310,13 @@ RULES: tuple[Rule, ...] = (
           # round 14: "drowning and choking on deadlines" (work, an idiom)
           unless=r"\bdrowning (?:and \S+ )?(?:in|on|under) (?:all )?(?:these |the |my )?(?:\S+ )?(?:work|deadlines?|e ?mails?|"
                  r"paperwork|admin|meetings?|tasks|bills|debt|essays?|coursework|revision|homework|assignments?|exams?|"
-                 r"marking|uni work|laundry)\b"),
+                 r"marking|uni work|laundry)\b|"
+                 # round 25: a mouthful of pool water in a lesson, fine, "is dry drowning a real thing?"
+                 r"\b(?:dry|secondary|delayed|silent) drowning\b(?: \S+){0,3}? (?:real|a real thing|a thing|true|a myth|exist\w*)\b|"
+                 r"\b(?:worry|worried|concerned|panic\w*) about (?:dry|secondary|delayed) drowning\b",
+          red_flags=r"\b(?:cough\w*|breathless\w*|short of breath|(?:breathing|breathes) (?:fast|hard|quickly|funny|oddly)|"
+                    r"struggl\w* to breathe|(?:cannot|can not) breathe|drowsy|sleepy|tired|vomit\w*|sick|blue|confus\w*|chest "
+                    r"(?:pain|hurts)|pulled (?:\S+ ){0,2}out|unconscious|not breathing)\b"),
     _rule("other", "chemical in the eye",
           r"\b(?:bleach|chemical\w*|oven cleaner|acid|alkali|lye|cleaner|ammonia|cement|lime)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
           r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b",
@@ -2655,6 +2713,64 @@ RULES: tuple[Rule, ...] = (
           r"right\b|\b(?:moved|moving|shifted|gone|went|travelled|traveled) (?:down )?from (?:my |his |her |the )?(?:belly "
           r"?button|navel|tummy button|middle)\b(?: \S+){0,4}? right\b",
           kind="symptom"),
+    # Round 25 (blind set 23's described misses, all self_harm, always). Which of one's own medicines are the worst or
+    # deadliest together, or mixing them, with wanting it quick, over or finished ("I'm done with all of this and I
+    # want it to be quick", "what combo of my meds would finish it"); an interactions question names no intent.
+    _rule("self_harm", "asks which of their medicines to mix, wanting it quick or over",
+          rf"\b(?:mix\w*|combin\w*|combo|together|cocktail)\b(?:\s+\S+){{0,12}}?\s+(?:{_DRUGS}|prescriptions?|"
+          rf"painkillers?)\b|\b(?:{_DRUGS}|prescriptions?|painkillers?)\b(?:\s+\S+){{0,12}}?\s+(?:mix\w*|combin\w*|combo|"
+          rf"together|cocktail)\b",
+          near=r"\b(?:make|want|get|have|need|like) (?:it|this|things|everything) (?:to )?(?:be )?(?:all )?(?:over )?"
+               r"(?:quick\w*|fast|over|painless|done)\b|\bover (?:quickly|fast|with)\b|\bfinish (?:it|things|me|myself)"
+               r"\b|\b(?:done|finished) with (?:everything|all (?:of )?(?:this|it|that)|it all|life|living|being alive)\b|"
+               r"\bhad enough of (?:everything|all (?:of )?(?:this|it)|it all|life|living)\b|\bend it\b|"
+               r"\b(?:do it|work) (?:fast|fastest|quickest|quickly|quicker)\b",
+          window=160, always=True,
+          unless=r"\b(?:dosette|pill (?:box|organi[sz]er)|blister packs?|yogh?urt|jam|juice|smoothie|food|apple ?sauce|"
+                 r"crush\w*|dissolv\w*|in the morning|routine|interactions?)\b",
+          red_flags=r"\b(?:finish (?:it|me|myself)|(?:done|finished) with (?:everything|all|it all|life)|had enough|end it|"
+                    r"die|kill|suicid\w*|lethal|deadl\w*|worst|over (?:quickly|fast|with))\b"),
+    # Affairs put in order with a time ("don't want anything left behind when I'm gone, doing it this weekend";
+    # goodbye letters written, belongings given away or accounts wiped "for when I'm gone", and a day): self_harm,
+    # always; a holiday, a trip or a hospital stay ("while I'm gone to Spain on saturday") is not it, nor a will
+    # written calmly with no day.
+    _rule("self_harm", "affairs put in order for when they are gone, with a day",
+          r"\b(?:when|once|after|for when) (?:i am|im|i m) (?:gone|no longer (?:here|around)|not (?:here|around))\b"
+          r"(?! (?:on|to|for|away|abroad|out|into|in|travelling|camping|over|up|down|back)\b)|"
+          r"\b(?:will not|wont|am not going to|not going to) be (?:around|here|alive) (?:after|by|past|beyond|on|from)\b|"
+          r"\b(?:it will|it is going to|it ll) (?:all )?be over (?:by|on|before|this|after)\b|"
+          r"\b(?:written|wrote|writing|left|finished) (?:my |all my )?(?:goodbye |farewell |last )?(?:letters|notes)\b"
+          r"(?! to (?:santa|father christmas|the council|the school|the bank|my (?:mp|landlord|pen ?pals?)))|"
+          r"\b(?:written|wrote|writing|left|finished) (?:the |some |all )?(?:letters|notes) to (?:everyone|everybody|all "
+          r"of them|my (?:family|kids|children|wife|husband|partner|parents|mum|dad|friends|mates|sons?|daughters?))\b|"
+          r"\bgoodbye (?:letters?|notes?)\b|"
+          r"\b(?:given|giving|gave) away (?:all )?(?:of )?(?:my )?(?:stuff|things|belongings|possessions|everything)\b|"
+          r"\bwho (?:gets|will get|should get|is getting) my (?:things|stuff|belongings|possessions)\b",
+          near=r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|this weekend|the weekend|tomorrow|tonight|"
+               r"tomorrow night|(?:is|be) the (?:night|day|plan)|doing it|do it|the plan)\b",
+          window=160, always=True,
+          unless=r"\b(?:holiday|trip|travel\w*|abroad|spain|hospital|operation|op|surgery|deployment|deployed|festival|"
+                 r"conference|camp|work trip|business trip|maternity leave|on leave|solicitor|lawyer|probate|executor|"
+                 r"power of attorney|funeral plan|hospice|palliative|terminal\w*|moving|move|moved|declutter\w*|"
+                 r"downsiz\w*|emigrat\w*)\b",
+          red_flags=r"\b(?:goodbye\w*|pills|tablets|rope|noose|end (?:it|my life|things)|kill|die|the night|doing it|"
+                    r"be over|nothing (?:of me )?left|anything left|not be around)\b"),
+    # A goodbye posted online with a photo of a means: a blade, pills, a rope or a height ("someone in my group chat
+    # just posted a photo of a blade and wrote 'last post, goodbye everyone'"), told by the friend who saw it:
+    # self_harm, always; a goodbye post leaving a club or a group shows no means.
+    _rule("self_harm", "a goodbye posted online with a photo of a means",
+          r"\b(?:photos?|pics?|pictures?|images?|selfies?|snaps?|videos?|stor(?:y|ies)|clips?)\b(?:\s+\S+){0,6}?\s+"
+          r"(?:blades?|razors?|knife|knives|pills|tablets|rope|noose|ledge|bridge|rooftop|roof|edge|cliff|tracks|railway|"
+          r"gun|pistol)\b",
+          near=r"\bgoodbye\w*|\bbye (?:all|everyone|everybody|forever|for ever|guys|y all|world)\b|\bfinal (?:goodbye|post|"
+               r"message|words)\b|\blast (?:post|message|msg|words)\b|\bthis is it\b|\b(?:will not|wont|never) "
+               r"(?:hear|see) (?:from )?me\b|\b(?:love|loved) (?:you|u) all\b|\bsorry (?:everyone|everybody|for everything)\b|"
+               r"\bsigning off (?:for good|forever)\b",
+          window=200, always=True,
+          unless=r"\b(?:recipe|cooking|chef|kitchen|sharpen\w*|knife set|unboxing|for sale|selling|climb\w*|abseil\w*|"
+                 r"bungee|sky ?div\w*|holiday|view|sunset|graduation|wedding|new job|leaving do|moving (?:away|house|to))\b",
+          red_flags=r"\b(?:final (?:goodbye|message)|this is it|will not (?:hear|see)|never (?:hear|"
+                    r"see)|end (?:it|my life|things)|kill|die|suicid\w*|sorry for everything)\b"),
 )
 
 
@@ -2777,6 +2893,22 @@ _DEFINITION = re.compile(
     r"\b(?:the )?difference between\b|\b(?:la )?diff[ée]rence entre\b|\b(?:la )?diferencia entre\b|\b(?:a )?diferen[cç]a "
     r"entre\b|\b(?:how|can) (?:do |can )?(?:you|i|we|one) tell (?:\S+ ){1,6}(?:from|apart)\b|"
     r"\b(?:more|less) (?:dangerous|serious|harmful|risky|urgent) than\b")
+# Round 25: a club's safety briefing or talk, a mock or pretend exercise, which triage category, a homework project on
+# the body ("for our sea swimming group's safety briefing: why is cold shock more dangerous ...", "planning a pretend
+# emergency exercise at the airport, which triage category does a large burn go in?"), and what is said of the writer
+# only as its organiser ("for our club's safety briefing", "we're running a practice exercise", "why do your lips turn
+# blue when ..."): education like round 9's, for any rule but self_harm (self-harm rules stay as they were).
+_EDUCATION_R25 = re.compile(
+    r"\bsafety (?:briefing|talk|session|induction|presentation)\b|\bgiving a talk (?:to|for|at)\b|\b(?:mock|pretend|"
+    r"simulated|practice|tabletop|disaster|major incident) (?:\S+ ){0,2}?(?:exercises?|drills?|simulations?)\b|\btriage "
+    r"(?:category|categories|tag|tags|colou?rs?|level|priority)\b|\bhomework project\b|\bproject (?:on|about) (?:the |how "
+    r"the )?(?:human )?body\b")
+_NOT_PERSONAL_R25 = re.compile(
+    r"\bfor (?:our|my|the) (?:\S+ ){0,4}(?:safety )?(?:briefing|talk|presentation|induction)\b|"
+    r"\bgiving a talk (?:to|for|at) (?:our|my|the) (?:\S+ ){0,3}(?:club|group|class|team|school)\b|"
+    r"\bwhy do (?:your|you r) (?:lips|skin|fingers|nails|face|fingertips) (?:turn|go|get|become)\b|"
+    r"\b(?:we are|i am) (?:running|planning|organi[sz]ing|holding|doing|preparing|setting up) (?:a|an|the|our) (?:\S+ )"
+    r"{0,3}(?:exercise|drill|simulation)s?\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -2802,6 +2934,9 @@ _PAST = re.compile(
     # (the lead's mend after blind set 23: "ate some of my iron tablets from when I was pregnant" tells where the
     # tablets came from, not when it happened)
     r"(?<!from )(?<!since )\bwhen (?:i|he|she|they) (?:was|were)\b|"
+    # round 25: "when we were kids", "when we were 9"
+    r"\bwhen we were (?:kids|little|children|young|small|teenagers|teens|younger|at school|[1-9]|1[0-7]|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
@@ -2821,7 +2956,10 @@ _PAST_AFTER = re.compile(
     r"|(?:19|20)\d\d)\b|"
     # round 11: an age then and an age now ("a febrile convulsion at 18 months, she is 4 now")
     r"\bat (?:the age of |age )?\d+ (?:months?|years?|yrs?)(?: old)?(?: \S+){0,3} , (?:he|she|they|i) (?:is|are|am) "
-    r"(?:now )?\d+(?: now)?\b")
+    r"(?:now )?\d+(?: now)?\b|"
+    # round 25: "overdosed on paracetamol at 18, I'm 32 and healthy now" (an age then, an adult's age now)
+    r"\bat (?:the age of |age )?(?:1[0-9]|[2-9]\d)(?: \S+){0,3} , (?:he|she|they|i) (?:is|are|am) (?:now )?(?:[2-9]\d)"
+    r"(?: now)?\b")
 # Round 11: a drill, a scenario card, a role-play, homework or a practical named as what the alarming words are ("it's the
 # scenario card for my first aid assessment", "its a role play for the paramedic course", "I'm the casualty"): not
 # someone in trouble now, unless the text says it is real ("this is not a drill", "except it's real", "for real").
@@ -2852,7 +2990,7 @@ _REAL_NOW = re.compile(
 # tantrum or a sulk, the dentist's numbness with speech and movement fine, eyelids puffy from crying with breathing
 # fine, every pill found and counted). It sets aside only matches before it, and never when a red flag of the rule,
 # a "not a joke" or "again" or "still" comes after it: a take-back never cancels what is told now.
-_I_SAID = r"(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|relax|panic over|false alarm|never mind|i mean|i meant)\b ?,? ?)*"
+_I_SAID = r"(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|relax|panic over|false alarm|never mind|i mean|i meant|ignore me|oops)\b ?,? ?)*"
 _TAKEN_BACK_WORDS = (
     r"(?:(?:that is|thats|it is|its|this is|these are|that was|it was|i am writing (?:that|this|it) (?:as|for)|i wrote "
     r"(?:that|this|it) (?:as|for))(?: (?:just|only|all|for|from|part of|meant as))* (?:a|an|the|my|our|his|her|their)"
@@ -3023,6 +3161,25 @@ _TAKEN_BACK_WORDS_R24 = (
     r"(?:i )?(?:read|saw|heard|came across) (?:about )?(?:it|this|that) (?:in|on) (?:an?|the|my) (?:\S+ ){0,2}?(?:article|"
     r"newspaper|paper|magazine|news|documentary|programme|program|podcast|book|leaflet|website|post|blog)\b(?=(?: \S+)"
     r"{0,12} (?:(?:i )?(?:do not|have not|did not) (?:have|got|had)(?: got)? (?:a |one|it|any)|not me|just curious)\b))")
+# Round 25 (blind set 23's take-backs), specific and benign only. Of any rule but self_harm, `always` or an overdose: a
+# blue slushie, an ice lolly or food colouring named as the blue ("oh wait it's the blue raspberry slushie he had at the
+# fair"); a child of 5 or more back from a hike, a camp or a trip, tired but eating and talking ("he's 15 and back from
+# a 3 day hiking expedition, shattered, sleeping loads but eating and talking normally"). Of an overdose too: a child's
+# own melatonin given twice by mistake, a small total. A danger told after any of them keeps the match (_STILL_DANGER).
+_TAKEN_BACK_WORDS_R25 = (
+    r"(?:(?:(?:it is|its|it was|that is|thats|from|just|only|(?:she|he|they) (?:had|has had|was drinking|drank|ate|has "
+    r"been drinking)) )*(?:the |a |an |some |her |his |their )?(?:blue |bright blue )?(?:raspberry )?(?:slush\w*|ice "
+    r"(?:lolly|lollies|pop|pops)|food colou?ring|blue sweets?|blue dye|blue raspberry|blue (?:drink|juice|sweet|"
+    r"lolly|icing))\b|"
+    r"(?:(?:he|she|they) (?:is|are) )(?:[5-9]|1[0-9]|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen)(?: years old)?(?: and| ,)? (?:just |only )?(?:got )?(?:back|home) (?:from|after) "
+    r"(?:\S+ ){0,5}?(?:hike|hiking|trek|trekking|camp\w*|expedition|festival|sleepover|residential|tournament|trip)\b"
+    r"(?=(?: \S+){0,16} (?:eating|talking|chatting|drinking)(?: and (?:eating|talking|chatting|drinking))?(?: \S+)? "
+    r"(?:fine|normally|normal|well|ok|okay)\b))")
+_TAKEN_BACK_WORDS_R25_OD = (
+    r"(?:(?:(?:it was|it is|its|that was|turns out it was) )?(?:just |only )?(?:his|her|their) own melatonin\b(?=(?: \S+)"
+    r"{0,10} (?:twice|two doses|double|an extra|dose twice)\b)(?!.*\b(?:whole|all of|bottle|packet|tub|handful|"
+    r"(?:[3-9]|[1-9]\d) (?:tablets|pills|gummies)|drowsy|floppy|will not wake|vomit\w*)\b))")
 _TAKEN_BACK_START = r"(?:^|(?<= , )|(?<=\. )|(?<= )(?=(?:i mean|i meant|sorry)\b))" + _I_SAID
 _TAKEN_BACK = re.compile(_TAKEN_BACK_START + _TAKEN_BACK_WORDS)
 def _any_of(*groups: str) -> str:
@@ -3035,15 +3192,16 @@ _TAKEN_BACK_QUESTION = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS,
                                                               _TAKEN_BACK_WORDS_R21))
 _TAKEN_BACK_R18 = re.compile(_TAKEN_BACK_START + _any_of(_TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_R19_OD,
                                                          _TAKEN_BACK_WORDS_R21_OD, _TAKEN_BACK_WORDS_R22_OD,
-                                                         _TAKEN_BACK_WORDS_R24_OD))
+                                                         _TAKEN_BACK_WORDS_R24_OD, _TAKEN_BACK_WORDS_R25_OD))
 _TAKEN_BACK_ANY = re.compile(_TAKEN_BACK_START + _any_of(
     _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
     _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R22_OD, _TAKEN_BACK_WORDS_R22, _TAKEN_BACK_WORDS_R24_OD,
-    _TAKEN_BACK_WORDS_R24))
+    _TAKEN_BACK_WORDS_R24, _TAKEN_BACK_WORDS_R25, _TAKEN_BACK_WORDS_R25_OD))
 _ALL_TAKEN_BACK_WORDS = _any_of(
     _TAKEN_BACK_WORDS, _TAKEN_BACK_WORDS_R18, _TAKEN_BACK_WORDS_JOKE, _TAKEN_BACK_WORDS_R19, _TAKEN_BACK_WORDS_R21_OD,
     _TAKEN_BACK_WORDS_R21, _TAKEN_BACK_WORDS_R21_DIARY, _TAKEN_BACK_WORDS_R21_ASKING, _TAKEN_BACK_WORDS_R22_OD,
-    _TAKEN_BACK_WORDS_R22, _TAKEN_BACK_WORDS_R24_OD, _TAKEN_BACK_WORDS_R24)
+    _TAKEN_BACK_WORDS_R22, _TAKEN_BACK_WORDS_R24_OD, _TAKEN_BACK_WORDS_R24, _TAKEN_BACK_WORDS_R25,
+    _TAKEN_BACK_WORDS_R25_OD)
 _TAKEN_BACK_TURN = re.compile(r"^" + _I_SAID + r"(?:" + _ALL_TAKEN_BACK_WORDS + r"|(?:\S+ ){0,12}?" + _ALL_TAKEN_BACK_WORDS
                               + r")")
 # what the take-back must also say for a harmless cause (tantrum, dentist, crying, pills found): the danger is denied
@@ -3072,20 +3230,32 @@ _NOT_TAKEN_BACK = re.compile(r"\b(?:again|(?<!can i )(?<!could i )(?<!should i )
 _PAST_DAY = re.compile(r"\b(?:last night|yesterday|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
                        # round 24: "a cardiac arrest a few weeks ago ... he's home now"
                        r"(?:\d+|a|one|two|three|four|five|six|a few|few|several|couple of) (?:weeks?|months?) ago|"
-                       r"(?:at|over) the weekend|last weekend)\b")
+                       r"(?:at|over) the weekend|last weekend|"
+                       # round 25: "last tuesday", "ten days ago", "last week"
+                       r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week)|(?:\d+|a|one|two|three|four|"
+                       r"five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|couple of) days ago)\b")
 _OUTCOME = re.compile(
     r"\b(?:(?:he|she|i|they) (?:is|am|are) (?:(?:fine|ok|okay|well|home|back home|doing (?:well|fine|ok)) now|home and "
     r"(?:fine|well|ok))|(?:was|were|got) discharged|sent (?:me |him |her |them )?home|(?:fitted|had|got|given|put in) (?:him |"
     r"her |me )?(?:with )?(?:a |an )?(?:pacemaker|icd|defibrillator|stent)|(?:pacemaker|icd|defibrillator|stent)s? "
     r"(?:fitted|put in)|(?:scan|ct|mri|lumbar puncture|tests?|bloods)(?: \S+){0,4} (?:were|was|came back) (?:all )?"
-    r"(?:clear|normal|fine))\b")
+    r"(?:clear|normal|fine)|"
+    # round 25: kept in for two nights, cauterised at A&E, "she's been fine for 4 days", "he's been well since"
+    r"kept (?:him|her|me|them|us) in (?:for )?(?:\d+|one|two|three|four|a couple of|a few) nights?|cauteri[sz]ed|"
+    r"(?:he|she|i|they|we) (?:has|have|is|am|are) been (?:fine|well|ok|okay|good|great|perfect)(?: ever)? (?:since|for (?:\d+|"
+    r"a few|few|two|three|four|five|six|seven|several) (?:days|weeks)|all week)|(?:fine|well) (?:ever )?since)\b")
 _BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b")
+_BUT_NOW = re.compile(r"\b(?:but|and) now\b|\bnow (?:he|she|they|i|it) (?:is|are|am|has|have)\b(?! (?:fine|well|ok|okay|"
+                      r"home|better|back to normal)\b)")
 
 
 def _settled_history(text: _Text, start: int) -> bool:
     """Whether the match at `start` is an event of a named past day whose outcome comes after it (round 14)."""
     outcome = _OUTCOME.search(text.text, start)
-    return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(text.text))
+    # (round 25: and no danger told after the outcome, "kept him in two nights, but now he's gone blue")
+    return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(text.text)
+                and not _BUT_NOW.search(text.text, outcome.start())
+                and not any(not _negated(text, d.start()) for d in _STILL_DANGER.finditer(text.text, outcome.end())))
 
 
 # Round 24: a danger told after a take-back keeps the match ("it's red paint mostly but he banged his head and keeps
@@ -3226,6 +3396,11 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
             and not _PRESENT.search(sentence)
             and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", sentence))):
         return "education"
+    if (rule.category != "self_harm" and (_EDUCATION.search(text.text) or _EDUCATION_R25.search(text.text)
+                                          or (rule.kind == "explicit" and _DEFINITION.search(sentence)))
+            and not _PRESENT.search(sentence)
+            and not _PERSONAL.search(_NOT_PERSONAL_R25.sub(" ", _NOT_PERSONAL.sub(" ", sentence)))):
+        return "education"  # round 25
     if _QUESTION_START.search(sentence) and not text.personal:
         return "general question"  # a question, and nothing in the message is about someone now
     if _PAST.search(clause) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence):
