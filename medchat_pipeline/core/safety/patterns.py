@@ -3244,7 +3244,10 @@ _OUTCOME = re.compile(
     r"kept (?:him|her|me|them|us) in (?:for )?(?:\d+|one|two|three|four|a couple of|a few) nights?|cauteri[sz]ed|"
     r"(?:he|she|i|they|we) (?:has|have|is|am|are) been (?:fine|well|ok|okay|good|great|perfect)(?: ever)? (?:since|for (?:\d+|"
     r"a few|few|two|three|four|five|six|seven|several) (?:days|weeks)|all week)|(?:fine|well) (?:ever )?since)\b")
-_BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b")
+_BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b|"
+                       # round 25: "been fine since, but the crushing pain is back"
+                       r"\b(?:is|are) back\b(?! (?:home|at (?:home|work|school)|to (?:normal|work|school|himself|herself|"
+                       r"themselves|myself)))|\b(?:has|have) (?:come|started) back\b|\breturned\b")
 _BUT_NOW = re.compile(r"\b(?:but|and) now\b|\bnow (?:he|she|they|i|it) (?:is|are|am|has|have)\b(?! (?:fine|well|ok|okay|"
                       r"home|better|back to normal)\b)")
 
