@@ -1111,6 +1111,13 @@ RULES: tuple[Rule, ...] = (
           r"|her |him |any )?(?:baby |babies )?(?:move|moving|movements?|kick\w*)\b",
           # before 24 weeks not feeling movements yet is expected (a question for the midwife, not an emergency)
           unless=r"\b(?:1\d|[1-9]|2[0-3]) weeks\b|\byet\b|\bfirst trimester\b"),
+    # The lead's review of round 25: waters that "went" or "have gone" ("my waters went at 28 weeks", "my waters have
+    # gone and I'm only 32 weeks"); not an earlier pregnancy's ("with my first my waters went at 29 weeks, he's 6 now").
+    _rule("pregnancy", "waters gone early",
+          r"\b(?:my|her|the) waters (?:have |has |just |have just )?(?:went|gone|burst|popped)\b",
+          unless=r"\bwith (?:my|her) (?:first|last|eldest|oldest|previous|other|older|son|daughter)\b|\blast (?:time|"
+                 r"pregnancy)\b|\b(?:he|she|they) (?:is|are) (?:now )?\d+(?: years?(?: old)?)? now\b",
+          unless_scope="text"),
     _rule("pregnancy", "waters broken early or birth imminent",
           r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
           r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
