@@ -88,3 +88,11 @@ def pytest_collection_modifyitems(config, items):
         folder = _folder(item)
         item.add_marker(pytest.mark.xdist_group(folder if folder in SHARED_FIXTURE_FOLDERS else item.nodeid.split("::")[0]))
     items.sort(key=lambda item: _folder(item) != "e2e")  # stable: the e2e tests first, each file in its own order
+
+
+def pytest_collection_finish(session):
+    # pytest-xdist groups a worker's tests by renaming each one nodeid@group. A pytest that keeps ids elsewhere (9.2,
+    # with xdist 3.8) ignores the rename, and files are then split across workers with their module fixtures built on
+    # each, silently; stop instead.
+    if getattr(session.config.option, "loadgroup", False) and session.items and "@" not in session.items[0].nodeid:
+        raise pytest.UsageError("pytest-xdist could not group the tests (nodeid@group): use pytest<9.2 (pyproject.toml)")
