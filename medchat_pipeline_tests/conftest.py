@@ -90,9 +90,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _folder(item) != "e2e")  # stable: the e2e tests first, each file in its own order
 
 
-def pytest_collection_finish(session):
-    # pytest-xdist groups a worker's tests by renaming each one nodeid@group. A pytest that keeps ids elsewhere (9.2,
-    # with xdist 3.8) ignores the rename, and files are then split across workers with their module fixtures built on
-    # each, silently; stop instead.
-    if getattr(session.config.option, "loadgroup", False) and session.items and "@" not in session.items[0].nodeid:
-        raise pytest.UsageError("pytest-xdist could not group the tests (nodeid@group): use pytest<9.2 (pyproject.toml)")
+
+def pytest_configure(config):
+    # pytest-xdist 3.8 groups a worker's tests by renaming each one nodeid@group; pytest 9.2 keeps a node's id
+    # elsewhere and ignores the rename, so files would be split across the workers with their module fixtures built on
+    # each, silently. Stop with the fix instead.
+    if getattr(config.option, "dist", "no") == "loadgroup" and pytest.version_tuple[:2] >= (9, 2):
+        raise pytest.UsageError(f"pytest {pytest.__version__}: pytest-xdist cannot group the tests; use pytest<9.2 "
+                                "(pyproject.toml), or -n 0")
