@@ -1251,7 +1251,11 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:fever\w*|temperature|temp|burning up|shiver\w*|rigors|chills|high fevr)\b",
           near=r"\b(?:confus\w*|not making sense|mottled|blotchy|breathing fast|heart (?:is )?racing|not (?:peed|"
                r"passed urine|passing urine)|no urine|have not peed|cold hands|pass out|passing out|faint\w*|"
-               r"wound is red|wound (?:is )?(?:red|hot))\b",
+               r"wound is red|wound (?:is )?(?:red|hot)|"
+               # the lead's mend after blind set 24: a fever with a heart rate of 120 or more ("post-op day 5 ... fever
+               # now, belly pain getting worse, heart rate 125 on my watch")
+               r"(?:heart ?rate|pulse|hr)(?: is| was| of| at| reading| says)*(?: about| around| over)? (?:1[2-9]\d|2\d\d)|"
+               r"(?:1[2-9]\d|2\d\d) ?bpm)\b",
           window=120, kind="symptom", unless=r"\bwhat is sepsis|post sepsis|had sepsis|(?:stopped|not|no longer) "
                                              r"shivering|snow|freezing|icy|hypotherm\w*\b|"
                                              # round 12: a blotchy rash that fades under a glass is the blanching one
@@ -1814,7 +1818,10 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:hives|wheez\w*|swell\w*|swollen|cough\w*|vomit\w*|throat|lips?|breath\w*|rash)\b", window=160),
     _rule("bleeding_trauma", "fingertip cut off",
           r"\b(?:cut|chopped|sliced|took|ripped|torn|sheared)\b(?: \w+){0,2} (?:the )?(?:tip|end|top) of (?:my|his|her|"
-          r"the|their) (?:finger|thumb)s? (?:clean )?off\b|\b(?:cut|chopped|sliced|took|ripped|torn) off (?:the )?(?:tip|"
+          r"the|their) (?:finger|thumb)s? (?:clean )?off\b|"
+          # the lead's mend after blind set 24: "took the tips of two fingers off" (tips of two, three, both fingers)
+          r"\b(?:cut|chopped|sliced|took|ripped|torn|sheared)\b(?: \w+){0,2} (?:the )?(?:tips|ends|tops) of (?:(?:my|his|"
+          r"her|the|their) )?(?:two|three|four|both|\d) (?:of (?:my|his|her|their) )?(?:fingers|thumbs)\b(?: \w+){0,2} off\b|\b(?:cut|chopped|sliced|took|ripped|torn) off (?:the )?(?:tip|"
           r"end|top) of (?:my|his|her|the|their) (?:finger|thumb)s?\b|\bfinger ?tips? (?:\w+ ){0,2}(?:cut|chopped|sliced|"
           r"ripped|torn|came|come|taken) off\b|\blost (?:the )?(?:tip|end|top) of (?:my|his|her|the|their) (?:finger|"
           r"thumb)s?\b"),
