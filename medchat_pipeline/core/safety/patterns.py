@@ -2444,6 +2444,13 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:jarabe|xarope|sirop|pastillas|p[ií]ldoras|comprimidos|comprim[ée]s|m[ée]dicaments?|medicinas?|"
                r"rem[ée]dios?|cachets|pilules|tabletas|medicine|syrup|pills|tablets|tos|toux|tosse)\b",
           window=120),
+    # The lead's serve check after round 25: bleach or another household chemical drunk, told in Portuguese, Spanish or
+    # French ("minha filha de 3 anos bebeu um pouco de água sanitária"); the classifier caught it as a seizure.
+    _rule("overdose_poisoning", "bleach or a household chemical drunk (Portuguese, Spanish or French)",
+          r"\b(?:se )?(?:bebeu|bebi[oó]|tom[oó]u?|engoliu|trag[oó]|ha bebido|ha tomado|a bu|a aval[ée]|aval[ée]|comeu|"
+          r"se comi[oó])(?: \S+){0,4}? (?:[áa]gua sanit[áa]ria|agua sanitaria|lej[ií]a|cloro|lavandina|(?:eau de )?javel|"
+          r"soda c[áa]ustica|desentupidor|destapacaños|desatascador|raticida|veneno(?: de|para)? ratos?|mata ?ratos|mort aux "
+          r"rats|desinfe(?:c)?tante|lava ?lou[çc]as|lavavajillas|lessive|detergente)\b"),
     # A bleed after a tooth out in someone with haemophilia or on an anticoagulant: the mouth filling with blood or
     # clots, the gauze changed again and again, often deep in a long chatty message asking for a home trick.
     _rule("bleeding_trauma", "a mouth bleed that will not stop with haemophilia or an anticoagulant",
