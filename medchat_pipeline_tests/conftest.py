@@ -90,7 +90,6 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _folder(item) != "e2e")  # stable: the e2e tests first, each file in its own order
 
 
-
 def pytest_configure(config):
     # pytest-xdist 3.8 groups a worker's tests by renaming each one nodeid@group; pytest 9.2 keeps a node's id
     # elsewhere and ignores the rename, so files would be split across the workers with their module fixtures built on

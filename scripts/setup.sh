@@ -34,20 +34,24 @@ uv_settings=()
 if pip_install "uv==0.13.9" 2>/dev/null; then
   mapfile -t uv_settings < <(.venv/bin/python - <<'PY'
 import os, subprocess
-flags = {"index-url": "--index-url", "extra-index-url": "--extra-index-url", "find-links": "--find-links",
-         "constraint": "--constraint"}
+names = ("index-url", "extra-index-url", "find-links", "constraint")
 listed = subprocess.run([".venv/bin/python", "-m", "pip", "config", "list"], capture_output=True, text=True).stdout
+# pip lists its settings by name; its own precedence is global < user < site < environment: the later one wins
+rank = {"global": 0, "user": 1, "site": 2, ":env:": 3}
+lines = sorted(listed.splitlines(), key=lambda line: rank.get(line.split(".", 1)[0], 0))
 seen, index = [], None
-for line in listed.splitlines():  # global, then user, site and environment settings: the later one wins
+for line in lines:
     key, _, value = line.partition("=")
     name = key.rsplit(".", 1)[-1]
-    for item in value.strip().strip("'\"").split() if name in flags else ():
+    if name not in names:
+        continue
+    for item in value.strip().strip("'\"").split():
         path = item[len("file://"):] if item.startswith("file://") else item
         if "://" in item and not item.startswith("file://") or os.path.exists(path):  # pip skips missing local paths
             if name == "index-url":
                 index = item
-            elif (flags[name], item) not in seen:
-                seen.append((flags[name], item))
+            elif ("--" + name, item) not in seen:
+                seen.append(("--" + name, item))
 # pip takes the best version from all indexes together; so does uv with this strategy
 for argument in ["--index-strategy", "unsafe-best-match", *(["--index-url", index] if index else [])]:
     print(argument)
