@@ -58,6 +58,9 @@ class Rule:
     # A `near` word with a negation before it in its own clause does not count ("hit my head, no vomiting, no headache";
     # round 10). Off by default: most `near` lists are context words, not symptoms, and negating them means nothing.
     near_negation: bool = False
+    # Round 26: a second benign reading always searched in the whole turn (the rule's own `unless` keeps its scope):
+    # "I think I overdosed... on melatonin gummies, two instead of one" tells the harmless dose in the next sentence.
+    unless_text: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,13 @@ class Finding:
 
 def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
           kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False,
-          red_flags: str | None = None, sign: bool = False, near_negation: bool = False) -> Rule:
+          red_flags: str | None = None, sign: bool = False, near_negation: bool = False,
+          unless_text: str | None = None) -> Rule:
     compiled = re.compile(pattern)
     return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
                 re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always,
-                re.compile(red_flags) if red_flags else None, sign, near_negation)
+                re.compile(red_flags) if red_flags else None, sign, near_negation,
+                re.compile(unless_text) if unless_text else None)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -220,8 +225,9 @@ _AFTER_SHIFT_NORMAL = (r"\b(?:night ?shifts?|nights|after (?:his|her|a|my) shift
                        r"round)\b.{0,60}\b(?:normal|normally|fine|himself|herself|ok|okay)\b")
 # Round 8: a sip or mouthful of a drink tainted with a mild detergent, and the writer fine (not poisoning).
 _SOAP_SIP_FINE = (r"(?=.*\b(?:dish ?soap|washing up liquid|washing liquid|fairy liquid|hand soap|soap|soapy|shampoo|"
-                  r"bubble bath)\b)(?=.*\b(?:sip|sips|mouthful|swig|gulp|taste|drop)\b)(?=.*\b(?:(?:feel|feels|felt|seem|"
-                  r"seems|am|is) (?:totally |completely |absolutely |perfectly )?(?:fine|ok|okay|normal|well)|no symptoms)\b)")
+                  r"bubble bath)\b)(?=.*\b(?:sip|sips|mouthful|swig|gulp|taste|drop|licked|lick|licking)\b)(?=.*\b(?:(?:feel|"
+                  r"feels|felt|seem|seems|am|is) (?:totally |completely |absolutely |perfectly )?(?:fine|ok|okay|normal|well)|no "
+                  r"symptoms|spat (?:it |some |most )?(?:\S+ )?out|playing (?:happily|normally))\b)")
 # Round 9: one side's arm and leg (or hand, foot), as a stroke takes them.
 _ONE_SIDE_LIMBS = (r"(?:(?:left|right|one) (?:arm|leg|hand|side)(?: and (?:(?:left|right|one|his|her|my|the) )?(?:arm|leg|"
                    r"hand|foot))?|(?:arm|hand) and (?:leg|foot)|(?:leg|foot) and (?:arm|hand))s?")
@@ -484,7 +490,7 @@ RULES: tuple[Rule, ...] = (
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           # round 14: "choking on all these emails" (work, not food)
-          unless=r"\bnose\b|\bchoking on (?:all )?(?:these |those |the |my |our )?(?:\S+ )?(?:e ?mails?|meetings?|messages|"
+          unless=r"\bnose\b|\bnot literally\b|\bchoking on (?:all )?(?:these |those |the |my |our )?(?:\S+ )?(?:e ?mails?|meetings?|messages|"
                  r"deadlines?|paperwork|admin|tasks|notifications|workload|spreadsheets?|reports?|red tape|bills|debt)\b|"
                  r"\bchoking the life out of\b|\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|"
                  r"cough|heat|humidity|job|work|debt|bills?|deadlines?|stress|workload|exams?|life|this|it)\b(?: \S+){0,2} "
@@ -526,7 +532,10 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:asthma attack|inhaler (?:is not|not|does not|isnt|has not been|wont) (?:working|helping|work|help)|"
           r"asthma (?:is )?(?:really |very |so )?(?:bad|severe|worse))|(?:used|taken|took) (?:my |his |her )?"
           r"(?:blue |reliever |rescue )?inhaler (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:\d+|many|several) times\b|nebuli[sz]\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}"
-          r"(?:\d+|three|four|several) times"),
+          r"(?:\d+|three|four|several) times",
+          # round 26: "what does a bad asthma attack feel like? just curious, my peak flows are normal"
+          unless_text=r"\b(?:just|only|purely) curious\b(?=.*\bpeak flows? (?:\S+ ){0,2}(?:are |is )?(?:all )?(?:normal|fine|"
+                      r"good|ok|okay)\b)"),
     _rule("breathing", "very low oxygen",
           r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat|pulse ox)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])",
           # a low reading from cold fingers that is normal once warmed is a measuring error, not hypoxia (round 5),
@@ -612,6 +621,10 @@ RULES: tuple[Rule, ...] = (
           r"\bdisappear(?:ed)? (?:forever|for good)\b",
           unless=r"\bdie(?: \S+){0,3} (?:of|from) (?:the )?(?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|"
                  r"\b(?:main )?character\b|"
+                 # round 26: not wanting to live in a place or with one's parents any more (moving out)
+                 r"\bwant to live (?:in|at) (?:this|the|that|my|our) (?:\S+ )?(?:city|town|country|house|flat|apartment|area|"
+                 r"village|street|estate|neighbou?rhood)\b|\bwant to live with (?:my|our) (?:parents|mum|mom|dad|flatmates?|"
+                 r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b)|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
@@ -768,7 +781,8 @@ RULES: tuple[Rule, ...] = (
           window=120, kind="symptom",
           unless=r"\b(?:which|what) (?:household )?(?:chemicals|plants)|how (?:can|do|should) i (?:childproof|store|keep|"
                  r"lock)|childproof\w*|out of reach|poisonous to (?:children|kids|dogs|cats)|did not (?:touch|drink|eat|"
-                 r"swallow|taste|lick|get)|(?:has|have) not (?:touched|drunk|eaten|swallowed)\b|" + _PET_ATE),
+                 r"swallow|taste|lick|get)|(?:has|have) not (?:touched|drunk|eaten|swallowed)\b|" + _PET_ATE + "|"
+                 + _SOAP_SIP_FINE),  # round 26: washing-up liquid licked and spat out
     _rule("overdose_poisoning", "a child got into someone's medicines",
           rf"\b(?:toddler|baby|child|kid|kids|children|son|daughter|grandson|granddaughter|little (?:boy|girl|one)|"
           rf"\d+ (?:year|yr) old|\d+ ?yo|(?:one|two|three|four|five) year old)\b(?: (?![.!?;](?: |$))[^ \n]+){{0,12}} "
@@ -781,6 +795,11 @@ RULES: tuple[Rule, ...] = (
                  r"refus\w*|spat|spit|all (?:counted|accounted for)|none (?:are )?missing|nothing missing)\b"),
     _rule("overdose_poisoning", "overdosed",
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
+          # round 26: "I think I overdosed... on melatonin gummies, two instead of one" (an adult's harmless double dose
+          # of melatonin or vitamin gummies; a child, a whole pack or more doses keeps it)
+          unless_text=r"^(?=.*\b(?:melatonin|vitamins?|vitamin \w+|gumm(?:y|ies))\b)(?=.*\b(?:2|two) (?:\S+ ){0,3}?instead of "
+                      r"(?:\S+ ){0,2}?(?:1|one)\b)(?!.*\b(?:child|children|toddler|son|daughter|kids?|baby|boy|girl|year old|"
+                      r"whole|all of|bottle|packet|pack|tub|handful|too many|[3-9]|[1-9]\d|three|four|five|six|ten)\b)",
           near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
                r"might|may have|has|have|is|am)\b",
           window=30, unless=r"\b(?:signs of|symptoms of|what (?:is|are|happens)|why (?:is|are|do)|how (?:does|do|to)|"
@@ -1045,7 +1064,9 @@ RULES: tuple[Rule, ...] = (
           r"\beyes (?:are )?(?:rolled|rolling|going) (?:back|up)\b|\b(?:\d+|two|three|four) seizures in a row\b|"
           r"\bseizure (?:has )?(?:lasted|lasting|is lasting|for over)\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)s?\b|"
           r"\bconvulsions for the first time\b",
-          unless=r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
+          unless=r"\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b(?: \S+){0,2} (?:keeps |kept |was |is |started "
+                 r"|been )?fitting\b|"  # round 26: a car "fitting" (autocorrect for stalling)
+                 r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
                  r"epilepsy medicine|keep fit|fit and healthy|in class|"
@@ -1203,7 +1224,13 @@ RULES: tuple[Rule, ...] = (
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
-          near=_INFANT, window=100, kind="symptom", unless=_AFTER_SHIFT_NORMAL),
+          near=_INFANT, window=100, kind="symptom", unless=_AFTER_SHIFT_NORMAL,
+          # round 26: a son or daughter back from a hike or a run with no baby's or toddler's age is a teenager or an
+          # adult ("back from his DofE hike ... floppy and confused" is the exertion rule's, not a floppy baby)
+          unless_text=r"^(?=[\s\S]*\b(?:back|home) from (?:a |his |her |the |their )?(?:\S+ ){0,2}?(?:hike|hiking|walk|trek|"
+                      r"run|marathon|race|cycle|ride|expedition)\b)(?![\s\S]*\b(?:baby|babies|newborn|new born|infant|"
+                      r"toddler|\d+ (?:day|days|week|weeks|month|months) old|(?:[1-9]|one|two|three|four|five|six|seven|"
+                      r"eight|nine) (?:year|yr)s? old)\b)"),
     _rule("infant_child", "rash that does not fade (glass test)",
           r"\brash\b.{0,60}\b(?:not fade|does not fade|doesnt fade|not go away)\b.{0,40}\bglass\b|\bpurple (?:spots|"
           r"rash|blotches)\b|\bnon ?blanching\b|\bpetechia\w*\b"),
@@ -1356,7 +1383,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:going|wants|want|is about|about|will|would) to (?:kill|murder|hurt) (?:us|someone|somebody|anyone|"
           r"everyone|people|me|my|his|her|him|them|the)\b|\b(?:he|she|they|i) (?:will|would|is going to|am going to) "
           r"(?:kill|murder) (?:somebody|someone|anyone|everyone|people|us|him|her|them|his|my)\b",
-          unless=r"\b(?:when|if|once|after|for) (?:she|he|they|my \w+|mum|mom|dad|boss|wife|husband|teacher) (?:sees|"
+          unless=r"\b(?:ate|eaten|finished|drank|drunk|nicked|stole|took|had|used) (?:all )?(?:the|my) last\b|"  # round 26
+                 r"\b(?:when|if|once|after|for) (?:she|he|they|my \w+|mum|mom|dad|boss|wife|husband|teacher) (?:sees|"
                  r"finds out|hears|notices|knows|realises|realizes|reads|catches|gets (?:my|the|home and sees))|"
                  r"\b(?:lol|haha|lmao|jk|joking|kidding)\b|\bif (?:i am|i|he|she) (?:late|forget|eat|miss)|kill me "
                  r"(?:for|with)\b|(?:video ?game|in the game|film|movie|novel|story|zombies?)\b|\b(?:diet|heat|"
@@ -2792,6 +2820,59 @@ RULES: tuple[Rule, ...] = (
                  r"bungee|sky ?div\w*|holiday|view|sunset|graduation|wedding|new job|leaving do|moving (?:away|house|to))\b",
           red_flags=r"\b(?:final (?:goodbye|message)|this is it|will not (?:hear|see)|never (?:hear|"
                     r"see)|end (?:it|my life|things)|kill|die|suicid\w*|sorry for everything)\b"),
+    # Round 26: a wish to die with a means at hand now, in English, broken English ("no want live more", "not want
+    # living more") or Vietnamese ("tôi không muốn sống nữa", "tôi muốn chết"), with a knife, a blade, a razor, pills or
+    # a rope held, here or "with me": self_harm, always (a general-question reading of "dont wanna live anymore, got a
+    # blade right here" set it aside); a knife for cooking has no wish to die beside it.
+    _rule("self_harm", "a wish to die with a means at hand",
+          r"\b(?:(?:i|he|she|they) (?:have|has|am|is|are) (?:got |holding |hold )?|i have got |(?:have|has|got|holding|"
+          r"hold|with) )(?:the |a |my |his |her |some |all (?:my |the |his |her )?|many )?(?:\S+ )?(?:knife|knives|blades?|"
+          r"razors?|pills|tablets|rope|noose)\b|\b(?:knife|knives|blades?|razors?|pills|tablets|rope|noose)\b(?: \S+){0,3}? "
+          r"(?:is |are )?(?:with me|in (?:my|his|her) hands?|next to (?:me|him|her)|right here|here|in front of (?:me|him|"
+          r"her)|out in front of (?:me|him|her))\b",
+          near=r"\b(?:(?:do not|no|not|no longer|me no|i no) (?:want|wanna|wish)(?: to)? (?:live|living|be alive|be here)|"
+               r"want(?:s|ed)? to die|wish (?:i|i was|i were) dead)\b|kh[oô]ng mu[oố]n s[oố]ng|mu[oố]n ch[eế]t",
+          window=200, always=True,
+          unless=r"\b(?:recipe|cooking|chef|kitchen|sharpen\w*|chop\w*|onions?|knife set|for sale)\b"),
+    # Round 26: Vietnamese "I don't want to live any more" / "I want to die" on its own, as the Spanish, Polish,
+    # Portuguese, French, Tagalog and Hindi ones above: never set aside.
+    _rule("self_harm", "does not want to live any more (Vietnamese)",
+          r"\bkh[oô]ng mu[oố]n s[oố]ng(?: n[uữ]a)?\b|\bt[oô]i mu[oố]n ch[eế]t\b", always=True),
+    # Round 26: a whole strip, packet, box or bottle of paracetamol (acetaminophen, tylenol, panadol, co-codamol) taken,
+    # told with "feel fine now" or a question about work, school or sleep: a paracetamol overdose is an emergency even
+    # when the person feels well (the liver damage shows a day or more later). The "took many pills" rule set it aside
+    # as "took my ..." or "can I ...", and "at 8 last night ... I'm fine now" read as a settled history. Always, but
+    # not when dated years or months ago, or told as a what-if.
+    _rule("overdose_poisoning", "a whole pack of paracetamol taken",
+          r"\b(?:took|taken|swallowed|had|ate|downed|necked|take)\b (?:\S+ ){0,2}?(?:(?:a |the |my |his |her )?(?:whole|"
+          r"full|entire|hole)|all (?:of )?(?:my|the|his|her|their|a)) (?:\S+ ){0,2}?(?:strips?|packs?|packets?|boxe?s?|"
+          r"bottles?|blisters?|tubs?|sheets?)\b(?: of)? (?:\S+ )?(?:paracetamols?|acetaminophen|tylenols?|panadol|"
+          r"co ?codamol|calpol)\b|\b(?:took|taken|swallowed|had|ate|downed|necked)\b (?:\S+ ){0,2}?(?:(?:a |the |my |his "
+          r"|her )?(?:whole|full|entire|hole)|all (?:of )?(?:my|the|his|her|their)) (?:paracetamols?|acetaminophen|"
+          r"tylenols?|panadol|co ?codamol|calpol) (?:strips?|packs?|packets?|boxe?s?|bottles?|blisters?|tubs?|sheets?)\b",
+          always=True,
+          unless=r"\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) was\b|\bas a (?:teen|teenager|kid|child)\b|"
+                 r"\bwhat if\b|\bif (?:someone|you|a person|somebody)\b|\bover (?:a|the|one|two) (?:week|month)s?\b|"
+                 r"\b(?:during|across|throughout) the (?:week|month)\b"),
+    # Round 26 (the lead's review): another seizure after one told with a date ("had a seizure when he was 3, he's 25
+    # now, and he's just had another and isn't waking up"): the seizure rule anchored on the first, dated mention and
+    # read it as past; "another" now with not waking or not come round is an emergency.
+    _rule("unresponsive_seizure", "another seizure and not come round",
+          r"\b(?:(?:just|has|have|is|am|are) )+(?:had|having) another\b",
+          near=r"\b(?:(?:has|have|had|is still|still) not (?:yet )?(?:woken(?: up)?|come round|come to|regained "
+               r"consciousness|opened (?:his|her|their) eyes)|not (?:come|came|coming) round|still (?:unconscious|not awake|"
+               r"out cold)|not waking(?: up)?|will not wake(?: up)?|cannot wake|unresponsive|not responding)\b",
+          window=120,
+          unless=r"^(?!.*\b(?:seizures?|fitt?s?|convulsions?|epilep\w*)\b)", unless_scope="text"),
+    # Round 26 (the lead's review): new confusion in a teenager or an adult after exertion ("back from a hike and he's
+    # floppy, confused and not making sense"): heat illness or low sodium; "other" (heat stroke's advice).
+    _rule("other", "confused after exertion",
+          r"\b(?:confused|not making (?:any )?sense|talking (?:nonsense|gibberish|rubbish)|disorientated|disoriented)\b",
+          near=r"\b(?:back|home|in) from (?:a |his |her |the |their |my )?(?:\S+ ){0,2}?(?:hike|hiking|walk|trek|run|"
+               r"marathon|race|cycle|ride|bike ride|expedition)\b|\bafter (?:a |his |her |the |their )?(?:\S+ ){0,2}?(?:hike|"
+               r"trek|marathon|race|run|cycle ride|bike ride|expedition)\b",
+          window=160, kind="symptom",
+          unless=r"\bconfused (?:about|by|with|over|as to)\b|\bwhich way\b|\broute\b|\bdirections?\b|\bmap\b"),
 )
 
 
@@ -2921,11 +3002,15 @@ _DEFINITION = re.compile(
 # blue when ..."): education like round 9's, for any rule but self_harm (self-harm rules stay as they were).
 _EDUCATION_R25 = re.compile(
     r"\bsafety (?:briefing|talk|session|induction|presentation)\b|\bgiving a talk (?:to|for|at)\b|\b(?:mock|pretend|"
-    r"simulated|practice|tabletop|disaster|major incident) (?:\S+ ){0,2}?(?:exercises?|drills?|simulations?)\b|\btriage "
+    r"simulated|practice|tabletop|disaster|major incident) (?:\S+ ){0,2}?(?:exercises?|drills?|simulations?)\b|"
+    # round 26: an A-level or GCSE essay ("for my A level biology essay, what happens in a cardiac arrest?")
+    r"\b(?:a ?level|as level|gcse|btec) (?:\S+ ){0,2}(?:essay|coursework|assignment)\b|\btriage "
     r"(?:category|categories|tag|tags|colou?rs?|level|priority)\b|\bhomework project\b|\bproject (?:on|about) (?:the |how "
     r"the )?(?:human )?body\b")
 _NOT_PERSONAL_R25 = re.compile(
     r"\bfor (?:our|my|the) (?:\S+ ){0,4}(?:safety )?(?:briefing|talk|presentation|induction)\b|"
+    # round 26
+    r"\bfor (?:my|our|an?) (?:a ?level|as level|gcse|btec) (?:\S+ ){0,2}(?:essay|coursework|assignment)\b|"
     r"\bgiving a talk (?:to|for|at) (?:our|my|the) (?:\S+ ){0,3}(?:club|group|class|team|school)\b|"
     r"\bwhy do (?:your|you r) (?:lips|skin|fingers|nails|face|fingertips) (?:turn|go|get|become)\b|"
     r"\b(?:we are|i am) (?:running|planning|organi[sz]ing|holding|doing|preparing|setting up) (?:a|an|the|our) (?:\S+ )"
@@ -3273,12 +3358,19 @@ _BUT_NOW = re.compile(r"\b(?:but|and) now\b|\bnow (?:he|she|they|i|it) (?:is|are
                       r"home|better|back to normal)\b)")
 
 
+# Round 26 (the lead's review): a faint or a collapse "just" now, told after a past stay ("I was in hospital a few weeks
+# ago, I'm home now, but I've just fainted and my chest is crushing"): the symptom is now, not part of the history.
+_JUST_NOW = re.compile(r"\b(?:i|he|she|they|we|mum|mom|dad|(?:i|he|she|they|we) (?:have|has|is|am|are)) just (?:fainted|"
+                       r"collapsed|passed out|blacked out|keeled over)\b")
+
+
 def _settled_history(text: _Text, start: int) -> bool:
     """Whether the match at `start` is an event of a named past day whose outcome comes after it (round 14)."""
     outcome = _OUTCOME.search(text.text, start)
     # (round 25: and no danger told after the outcome, "kept him in two nights, but now he's gone blue")
     return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(text.text)
                 and not _BUT_NOW.search(text.text, outcome.start())
+                and not _JUST_NOW.search(text.text, outcome.start())
                 and not any(not _negated(text, d.start()) for d in _STILL_DANGER.finditer(text.text, outcome.end())))
 
 
@@ -3406,6 +3498,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if (rule.unless is not None and rule.unless.search(text.text if rule.unless_scope == "text" else sentence)
             and not _red_flag(rule, text)):
         return "benign reading"
+    if rule.unless_text is not None and rule.unless_text.search(text.text) and not _red_flag(rule, text):
+        return "benign reading"  # round 26
     if _framed(text, start, fiction=rule.category != "self_harm") and not _REAL_NOW.search(text.text):
         return "a drill, scenario or role-play"
     if _taken_back(rule, text, start):
@@ -3433,7 +3527,9 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
             and not _RECURRING_NOW.search(sentence)):
         return "past history"
     if rule.kind == "symptom":
-        if _PAST.search(sentence) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence):
+        past = _PAST.search(sentence)
+        if (past and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence)
+                and not _JUST_NOW.search(sentence, past.end())):  # round 26
             return "past history"
         # (round 9: a recent onset in the match's own clause wins over a long duration told elsewhere in the sentence,
         # "on apixaban for years and this evening my right arm and leg lost their strength")
