@@ -621,10 +621,12 @@ RULES: tuple[Rule, ...] = (
           r"\bdisappear(?:ed)? (?:forever|for good)\b",
           unless=r"\bdie(?: \S+){0,3} (?:of|from) (?:the )?(?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|"
                  r"\b(?:main )?character\b|"
-                 # round 26: not wanting to live in a place or with one's parents any more (moving out)
+                 # round 26: not wanting to live in a place or with one's parents any more (moving out), with no wish to
+                 # die or end it in the sentence
+                 r"^(?!.*\b(?:die|dying|dead|kill\w*|end (?:it|my life|things)|suicid\w*|hurt myself|overdose)\b).*(?:"
                  r"\bwant to live (?:in|at) (?:this|the|that|my|our) (?:\S+ )?(?:city|town|country|house|flat|apartment|area|"
                  r"village|street|estate|neighbou?rhood)\b|\bwant to live with (?:my|our) (?:parents|mum|mom|dad|flatmates?|"
-                 r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b)|"
+                 r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b))|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
@@ -1064,8 +1066,8 @@ RULES: tuple[Rule, ...] = (
           r"\beyes (?:are )?(?:rolled|rolling|going) (?:back|up)\b|\b(?:\d+|two|three|four) seizures in a row\b|"
           r"\bseizure (?:has )?(?:lasted|lasting|is lasting|for over)\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)s?\b|"
           r"\bconvulsions for the first time\b",
-          unless=r"\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b(?: \S+){0,2} (?:keeps |kept |was |is |started "
-                 r"|been )?fitting\b|"  # round 26: a car "fitting" (autocorrect for stalling)
+          unless=r"^(?!.*\b(?:seizures?|convuls\w*|epilep\w*)\b).*\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b"
+                 r"(?: \S+){0,2} (?:keeps |kept |was |is |started |been )?fitting\b|"  # round 26: a car "fitting" (stalling)
                  r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
