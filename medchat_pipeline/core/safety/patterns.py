@@ -2892,7 +2892,9 @@ _ROLE = (r"(?:nurse|teacher|assistant|counsell?or|youth worker|youth leader|care
 _GREETING = r"^(?:(?:hi|hello|hey|dear|good (?:morning|evening|afternoon))(?: (?:doctor|doc|sir|madam|there))? ?[,!.]? ?)?"
 _QUESTION_START = re.compile(
     _GREETING + r"(?:what|how|why|when|which|who|where|is it true|is there|are there|can you (?:tell|explain)|"
-    r"tell me|explain|define|describe|does|do|are|is|should|can|could|at what|i want to (?:know|learn|understand)|"
+    # (round 26: "dont wanna live anymore" is not a question starting "do")
+    r"tell me|explain|define|describe|does|do(?! not (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b)|"
+    r"are|is|should|can|could|at what|i want to (?:know|learn|understand)|"
     r"i am (?:writing|a new|a teacher|curious))\b")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
                        r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment|"
