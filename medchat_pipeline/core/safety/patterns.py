@@ -612,6 +612,9 @@ RULES: tuple[Rule, ...] = (
                     r"\bhaving (?:them|these thoughts) now\b"),
     _rule("self_harm", "does not want to live",
           r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
+          # (the lead's review of round 26: broken English, "no want live more", "me no want to live anymore")
+          r"\b(?:(?:i|me) )?no (?:want|wanna|wish)(?: to)? (?:live|living)(?: no)? (?:more|anymore|any more|longer)\b|"
+          r"\b(?:i|me) no (?:want|wanna|wish)(?: to)? (?:live|be alive)\b|"
           r"\bdo not (?:want|wish) to live\b|\bwant(?:ed|s)? to die\b|\bwish (?:i|i was|i were) dead\b|"
           r"\bwish i (?:was|were) never born\b|\bbetter off (?:dead|without me|if i was dead|if i were dead)\b|"
           r"\b(?:happier|better) without me\b|\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|continue|"
@@ -1066,7 +1069,7 @@ RULES: tuple[Rule, ...] = (
           r"\beyes (?:are )?(?:rolled|rolling|going) (?:back|up)\b|\b(?:\d+|two|three|four) seizures in a row\b|"
           r"\bseizure (?:has )?(?:lasted|lasting|is lasting|for over)\b|\bfirst (?:ever )?(?:seizure|fit|convulsion)s?\b|"
           r"\bconvulsions for the first time\b",
-          unless=r"^(?!.*\b(?:seizures?|convuls\w*|epilep\w*)\b).*\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b"
+          unless=r"^(?!.*\b(?:seizures?|convuls\w*|epilep\w*|fits|(?:a|another) fit|shaking|jerking|twitching)\b).*\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b"
                  r"(?: \S+){0,2} (?:keeps |kept |was |is |started |been )?fitting\b|"  # round 26: a car "fitting" (stalling)
                  r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
@@ -2835,7 +2838,8 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:(?:do not|no|not|no longer|me no|i no) (?:want|wanna|wish)(?: to)? (?:live|living|be alive|be here)|"
                r"want(?:s|ed)? to die|wish (?:i|i was|i were) dead)\b|kh[oô]ng mu[oố]n s[oố]ng|mu[oố]n ch[eế]t",
           window=200, always=True,
-          unless=r"\b(?:recipe|cooking|chef|kitchen|sharpen\w*|chop\w*|onions?|knife set|for sale)\b"),
+          # (the lead's review: not "kitchen", "no want live more. i have knife in kitchen" was set aside)
+          unless=r"\b(?:recipe|cooking|chef|sharpen\w*|chop\w*|onions?|knife set|for sale)\b"),
     # Round 26: Vietnamese "I don't want to live any more" / "I want to die" on its own, as the Spanish, Polish,
     # Portuguese, French, Tagalog and Hindi ones above: never set aside.
     _rule("self_harm", "does not want to live any more (Vietnamese)",
@@ -2851,10 +2855,16 @@ RULES: tuple[Rule, ...] = (
           r"bottles?|blisters?|tubs?|sheets?)\b(?: of)? (?:\S+ )?(?:paracetamols?|acetaminophen|tylenols?|panadol|"
           r"co ?codamol|calpol)\b|\b(?:took|taken|swallowed|had|ate|downed|necked)\b (?:\S+ ){0,2}?(?:(?:a |the |my |his "
           r"|her )?(?:whole|full|entire|hole)|all (?:of )?(?:my|the|his|her|their)) (?:paracetamols?|acetaminophen|"
-          r"tylenols?|panadol|co ?codamol|calpol) (?:strips?|packs?|packets?|boxe?s?|bottles?|blisters?|tubs?|sheets?)\b",
+          r"tylenols?|panadol|co ?codamol|calpol) (?:strips?|packs?|packets?|boxe?s?|bottles?|blisters?|tubs?|sheets?)\b|"
+          # (the lead's review: "took all of my paracetamol around 8pm, i'm fine now, should i still go to school")
+          r"\b(?:took|taken|swallowed|downed|necked)\b (?:\S+ ){0,1}?all (?:of )?(?:my|the|his|her|their) (?:paracetamols?|"
+          r"acetaminophen|tylenols?|panadol|co ?codamol|calpol)\b(?! (?:for|over|during|across|this|in) (?:the |a |one )?"
+          r"(?:month|week|year|fortnight))",
           always=True,
           unless=r"\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) was\b|\bas a (?:teen|teenager|kid|child)\b|"
-                 r"\bwhat if\b|\bif (?:someone|you|a person|somebody)\b|\bover (?:a|the|one|two) (?:week|month)s?\b|"
+                 # (the lead's review: a what-if of the taking, not "what if I just sleep it off")
+                 r"\bwhat if (?:i|you|someone|somebody|a person|he|she|they|my \w+) (?:took|take|takes|had|swallowed|"
+                 r"swallows|ate)\b|\bif (?:someone|you|a person|somebody)\b|\bover (?:a|the|one|two) (?:week|month)s?\b|"
                  r"\b(?:during|across|throughout) the (?:week|month)\b"),
     # Round 26 (the lead's review): another seizure after one told with a date ("had a seizure when he was 3, he's 25
     # now, and he's just had another and isn't waking up"): the seizure rule anchored on the first, dated mention and
