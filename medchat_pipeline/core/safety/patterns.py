@@ -61,6 +61,11 @@ class Rule:
     # Round 26: a second benign reading always searched in the whole turn (the rule's own `unless` keeps its scope):
     # "I think I overdosed... on melatonin gummies, two instead of one" tells the harmless dose in the next sentence.
     unless_text: re.Pattern[str] | None = None
+    # Round 27: a benign reading searched in the whole turn that the rule's red flags do not override, because its own
+    # pattern carries what still wins (a lookahead): a dog "choking on a ball" is not a person's obstruction though "on a"
+    # is a red flag of the choking rule; "why do doctors check for a stiff neck with a fever? our lecturer mentioned it"
+    # names the fever the meningitis rule's red flags read as a sign told now.
+    unless_guarded: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,13 @@ class Finding:
 def _rule(category: str, evidence: str, pattern: str, near: str | None = None, window: int = 160,
           kind: str = "explicit", unless: str | None = None, unless_scope: str = "sentence", always: bool = False,
           red_flags: str | None = None, sign: bool = False, near_negation: bool = False,
-          unless_text: str | None = None) -> Rule:
+          unless_text: str | None = None, unless_guarded: str | None = None) -> Rule:
     compiled = re.compile(pattern)
     return Rule(category, evidence, compiled, re.compile(near) if near else None, window, kind,
                 re.compile(unless) if unless else None, unless_scope, required_literals(compiled), always,
                 re.compile(red_flags) if red_flags else None, sign, near_negation,
-                re.compile(unless_text) if unless_text else None)
+                re.compile(unless_text) if unless_text else None,
+                re.compile(unless_guarded) if unless_guarded else None)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -147,6 +153,17 @@ _CARDIAC_FEATURES = (r"\b(?:crush\w*|severe|very bad|really bad|so bad|terrible|
                      r"right now|minutes|(?:an|one|1|half an) hour|since (?:this |early this )?morning|since last night|"
                      r"since (?:1|one|an) hour|from morning|for (?:the )?(?:last |past )?(?:\d+|a few|few|several|two|three|"
                      r"four) hours|intense)\b")
+# Round 27 (the lead's review): someone took a whole supply, the number of tablets told after the verb ("he ate the last
+# of my pills, I think he took them all, 30 tablets", "swallowed the lot, about 20 pills").
+_TOOK_THEM_ALL = (r"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked)\b (?:\S+ ){0,1}?(?:them all|all of them|the (?:whole )?lot|"
+                  r"every (?:single )?one(?: of them)?|the rest(?: of (?:them|my|his|her|their|the) (?:\S+ )?(?:pills|tablets|"
+                  r"tabs|capsules|meds))?)\b")
+_PILL_COUNT = (r"\b(?:[1-9]\d|\d{3}|twenty|thirty|forty|fifty|sixty|a hundred)\b(?: \S+){0,4}? (?:pills?|tablets?|tabs|"
+               r"capsules?|caps|meds)\b|\b(?:pills?|tablets?|tabs|capsules?|meds)\b(?: \S+){0,8}? (?:[1-9]\d|twenty|thirty|"
+               r"forty|fifty)\b(?! (?:mg|mcg|g|ml|units?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|kg|%)\b)")
+_TOOK_THEM_ALL_NUMBER = (r"(?:" + _TOOK_THEM_ALL + r")(?: \S+){0,10}? (?:" + _PILL_COUNT + r")|\b(?:pills?|tablets?|tabs|capsules?|"
+                         r"meds)\b(?: \S+){0,8}? (?:" + _TOOK_THEM_ALL + r")(?: \S+){0,6}? (?:[1-9]\d|twenty|thirty|forty|fifty)\b"
+                         r"(?! (?:mg|mcg|g|ml|units?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|kg|%)\b)")
 _NOT_BREATHING = r"\b(?:not|stopped|is not|has stopped|barely|hardly) breathing\b"
 _PREGNANT = (r"\b(?:pregnant|pregnancy|\d+ weeks? (?:pregnant|along|gestation)|(?:\d+|[a-z]+) months? pregnant|"
              r"trimester|expecting|positive (?:pregnancy )?test|i am \d+ weeks|at \d+ weeks|\d+ weeks and)\b")
@@ -155,6 +172,14 @@ _NOT_PREGNANT = (r"\b(?:getting pregnant|get pregnant|avoid pregnancy|am i pregn
 _INFANT = (r"\b(?:baby|babies|newborn|new born|infant|\d+ (?:day|days|week|weeks|month|months) old|(?:one|two|"
            r"three|four|five|six) (?:day|days|week|weeks|month|months) old|toddler|my \d+ (?:year|yr) old|"
            r"child|kid|son|daughter)\b")
+# Round 27: a fever at a few weeks old that was checked and all clear, told by a parent of a baby now three months old or
+# older ("she had a fever at 6 weeks, admitted for tests, all clear; now 4 months with a cold"), with no fever after the
+# age told now.
+_INFANT_FEVER_PAST = (r"^(?=[\s\S]*\b(?:all clear|all fine|all normal|(?:were|was|came back|come back) (?:all )?(?:clear|normal|"
+                      r"fine)|everything (?:was |came back |come back )?(?:clear|normal|fine))\b)(?=[\s\S]*\b(?:now|is|s|"
+                      r"turned)(?: (?:he|she|they|is|s|are))* (?:[3-9]|1[0-2]|three|four|five|six|seven|eight|nine|ten|eleven|"
+                      r"twelve) (?:months?|mo)\b(?![\s\S]*\b(?:fever\w*|temperature|temp|hot|feverish|burning up|3[89](?:\.\d)?|"
+                      r"40(?:\.\d)?)\b))")
 _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|two|three|four|five|six|seven|"
                  r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
                  r"baby only (?:1|one) month|(?:son|daughter|baby|he|she) is (?:[1-9]|1[0-2]) weeks(?! pregnant)|"
@@ -332,7 +357,12 @@ RULES: tuple[Rule, ...] = (
                  # round 10: the pain is the skin ("it's only the skin, sunburn"), often told in a second turn
                  r"sun ?burn\w*|(?:only|just|it is|its) the (?:skin|surface)|the skin (?:on|of) (?:it|my chest))\b",
           # round 10: signs of a heart attack win over every reading above
-          red_flags=r"\b(?:arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|faint\w*|collaps\w*|grey|gray|vomit\w*)\b"),
+          red_flags=r"\b(?:arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|faint\w*|collaps\w*|grey|gray|vomit\w*)\b",
+          # round 27: a tight chest in panic attacks (before presentations) that goes within minutes once calm
+          unless_text=r"^(?=[\s\S]*\bpanic(?:king)? (?:attacks?|episodes?)\b)(?=[\s\S]*\b(?:goes|go|went|gone|passes|passed|"
+                      r"settles|settled|eases|eased|stops|stopped|fades|disappears)\b(?: \S+){0,3} (?:within|in|after) "
+                      r"(?:about |around |under |less than )?(?:\d+|a few|few|five|ten|fifteen|twenty) (?:min\w*|mins)\b|"
+                      r"[\s\S]*\b(?:once|when|as soon as) (?:i|i am|i m) (?:calm|calmer|calm down|calmed down)\b)"),
     _rule("cardiac", "a defibrillator in use (cardiac arrest)",
           r"\bshock (?:is )?advised\b|\b(?:aed|defibrillator|defib)\b",
           near=r"\b(?:shock advised|stand clear|analys\w*|pads? (?:on|are on)|put the pads|collapsed|dropped|on the "
@@ -450,7 +480,10 @@ RULES: tuple[Rule, ...] = (
                  r"\bliterally (?:cannot|can not) breathe , (?:\S+ ){1,4}just (?:called|said)\b|"
                  # round 24: "couldn't breathe for laughing"; a place that "stinks so bad I can't breathe" (no gas, fumes
                  # or smoke named); "couldn't breathe on the climbs, how do I improve my stamina?"
-                 r"\b(?:cannot|can not|could not) breathe? for laugh\w*|^(?!.*\b(?:gas|fumes|smoke|chemical\w*|chlorine|"
+                 r"\b(?:cannot|can not|could not) breathe? for laugh\w*|"
+                 # round 27: "couldn't breathe from laughing at a comedy gig"
+                 r"\b(?:cannot|can not|could not) breathe? (?:from|with|because of|because i was|due to) (?:all the |so much )?"
+                 r"laugh\w*|^(?!.*\b(?:gas|fumes|smoke|chemical\w*|chlorine|"
                  r"ammonia|bleach|fire|burning|carbon monoxide)\b).*\b(?:stinks?|stank|stinking|smells?|reeks?|pongs?)\b"
                  r"(?: \S+){0,3} (?:so|that|too) (?:bad|much|strong|badly)\b|^(?=.*\b(?:climbs?|hills?|uphill|run|runs|running|"
                  r"ride|cycl\w*|hike|hiking|race)\b)(?=.*\b(?:stamina|fitness|fitter|improve|build (?:up )?(?:my )?(?:stamina|"
@@ -500,7 +533,18 @@ RULES: tuple[Rule, ...] = (
                  r"assignments?|meetings?|tasks?|red tape|jargon|workload)\b",
           # round 10: the idiom gives way to a real obstruction or hypoxia
           red_flags=r"\b(?:on (?:a|his|her|my|food|the)|(?:cannot|can not) (?:breathe|breath|cough|speak|talk)|blue|grey|"
-                    r"gray|not breathing|gasping|back blows|heimlich)\b"),
+                    r"gray|not breathing|gasping|back blows|heimlich)\b",
+          # round 27: a dog (a pet, an animal) or a car (an engine) choking, with no person choking in the message and
+          # no sign of a person's hypoxia ("what do you do if a dog is choking on a ball?", "my car keeps choking on cold
+          # mornings")
+          unless_guarded=r"^(?=[\s\S]*\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pets?|animals?|horses?|rabbits?|"
+                         r"parrots?|birds?|cars?|engines?|vans?|motors?|motorbikes?|bikes?|mowers?|lawnmowers?|trucks?)\b"
+                         r"(?: \S+){0,1} (?:is |was |keeps |kept |starts |started |begins |began |that is )?chok\w*)"
+                         r"(?![\s\S]*\b(?:i|me|he|she|they|we|you|son|daughter|baby|child|kid|toddler|husband|wife|partner|"
+                         r"mum|mom|dad|father|mother|friend|client|customer|brother|sister|grandad|grandpa|grandma|nan|boy|"
+                         r"girl|man|woman|person|someone|somebody|owner|colleague|coworker|patient)(?: is| are| am| was| keeps|"
+                         r" started| starts)? chok\w*)(?![\s\S]*\b(?:(?:cannot|can not|could not) (?:breathe|breath|speak|"
+                         r"talk|cough)|blue|grey|gray|not breathing|gasping|heimlich|back blows|unconscious|collaps\w*)\b)"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
           r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True,
@@ -570,7 +614,14 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bhow (?:do|does|should|would|can|to)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:use|give|inject)\b|"
                  r"\bprescribed\b|\btrainer\b|\bexpir\w*|\bstor(?:e|ing|age)\b|"
                  # a pen used in a past reaction is history ("in 2019 and used my epipen then")
-                 r"\b(?:then|in (?:19|20)\d\d|years? ago|last (?:year|summer|winter|spring|autumn|month))\b"),
+                 r"\b(?:then|in (?:19|20)\d\d|years? ago|last (?:year|summer|winter|spring|autumn|month))\b",
+          # round 27: where on the leg and how long to hold the pen, asked for staff or first aid training, with no one
+          # reacting in the message
+          unless_guarded=r"^(?=[\s\S]*\b(?:(?:staff|first aid|team|employee|colleague|workplace|office|work) (?:training|"
+                         r"refresher|course|session|induction)|train(?:ing)? (?:the |our |my |all )?(?:\S+ )?(?:staff|team|"
+                         r"employees|workers))\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|hives|rash|(?:cannot|can not|"
+                         r"struggling to|hard to) (?:breathe|breath|swallow)|reacting|reaction|allergic|collaps\w*|faint\w*|"
+                         r"right now|just (?:ate|eaten|had|been stung))\b)"),
     _rule("anaphylaxis", "hard to swallow after an allergen",
           r"\b(?:hard|difficult|trouble|struggling|struggle|cannot|can not|unable|could not|not able) (?:to )?"
           r"swallow\w*\b|\bdifficulty (?:in )?swallowing\b",
@@ -759,6 +810,19 @@ RULES: tuple[Rule, ...] = (
           r"months?|years?|steps|photos|pictures|seconds?|percent|kg|lbs?|times?)\b)",
           near=r"\b(?:paracetamol|acetaminophen|tylenol|panadol|ibuprofen|advil|nurofen|aspirin|co ?codamol|codeine|"
                r"tramadol|sertraline|citalopram|fluoxetine|amitriptyline|diazepam|zopiclone|pills|tablets)\b", window=200),
+    # Round 27: a first dose, then "another 24" or "a further 20" (a number of ten or more) of a named medicine
+    _rule("overdose_poisoning", "took a large number more of a named medicine",
+          r"\b(?:took|taken|swallowed|had)\b(?: \S+){0,8}? (?:another|a further|an extra|then) (?:[1-9]\d|twenty|thirty|forty|"
+          r"fifty)\b(?! (?:mg|mcg|g|ml|units?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|seconds?|percent|kg|"
+          r"lbs?|times?|later|after)\b)",
+          near=r"\b(?:paracetamol|acetaminophen|tylenol|panadol|ibuprofen|advil|nurofen|aspirin|co ?codamol|codeine|"
+               r"tramadol|sertraline|citalopram|fluoxetine|amitriptyline|diazepam|zopiclone|pills|tablets)\b", window=120),
+    # Round 27 (the lead's review): someone took a whole supply, the number told after the verb ("he ate the last of my
+    # pills, I think he took them all, 30 tablets"); always, but not spread over days or a course, nor a what-if
+    _rule("overdose_poisoning", "took them all, with a number of tablets", _TOOK_THEM_ALL_NUMBER, always=True,
+          unless=r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as prescribed|"
+                 r"(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|a person|somebody|he|she|"
+                 r"they|i))\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) was\b", unless_scope="text"),
     _rule("overdose_poisoning", "high-risk medicine taken twice or by mistake",
           rf"\b(?:took|taken|injected|gave|given|had)\b .{{0,50}}{_HIGH_RISK_DRUGS}\b .{{0,40}}\b(?:twice|double|two doses|"
           rf"2 doses|by mistake|accidentally|instead of|at once|too much|too many|whole week)\b|"
@@ -1128,7 +1192,15 @@ RULES: tuple[Rule, ...] = (
           # round 11: a headache told beside a normal home reading (under 140/90)
           r"\b(?:bp|blood pressure|pressure|cuff|monitor|reading)\b(?: \S+){0,5} (?:9\d|1[0-3]\d) (?:[4-8]\d)\b",
           red_flags=r"\b(?:blurr\w*|flashing|spots|sparkl\w*|vision|swollen face|puffy face|face (?:is )?(?:swollen|puffy)|"
-                    r"severe|worst|bad headache|pounding|banging|under (?:my|her) ribs|vomit\w*)\b"),
+                    r"severe|worst|bad headache|pounding|banging|under (?:my|her) ribs|vomit\w*)\b",
+          # round 27: an ordinary tension headache at 20 to 23 weeks, asked about paracetamol, with "my vision is fine" or
+          # "no vision changes" (the red flag "vision" is only a fine or denied one here); no later gestation, no sign
+          unless_guarded=r"^(?=[\s\S]*\b(?:tension(?: type)? headache|(?:ordinary|normal|usual|regular|typical|everyday|"
+                         r"standard) (?:tension )?(?:type )?headache)\b)(?=[\s\S]*\b(?:2[0-3]|twenty(?: one| two| three)?) ?"
+                         r"(?:weeks?|wks?)\b)(?![\s\S]*\b(?:2[4-9]|[34]\d) ?(?:weeks?|wks?)\b)(?![\s\S]*\b(?:(?<!no )"
+                         r"(?<!not )blurr\w*|(?<!no )flashing|(?<!no )spots|sparkl\w*|swollen|swelling|puffy|severe|worst|"
+                         r"bad|terrible|awful|pounding|banging|under (?:my|her) ribs|vomit\w*|(?:vision|sight|eyesight) (?:is |has )?"
+                         r"(?:gone|going|changed|blurr\w*|funny|strange|weird|off|worse|dim\w*|double))\b)"),
     _rule("pregnancy", "baby not moving",
           r"\b(?:baby|babies|the baby)(?: has| is| had)? (?:not|stopped) (?:moved|moving|kicked|kicking)\b|"
           r"\b(?:have not|has not|not|did not) felt (?:my |the )?baby (?:move|kick|moving|kicking)\b|\breduced "
@@ -1240,7 +1312,8 @@ RULES: tuple[Rule, ...] = (
           # round 10: "i am 38 weeks" is a count, not a temperature
           r"10[1-4](?:\.\d)?)(?! ?(?:weeks?|wks?|w|days?|months?|years?|yrs?|hours?|minutes?|kg|lbs?|cm|mm|ml|%)\b))\b",
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
-          near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+          near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b",
+          unless_text=_INFANT_FEVER_PAST),
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
@@ -1322,10 +1395,23 @@ RULES: tuple[Rule, ...] = (
           # round 14: a stiff neck and a headache after a day at a desk, told with "no fever, no rash": the signs are
           # denied; any of them told without a "no" (or light that hurts, vomiting, confusion) still wins
           unless=r"^(?=.*\b(?:no|without|not got a|have not got a) (?:\S+ )?(?:fever|temperature|temp)\b)(?=.*\b(?:no|without) "
-                 r"(?:\S+ )?rash\b)", unless_scope="text",
+                 r"(?:\S+ )?rash\b)|"
+                 # round 27: a stiff neck from sleeping awkwardly (on the sofa, at a funny angle), told with no fever
+                 r"^(?=.*\b(?:no|without|not got a|have not got a) (?:\S+ )?(?:fever|temperature|temp)\b)(?=.*\b(?:slept|"
+                 r"sleeping|sleep|asleep|woke)\b(?: \S+){0,5} (?:awkward\w*|funny|funnily|wrong\w*|badly|sofa|couch|settee|"
+                 r"armchair|(?:funny|weird|odd|strange|awkward) (?:angle|position))\b)", unless_scope="text",
           red_flags=r"\b(?:fever\w*|temperature|temp|rash|spots|photophobia|vomit\w*|confus\w*|drowsy|(?:light|lights|"
                     r"lamp|brightness) (?:hurts?|is painful|bothers? (?:me|him|her))|cannot (?:look at|stand) (?:the )?(?:light|"
-                    r"lamp))\b"),
+                    r"lamp))\b",
+          # round 27: why a doctor checks for a stiff neck with a fever, asked after a lecture or a class, with no one's
+          # own neck, fever or rash told in the message
+          unless_guarded=r"^(?=[\s\S]*\b(?:lecture|lecturer|lectures|lesson|tutor|teacher|class|seminar|course|textbook|"
+                         r"module|exam|revision|professor|prof)\b)(?=[\s\S]*\b(?:doctors?|gps?|clinicians?|nurses?|medics?|"
+                         r"they)(?: \S+){0,2} (?:check|checks|checking|test|tests|testing|look|looks|looking|examine\w*) "
+                         r"(?:for|at)\b|[\s\S]*\bchecking for (?:a )?(?:stiff neck|neck stiffness)\b)(?![\s\S]*\b(?:i have|"
+                         r"i ve got|i have got|ive got|i got|i feel|i am|he has|she has|they have|he is|she is|my (?:neck|head|"
+                         r"son|daughter|baby|child|kid|husband|wife|partner|flatmate|friend|temperature)|(?:his|her) (?:neck|"
+                         r"temperature)|right now|since)\b)"),
     _rule("metabolic_sepsis", "fever during chemotherapy",
           r"\b(?:chemo\w*|neutropeni\w*)\b", near=r"\b(?:fever|temperature|temp|shiver\w*|chills|38(?:\.\d)?|"
           r"39(?:\.\d)?)\b", window=100, kind="symptom"),
@@ -1492,7 +1578,10 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:all (?:together|at once|in one go)|the (?:lot|whole lot)|them all|how long (?:\w+ ){0,6}(?:work|"
                r"kick in|take effect)|what time (?:\w+ ){0,4}(?:nobody|no one|find)|(?:nobody|no one) (?:would )?(?:find|"
                r"notice|interrupt|disturb)|not (?:be )?disturbed|house (?:is )?empty)\b",
-          window=120, always=True, unless=r"\bfrom the (?:pharmacy|chemist|surgery)\b"),
+          window=120, always=True, unless=r"\bfrom the (?:pharmacy|chemist|surgery)\b",
+          # round 27: the whole supply already taken, with the number told ("got into my pills, he's taken them all, 30
+          # tablets"), is the overdose rule's "took them all, with a number of tablets"
+          unless_text=_TOOK_THEM_ALL_NUMBER),
     # Anaphylaxis asked as a question while it happens ("is it normal for my tongue to go fat after prawns? it is
     # happening now"), and after adrenaline even when the person seems better: a second (biphasic) reaction can
     # follow, so anyone given adrenaline needs the emergency department. A past reaction is history.
@@ -1502,7 +1591,14 @@ RULES: tuple[Rule, ...] = (
           r"epinephrine(?: pen| shot| injection)?|emerade)\b|\b(?:epi ?pen|jext|auto ?injector|adrenaline)\b"
           r"(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:in (?:his|her|my|their) (?:leg|thigh))\b",
           unless=r"\b(?:last|in (?:19|20)\d\d|years? ago|as a (?:baby|kid|child)|was fine after|then\b|trainer|practi[sc]e\w*|"
-                 r"expir\w*|how (?:do|does|to|should)|why do|prescribed)\b"),
+                 r"expir\w*|how (?:do|does|to|should)|why do|prescribed)\b",
+          # round 27: pens handed out to carry after a past reaction ("treated in A&E, given 2 EpiPens. Now I'm anxious
+          # about eating out"), with no sign of a reaction and nothing used in the message
+          unless_guarded=r"^(?=[\s\S]*\b(?:(?:was|were|got|i was|we were|been) )?(?:given|prescribed|sent (?:me |us )?home "
+                         r"with) (?:me |us )?(?:two|2|a couple of|a pair of|spare|new|some) (?:adrenaline |epi ?pen )?(?:epi ?pens?|"
+                         r"pens|auto ?injectors?|jext pens?|jexts?)\b)(?![\s\S]*\b(?:used|jabbed|injected|stabbed|administered|"
+                         r"swell\w*|swollen|wheez\w*|throat|tongue|hives|rash|breath\w*|reacting|collaps\w*|faint\w*|dizz\w*|"
+                         r"still|right now|just (?:ate|eaten|had|been stung))\b)"),
     _rule("anaphylaxis", "tongue, lips or throat swelling now after an allergen",
           r"\b(?:tongue|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
           r"went|gone|get|gets|getting|got|feel|feels|feeling|felt|turn\w*|is|are)(?: (?:all|so|really|very|numb and|"
@@ -1991,7 +2087,7 @@ RULES: tuple[Rule, ...] = (
                r"(?:[1-8]|one|two|three|four|five|six|seven|eight) ?(?:weeks?|wks?)\b(?! pregnant| along| gestation| ago| into| in\b)|"
                r"(?<!in )(?<!for )(?<!due )(?<!past )(?<!last )(?<!next )\b(?:[1-8]|one|two|three|four|five|six|seven|"
                r"eight) ?(?:weeks?|wks?)(?: old| ol)? (?:baby|babe|pikin|pickney|son|daughter|boy|girl|infant)\b",
-          window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b"),
+          window=200, kind="symptom", unless=r"\bat what temperature|when is a fever\b", unless_text=_INFANT_FEVER_PAST),
     # Round 9 (families described in RESULTS.md "Blind set 7"): each rule is a clinical picture, not a phrasing. Most
     # were told beside an everyday question in the same message, so none depends on the message being about them only.
     # Sudden weakness of one side told with the noun ("weakness in my left arm and leg"), a grip that fails or a leg
@@ -3393,6 +3489,14 @@ _JUST_NOW = re.compile(r"\b(?:i|he|she|they|we|mum|mom|dad|(?:i|he|she|they|we) 
                        r"collapsed|passed out|blacked out|keeled over)\b")
 
 
+# Round 27: "I was in A&E last month with anaphylaxis, I've just eaten something with prawns and my throat is closing up":
+# a symptom told after "just" eating, being stung or taking something is now, not part of the history before it.
+_JUST_EXPOSED = re.compile(r"\b(?:i|he|she|they|we)(?: have| has| had)? just (?:eaten|ate|had|been stung|got stung|taken|took)\b")
+# Round 27: a baby's age told now ("he is 10 weeks now") is not a long duration of the symptom.
+_AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+                      r"eleven|twelve) (?:weeks?|wks?|days?) now\b")
+
+
 def _settled_history(text: _Text, start: int) -> bool:
     """Whether the match at `start` is an event of a named past day whose outcome comes after it (round 14)."""
     outcome = _OUTCOME.search(text.text, start)
@@ -3529,6 +3633,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "benign reading"
     if rule.unless_text is not None and rule.unless_text.search(text.text) and not _red_flag(rule, text):
         return "benign reading"  # round 26
+    if rule.unless_guarded is not None and rule.unless_guarded.search(text.text):
+        return "benign reading"  # round 27: its own guard, not the rule's red flags
     if _framed(text, start, fiction=rule.category != "self_harm") and not _REAL_NOW.search(text.text):
         return "a drill, scenario or role-play"
     if _taken_back(rule, text, start):
@@ -3558,13 +3664,15 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if rule.kind == "symptom":
         past = _PAST.search(sentence)
         if (past and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence)
-                and not _JUST_NOW.search(sentence, past.end())):  # round 26
+                and not _JUST_NOW.search(sentence, past.end())  # round 26
+                and not _JUST_EXPOSED.search(sentence, past.end())):  # round 27
             return "past history"
         # (round 9: a recent onset in the match's own clause wins over a long duration told elsewhere in the sentence,
         # "on apixaban for years and this evening my right arm and leg lost their strength")
-        if (_CHRONIC.search(sentence) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause)
+        unaged = _AGE_NOW.sub(" ", sentence)  # round 27
+        if (_CHRONIC.search(unaged) and not re.search(r"\b(?:suddenly|worse|right now|now)\b", clause)
                 and not _RECENT_ONSET.search(clause)
-                and (_LONG_DURATION.search(sentence) or not _RECENT_ONSET.search(sentence))):
+                and (_LONG_DURATION.search(unaged) or not _RECENT_ONSET.search(sentence))):
             return "long-standing"
         # round 15: "the tests were normal but it is back right now" is not already checked
         if text.resolved and not _AGAIN_NOW.search(text.text) and not _BACK_RIGHT_NOW.search(text.text):
