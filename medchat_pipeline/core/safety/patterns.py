@@ -3586,6 +3586,13 @@ _RESOLVED = re.compile(
     r"\b(?:doctor|er|hospital|they|cardiologist) (?:told me|said|says) (?:it is|it was|that it)\b")
 
 
+# The lead's review of round 27: a check told of an earlier episode does not settle this one ("my baby is 4 weeks old
+# and has a fever, last time tests were all clear"; "my 6 week old has a fever of 38.2 again, they said it was fine last
+# time").
+_CHECKED_LAST_TIME = re.compile(r"\b(?:last time|the time before|the last (?:one|episode|time)|previous (?:time|one|"
+                                r"episode)|at birth|at (?:his|her|the) (?:newborn|birth|\d+ (?:day|week)) check)\b")
+
+
 class _Text:
     """One normalized text with its sentence boundaries found once (every match asks for its sentence)."""
 
@@ -3675,7 +3682,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
                 and (_LONG_DURATION.search(unaged) or not _RECENT_ONSET.search(sentence))):
             return "long-standing"
         # round 15: "the tests were normal but it is back right now" is not already checked
-        if text.resolved and not _AGAIN_NOW.search(text.text) and not _BACK_RIGHT_NOW.search(text.text):
+        if (text.resolved and not _AGAIN_NOW.search(text.text) and not _BACK_RIGHT_NOW.search(text.text)
+                and not _CHECKED_LAST_TIME.search(text.text)):  # (the lead's review of round 27)
             return "already checked"
     return None
 
