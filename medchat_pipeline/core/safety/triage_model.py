@@ -47,7 +47,7 @@ from medchat_pipeline.config.safety import TriageTrainingConfig
 from medchat_pipeline.core.safety.normalize import normalize_for_patterns
 from medchat_pipeline.core.safety.patterns import CONTEXT_FEATURES, context_features, find_emergencies, reading_units
 from medchat_pipeline.core.safety.triage_data import CATEGORIES, HARD_NEGATIVE_KINDS, TriageCase
-from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures, count_grams
+from medchat_pipeline.core.safety.triage_ngrams import GramTable, NgramFeatures, count_grams
 
 MODEL_FORMAT = "medchat-triage/1"
 ENCODER = "minilm-token-embeddings"
@@ -244,12 +244,11 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
     families = [case.family for case in dev]
 
     windows = encoder.first_window_texts(texts) if config.ngram_features else None
-    grams = None if windows is None else [count_grams(window) for window in windows]  # read once, used by every fold
+    # each text's n-grams read once, into one sparse count matrix per block that every fold selects from
+    table = None if windows is None else GramTable([count_grams(window) for window in windows])
 
     def ngram_block(train_idx):  # the vocabulary and idf come from the training rows only (honest folds)
-        if windows is None:
-            return None
-        return NgramFeatures.fit([windows[i] for i in train_idx], config.ngram_min_df, [grams[i] for i in train_idx])
+        return None if table is None else NgramFeatures.fit_rows(table, train_idx, config.ngram_min_df)
 
     oof = np.zeros(len(dev))
     for train_idx, test_idx in GroupKFold(n_splits=config.folds).split(vectors, emergency, families):
@@ -257,11 +256,11 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
         w, b, _, _, ngram_w = _fit_heads(
             vectors[train_idx], [dev[i] for i in train_idx], config.regularization_c,
             None if context is None else context[train_idx],
-            None if ngrams is None else ngrams.matrix([windows[i] for i in train_idx], [grams[i] for i in train_idx]))
+            None if ngrams is None else ngrams.table_matrix(table, train_idx))
         held_out = _with_context(vectors[test_idx], None if context is None else context[test_idx], len(features))
         logit = held_out @ w + b
         if ngrams is not None:
-            logit += ngrams.with_weights(ngram_w).scores([windows[i] for i in test_idx], [grams[i] for i in test_idx])
+            logit += ngrams.table_matrix(table, test_idx) @ ngram_w
         oof[test_idx] = 1.0 / (1.0 + np.exp(-logit))
     pattern_flags = np.array([_patterns_flag(case) for case in dev])
     pattern_hard_rate = float(pattern_flags[hard].mean()) if hard.any() else 0.0
@@ -274,9 +273,10 @@ def train_triage(cases: list[TriageCase], config: TriageTrainingConfig | None = 
         if possible >= threshold:  # the lower tier never asks for more than the top one
             possible, possible_rule = None, f"none: {possible_rule} gives no threshold below the emergency one"
 
-    ngrams = ngram_block(range(len(dev)))
+    every_row = np.arange(len(dev))
+    ngrams = ngram_block(every_row)
     w, b, category_w, category_b, ngram_w = _fit_heads(vectors, dev, config.regularization_c, context,
-                                                       None if ngrams is None else ngrams.matrix(windows, grams))
+                                                       None if ngrams is None else ngrams.table_matrix(table, every_row))
     flagged = oof >= threshold
     either = oof >= (threshold if possible is None else possible)
     return TrainedTriage(
