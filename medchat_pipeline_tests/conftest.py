@@ -64,13 +64,14 @@ def isolated_storage(tmp_path_factory, monkeypatch) -> Path:
     return storage
 
 
-# The suite runs on two workers (pytest-xdist, `-n 2 --dist loadgroup --no-loadscope-reorder` in pyproject.toml;
+# The suite runs on three workers (pytest-xdist, `-n 3 --dist loadgroup --no-loadscope-reorder` in pyproject.toml;
 # `-n 0` runs it in one process). Each test file runs whole on one worker, so a module-scoped fixture is built once;
 # the folders whose tests share a costly session fixture (the materialized demo graph and its daemon, the trained
 # training graph, the serving models, the PostgreSQL server) run whole on one worker too. The end-to-end folder is the
-# longest (the whole graph, then a daemon-driven rebuild), so it is queued first and the other worker takes the rest
+# longest (the whole graph, then a daemon-driven rebuild), so it is queued first and the other workers take the rest
 # meanwhile. Each worker, and what it starts, computes on one thread: two workers of two threads each on two cores ran
-# torch-bound tests slower than one thread each (benchmarks/RESULTS.md, "CI time").
+# torch-bound tests slower than one thread each; three single-threaded workers on two cores keep both cores busy while
+# one waits on a daemon's tick, a process starting or a server coming up (benchmarks/RESULTS.md, "CI time").
 SHARED_FIXTURE_FOLDERS = ("e2e", "training", "serving", "deploy")
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -35,6 +35,10 @@ SHRINK = {
     # The hand-written families only (no spent blind sets): the triage model trains in a quarter of the time; its
     # figures on the shipped settings are checked by defs/test_safety_assets.py and benchmarks/bench_triage.py.
     "safety": {"triage": {"folds": 2, "extra_dev_sets": {}}},
+    # The daemon's rebuild runs execute their steps in the run worker: each of the chain's nine runs saves starting a
+    # forkserver that imports the code location again (about 5 s of CPU a run on this box). The default (multiprocess,
+    # forkserver) is launched by defs/test_step_startup.py and by the compose topology's rebuild (deploy/test_compose.py).
+    "runs": {"executor": "in_process"},
 }  # fmt: skip
 BENCHMARKS = ("medqa", "mmlu_medical")
 AUTOMATION_INTERVAL_S = 5  # both sensors: a short interval keeps the rebuild test short (defaults 60 s / 30 s)
