@@ -15,7 +15,7 @@ from medchat_pipeline.core.safety.normalize import normalize_for_patterns
 from medchat_pipeline.core.safety.triage import CATEGORIES, Triage, safety_net_line
 from medchat_pipeline.core.safety.triage_data import load_dataset_cases, load_triage_cases
 from medchat_pipeline.core.safety.triage_model import TokenEmbeddingEncoder, TriageHead
-from medchat_pipeline.core.safety.triage_ngrams import NgramFeatures, count_grams, ngrams
+from medchat_pipeline.core.safety.triage_ngrams import GramTable, NgramFeatures, count_grams, ngrams
 from medchat_pipeline.core.safety.triage_report import triage_report_blocks
 from medchat_pipeline.serving import ChatService, TeacherChatModel, start_server
 from medchat_pipeline.serving.safety import SafetyGate
@@ -43,6 +43,26 @@ def test_counts_read_once_give_the_same_features_bit_for_bit():
     weights = np.random.default_rng(1).normal(size=plain.size)
     assert np.array_equal(plain.with_weights(weights).scores(texts[150:]),
                           counted.with_weights(weights).scores(texts[150:], counts[150:]))
+
+
+def test_a_fold_read_from_the_gram_table_has_the_same_vocabulary_idf_and_features():
+    # Training selects each fold's features from one count matrix per block (GramTable): the vocabulary and idf must be
+    # exactly `fit`'s, and the matrix `matrix`'s up to the rounding of each row's norm; rows in any order, empty ones too.
+    texts = [normalize_for_patterns(t) for case in load_triage_cases()[:200] for t in case.turns] + ["", "a a a a"]
+    table = GramTable([count_grams(text) for text in texts])
+    rows = np.array(sorted(range(0, len(texts), 2)) + [len(texts) - 2])
+    held_out = np.array([i for i in range(len(texts)) if i not in set(rows.tolist())][::-1])
+    plain, tabled = NgramFeatures.fit([texts[i] for i in rows], 2), NgramFeatures.fit_rows(table, rows, 2)
+    assert plain.vocabularies == tabled.vocabularies
+    assert all(np.array_equal(plain.idf[block], tabled.idf[block]) for block in plain.idf)
+    for part in (rows, held_out):
+        a, b = plain.matrix([texts[i] for i in part]), tabled.table_matrix(table, part)
+        a.sort_indices()
+        assert np.array_equal(a.indices, b.indices) and np.array_equal(a.indptr, b.indptr)
+        assert np.allclose(a.data, b.data, rtol=0, atol=1e-15)
+    weights = np.random.default_rng(2).normal(size=plain.size)
+    assert np.allclose(plain.with_weights(weights).scores([texts[i] for i in held_out]),
+                       tabled.table_matrix(table, held_out) @ weights)
 
 
 def test_scores_equal_the_training_matrix_times_the_weights_and_survive_storage():
