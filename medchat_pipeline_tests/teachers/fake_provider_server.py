@@ -198,9 +198,9 @@ class _Handler(BaseHTTPRequestHandler):
             ]
         prompt = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
         fault = self.fake._choose_fault(key)
-        status = self._respond(api, model, messages, prompt, fault, key)
-        with self.fake._lock:
-            self.fake.hits.append(Hit(arrived, api, key, model, prompt, status, fault, request))
+        # The hit is recorded before the answer is written (in _send_raw): a client that has its answer sees its hit.
+        self._pending_hit = (arrived, api, key, model, prompt, fault, request)
+        self._respond(api, model, messages, prompt, fault, key)
 
     def _respond(self, api: str, model: str, messages: list, prompt: str, fault: str | None, key: str) -> int:
         fake = self.fake
@@ -260,6 +260,11 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send_raw(status, json.dumps(payload).encode(), "application/json", headers)
 
     def _send_raw(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> int:
+        pending, self._pending_hit = getattr(self, "_pending_hit", None), None
+        if pending is not None:
+            arrived, api, key, model, prompt, fault, request = pending
+            with self.fake._lock:
+                self.fake.hits.append(Hit(arrived, api, key, model, prompt, status, fault, request))
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
