@@ -3777,14 +3777,16 @@ class _Prefilter:
         return [self.rules[i] for i in sorted(hits)]
 
 
-_PREFILTERS: dict[int, _Prefilter] = {}
+_DEFAULT_PREFILTER: list[_Prefilter] = []  # built on first use, for RULES
 
 
 def _prefilter(rules: tuple[Rule, ...]) -> _Prefilter:
-    found = _PREFILTERS.get(id(rules))
-    if found is None or found.rules is not rules:  # (an id is reused only once the old tuple is gone)
-        found = _PREFILTERS[id(rules)] = _Prefilter(rules)
-    return found
+    """RULES' prefilter is built once; another rule list (a test's) gets its own, kept by nobody."""
+    if rules is not RULES:
+        return _Prefilter(rules)
+    if not _DEFAULT_PREFILTER:
+        _DEFAULT_PREFILTER.append(_Prefilter(RULES))
+    return _DEFAULT_PREFILTER[0]
 
 
 def find_emergencies(normalized: str, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
