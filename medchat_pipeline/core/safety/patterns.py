@@ -2801,6 +2801,17 @@ RULES: tuple[Rule, ...] = (
           near=r"\banother\b(?: \S+){0,4}? before (?:he|she|they|i|you|it) (?:had |has |have )?(?:woke|woken|wakes|came "
                r"round|come round|came to|come to|recovered|came back|came out)(?: up)?(?: (?:from|of|after) the (?:first|"
                r"last|other)\b|(?= ?[.,;!?]|$))", window=200),  # "one fit then another before he came round."
+    # Blind set 26's one emergency that got nothing: "my husband had jerks for 2 minutes, stopped, then started again
+    # before he woke up" (a second seizure before coming round, told with jerks or shaking and no seizure word).
+    # Twitching legs, eyes or hiccups, sleep, a dream, a pet or a machine are not it.
+    _rule("unresponsive_seizure", "jerking that starts again before waking",
+          r"\b(?:jerk(?:s|ing|ed)?|shak(?:ing|es|ed)|convuls\w*|twitch(?:ing|es|ed)|stiffen\w*|went (?:stiff|rigid))\b",
+          near=r"\b(?:start\w*|began|begin\w*|kick\w* off|went|came|come|coming|going) (?:\S+ )?(?:again|back on)\b(?: \S+){0,3}? "
+               r"before (?:he|she|they|i|you|it) (?:had |has |have )?(?:woke|woken|wakes|came round|come round|came to|"
+               r"come to|came back|was awake|opened (?:his|her|their|my) eyes)(?: up)?\b", window=200,
+          unless=r"\b(?:(?:eye|eyelid|lid|muscles?|leg|legs|arm|foot|feet) (?:\S+ )?(?:twitch\w*|jerk\w*)|twitch\w* (?:eye|"
+                 r"eyelid)|hiccup\w*|tics?|dream\w*|nightmare\w*|hypnic|restless legs?|in (?:his|her|their|my) sleep|dog|cat|"
+                 r"puppy|kitten|pet|machine|dryer|car|van|engine|building|house|ground|earthquake|phone)\b"),
     # A decided day to step or jump off a height, or one made to look like an accident (a scaffolder "thinking how
     # easy it'd be to just step off. tomorrow's the last day on this job and i've decided that's when. no one would
     # even know it wasnt an accident"): self_harm, always; vertigo ("how easy it would be to step off by accident.
