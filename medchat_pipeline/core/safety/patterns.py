@@ -290,11 +290,45 @@ _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\
                     r"\b(?: \S+){0,2} (?:made|makes|making|is making) (?:me|him|her|us) (?:want to|wanna)\b|"
                     # round 11: "if the kids ask me one more question I'll kill myself lol": a threat at one more of a
                     # small, repeated annoyance, with a laugh
-                    r"^(?=.*\bif (?:\S+ ){0,6}one more (?:\S+ ){0,8}(?:i will|i am going to|i am gonna|gonna) (?:\S+ )?"
+                    # (round 28: up to twelve words between "if" and "one more": "if I have to listen to my neighbour
+                    # rehearse the drums one more time I'll kill myself haha")
+                    r"^(?=.*\bif (?:\S+ ){0,12}one more (?:\S+ ){0,8}(?:i will|i am going to|i am gonna|gonna) (?:\S+ )?"
                     r"(?:kill|scream|die)\b)(?=.*" + _JOKING + r")")
-_DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|for real|actually|tonight|plan\w*|pills|"
+_DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|for real|"
+                      # (round 28: not a thing that "actually" works, blocks or helps: "earplugs that actually block noise")
+                      r"actually(?! (?:block|blocks|work|works|help|helps|stop|stops|fit|fits|muffle|muffles|cut|cuts|"
+                      r"reduce|reduces|drown|drowns)\b)|tonight|plan\w*|pills|"
                       r"tablets|rope|every day|all the time|no point|hopeless\w*|cannot go on|cannot do this any ?more|"
                       r"nobody would (?:care|miss me)|better off without me|been thinking about (?:it|suicide|dying|ending))\b")
+# Round 28: a suicide attempt dated years ago, told as history ("three years ago, after my business failed, I tried to end
+# my life ... well for a long time ... do I declare it for life insurance?"), with nothing of now in the turn: no wish, plan
+# or means, no feeling it again, no tonight or right now.
+_PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end|take) (?:my|his|her|their) (?:own )?life|"
+                      r"attempted suicide|suicide attempts?)\b)"
+                      r"(?=[\s\S]*\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:yrs?|"
+                      r"years?) (?:ago|back|before)|years ago|back in (?:19|20)\d\d)\b)(?![\s\S]*\b(?:(?:want|wanna|"
+                      r"wanting|going|gonna|plan|planning|ready|about|trying|try) to (?:end|take|kill|die|do it)|(?:feel\w*|"
+                      r"thinking|thoughts?|urges?|happening|that way|like that)(?: [^ \n]+){0,3} again|again (?:now|"
+                      r"tonight|today)|tonight|right now|these days|lately|at the moment|pills|tablets|rope|noose|blade|"
+                      r"note|goodbye\w*|suicidal|no point|hopeless\w*|cannot go on|feel like dying|wish i (?:was|were) "
+                      r"dead|better off)\b)")
+# Round 28: one extra dose of an anticoagulant (twice, a double dose, two tablets), the person fine, no bleeding, asking
+# the clinic, the INR or the GP ("my dad took two warfarin tablets by mistake!" / "let me say properly: his normal 3 mg
+# twice, 6 mg, an hour ago, he is fine, INR 2.4 last week, should we tell the anticoagulation clinic?"). Bleeding,
+# black or red stools or urine, vomiting, a fall or a head injury, dizziness, a larger number, days of it or a child keep
+# it an emergency.
+_ANTICOAGULANT_DOUBLE_SETTLED = (
+    r"^(?=[\s\S]*\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|blood "
+    r"thinners?|anticoagulants?)\b)(?=[\s\S]*\b(?:twice|doubl\w*|two|2|extra)\b)(?=[\s\S]*\b(?:(?:he|she|i|they|dad|mum|"
+    r"mom) (?:is|am|are|seems?|feels?|felt|looks?) (?:\S+ )?(?:fine|ok|okay|well|normal)|feels? fine|no bleeding|not "
+    r"bleeding|no (?:bruis\w*|blood))\b)(?=[\s\S]*\b(?:inr|clinic|anticoagulation|gp|doctor|pharmacist|pharmacy|nurse|"
+    r"should (?:we|i)|do (?:we|i))\b)(?![\s\S]*\b(?:(?:is|are|keeps?|started|starting|has been|now|been|still) (?:\S+ )?"
+    r"bleed\w*|(?:blood|bleed\w*) (?:in|from|when)|nose ?bleed\w*|coughing (?:up )?blood|vomit\w*|being sick|throwing up|"
+    r"black (?:poo|poop|stools?|motions?)|tarry|pink|red (?:pee|wee|urine)|bruis\w* (?:all over|everywhere)|big bruis\w*|"
+    r"fell|fall|fallen|hit (?:his|her|my|their) head|bang\w*|head ?injury|headache|confus\w*|drowsy|faint\w*|dizz\w*|"
+    r"collaps\w*|slurr\w*|weak\w*|numb\w*|(?:[3-9]|[1-9]\d|three|four|five|six|seven|eight|nine|ten|twenty|thirty) "
+    r"(?:tablets|pills|doses|warfarin)|handful|whole|all of|(?:three|four|five) times|days running|for (?:two|three|\d+) "
+    r"days|every day|toddler|child|kid|baby|grandson|granddaughter|year old)\b)")
 # Round 11: shared pieces of the round 11 rules (RESULTS.md "Round 11").
 _JUMP_SPORT = r"bungee|sky ?div\w*|parachut\w*|zip ?wire|zip ?line|abseil\w*|coasteer\w*|tombstoning|cliff jump\w*"
 _WORD_FINDING = (r"\b(?:(?:cannot|can not|could not|unable to|struggl\w* to|trouble|difficulty|hard to) (?:find\w*|get\w*) "
@@ -347,7 +381,12 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:engine|motor|car|van|wifi|router|laptop|computer|phone|printer|boiler|economy)\b(?: \S+){0,2} "
                  r"(?:had|has|is having|went into|going into) (?:a )?cardiac arrest\b",
           red_flags=r"\b(?:collaps\w*|not breathing|no pulse|cpr|compressions|unconscious|unresponsive|not responding|"
-                    r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b"),
+                    r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b",
+          # round 28: "my heart stopped" as a line of a wedding toast, a speech or a joke being written (its red flags
+          # still win)
+          unless_text=r"\b(?:toast|speech|best man|maid of honou?r|stand ?up (?:set|routine)|punch ?line|one ?liner|joke)\b"
+                      r"[\s\S]*\bmy heart (?:(?:just|nearly|almost|literally) )?stopped\b|\bmy heart (?:(?:just|nearly|almost|"
+                      r"literally) )?stopped\b[\s\S]*\b(?:toast|speech|joke|punch ?line|one ?liner)\b"),
     _rule("cardiac", "chest pain with danger signs", _CHEST_PAIN, near=_CARDIAC_FEATURES, window=140, kind="symptom",
           unless=r"\b(?:when i (?:cough|press|breathe in|move|twist|lift)|from coughing|a bit sore|a little|slight\w*|"
                  r"mild\w*|gym|bench press|workout|pulled (?:a )?muscle|"
@@ -380,6 +419,19 @@ RULES: tuple[Rule, ...] = (
           r"\bheart (?:is )?(?:racing|pounding|beating (?:so |really |very )?fast|going (?:so |really )?fast)\b",
           near=r"\b(?:faint\w*|pass out|passing out|black out|dizz\w*|chest (?:pain|hurts)|\b(?:1[5-9]\d|2\d\d)\b|"
                r"collaps\w*|cannot count)", window=100, kind="symptom"),
+    # Round 28: a heart rate of 150-249 read on a watch, a fitness band or a pulse, with a blackout or a faint ("my watch
+    # says 190 and I just blacked out for a few seconds on the floor"): racing heart with fainting, told as a number
+    # with no word "racing". A blood pressure, a sugar or a temperature is not the number (none of those words between
+    # the device and it; not "180/100" or "180 over").
+    _rule("cardiac", "a very fast heart rate on a watch or pulse with fainting",
+          r"\b(?:heart ?rate|hr|pulse|bpm|(?:smart ?)?watch|fitbit|garmin|apple watch|whoop|oura|heart)\b"
+          r"(?: (?!(?:blood|pressure|bp|sugars?|glucose|bm|systolic|diastolic|temp\w*|oxygen|sats?|spo2|o2|steps?|"
+          r"calories|weight)\b)[^ \n]+){0,5}? (?:1[5-9]\d|2[0-4]\d)\b(?! ?(?:/|over\b|mg|ml|mmol|kg|lbs?\b|pounds|cm|"
+          r"g\b|steps|calories|kcal))|\b(?:1[5-9]\d|2[0-4]\d) ?(?:bpm|beats)\b",
+          near=r"\b(?:black(?:ed|d|ing)? out|blacked|fainted|fainting|pass(?:ed|ing)? out|went down|"
+               r"collaps\w*|out (?:cold )?for (?:a few|a couple of|\d+|a|one|two|three|four|five|several) (?:secs?|seconds?)|"
+               r"came round|came to|woke up on the (?:floor|ground))\b",
+          window=140, kind="symptom"),
     # Lead's mend after round 24's review: an irregular heart with fainting ("fainted twice and my heart is all over
     # the place"); dizziness alone is not enough here.
     _rule("cardiac", "irregular heart with fainting",
@@ -544,7 +596,18 @@ RULES: tuple[Rule, ...] = (
                          r"mum|mom|dad|father|mother|friend|client|customer|brother|sister|grandad|grandpa|grandma|nan|boy|"
                          r"girl|man|woman|person|someone|somebody|owner|colleague|coworker|patient)(?: is| are| am| was| keeps|"
                          r" started| starts)? chok\w*)(?![\s\S]*\b(?:(?:cannot|can not|could not) (?:breathe|breath|speak|"
-                         r"talk|cough)|blue|grey|gray|not breathing|gasping|heimlich|back blows|unconscious|collaps\w*)\b)"),
+                         r"talk|cough)|blue|grey|gray|not breathing|gasping|heimlich|back blows|unconscious|collaps\w*)\b)|"
+                         # round 28: back blows for a choking baby asked before the baby starts solid food ("we start
+                         # solids soon, how do you do back blows on a baby who is choking?"), with nothing told now
+                         r"^(?=[\s\S]*\b(?:before (?:[^ \n]+ ){0,4}?(?:start\w*|begin\w*|introduc\w*|go\w* on(?:to)?|mov\w* "
+                         r"on(?:to)?) (?:on )?(?:[^ \n]+ )?(?:solids?|solid foods?|weaning|finger foods?)|(?:start\w*|begin\w*|"
+                         r"introduc\w*) (?:[^ \n]+ )?(?:solids?|solid foods?|weaning|finger foods?) (?:soon|next (?:week|month)|"
+                         r"in (?:a|two|three|\d+) (?:weeks?|months?))|(?:weaning|solids) (?:starts?|begins?) (?:soon|next)|"
+                         r"before (?:we|i) (?:begin|start) (?:weaning|solids))\b)(?=[\s\S]*\bback blows\b)"
+                         r"(?![\s\S]*\b(?:right now|now|just|(?:cannot|can not|could not) (?:breathe|breath|cough|cry|make|"
+                         r"speak)|not breathing|blue|grey|gray|no (?:sound|noise)|not making (?:a|any) (?:sound|noise)|silent|"
+                         r"gasp\w*|limp|floppy|unconscious|collaps\w*|(?:is|has been|started) choking on|going red|not "
+                         r"working)\b)"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
           r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True,
@@ -621,7 +684,16 @@ RULES: tuple[Rule, ...] = (
                          r"refresher|course|session|induction)|train(?:ing)? (?:the |our |my |all )?(?:\S+ )?(?:staff|team|"
                          r"employees|workers))\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|hives|rash|(?:cannot|can not|"
                          r"struggling to|hard to) (?:breathe|breath|swallow)|reacting|reaction|allergic|collaps\w*|faint\w*|"
-                         r"right now|just (?:ate|eaten|had|been stung))\b)"),
+                         r"right now|just (?:ate|eaten|had|been stung))\b)|"
+                         # round 28: what a club's or a group's first aid kit should hold and whether a volunteer may
+                         # give a child the child's own pen, with no one reacting in the message
+                         r"^(?=[\s\S]*\b(?:first aid (?:kit|box|bag|supplies|cupboard)|(?:are|is) (?:a |our |the )?"
+                         r"(?:volunteers?|coach(?:es)?|leaders?|helpers?|staff|teachers?|instructors?) (?:legally )?allowed to|"
+                         r"(?:can|may|could) (?:a |our |the )?(?:volunteers?|coach(?:es)?|leaders?|helpers?|staff members?|"
+                         r"teachers?|instructors?) (?:legally )?give)\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|hives|"
+                         r"rash|(?:cannot|can not|could not|struggling to|hard to) (?:breathe|breath|swallow)|reacting|(?:having|"
+                         r"has|had|is in|going into|gone into) (?:an? )?(?:allergic |bad |severe )?(?:reaction|anaphyla\w*)|"
+                         r"collaps\w*|faint\w*|right now|just (?:ate|eaten|had|been stung|got stung)|stung)\b)"),
     _rule("anaphylaxis", "hard to swallow after an allergen",
           r"\b(?:hard|difficult|trouble|struggling|struggle|cannot|can not|unable|could not|not able) (?:to )?"
           r"swallow\w*\b|\bdifficulty (?:in )?swallowing\b",
@@ -649,7 +721,10 @@ RULES: tuple[Rule, ...] = (
           red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
-          r"now)\b|\bdecided to end it\b(?! (?:with|between))"),
+          r"now)\b|\bdecided to end it\b(?! (?:with|between))",
+          # round 28: an attempt years ago told as history (well for a long time, working, a crisis plan card, asking
+          # about life insurance), with nothing told of now: no wish, plan or means, no feeling it again
+          unless_guarded=_PAST_ATTEMPT_TOLD),
     # Blind set 25's one emergency that got nothing: "how do i cancel my gym membership? also i wont need it after this
     # weekend, ive decided to end things". Deciding, planning or being ready to end things or everything, not "with"
     # someone; a partner, a relationship, a contract or a membership in the message sets it aside unless the message
@@ -675,7 +750,8 @@ RULES: tuple[Rule, ...] = (
                  r"(?:training|course|workshop|module|session) (?:on|in|about))\b",
           # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
           red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
-                    r"\bhaving (?:them|these thoughts) now\b"),
+                    r"\bhaving (?:them|these thoughts) now\b",
+          unless_guarded=_PAST_ATTEMPT_TOLD),  # round 28: a past attempt told as history (above)
     _rule("self_harm", "does not want to live",
           r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
           # (the lead's review of round 26: broken English, "no want live more", "me no want to live anymore")
@@ -701,12 +777,25 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
           r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
           r"gardening|by accident|accidentally|on (?:a|the|some|my)))|\bself harm\w*\b|\bcutting again\b",
-          unless=r"\bscars?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
+          unless=r"\bscar(?:s|ring|red)?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
                  r"(?:do not|never) want to (?:hurt|harm)|"
                  # round 9: learning to spot it, a course or policy on it
                  r"\b(?:spot(?:ting)?|recogni[sz]\w*|signs of|training|course|workshop|awareness|safeguarding|policy)\b",
           red_flags=r"\b(?:i (?:am|have been|keep|just) (?:\S+ )?(?:cut|cutting|hurt|hurting|harm|harming|burn|burning)|"
-                    r"bleeding|(?:will not|would not|does not|cannot) stop)\b"),
+                    r"bleeding|(?:will not|would not|does not|cannot) stop|"
+                    # round 28: "stopped for years but I've just cut myself again tonight"
+                    r"i have just (?:cut|hurt|harmed|burned|burnt)|(?:cut|cutting|hurt|hurting|harm\w*|burn\w*) (?:my ?self )?"
+                    r"again|again (?:tonight|today|now|right now))\b",
+          # round 28: old scars asked about at a new job, with years free of it told anywhere in the turn ("self-harmed
+          # from 14 to 16, nothing for ten years now. ... how do I cover the scarring?") and nothing told of now
+          unless_guarded=r"^(?=[\s\S]*\bscar(?:s|ring|red)?\b)(?=[\s\S]*\b(?:(?:nothing|none|not|clean|free|stopped|"
+                         r"have not|had not|did not)(?: [^ \n]+){0,4} (?:for|in) (?:ten|\d+|many|several|a few|over|more than) "
+                         r"(?:\w+ )?years|(?:\d+|ten|many|several) years (?:clean|free|since)|(?:for|in|over) a decade|a decade "
+                         r"(?:clean|free|since|ago))\b)(?![\s\S]*\b(?:tonight|right now|again|i have just|just (?:cut|hurt|"
+                         r"harmed|burned)|bleeding|urges?|want to (?:cut|hurt|harm|die)|relaps\w*|fresh|new (?:cuts?|wounds?|"
+                         r"marks?))\b)|"
+                         # (and a suicide attempt years ago told as history, the form asking about "self harm")
+                         r"^(?![\s\S]*\b(?:cut|cuts|cutting|bleeding|burn\w*)\b)" + _PAST_ATTEMPT_TOLD[1:]),
     _rule("self_harm", "plans or means for suicide",
           r"\b(?:saving up|saved up|stockpil\w*|collected|collecting|hoarding) (?:my |his |her )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}"
           r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
@@ -801,7 +890,9 @@ RULES: tuple[Rule, ...] = (
                  r"should i|how much|what if|took my|had my|taken my|with my|"
                  # lead's mend after round 24 ("a bottle of pills" without "whole"): a pack carried somewhere
                  r"(?:took|taken) (?:a|the) (?:bottle|pack|packet|box|strip|blister|tub) of (?:\S+ ){1,2}(?:back|to (?:my|his|"
-                 r"her|their|the|school|work)|round|over|into|with (?:me|him|her|them)))\b(?! .{0,40}(?:all|whole|too many))"),
+                 r"her|their|the|school|work)|round|over|into|with (?:me|him|her|them)))\b(?! .{0,40}(?:all|whole|too many))",
+          # round 28: "took 2 warfarin by mistake" / "his normal dose is 3mg so he had 6mg ... feels fine ... the clinic?"
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
@@ -844,7 +935,8 @@ RULES: tuple[Rule, ...] = (
                  r"daughter|kids?|baby|babies|grandson|granddaughter|boy|girl|nephew|niece|year old|yr old|months? old|"
                  r"whole|all of|handful|too many|pregnan\w*)\b)", unless_scope="text",
           red_flags=r"\b(?:dizz\w*|faint\w*|light ?headed|collaps\w*|vomit\w*|confus\w*|drowsy|blurr\w*|chest pain|"
-                    r"slow (?:pulse|heart)|pulse (?:is |of )?[2-4]\d|low (?:blood pressure|bp)|swell\w*|unwell|sick)\b"),
+                    r"slow (?:pulse|heart)|pulse (?:is |of )?[2-4]\d|low (?:blood pressure|bp)|swell\w*|unwell|sick)\b",
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),  # round 28
     _rule("overdose_poisoning", "swallowed a poison",
           rf"{_INGEST}(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} {_POISONS}|{_POISONS}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:{_INGEST}|in (?:his|her|my|their) mouth)|"
           rf"\bpoison\w* (?:due to|from|by|with) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}{_POISONS}|\bpoison(?:ed|ing)\b (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}"
@@ -895,6 +987,9 @@ RULES: tuple[Rule, ...] = (
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
                             r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
                             r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b|"
+                            # round 28: "i think i od'd on coffe today lol" (the drink; caffeine pills keep it)
+                            r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,2}?(?:coffee|coffe|cofee|coffees|tea|espresso\w*|lattes?|"
+                            r"cappuccinos?|flat whites?|americanos?)\b(?! (?:pills?|tablets?|capsules?))|"
                             # round 25: asked after one extra dose of an ordinary medicine ("took my atorvastatin twice last
                             # night by accident, have I overdosed?"; two 5 ml doses of Calpol an hour apart, "he's fine and
                             # playing, has he had an overdose?"); a high-risk medicine, more doses or a symptom keeps it
@@ -933,6 +1028,18 @@ RULES: tuple[Rule, ...] = (
     _rule("overdose_poisoning", "ate wild mushrooms and now sick",
           r"\b(?:wild|garden|foraged|picked|poisonous|forest) mushrooms?\b|\bmushrooms? (?:from|in) the (?:garden|woods|"
           r"forest|yard|park)\b", near=r"\b(?:cramp\w*|vomit\w*|diarrh\w*|sick|hallucinat\w*|stomach|pain)\b", window=120),
+    # Round 28: pellets or granules put down by pest control, an exterminator or a parent (for slugs, snails, rats or
+    # mice) and eaten or chewed, told with no word "poison" ("my toddler just ate some blue pellets the pest control man
+    # put down behind the sofa"): rodenticide or slug bait. A pet eating them is the vet's (the rule above says so).
+    _rule("overdose_poisoning", "ate pellets or granules put down for pests",
+          r"\b(?:ate|eaten|eat|eats|eating|chew\w*|swallow\w*|suck\w*|lick\w*|munch\w*|in (?:his|her|their) mouth)\b"
+          r"(?: [^ \n]+){0,8}? (?:pellets?|granules?)\b|\b(?:pellets?|granules?)\b[\s\S]{0,120}?\b(?:ate|eaten|eating|"
+          r"chewing|chewed|swallowed|sucking|in (?:his|her|their) mouth)\b",
+          near=r"\b(?:pest (?:control|man|guy|company|controller)|exterminator|rentokil|for (?:the )?(?:rats?|mice|mouse|"
+               r"slugs?|snails?|rodents?|pests?|vermin|moles?|squirrels?)|slugs?|snails?|rats?|mice|rodents?|vermin)\b",
+          window=160,
+          unless=r"\b(?:dog|dogs|puppy|cat|cats|kitten|pet|vet|hamster|guinea pig|rabbit|chickens?|hens?|hedgehog|bird|"
+                 r"horse|fish|air rifle|air gun|bb gun|wood pellets?|pellet (?:stove|grill|smoker|gun))\b"),
     _rule("overdose_poisoning", "may have swallowed a poison named earlier",
           _POISONS, near=r"\b(?:might have|may have|could have|think (?:he|she|they|my \w+) (?:drank|ate|swallowed)|"
                          r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
@@ -957,7 +1064,14 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped (?:after|with|on its own|by itself)\b|"
                  # round 22: "a nosebleed on the bus, pinched it for 10 minutes and it stopped"
                  r"^(?![\s\S]*\b(?:again|restart\w*|still|will not stop|not stopping|keeps)\b)[\s\S]*\bpinch\w*\b[\s\S]*"
-                 r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped\b",
+                 r"\b(?:it|that|the bleeding|bleeding) (?:has |had )?stopped\b|"
+                 # round 28: "a nosebleed for 5 minutes this morning, it stopped when I pinched my nose" (the stop told
+                 # before the pinch; "stopped with pinching", "pinching stopped it"), with no bleed going on or back
+                 r"^(?![\s\S]*\b(?:again|restart\w*|still (?:bleeding|going|pouring|dripping)|will not stop|not "
+                 r"stopping|keeps (?:bleeding|going|coming|pouring))\b)[\s\S]*\b(?:(?:(?:it|that|which|the bleeding|bleeding|"
+                 r"the nose ?bleed|nose ?bleed|the bleed) (?:has |had )?)?stopped (?:when|once|after|with|by|as soon as) "
+                 r"(?:i |he |she |we |they )?(?:\S+ ){0,2}?pinch\w*|pinch\w* (?:\S+ ){0,4}?stopped (?:it|the bleeding|the "
+                 r"bleed|the nose ?bleed))\b",
           unless_scope="text"),
     # Round 25: a bleed started again or still pouring that will not stop ("the nosebleed last weekend was cauterised
     # but it's pouring again now and won't stop"): the words were too far apart for the rule above.
@@ -965,7 +1079,10 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:pouring|gushing|spurting|streaming|pissing|bleeding)\b(?: (?:out|again|now|and|it|is|has|really|still|"
           r"down|blood|everywhere)){0,4} (?:(?:and )?(?:will not|would not|does not|is not going to|cannot|can not) stop|not "
           r"stopping)\b|\b(?:now|again) (?:\S+ ){0,2}?(?:pouring|gushing|spurting)\b|\b(?:pouring|gushing|spurting) (?:\S+ )?"
-          r"again\b",
+          r"again\b|"
+          # round 28: "it stopped when I pinched it but it started again and won't stop"
+          r"\b(?:started|starting|began|begun|come back|came back)(?: bleeding)? again\b(?: (?:and|now|it|but|still|is|has))* "
+          r"(?:(?:will not|would not|does not|is not going to|cannot|can not) stop|not stopping)\b",
           near=r"\b(?:nose ?bleed\w*|bleed\w*|blood|nose|wound|cut|spot|gash)\b", window=120),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
           r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
@@ -1338,7 +1455,17 @@ RULES: tuple[Rule, ...] = (
           near=_INFANT, window=100, kind="symptom"),
     _rule("infant_child", "baby turning blue or pale",
           r"\b(?:turned|turning|went|going|goes) (?:blue|pale|grey|gray|floppy)\b",
-          near=_INFANT, window=80),
+          near=_INFANT, window=80,
+          # round 28: a daughter or a son (not a baby) who felt faint in a sauna or the heat, went pale, lay down and was
+          # fine within a minute or so; a baby, blue, grey, floppy or not coming round keeps it
+          unless_guarded=r"^(?=[\s\S]*\b(?:faint\w*|light ?headed|dizzy|woozy)\b)(?=[\s\S]*\b(?:lay|laid|lie|lying|"
+                         r"sat|sit|sitting) (?:her|him|them)?(?:self )?(?:down|on the floor)\b)(?=[\s\S]*\b(?:(?:was|is|felt|"
+                         r"seemed|came|were) (?:\S+ )?(?:fine|ok|okay|better|normal|back to normal|round)|recovered)\b)"
+                         r"(?![\s\S]*\b(?:baby|babies|newborn|infant|toddler|\d+ (?:day|days|week|weeks|month|months) old|"
+                         r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:day|days|week|weeks|month|"
+                         r"months) old|(?:[12]|one|two) (?:year|yr)s? old|blue|grey|gray|floppy|limp|not breathing|(?:will "
+                         r"not|would not|cannot|can not|could not) (?:wake|be woken)|not (?:responding|coming round)|"
+                         r"unresponsive|unconscious|fitting|jerk\w*|seizure|still|again)\b)"),
     _rule("infant_child", "green vomit",
           r"\b(?:vomit\w*|throwing up|thrown up|sick|puking)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:green|bile)\b|\bgreen (?:vomit|sick)\b"),
     _rule("infant_child", "baby fell and hit the head",
@@ -1470,7 +1597,16 @@ RULES: tuple[Rule, ...] = (
                  r"(?:fine|normally|ok|okay)))(?!.*\b(?:bleach|oven cleaner|acid|alkali|lye|ammonia|cement|lime|caustic|"
                  r"cannot see|blurr\w*|burning)\b)", unless_scope="text"),
     _rule("other", "electric shock", r"\b(?:electric (?:shock|shocked)|electrocut\w*|shock from the mains)\b",
-          unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b"),
+          unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b",
+          # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter" (or "jk", "lol not
+          # really"): electrocuted by a bill, or taken back as a joke, with no sign of a shock told (numbness, a burn,
+          # the heart, pain, a fall or a collapse)
+          unless_guarded=r"^(?![\s\S]*\b(?:numb\w*|tingl\w*|burn\w*|chest|heart (?:is|feels|racing|pounding|flutter\w*|"
+                         r"skipping)|palpitat\w*|collaps\w*|unconscious|not responding|thrown|knocked|pain\w*|hurts?|"
+                         r"hurting|sore|cannot feel|twitch\w*|confus\w*|(?:cannot|can not|struggling to) breathe|mark)\b)"
+                         r"[\s\S]*\belectrocut\w*\b[\s\S]{0,40}?\b(?:by (?:the|my|our|this|that|his|her|their|an?) "
+                         r"(?:[^ \n]+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff)|not really|not literally|jk|"
+                         r"just kidding|only joking|(?:i am|am) (?:joking|kidding))\b"),
     _rule("other", "erection lasting hours",
           r"\berection\b", near=r"\b(?:[4-9]|\d\d|four|five|six|several) hours\b|\bwill not go down\b", window=60),
     _rule("other", "danger to others",
@@ -1506,7 +1642,15 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
                r"nonsense|nonsense|not making sense|barely (?:talking|conscious|awake)|lake|river|sea|water|outside|all "
                r"night|overnight|wander\w*|dementia|hills|mountain|hiking)\b", window=100,
-          unless=r"\bfever|temperature (?:of )?(?:3[89]|1[01]\d)|flu|ice cold (?:drink|water|beer|shower)|cold shower\b"),
+          unless=r"\bfever|temperature (?:of )?(?:3[89]|1[01]\d)|flu|ice cold (?:drink|water|beer|shower)|cold shower\b",
+          # round 28: hypothermia last winter (a stay in hospital), asked how to prevent it this winter, with nothing now
+          unless_guarded=r"^(?=[\s\S]*\b(?:(?:last|previous|that|the other) (?:winter|year|christmas|january|february|"
+                         r"december)|(?:\d+|a|one|two|three|a few|several) (?:years?|winters?|months?) ago)\b)(?=[\s\S]*\b(?:"
+                         r"prevent\w*|stop (?:it|this) (?:happening|again)|avoid\w*|keep (?:him|her|them|me|us) warm|this "
+                         r"(?:winter|year|time)|tips|precautions|what (?:should|can) (?:we|i) do)\b)(?![\s\S]*\b(?:now|right "
+                         r"now|tonight|today|happening again|(?:is|are|feels?|seems?) (?:very |really |so |ice |icy )?(?:cold|"
+                         r"freezing)|confus\w*|drowsy|slurr\w*|mumbl\w*|not (?:responding|making sense)|stopped shivering|"
+                         r"unconscious|found (?:him|her|them))\b)"),
     _rule("other", "flashes with a shadow or curtain (retinal detachment)",
           r"\b(?:flash\w*|floaters?|sparks)\b",
           near=r"\b(?:curtain|shadow|veil|shade|cloud|grey area|dark area|black area|blind spot|losing (?:the )?(?:side|"
@@ -1536,7 +1680,16 @@ RULES: tuple[Rule, ...] = (
           r"\bcall (?:an )?ambulance\?"),
     _rule("other", "says they are dying",
           r"\b(?:i am|i think i am|he is|she is|feel like i am|feel like im) (?:going to |about to )?(?:dying|die)\b",
-          unless=r"\bdying (?:to|of|for)\b|\blol\b|\bhaha\b|if i have to"),
+          unless=r"\bdying (?:to|of|for)\b|\blol\b|\bhaha\b|if i have to",
+          # round 28: "my 8 year old says 'I'm dying' because he has to wear his brother's old coat; how do I handle
+          # the drama?", with no symptom in the message
+          unless_guarded=r"^(?=[\s\S]*\b(?:(?:because|cos|coz|bc|since|when) (?:he|she|they|i) (?:has|have|had|told "
+                         r"(?:him|her|them)) to (?:wear|eat|do|go|tidy|share|walk|wait|put on|turn off|stop|practi[cs]e|"
+                         r"read|clean|help)|drama\w*|hand ?me ?downs?|tantrum\w*|strop\w*|sulk\w*)\b)(?![\s\S]*\b(?:"
+                         r"(?:cannot|can not|could not|struggling to) (?:breathe|breath|swallow)|breath\w*|blue|grey|gray|"
+                         r"chest|bleed\w*|blood|collaps\w*|unconscious|faint\w*|fever|temperature|rash|vomit\w*|pain\w*|"
+                         r"hurts?|swell\w*|swollen|wheez\w*|floppy|drowsy|seizure|fitting|choking|allerg\w*|sting|stung|"
+                         r"swallowed|ate|took)\b)"),
     # ----------------------------------------------------------- round 4 (issue 11): families blind set 2 missed
     # Self-harm told as method research, with no word of intent: how high a fall is fatal, what amount of a
     # medicine stops the heart or breathing, pills hoarded or hidden instead of taken. Asked about a named height
@@ -1633,7 +1786,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|edoxaban|blood thinners?)\b",
           near=r"\b(?:twice|doubl\w*|extra|two doses|too much|too many|by mistake|accidentally)\b",
           window=100, kind="symptom",
-          unless=r"\b(?:should i take two|take two today|carry on|missed|forgot|can i take)\b"),
+          unless=r"\b(?:should i take two|take two today|carry on|missed|forgot|can i take)\b",
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),  # round 28
     _rule("overdose_poisoning", "lithium or digoxin toxicity signs",
           r"\b(?:lithium|digoxin|lanoxin)\b",
           near=r"\b(?:vomit\w*|throwing up|being sick|diarrh\w*|confus\w*|muddled|stumbl\w*|unsteady|slurr\w*|drowsy|"
@@ -3564,6 +3718,10 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
 _BACK_RIGHT_NOW = re.compile(r"\b(?:(?:it is|its) back (?:right )?now|(?:it is|its) back\b.{0,30}\bworse|right now "
                              r"(?:there is|i have|i am|my|the|it))\b")
 _AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?again|again (?:now|right now|tonight|today))\b|"
+                        # round 28: "tried to end my life three years ago ... and tonight I feel that way again"
+                        r"\b(?:feel|feeling|i am feeling) (?:that way|like that|the same(?: way)?|like this) again\b|"
+                        r"\b(?:thinking about|thinking of|thoughts of|thoughts about) (?:it|that|doing it|suicide|ending (?:it|"
+                        r"my life)) again\b|"
                         # round 20: a pain that did not settle when one sat down or rested, or is still there; a
                         # complication of an operation last week or a few days ago ("when I was walking the dog ... did
                         # not stop when I sat down", "fast breathing after surgery last week")
@@ -3832,7 +3990,9 @@ _CONTINUATION = re.compile(
     r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding|"
     # round 21: "I'm drowning" / "in paperwork"; "can't breathe" / "through my nose, just a cold"
     r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|through (?:my|his|her|"
-    r"the) nose)\b")
+    r"the) nose|"
+    # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
+    r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff))\b")
 
 
 # Round 11: a turn that takes the one before back ("my casualty has collapsed" / "it's the scenario card for my
@@ -3854,6 +4014,14 @@ _TAKEBACK = re.compile(
 # Round 14: a short alarming first turn ("I'm going to murder him") explained by a joke in the next ("he ate the last
 # slice of cake haha") is read with it, so that the rules' own joking readings see both; their red flags still win.
 _JOKE_TURN = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*)\b|😂|🤣")
+# Round 28: a turn that tells the turn before again, properly ("my dad took two warfarin tablets by mistake!" / "let me
+# say properly: his normal 3 mg twice, 6 mg, an hour ago, he is fine"), is read with it, so that the rules' benign
+# readings and their red flags see the whole account.
+_RESTATED_TURN = re.compile(r"^(?:(?:sorry|ok|okay|wait|no|um|erm|right|so)\b ?,? ?)*(?:let me (?:say|put|explain|tell "
+                            r"you|write) (?:it |this |that )?(?:properly|clearly|again|better|in full|more clearly|"
+                            r"exactly)|to be (?:clear|precise|exact)|to clarify|(?:i should|i will|i will) (?:say|explain) "
+                            r"(?:it |this )?properly|properly|more precisely|(?:his|her|my|their) (?:normal|usual|regular) "
+                            r"(?:dose )?(?:is|was|of)\b)")
 _SENTENCE_CLOSE = re.compile(r" [.!] ?$")
 
 
@@ -3869,7 +4037,7 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
         if units and _CONTINUATION.search(turn):
             first, _, before = units[-1]
             units[-1] = (first, index, before + " " + turn)  # a full stop before it still ends a sentence
-        elif units and (_TAKEBACK.search(turn) or _TAKEN_BACK_TURN.search(turn)
+        elif units and (_TAKEBACK.search(turn) or _TAKEN_BACK_TURN.search(turn) or _RESTATED_TURN.search(turn)
                         or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
             first, _, before = units[-1]
             units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
