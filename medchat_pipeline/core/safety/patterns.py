@@ -328,7 +328,8 @@ _ANTICOAGULANT_DOUBLE_SETTLED = (
     r"fell|fall|fallen|hit (?:his|her|my|their) head|bang\w*|head ?injury|headache|confus\w*|drowsy|faint\w*|dizz\w*|"
     r"collaps\w*|slurr\w*|weak\w*|numb\w*|(?:[3-9]|[1-9]\d|three|four|five|six|seven|eight|nine|ten|twenty|thirty) "
     r"(?:tablets|pills|doses|warfarin)|handful|whole|all of|(?:three|four|five) times|days running|for (?:two|three|\d+) "
-    r"days|every day|toddler|child|kid|baby|grandson|granddaughter|year old)\b)")
+    r"days|every day|toddler|child|kid|baby|grandson|granddaughter|year old|son|daughter|boy|girl|nephew|niece|"
+    r"grandchild\w*|grandkids?|of (?:my|his|her|their|(?:\S+ )?(?:grandad|grandpa|grandma|granny|nan|mum|mom|dad)\w*))\b)")
 # Round 11: shared pieces of the round 11 rules (RESULTS.md "Round 11").
 _JUMP_SPORT = r"bungee|sky ?div\w*|parachut\w*|zip ?wire|zip ?line|abseil\w*|coasteer\w*|tombstoning|cliff jump\w*"
 _WORD_FINDING = (r"\b(?:(?:cannot|can not|could not|unable to|struggl\w* to|trouble|difficulty|hard to) (?:find\w*|get\w*) "
