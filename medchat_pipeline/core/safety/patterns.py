@@ -311,7 +311,13 @@ _PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end
                       r"thinking|thoughts?|urges?|happening|that way|like that)(?: [^ \n]+){0,3} again|again (?:now|"
                       r"tonight|today)|tonight|right now|these days|lately|at the moment|pills|tablets|rope|noose|blade|"
                       r"note|goodbye\w*|suicidal|no point|hopeless\w*|cannot go on|feel like dying|wish i (?:was|were) "
-                      r"dead|better off)\b)")
+                      r"dead|better off|"
+                      # lead's review of round 28: another attempt planned, or the old state back ("going to try again
+                      # this weekend", "not well again and I don't see a way out", "saving up my tablets")
+                      r"(?:try|trying|attempt\w*|do it|do that)(?: it)? again|another attempt|(?:no|a|any) way out|"
+                      r"(?:struggl\w*|low|dark|down|depress\w*|unwell|bad|spiral\w*|not (?:well|coping|ok|okay|good))(?: "
+                      r"[^ \n]+){0,2} again|cannot cope|can not cope|do not want to (?:live|be here|go on|wake up)|"
+                      r"stockpil\w*|hoard\w*|sav\w* up|this weekend|tomorrow|soon)\b)")
 # Round 28: one extra dose of an anticoagulant (twice, a double dose, two tablets), the person fine, no bleeding, asking
 # the clinic, the INR or the GP ("my dad took two warfarin tablets by mistake!" / "let me say properly: his normal 3 mg
 # twice, 6 mg, an hour ago, he is fine, INR 2.4 last week, should we tell the anticoagulation clinic?"). Bleeding,
@@ -424,11 +430,16 @@ RULES: tuple[Rule, ...] = (
     # says 190 and I just blacked out for a few seconds on the floor"): racing heart with fainting, told as a number
     # with no word "racing". A blood pressure, a sugar or a temperature is not the number (none of those words between
     # the device and it; not "180/100" or "180 over").
-    _rule("cardiac", "a very fast heart rate on a watch or pulse with fainting",
+    _rule("cardiac", "a very fast or very slow heart rate on a watch or pulse with fainting",
           r"\b(?:heart ?rate|hr|pulse|bpm|(?:smart ?)?watch|fitbit|garmin|apple watch|whoop|oura|heart)\b"
           r"(?: (?!(?:blood|pressure|bp|sugars?|glucose|bm|systolic|diastolic|temp\w*|oxygen|sats?|spo2|o2|steps?|"
           r"calories|weight)\b)[^ \n]+){0,5}? (?:1[5-9]\d|2[0-4]\d)\b(?! ?(?:/|over\b|mg|ml|mmol|kg|lbs?\b|pounds|cm|"
-          r"g\b|steps|calories|kcal))|\b(?:1[5-9]\d|2[0-4]\d) ?(?:bpm|beats)\b",
+          r"g\b|steps|calories|kcal))|\b(?:1[5-9]\d|2[0-4]\d) ?(?:bpm|beats)\b|"
+          # lead's review of round 28: a very slow rate with a blackout ("heart rate 38 on my watch and I fainted"),
+          # read only after a heart-rate word, not a bare number on a watch
+          r"\b(?:heart ?rate|hr|pulse)\b(?: (?!(?:blood|pressure|bp|sugars?|glucose|temp\w*|oxygen|sats?|spo2|o2)\b)"
+          r"[^ \n]+){0,4}? (?:[2-3]\d|4[0-4])\b(?! ?(?:/|over\b|%|mins?\b|minutes|secs?\b|seconds|hours?|years?|yrs?|"
+          r"kg|lbs?\b|mg|ml|mmol|steps|calories))|\b(?:[2-3]\d|4[0-4]) ?bpm\b",
           near=r"\b(?:black(?:ed|d|ing)? out|blacked|fainted|fainting|pass(?:ed|ing)? out|went down|"
                r"collaps\w*|out (?:cold )?for (?:a few|a couple of|\d+|a|one|two|three|four|five|several) (?:secs?|seconds?)|"
                r"came round|came to|woke up on the (?:floor|ground))\b",
@@ -1041,6 +1052,13 @@ RULES: tuple[Rule, ...] = (
           window=160,
           unless=r"\b(?:dog|dogs|puppy|cat|cats|kitten|pet|vet|hamster|guinea pig|rabbit|chickens?|hens?|hedgehog|bird|"
                  r"horse|fish|air rifle|air gun|bb gun|wood pellets?|pellet (?:stove|grill|smoker|gun))\b"),
+    # The lead's review of round 28: something swallowed, named after ("he drank something from under the sink, it was
+    # the bleach"; "swallowed something, i think it was a button battery"), also in the next turn (_CONTINUATION).
+    _rule("overdose_poisoning", "swallowed something, then named as a poison",
+          rf"{_INGEST} something\b",
+          near=r"\b(?:it was|it is|its|it s|they were|they are|i think it was|looks like|might (?:be|have been)|could "
+               r"(?:be|have been)|probably|maybe) (?:\S+ ){0,3}?" + _POISONS, window=160,
+          unless=_PET_ATE + "|" + _SOAP_SIP_FINE),
     _rule("overdose_poisoning", "may have swallowed a poison named earlier",
           _POISONS, near=r"\b(?:might have|may have|could have|think (?:he|she|they|my \w+) (?:drank|ate|swallowed)|"
                          r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
@@ -3730,6 +3748,14 @@ _AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?agai
                         r"(?:when|since|after|now|while) (?:i|he|she|we|they)(?: am| is| have| has)? (?:sat|sit|sitting|"
                         r"rest\w*|stopped)\b|\b(?:it is|its) still there\b|\b(?:after|since) (?:my |his |her |the |an? )?"
                         r"(?:surgery|operation|op)\b (?:last week|(?:\d|two|three|four|five|six|a few) days ago)")
+# The lead's review of round 28: after a suicide attempt told as history, another attempt planned or the old state back
+# ("I tried to end my life 3 years ago and I'm going to try again this weekend", "not well again and I don't see a way
+# out") keeps a self-harm match an emergency now.
+_SELF_HARM_BACK = re.compile(
+    r"\b(?:(?:going|gonna|plan\w*|want\w*|about|ready|decided|thinking of|thinking about) to (?:try|attempt|do it|do that)"
+    r"(?: it)? again|(?:try|trying|attempt\w*) (?:it )?again (?:this|tonight|tomorrow|soon|on|at|when|after|before)|another "
+    r"attempt|(?:no|a|any) way out|(?:struggl\w*|low|dark|down|depress\w*|unwell|spiral\w*|suicidal|not (?:well|coping|ok|"
+    r"okay|good))(?: [^ \n]+){0,2} again|(?:cannot|can not) cope|do not want to (?:live|be here|go on|wake up))\b")
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
@@ -3833,10 +3859,12 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "education"  # round 25
     if _QUESTION_START.search(sentence) and not text.personal:
         return "general question"  # a question, and nothing in the message is about someone now
-    if _PAST.search(clause) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence):
+    # (the lead's review of round 28: a past attempt with another one planned, or the old state back, is not history)
+    back = rule.category == "self_harm" and _SELF_HARM_BACK.search(text.text)
+    if _PAST.search(clause) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence) and not back:
         return "past history"
     if (_PAST_AFTER.search(sentence, start - s0) and not _PRESENT.search(clause)
-            and not _RECURRING_NOW.search(sentence)):
+            and not _RECURRING_NOW.search(sentence) and not back):
         return "past history"
     if rule.kind == "symptom":
         past = _PAST.search(sentence)
@@ -3993,7 +4021,11 @@ _CONTINUATION = re.compile(
     r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|through (?:my|his|her|"
     r"the) nose|"
     # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
-    r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff))\b")
+    r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff))\b|"
+    # the lead's review of round 28: "my son swallowed something!" / "it was a button battery from the remote": a turn
+    # that names the poison of the turn before
+    r"^(?:(?:oh|sorry|no|wait|ok|okay|well|um|erm|yes)\b ?,? ?)*(?:i think |i reckon |pretty sure |looks like )?(?:it was|it "
+    r"is|its|it s|they were|they are) (?=(?:\S+ ){0,3}?" + _POISONS + ")")
 
 
 # Round 11: a turn that takes the one before back ("my casualty has collapsed" / "it's the scenario card for my
