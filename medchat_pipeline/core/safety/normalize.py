@@ -95,7 +95,12 @@ _BEFORE_APOSTROPHES = [(re.compile(r"\bo\.?d'e?d\b"), "overdosed"), (re.compile(
                        (re.compile(r"(?:(?<=^)|(?<=think )|(?<=guess )|(?<=know )|(?<=hope )|(?<=maybe )|(?<=probably )|"
                                    r"(?<=then )|(?<=and )|(?<=but ))ill (?=(?:last|make it|be (?:here|around|"
                                    r"gone|alive|dead)|never|do it|end it|kill|go through|take (?:them|it|the|all))\b)"),
-                        "i will ")]
+                        "i will "),
+                       # (the lead's mend after blind set 27) "he'd woken", "she'd taken", "i'd swallowed": "had" before
+                       # a past participle ("he'd woken up from the first"), else "would" as before ("i'd need")
+                       (re.compile(r"\b(he|she|they|we|you|i|it)'d (?=(?:\w+(?<!e)ed|been|gone|taken|done|had|got|gotten|"
+                                   r"seen|woken|eaten|drunk|fallen|given|thrown|bitten|broken|become|run|left|lost|told|"
+                                   r"felt|known|heard|come|stopped|never|already|just|only|not)\b)"), r"\1 had ")]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
 _CONFUSABLES = str.maketrans("аеорсухіјѕԁһӏνοα", "aeopcyxijsdhlvoa")

@@ -2133,6 +2133,38 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:wait|watch)\w*\b(?: \S+){0,8} (?:auto ?injector|epi ?pens?|jext|emerade|adrenaline pen|the pen)\b|"
           r"\b(?:auto ?injector|epi ?pen|the pen)\b(?: \S+){0,3} or (?:wait|watch)\b|\bor give the pen\b",
           near=r"\b(?:hives|wheez\w*|swell\w*|swollen|cough\w*|vomit\w*|throat|lips?|breath\w*|rash)\b", window=160),
+    # Blind set 27's emergencies that got nothing (the lead's mends): a finger, thumb, toe or hand cut off ("finger off in
+    # the lawnmower. its in a bag of ice", "cut my finger off with the saw"), near a machine, a blade, ice or blood.
+    _rule("bleeding_trauma", "a finger, toe or hand cut off",
+          r"\b(?:cut|chopped|sliced|sawed|sawn|took|taken|ripped|torn|severed|sheared|lost)\b(?: \w+){0,2} (?:fingers?|"
+          r"thumbs?|toes?|hands?|foot|feet|ears?)\b(?: \w+){0,1} (?:clean )?off\b|\b(?:fingers?|thumbs?|toes?|hands?)\b "
+          r"(?:(?:is|was|came|has come|got|clean|right|completely|totally) ){0,2}(?:off|severed|cut off|chopped off|sliced "
+          r"off|ripped off|torn off)\b(?! (?:the|my|his|her|their|your|a|an) (?:trigger|keys?|keyboard|button|pedal|wheel|"
+          r"steering|phone|gas|brake|mouse|screen|switch|handle|rail|table|desk|lever)\b)",
+          near=r"\b(?:lawn ?mower|mower|saw|chainsaw|blade|machine\w*|slicer|axe|knife|guillotine|grinder|router|door|"
+               r"hinge|bag of ice|ice|in a bag|accident|blood\w*|bleed\w*|spurt\w*|a&e|ambulance|bone|stump|sawed|sawn|"
+               r"severed|workshop|factory|reattach\w*|sew\w* (?:it )?back|back on)\b", window=120,
+          unless=r"\b(?:keep|kept|take|took|get|got) (?:your|my|his|her|their) (?:hands?|fingers?) off\b"),
+    # A wound still bleeding through a towel, a cloth or a bandage ("slipped with the scalpel ... it's still pouring
+    # through the tea towel"), also deep in a long message about something else.
+    _rule("bleeding_trauma", "bleeding through a towel or bandage",
+          r"\b(?:pouring|gushing|pumping|coming|seeping|soaking|soaked|bleeding|leaking|spurting|dripping) (?:right |straight "
+          r"|all )?through (?:the |a |my |his |her |their |two |three |\d+ )?(?:\S+ )?(?:tea towels?|towels?|cloths?|"
+          r"bandages?|dressings?|t ?shirts?|shirts?|jumpers?|kitchen roll|tissues?|napkins?|gauze|plasters?|flannels?|"
+          r"rags?|socks?|sleeves?)\b",
+          near=r"\b(?:cut|slipped|slip|knife|scalpel|blade|glass|deep\w*|wound|gash\w*|blood|bleed\w*|palm|wrist|finger\w*|"
+               r"hand|arm|leg|thigh|foot|head|stab\w*|saw|chisel|razor)\b", window=160,
+          unless=r"\b(?:sweat\w*|rain|water|tea(?! towels?)|coffee|milk|paint|ink|dye|oil|wine|juice|nappy|diaper|"
+                 r"period|pad|tampon)\b"),
+    # A throat "a bit" tight or thick after an allergen, played down ("Throat's a bit tight after the peanut sauce and my
+    # voice is a bit hoarse, probably fine, will a Benadryl do?").
+    _rule("anaphylaxis", "throat a bit tight after an allergen",
+          r"\bthroat (?:is |feels |feel |getting |going |gone )?(?:a bit|a little|a wee bit|slightly|kind of|kinda|quite|"
+          r"abit|bit|sort of|a tiny bit) (?:tight\w*|thick|closing|swollen|swelling|funny and tight|scratchy and tight)\b",
+          near=r"\b(?:peanuts?|nuts?|cashews?|almonds?|hazelnuts?|pistachios?|walnuts?|pecans?|shellfish|shrimp|prawns?|"
+               r"crab|lobster|mussels?|sesame|satay|allerg\w*|epi ?pens?|pen injector|adrenaline|sting|stung|bee|wasp|"
+               r"antibiotic|penicillin|amoxicillin|hoarse|voice)\b", window=160, kind="symptom",
+          unless=r"\b(?:cold|flu|sore throat|hay ?fever|pollen|anxious|anxiety|panic|shouting|singing|cough\w*)\b"),
     _rule("bleeding_trauma", "fingertip cut off",
           r"\b(?:cut|chopped|sliced|took|ripped|torn|sheared)\b(?: \w+){0,2} (?:the )?(?:tip|end|top) of (?:my|his|her|"
           r"the|their) (?:finger|thumb)s? (?:clean )?off\b|"
