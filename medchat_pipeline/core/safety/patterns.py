@@ -227,7 +227,11 @@ _HYPOXIA_SIGNS = (r"\b(?:lips?|mouth|face|skin|tongue)\b(?: \S+){0,4} (?:dusky|b
                   r"ashen)\b|\b(?:dusky|bluish|blueish|blue|purple|grey|gray) (?:\w+ )?(?:lips|tinge|mouth|face)\b|"
                   r"\b(?:breathless\w*|short(?:ness)? of breath|out of breath|puffing|panting|gasping|struggling (?:to|for) "
                   r"breath\w*|(?:cannot|can not|hard to) (?:breathe|breath|catch)|confus\w*|muddled|drowsy|not making sense|"
-                  r"chest pain)\b")
+                  r"chest pain|"
+                  # round 29: a turn that explains the reading ("nvm they went up to 89 when i warmed my hands") is read
+                  # with it: still under 92 once warmed, or barely able to walk, is hypoxia
+                  r"(?:can |could )?barely (?:walk|breathe|talk|speak|move|get up)|(?:went|came|gone|goes|comes|has gone) "
+                  r"(?:back )?up to (?:[5-8]\d|9[01])|(?:only|still) (?:[5-8]\d|9[01]) (?:when|after|once) (?:i |we )?warm\w*)\b")
 _PESTICIDES = (r"roundup|glyphosate|paraquat|gramoxone|malathion|diazinon|chlorpyrifos|organophosphates?|herbicides?|"
                r"pesticides?|insecticides?|weed ?killer|slug pellets|rat poison|aluminium phosphide|celphos|dichlorvos")
 _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
@@ -247,7 +251,11 @@ _MOOD_QUESTION = (r"\b(?:antidepressants?|ssris?|snris?|sertraline|fluoxetine|ci
                   r"(?:really |so |very )?low|counsell?ing|therapy|therapist|psychiatrist|mental health|hopeless\w*)\b")
 # Round 8: hard to wake after a night shift, then up and normal (an adult child too: not a floppy baby).
 _AFTER_SHIFT_NORMAL = (r"\b(?:night ?shifts?|nights|after (?:his|her|a|my) shift)\b.{0,120}\b(?:got up|woke(?: up)?|came "
-                       r"round)\b.{0,60}\b(?:normal|normally|fine|himself|herself|ok|okay)\b")
+                       r"round)\b.{0,60}\b(?:normal|normally|fine|himself|herself|ok|okay)\b|"
+                       # round 29: "won't wake up!" / "never mind, he was on a night shift and is grumbling at me for
+                       # shaking him" (awake and cross; the rule's red flags, strange breathing, still win)
+                       r"\b(?:night ?shifts?|nights)\b.{0,80}\b(?:grumbl\w*|moan\w*|swore|swearing|sworn|grumpy|cross|annoyed|"
+                       r"telling me off|told me (?:off|to go away|to leave)|shout\w* at me|complain\w*)\b")
 # Round 8: a sip or mouthful of a drink tainted with a mild detergent, and the writer fine (not poisoning).
 _SOAP_SIP_FINE = (r"(?=.*\b(?:dish ?soap|washing up liquid|washing liquid|fairy liquid|hand soap|soap|soapy|shampoo|"
                   r"bubble bath)\b)(?=.*\b(?:sip|sips|mouthful|swig|gulp|taste|drop|licked|lick|licking)\b)(?=.*\b(?:(?:feel|"
@@ -284,6 +292,8 @@ _RESOLVE = (r"\b(?:decided|decision|made up my mind|mind is made up|(?:written|w
 _TRIVIAL_CAUSE = (r"(?:game|gaming|games|match|ranked|level|boss|final boss|boss fight|quiz|puzzle|crossword|team|lost|"
                   r"losing|exam|exams|homework|project|group project|assignment|essay|deadline|meeting|meetings|traffic|"
                   r"commute|queue|monday|mondays|spreadsheet|wifi|printer|lecture|class|song|episode|show|cringe|"
+                  # round 29: "maths coursework due tomorrow kms lol"
+                  r"coursework|revision|revising|dissertation|"
                   r"embarrass\w*|group chat|email|emails|inbox|code|bug|referee|penalty)")
 _JOKING = r"(?:\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|joking|just kidding|kidding)\b|💀|😂|🤣|😭|😅)"
 _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\b(?:that|this|the) (?:\S+ )?" + _TRIVIAL_CAUSE +
@@ -318,6 +328,26 @@ _PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end
                       r"(?:struggl\w*|low|dark|down|depress\w*|unwell|bad|spiral\w*|not (?:well|coping|ok|okay|good))(?: "
                       r"[^ \n]+){0,2} again|cannot cope|can not cope|do not want to (?:live|be here|go on|wake up)|"
                       r"stockpil\w*|hoard\w*|sav\w* up|this weekend|tomorrow|soon)\b)")
+# Round 29: "I think I've taken too much paracetamol." / "I took 2 at 2pm and 2 more at 5pm because I forgot, 4 in 3
+# hours": one or two tablets at a time, told at two times of one day, a small total. A child, a larger number, another
+# handful, a pack, days of it, drink or a symptom keep it an emergency.
+_STAGGERED_SMALL_DOSES = (
+    r"^(?![\s\S]*\b(?:child|children|toddler|son|daughter|kids?|baby|boy|girl|year old|yr old|whole|all of|rest of|"
+    r"packet|pack|bottle|box|handful|since yesterday|yesterday|days?|nights?|every (?:hour|\d+ hours?|two hours|couple of "
+    r"hours)|sick|vomit\w*|drowsy|confus\w*|yellow|pain in|another (?:[3-9]|[1-9]\d)|(?:[5-9]|[1-9]\d) (?:more|extra|"
+    r"tablets?|pills?|of them|paracetamol|after|again)|more than (?:\d+|four|eight)|alcohol|drunk|drinking|wine|beer)\b)"
+    r"(?=[\s\S]*\b(?:1|2|one|two) (?:tablets? |pills? |paracetamol |of them )?(?:at|around|about) (?:\d+|lunch\w*|"
+    r"breakfast|noon|midday|dinner)\b(?: (?:am|pm))?(?: \S+){0,5}? (?:1|2|one|two) (?:more |again |extra |tablets? |pills? )?"
+    r"(?:at|around|about|later)\b)")
+# Round 29: "My toddler got into the medicine cupboard!" / "panic over: he only got the vitamin C gummies and ate 3, label
+# says 1 a day": vitamin C, one to three of them; iron, a multivitamin, a medicine, more of them, an unknown number or a
+# symptom keep it an emergency.
+_VITAMIN_C_FEW = (
+    r"^(?=[\s\S]*\bvitamin c\b)(?=[\s\S]*\b(?:(?:ate|eaten|had|chewed|took|swallowed|eat) (?:1|2|3|one|two|three|a couple)|"
+    r"(?:1|2|3|one|two|three) of (?:them|the)|only (?:1|2|3|one|two|three))\b)(?![\s\S]*\b(?:iron|ferrous|multi ?vitamin\w*|"
+    r"vitamin (?:a|d)|paracetamol|calpol|ibuprofen|tablets|pills|medicines?(?! cupboard| cabinet| drawer| box| shelf)|adult|"
+    r"handful|whole|all of|(?:do not|not sure|no idea) (?:know )?how many|vomit\w*|being sick|drowsy|sleepy|floppy|"
+    r"(?:[4-9]|[1-9]\d+)\b(?! (?:a day|per day|daily|mg|years?|yrs?|yo|months?)))\b)")
 # Round 28: one extra dose of an anticoagulant (twice, a double dose, two tablets), the person fine, no bleeding, asking
 # the clinic, the INR or the GP ("my dad took two warfarin tablets by mistake!" / "let me say properly: his normal 3 mg
 # twice, 6 mg, an hour ago, he is fine, INR 2.4 last week, should we tell the anticoagulation clinic?"). Bleeding,
@@ -371,7 +401,11 @@ RULES: tuple[Rule, ...] = (
           r"think (?:i am|he is|she is|it is|its|this is|my \w+ is)(?: having)?) (?:a )?heart attack\b",
           # round 25: "I think I'm having a heart attack" / "at the price of the cup final tickets haha" (a named price)
           unless=r"\bheart attack (?:, )?(?:at|over|from) (?:the |what |how much )(?:\S+ ){0,4}?(?:price|prices|cost|costs|"
-                 r"bill|charg\w*|asking|want|wanting|fees?|tickets?|seats?)\b",
+                 r"bill|charg\w*|asking|want|wanting|fees?|tickets?|seats?)\b|"
+                 # round 29: "if I'm on my own and having a heart attack, is it true coughing hard keeps you alive?" (its
+                 # red flags, a chest pain or an arm told, still win)
+                 r"\b(?:if|say|suppose) (?:i am|you are|you re|someone is|somebody is|a person is|he is|she is|one is)\b"
+                 r"(?: \S+){0,6} (?:and )?having a heart attack\b",
           red_flags=r"\b(?:chest (?:pain|pressure|tight\w*|hurts)|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|"
                     r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b"),
     _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b"),
@@ -598,6 +632,8 @@ RULES: tuple[Rule, ...] = (
           # round 10: the idiom gives way to a real obstruction or hypoxia
           red_flags=r"\b(?:on (?:a|his|her|my|food|the)|(?:cannot|can not) (?:breathe|breath|cough|speak|talk)|blue|grey|"
                     r"gray|not breathing|gasping|back blows|heimlich)\b",
+          # round 29: "if a customer is choking and she is pregnant, do we still push on the belly?" (staff training;
+          # nothing told of now) is set aside below with the pets and the engines
           # round 27: a dog (a pet, an animal) or a car (an engine) choking, with no person choking in the message and
           # no sign of a person's hypoxia ("what do you do if a dog is choking on a ball?", "my car keeps choking on cold
           # mornings")
@@ -619,7 +655,14 @@ RULES: tuple[Rule, ...] = (
                          r"(?![\s\S]*\b(?:right now|now|just|(?:cannot|can not|could not) (?:breathe|breath|cough|cry|make|"
                          r"speak)|not breathing|blue|grey|gray|no (?:sound|noise)|not making (?:a|any) (?:sound|noise)|silent|"
                          r"gasp\w*|limp|floppy|unconscious|collaps\w*|(?:is|has been|started) choking on|going red|not "
-                         r"working)\b)"),
+                         r"working)\b)|"
+                         # round 29: choking in an if-clause of staff training or a "do we" question
+                         r"^(?=[\s\S]*\bif (?:a|an|the|one of (?:our|the|my)|someone|somebody|a person)(?: \S+){0,3} (?:is|are|"
+                         r"starts|was|were) choking\b)(?=[\s\S]*\b(?:training|train|staff|course|do we|should we|should i|"
+                         r"do i|do you|can we|can you|is it)\b)(?![\s\S]*\b(?:right now|now|help|(?:cannot|can not|could not) "
+                         r"(?:breathe|breath|cough|speak|talk)|not breathing|blue|grey|gray|unconscious|collaps\w*|gasp\w*|"
+                         r"actually)\b)(?![\s\S]*\b(?:my|our|his|her|their) (?:\S+ ){0,3}?(?:is|are|was|keeps|started|has "
+                         r"started) chok\w*)"),
     _rule("breathing", "blue lips or face",
           r"\b(?:lips|face|skin|fingers|he|she|they)(?: are| is| look| looks| turning| turned| going| went| gone)*"
           r" (?:blue|purple|grey|gray|dusky)\b|\bturning blue\b", sign=True,
@@ -730,7 +773,16 @@ RULES: tuple[Rule, ...] = (
           r"\bunalive\b|\bkms\b|\boff (?:my ?self|himself|herself)\b",
           unless=r"\b(?:do not|never|would never|will never) (?:(?![.!?;](?: |$))[^ \n]+ )?(?:want to |going to )?(?:kill|hurt)|"
                  r"will kill me if|going to kill me if\b|" + _TRIVIAL_DESPAIR,
-          red_flags=_DESPAIR_RED_FLAGS),
+          red_flags=_DESPAIR_RED_FLAGS,
+          # round 29: "this stats homework is killing me fr, kms. anyway is it bad to drink 3 energy drinks?" (schoolwork or
+          # work "killing me", "fr", "lol" or "anyway", and a question after; a plan, a means, "i mean it" still win);
+          # a first aid course's question on asking someone whether they want to kill themselves
+          unless_text=r"^(?=[\s\S]*\b(?:homework|coursework|revision|revising|exams?|essays?|assignments?|dissertation|"
+                      r"deadlines?|project|lectures?|modules?|shifts?|stats|maths?|chem\w*|physics)\b(?: \S+){0,3} (?:is|are|has "
+                      r"been) (?:literally )?killing me\b)(?=[\s\S]*\b(?:fr|lol|lmao|anyway|anyways|btw|ngl)\b)(?=[\s\S]*\?)|"
+                      r"\b(?:is it true|does|do|will|would|can) (?:that )?asking (?:someone|somebody|people|a person|them|a "
+                      r"friend)\b|\bhow (?:do|can|should|would) (?:i|you|we) (?:word|phrase) (?:it|that|the question)\b|"
+                      r"\bmental health first aid\b|\bmhfa\b"),
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
           r"now)\b|\bdecided to end it\b(?! (?:with|between))",
@@ -759,6 +811,9 @@ RULES: tuple[Rule, ...] = (
                  r"hotline|lifeline|ten years ago|years ago|when i was|leaflet|package insert|patient information|black "
                  r"box|suicide (?:risk|training|first aid|intervention|assessment|screening|policy)|assess\w* (?:suicid\w*|"
                  r"the risk|risk)|ask(?:ing)? (?:\S+ ){0,4}about suicid\w*|talk(?:ing)? (?:\S+ ){0,3}about suicid\w* with|"
+                 # round 29: "how do I ask a friend directly whether they are thinking about suicide?" (a course's question)
+                 r"ask(?:ing)? (?:\S+ ){0,4}?(?:whether|if) (?:they|he|she|someone|you|a friend) (?:are|is|have|has|might be) "
+                 r"(?:\S+ ){0,3}?suicid\w*|mental health first aid|mhfa|"
                  r"(?:training|course|workshop|module|session) (?:on|in|about))\b",
           # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
           red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
@@ -807,7 +862,15 @@ RULES: tuple[Rule, ...] = (
                          r"harmed|burned)|bleeding|urges?|want to (?:cut|hurt|harm|die)|relaps\w*|fresh|new (?:cuts?|wounds?|"
                          r"marks?))\b)|"
                          # (and a suicide attempt years ago told as history, the form asking about "self harm")
-                         r"^(?![\s\S]*\b(?:cut|cuts|cutting|bleeding|burn\w*)\b)" + _PAST_ATTEMPT_TOLD[1:]),
+                         r"^(?![\s\S]*\b(?:cut|cuts|cutting|bleeding|burn\w*)\b)" + _PAST_ATTEMPT_TOLD[1:] + r"|"
+                         # round 29: "I'm not having any thoughts of hurting myself" (low after a break-up, asking about
+                         # talking therapies), with no means, plan or time told anywhere ("but I've got the pills ready")
+                         r"^(?=[\s\S]*\b(?:not having|do not have|have not had|have not got|have no|not had|no|never had) "
+                         r"(?:any )?(?:thoughts?|urges?|ideas?|plans?|intentions?) (?:of|about|to) (?:hurting|harming|hurt|harm|"
+                         r"cutting|cut) (?:my ?self|himself|herself)\b)(?![\s\S]*\b(?:pills|tablets|rope|blades?|razors?|ready|"
+                         r"plan(?!s? (?:of|about|to) (?:hurting|harming|hurt|harm|cutting|cut))\w*|tonight|saved|stockpil\w*|"
+                         r"notes?|letters?|goodbye\w*|bridge|gun|i have (?:cut|hurt|harmed)|not sure|urges? (?:are|is)|"
+                         r"(?:cut|cutting|hurt|hurting|harm|harming) (?:my ?self )?again)\b)"),
     _rule("self_harm", "plans or means for suicide",
           r"\b(?:saving up|saved up|stockpil\w*|collected|collecting|hoarding) (?:my |his |her )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,2}"
           r"(?:pills?|tablets?|meds|medication)|take them all|(?:pills?|tablets?) in my hand|have the pills|"
@@ -904,7 +967,7 @@ RULES: tuple[Rule, ...] = (
                  r"(?:took|taken) (?:a|the) (?:bottle|pack|packet|box|strip|blister|tub) of (?:\S+ ){1,2}(?:back|to (?:my|his|"
                  r"her|their|the|school|work)|round|over|into|with (?:me|him|her|them)))\b(?! .{0,40}(?:all|whole|too many))",
           # round 28: "took 2 warfarin by mistake" / "his normal dose is 3mg so he had 6mg ... feels fine ... the clinic?"
-          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED + r"|" + _STAGGERED_SMALL_DOSES),  # round 29: staggered small doses
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
@@ -980,7 +1043,8 @@ RULES: tuple[Rule, ...] = (
           window=80, kind="symptom",
           unless=r"\bhow (?:much|many|often)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:can|should|do) i (?:give|use)|"
                  r"\b(?:dose|dosage|prescribed|chewable|to give|can i give|should i give|did not (?:take|swallow|eat)|"
-                 r"refus\w*|spat|spit|all (?:counted|accounted for)|none (?:are )?missing|nothing missing)\b"),
+                 r"refus\w*|spat|spit|all (?:counted|accounted for)|none (?:are )?missing|nothing missing)\b",
+          unless_guarded=_VITAMIN_C_FEW),  # round 29: "panic over, only the vitamin C gummies, he ate 3"
     _rule("overdose_poisoning", "overdosed",
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
           # round 26: "I think I overdosed... on melatonin gummies, two instead of one" (an adult's harmless double dose
@@ -1017,7 +1081,8 @@ RULES: tuple[Rule, ...] = (
           # round 25: what the question's sentence does not hold ("have I overdosed? took 30 of them actually")
           red_flags=r"\b(?:drowsy|confus\w*|unconscious|unresponsive|not breathing|floppy|(?:cannot|can not|will not) wake|"
                     r"vomit\w*|fitting|seizure|(?:took|taken|swallowed|had) (?:about |like |over |around )?(?:[1-9]\d|\d{3})"
-                    r"(?! (?:mg|mcg|g|ml|minutes?|mins?|hours?|days?|weeks?|months?|years?|episodes)\b))\b"),
+                    r"(?! (?:mg|mcg|g|ml|minutes?|mins?|hours?|days?|weeks?|months?|years?|episodes)\b))\b",
+          unless_guarded=_STAGGERED_SMALL_DOSES),  # round 29: "think I overdosed on paracetamol" / "2 at lunch and 2 at 3"
     _rule("overdose_poisoning", "opioid with slow or no breathing",
           r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
           near=r"\bblue\b|barely breathing|not breathing|breathing (?:is |has gone |gone |got )?(?:really |very |so )?slow|"
@@ -1089,7 +1154,7 @@ RULES: tuple[Rule, ...] = (
                  r"^(?![\s\S]*\b(?:again|restart\w*|still (?:bleeding|going|pouring|dripping)|will not stop|not "
                  r"stopping|keeps (?:bleeding|going|coming|pouring))\b)[\s\S]*\b(?:(?:(?:it|that|which|the bleeding|bleeding|"
                  r"the nose ?bleed|nose ?bleed|the bleed) (?:has |had )?)?stopped (?:when|once|after|with|by|as soon as) "
-                 r"(?:i |he |she |we |they )?(?:\S+ ){0,2}?pinch\w*|pinch\w* (?:\S+ ){0,4}?stopped (?:it|the bleeding|the "
+                 r"(?:i |he |she |we |they )?(?:\S+ ){0,4}?pinch\w*|pinch\w* (?:\S+ ){0,4}?stopped (?:it|the bleeding|the "
                  r"bleed|the nose ?bleed))\b",
           unless_scope="text"),
     # Round 25: a bleed started again or still pouring that will not stop ("the nosebleed last weekend was cauterised
@@ -1257,7 +1322,10 @@ RULES: tuple[Rule, ...] = (
                  r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
                  + _AFTER_SHIFT_NORMAL,
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
-                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk)\b"),
+                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk|"
+                    # round 29: told after "never mind, he was on a night shift"
+                    r"breathing (?:is |sounds |seems |looks )(?:odd\w*|strange\w*|weird\w*|slow\w*|noisy|funny|shallow|"
+                    r"rattl\w*|gurgl\w*)|gasping|snoring and gasping)\b"),
     # Round 10: "hard to wake" makes an emergency whoever it is, but names the category only when no other rule fires
     # (a floppy baby hard to wake is infant_child: the advice for a baby comes first).
     _rule("unresponsive_seizure", "hard to wake", r"\bhard to (?:wake|rouse)\b",
@@ -1655,7 +1723,9 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:queue|line|wait|waiting|traffic|commute|journey|meeting|shift|heat|hill|hike|essay|deadline|diet)\b"
                  r"(?: \S+){0,6}? (?:is|will|would)(?: actually| literally| honestly| really)? (?:going to )?kill me\b|"
                  r"(?:will|would|is going to|going to) (?:kill|hurt) (?:me|my back|my knees|"
-                 r"my feet)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:lol|haha)\b"),
+                 r"my feet)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:lol|haha)\b|"
+                 # round 29: asked whether something will harm a child ("he licked the soap ... is that going to hurt him?")
+                 r"\b(?:is|was|will|would|could|might) (?:that|it|this|these|those)(?: \S+)? going to (?:hurt|harm)\b"),
     _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
           r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
           near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
@@ -3212,6 +3282,62 @@ RULES: tuple[Rule, ...] = (
                r"trek|marathon|race|run|cycle ride|bike ride|expedition)\b",
           window=160, kind="symptom",
           unless=r"\bconfused (?:about|by|with|over|as to)\b|\bwhich way\b|\broute\b|\bdirections?\b|\bmap\b"),
+    # Round 29 (a measured blind set's three emergencies that got only the possible tier, as the lead described them).
+    # An asthma attack told by its signs: the neck muscles straining or sucking in on every breath in, or a peak flow under
+    # 150 beside a usual or best of 300 or more (under half of it; under a third is life-threatening).
+    _rule("breathing", "asthma attack told by its signs",
+          r"\b(?:neck|throat) (?:muscles? )?(?:are |is )?(?:really |very |so )?(?:straining|pulling in|sucking in|tugging|"
+          r"working (?:\S+ )?hard)\b|\bneck muscles?\b(?: \S+){0,3} (?:straining|pulling in|sucking in|tugging|working "
+          r"(?:\S+ )?hard)\b|\bneck (?:\S+ ){0,2}?(?:sucking|pulling|drawing) in\b|\bmuscles in (?:my|his|her|their|the) neck "
+          r"(?:are |is )?(?:straining|pulling|sucking|working|tugging)\b",
+          near=r"\b(?:asthma\w*|inhaler|ventolin|salbutamol|reliever|peak ?flow|breath\w*|wheez\w*)\b", window=160),
+    _rule("breathing", "asthma attack told by its signs",
+          r"\bpeak ?flows? (?:\S+ ){0,3}?(?:[4-9]\d|1[0-4]\d)\b(?! ?(?:%|percent))",
+          near=r"\b(?:normal\w*|usual\w*|best|usually)\b(?: \S+){0,3} [3-9]\d\d\b|\b[3-9]\d\d (?:is )?(?:my|his|her|their) "
+               r"(?:normal|usual|best)\b", window=100),
+    # A suicide decided, told without the word: the mind made up and knowing how, or something not needed after a day
+    # ("how do I end my phone contract early?" / "nobody will need it after this weekend anyway. I've made my mind up and I
+    # know how."); deciding to do something named ("decided to cancel") or knowing how to do something named is not it.
+    _rule("self_harm", "decided, and knows how",
+          r"\b(?:decided|(?:made|make) up (?:my|his|her|their) minds?|made (?:my|his|her|their) minds? up|minds? (?:is |are |s )?"
+          r"made up)(?: now| already)?(?: ,)? and (?:i |he |she |they )?(?:know|knows|have worked out|worked out|figured out) "
+          r"(?:exactly )?how(?: (?:i am|i will|he is|she is|he will|she will|they are) (?:going to |gonna )?do it| to do it| i "
+          r"will do it)?(?= ?[.!?,;]| ?$)",
+          always=True),
+    _rule("self_harm", "decided, and knows how",
+          r"\b(?:decided|(?:made|make) up (?:my|his|her|their) minds?|made (?:my|his|her|their) minds? up|minds? (?:is |are |s )?"
+          r"made up)\b(?= ?[.!?,;]| ?$| and\b| now\b| already\b)",
+          near=r"\b(?:will not|wont|not going to) (?:be )?need(?:ing)? (?:\S+ ){0,3}?(?:after|by|from|past) (?:this|the|next|"
+               r"tonight|tomorrow|friday|saturday|sunday|monday|tuesday|wednesday|thursday)\b|\b(?:no one|nobody|noone) (?:will|"
+               r"is going to) (?:need|use|want) (?:\S+ ){0,3}?(?:after|by|from|past)\b",
+          window=160, always=True),
+    _rule("self_harm", "not sure they will not hurt themself",
+          r"\bnot sure (?:that )?(?:i|he|she|they) (?:will not|would not) (?:hurt|harm|kill|cut|do something)\b|\bnot sure "
+          r"(?:that )?(?:i|he|she|they) (?:can|could|will be able to) (?:stop|keep) (?:my ?self|himself|herself|themselves)\b|"
+          r"\b(?:cannot|can not|do not think i can) keep (?:my ?self|himself|herself) safe\b",
+          always=True),
+    # A chemical for a car drunk from a drink bottle ("what he thought was squash from an old bottle in the shed, it was
+    # screenwash with antifreeze in it, about half a glass").
+    _rule("overdose_poisoning", "drank screenwash, antifreeze or another car chemical",
+          r"\b(?:screen ?wash|windscreen (?:wash|washer|fluid)|washer fluid|anti ?freeze|de ?icer|brake fluid|coolant|"
+          r"methylated spirits?|meths)\b",
+          near=r"\b(?:drank|drunk|drinked|drinking (?:from|it|some)|(?:had|took) a (?:drink|swig|sip|mouthful|gulp)|swig\w*|"
+               r"sipped|mouthfuls?|gulped|swallow\w*|half (?:a )?(?:glass|cup)|(?:a )?(?:glass|cup)(?:ful)? of it|thought (?:it "
+               r")?was|thinking it was|think it was)\b", window=200,
+          unless=r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|animals?|wildlife|fox|hedgehogs?|birds?)\b"),
+    # A child who ate the rest of a packet or a bottle ("I took 2 paracetamol at 2pm and 2 more at 5pm, and now my 4 year
+    # old has eaten the rest of the packet").
+    _rule("overdose_poisoning", "a child ate the rest of the tablets",
+          r"\b(?:toddler|baby|child|kid|son|daughter|\d+ (?:year|yr) old|little (?:boy|girl|one)|grandson|granddaughter)\b"
+          r"(?: \S+){0,6}? (?:has |had |have )?(?:eaten|ate|swallowed|chewed|taken|had|got) (?:the rest of|all of|what was left "
+          r"(?:in|of)|the remaining) (?:the|my|his|her|their|a) (?:\S+ )?(?:packet|pack|bottle|box|strip|blister|tub|tablets|"
+          r"pills|capsules)\b"),
+    # Soap or a detergent licked or swallowed, then vomiting again and again, drowsy or floppy (also told in the next turn).
+    _rule("overdose_poisoning", "swallowed soap or detergent, now unwell",
+          r"\b(?:licked|ate|eaten|swallowed|drank|drunk|chewed|bit|sucked)\b(?: \S+){0,4}? (?:soap|detergent|washing (?:up )?"
+          r"liquid|dish ?soap|shampoo|bubble bath|laundry (?:pods?|capsules?|tablets?)|dishwasher (?:tablets?|pods?))\b",
+          near=r"\b(?:vomit\w*|being sick|throwing up|drowsy|sleepy|floppy|not (?:breathing|responding)|struggling to "
+               r"breathe)\b", window=200, kind="symptom", near_negation=True),
 )
 
 
@@ -3416,7 +3542,10 @@ _FRAMED = re.compile(
     + r"(?:" + _FRAME_WORDS + r")\b|\b(?:from|for|on|in|out of) (?:the|a|an|my|our|his|her|their|this|that)(?: \S+){0,3}? "
     r"(?:scenario cards?|drills?|role ?plays?|roleplays?|homework|worksheets?|scripts?|case stud(?:y|ies)|simulations?|"
     r"rehearsals?|mock (?:exam|scenario|call)s?)\b|\bi am (?:playing |acting |being )?the (?:casualty|patient|victim)\b|"
-    r"\b(?:practi[sc]ing|playing|acting(?: out)?) (?:the )?(?:casualty|patient|victim)(?: roles?)?\b")
+    r"\b(?:practi[sc]ing|playing|acting(?: out)?) (?:the )?(?:casualty|patient|victim)(?: roles?)?\b|"
+    # round 29: the cards of a game being made ("designing a family card game about paramedics ... card texts so far")
+    r"\b(?:designing|making|writing|creating|developing|design|make|made) (?:a|an|our|my|the) (?:\S+ ){0,4}?(?:card|"
+    r"board) game\b|\bcard texts?\b|\bthe cards (?:say|read)\b")
 # Round 22: a film, a book or a story named as where it happens ("in the film the man's face drooped", "in a film I
 # watched", "for my crime novel", "I'm writing a short story where"): a frame like a drill, but never of self_harm.
 _FICTION = re.compile(
@@ -3668,7 +3797,12 @@ _NOT_TAKEN_BACK = re.compile(r"\b(?:again|(?<!can i )(?<!could i )(?<!should i )
                              # has come back much worse")
                              r"(?:come|came|coming) back|getting worse|much worse|worse now|"
                              # round 21: a sign after the all-clear ("said it's fine but now he's drooling"), iron
-                             r"but now|but (?:he|she|they|i) (?:is|are|am|has|have|keeps?) now|iron)\b(?! (?:missing|gone))")
+                             r"but now|but (?:he|she|they|i) (?:is|are|am|has|have|keeps?) now|iron|"
+                             # round 29: ten or more eaten, or how many not known ("panic over, only the vitamin c
+                             # gummies, but he ate 10")
+                             r"(?:ate|eaten|swallowed|had|took|chewed) (?:about |around |like |maybe |over )?[1-9]\d+(?! (?:am|pm|mg|"
+                             r"ml|years?|months?|weeks?|days?|hours?|minutes?|mins?|seconds?)\b)|(?:do not|not sure|no idea) (?:know )?"
+                             r"how many)\b(?! (?:missing|gone))")
 
 
 # Round 14: an event on a named past day with its outcome told ("collapsed and was not breathing on Sunday, the
@@ -4087,6 +4221,17 @@ _RESTATED_TURN = re.compile(r"^(?:(?:sorry|ok|okay|wait|no|um|erm|right|so)\b ?,
                             r"exactly)|to be (?:clear|precise|exact)|to clarify|(?:i should|i will|i will) (?:say|explain) "
                             r"(?:it |this )?properly|properly|more precisely|(?:his|her|my|their) (?:normal|usual|regular) "
                             r"(?:dose )?(?:is|was|of)\b)")
+# Round 29: a turn that explains the turn before ("my husband won't wake up!" / "never mind, he was on a night shift and
+# is grumbling at me"; "my toddler got into the medicine cupboard!" / "panic over: only the vitamin C gummies, he ate 3";
+# "my mum can't move her right side" / "I should explain, she had a stroke in 2020") or tells the doses of the one before
+# ("I think I've taken too much paracetamol" / "I took 2 at 2pm and 2 more at 5pm") is read with it, so that the rules'
+# benign readings see it; their red flags and anything dangerous told in it still win.
+_EXPLAINED_TURN = re.compile(
+    r"^(?:(?:oh|ah|ahh|sorry|ok|okay|no|wait|um|erm|right|so|phew)\b ?[,:]? ?)*(?:never ?mind|nevermind|nvm|panic over|"
+    r"false alarm|(?:i )?should (?:have )?explain\w*|let me explain|(?:it is|its) (?:just|only)|(?<=ah )sorry|(?<=oh )sorry)\b|"
+    r"^(?:(?:ok|okay|so|well|sorry|um|erm|right)\b ?,? ?)*(?:i |he |she )?(?:took |had |have had |have taken |has had |has "
+    r"taken )?(?:1|2|one|two) (?:tablets? |pills? |paracetamol |of them )?(?:at|around|about) (?:\d|lunch|breakfast|noon|"
+    r"midday|dinner)")
 _SENTENCE_CLOSE = re.compile(r" [.!] ?$")
 
 
@@ -4103,6 +4248,7 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
             first, _, before = units[-1]
             units[-1] = (first, index, before + " " + turn)  # a full stop before it still ends a sentence
         elif units and (_TAKEBACK.search(turn) or _TAKEN_BACK_TURN.search(turn) or _RESTATED_TURN.search(turn)
+                        or _EXPLAINED_TURN.search(turn)  # round 29
                         or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
             first, _, before = units[-1]
             units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
