@@ -817,7 +817,12 @@ RULES: tuple[Rule, ...] = (
                  r"(?:training|course|workshop|module|session) (?:on|in|about))\b",
           # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
           red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
-                    r"\bhaving (?:them|these thoughts) now\b",
+                    r"\bhaving (?:them|these thoughts) now\b|"
+                    # round 29 follow-up: a means or a plan told beside a course's question ("how do I ask my friend if
+                    # they're suicidal? I'm on an MHFA course. she told me she has pills saved")
+                    r"\b(?:(?:pills|tablets|rope)(?: \S+){0,2} (?:saved|ready|stockpiled|hidden|stashed)|(?:saved|saving|"
+                    r"stockpil\w*|hoard\w*) (?:up )?(?:\S+ ){0,2}?(?:pills|tablets)|(?:has|have|got) a plan|plan\w* (?:to do it |"
+                    r"it )?(?:for )?tonight)\b",
           unless_guarded=_PAST_ATTEMPT_TOLD),  # round 28: a past attempt told as history (above)
     _rule("self_harm", "does not want to live",
           r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
