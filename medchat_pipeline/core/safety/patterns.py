@@ -994,6 +994,17 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as prescribed|"
                  r"(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|a person|somebody|he|she|"
                  r"they|i))\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) was\b", unless_scope="text"),
+    # The lead's review of round 29 (left open since round 27): someone took them all, the lot or the rest of a named
+    # supply of pills with no number told ("she took them all, all of her sleeping pills", "he ate the last of my pills,
+    # i think he took them all"): an unknown amount, so poison control now. A small number (nine or fewer), a course
+    # taken over days as prescribed, what-ifs and years ago set it aside, as for the rule above.
+    _rule("overdose_poisoning", "took them all, a supply of pills with no number",
+          _TOOK_THEM_ALL, near=r"\b" + _DRUGS + r"\b", window=120,
+          unless=r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as prescribed|"
+                 r"(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|a person|somebody|he|she|"
+                 r"they|i)|vitamins?|gumm(?:y|ies)|sweets|antibiotics)\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|"
+                 r"she) was\b|\b(?:[1-9]|one|two|three|four|five|six|seven|eight|nine) (?:\S+ )?(?:pills?|tablets?|tabs|"
+                 r"capsules?|caps|left)\b", unless_scope="text"),
     _rule("overdose_poisoning", "high-risk medicine taken twice or by mistake",
           rf"\b(?:took|taken|injected|gave|given|had)\b .{{0,50}}{_HIGH_RISK_DRUGS}\b .{{0,40}}\b(?:twice|double|two doses|"
           rf"2 doses|by mistake|accidentally|instead of|at once|too much|too many|whole week)\b|"
