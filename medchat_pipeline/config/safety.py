@@ -63,7 +63,8 @@ class TriageTrainingConfig(BaseModel):
                                  "blind21": "safety/triage_blind_test21.yaml", "blind22": "safety/triage_blind_test22.yaml",
                                  "blind23": "safety/triage_blind_test23.yaml", "blind24": "safety/triage_blind_test24.yaml",
                                  "blind25": "safety/triage_blind_test25.yaml",
-                                 "blind26": "safety/triage_blind_test26.yaml"},
+                                 "blind26": "safety/triage_blind_test26.yaml",
+                                 "blind27": "safety/triage_blind_test27.yaml"},
         description="Spent blind sets trained on in the dev split, origin name -> file (blind-set format, relative "
         "to configs/ or absolute). A blind set is spent once its misses have been looked at to change the triage; "
         "a set still held out for measurement is refused (triage_data.HELD_OUT_SETS)",
