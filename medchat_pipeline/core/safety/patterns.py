@@ -789,6 +789,16 @@ RULES: tuple[Rule, ...] = (
           # round 28: an attempt years ago told as history (well for a long time, working, a crisis plan card, asking
           # about life insurance), with nothing told of now: no wish, plan or means, no feeling it again
           unless_guarded=_PAST_ATTEMPT_TOLD),
+    # The lead's mend after blind set 28: not planning to be here or around on a day, beside things put in order before
+    # one goes ("can you help me write a will" / "i just want things sorted before i go" / "before i go means i'm not
+    # planning to be here on sunday"); a holiday, a trip, a move or a shift sets it aside.
+    _rule("self_harm", "not planning to be here on a day, affairs put in order",
+          r"\b(?:not|no longer) (?:planning|going|gonna|intending|expecting) (?:to be|on being) (?:here|around|alive)\b",
+          near=r"\b(?:will|sorted|before i go|goodbye\w*|letters?|notes?|affairs|in order|pills|rope|nobody|no one|miss me|"
+               r"end (?:it|things)|last (?:day|time|week)|(?:on|by|after|this|next) (?:monday|tuesday|wednesday|thursday|"
+               r"friday|saturday|sunday|weekend)|tomorrow)\b", window=200,
+          unless=r"\b(?:holiday|vacation|trip|travel\w*|away|abroad|flight|flying|moving|move|shift|work|office|conference|"
+                 r"wedding|festival|visit\w*|hospital appointment|for the birth|party)\b", unless_scope="text"),
     # Blind set 25's one emergency that got nothing: "how do i cancel my gym membership? also i wont need it after this
     # weekend, ive decided to end things". Deciding, planning or being ready to end things or everything, not "with"
     # someone; a partner, a relationship, a contract or a membership in the message sets it aside unless the message
@@ -954,7 +964,11 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "asks for a lethal dose or a way to die",
           r"\b(?:lethal|fatal|deadly) (?:dose|amount|overdose|quantity)\b|\bhow (?:much|many) .{0,50}(?:to|would|will) "
           r"(?:die|kill|be lethal|be fatal)\b|\b(?:painless|quickest|easiest|surest) way (?:to die|to kill|to end|of "
-          r"dying)\b|\bpainless way\b", always=True),
+          r"dying)\b|\bpainless way\b|"
+          # the lead's mend after blind set 28: "how much insulin wud make my heart stop. askin for real, im on my own"
+          r"\bhow (?:much|many) .{0,50}(?:to|would|will|does it take to|it takes to) (?:make|get) (?:my|your|his|her|a|the|"
+          r"their) (?:heart|breathing) (?:to )?stop\b|\bhow (?:much|many) .{0,50}(?:to|would|will) stop (?:my|your|his|her|"
+          r"a|the|their) (?:heart|breathing)\b", always=True),
     # -------------------------------------------------------------------- overdose_poisoning
     _rule("overdose_poisoning", "took many pills",
           rf"{_INGEST} (?:like |about |around |maybe |over |almost |nearly |at least |some |the )?(?:\d+(?!\.)|"
@@ -3090,8 +3104,9 @@ RULES: tuple[Rule, ...] = (
     _rule("unresponsive_seizure", "another seizure before waking from the first",
           r"\b(?:epilep\w*|seizures?|fitt?s?|fitt?ing|convulsi\w*|episodes?)\b",
           near=r"\banother\b(?: \S+){0,4}? before (?:he|she|they|i|you|it) (?:had |has |have )?(?:woke|woken|wakes|came "
-               r"round|come round|came to|come to|recovered|came back|came out)(?: up)?(?: (?:from|of|after) the (?:first|"
-               r"last|other)\b|(?= ?[.,;!?]|$))", window=200),  # "one fit then another before he came round."
+               r"round|come round|came to|come to|recovered|came back|came out)(?: up)?(?: (?:properly|fully|completely))?"
+               r"(?: (?:from|of|after) the (?:first|last|other)\b|(?= ?[.,;!?]|$))", window=200),  # "one fit then another
+    # before he came round." (the lead's mend after blind set 28: "before he woke up properly")
     # Blind set 26's one emergency that got nothing: "my husband had jerks for 2 minutes, stopped, then started again
     # before he woke up" (a second seizure before coming round, told with jerks or shaking and no seizure word).
     # Twitching legs, eyes or hiccups, sleep, a dream, a pet or a machine are not it.
