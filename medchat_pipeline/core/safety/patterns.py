@@ -180,6 +180,13 @@ _INFANT_FEVER_PAST = (r"^(?=[\s\S]*\b(?:all clear|all fine|all normal|(?:were|wa
                       r"turned)(?: (?:he|she|they|is|s|are))* (?:[3-9]|1[0-2]|three|four|five|six|seven|eight|nine|ten|eleven|"
                       r"twelve) (?:months?|mo)\b(?![\s\S]*\b(?:fever\w*|temperature|temp|hot|feverish|burning up|3[89](?:\.\d)?|"
                       r"40(?:\.\d)?)\b))")
+# Round 30: a fever told at an age in weeks ("he had fever when he was 3 weeks", "a fever at 2 weeks old") beside an age now
+# of 3 to 12 months, with no fever told after the age now ("now he is 6 months and well; does this change his vaccines?").
+_INFANT_FEVER_THEN = (r"^(?=[\s\S]*\b(?:had|got|with|ran) (?:a )?(?:fever|temperature|temp|high temperature)\b(?: \S+){0,2} "
+                      r"(?:at|aged|when (?:he|she|they) (?:was|were)) (?:\d+|one|two|three|four|five|six|seven|eight) "
+                      r"(?:days?|weeks?|wks?)\b)(?=[\s\S]*\b(?:now|is|s)(?: (?:he|she|they|is|s|are))* (?:[3-9]|1[0-2]|three|"
+                      r"four|five|six|seven|eight|nine|ten|eleven|twelve) (?:months?|mo|mths?)\b(?![\s\S]*\b(?:fever\w*|"
+                      r"temperature|temp|hot|feverish|burning up|3[89](?:\.\d)?|40(?:\.\d)?)\b))")
 _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|two|three|four|five|six|seven|"
                  r"eight) (?:day|days|week|weeks) old|(?:1|2|one|two) months? old|my baby only 1 month|"
                  r"baby only (?:1|one) month|(?:son|daughter|baby|he|she) is (?:[1-9]|1[0-2]) weeks(?! pregnant)|"
@@ -287,6 +294,31 @@ _RESOLVE = (r"\b(?:decided|decision|made up my mind|mind is made up|(?:written|w
             r"planned|set)|everything (?:ready|sorted|planned)|got everything|talked out of|do not want (?:help|to be "
             r"(?:saved|stopped|found))|goodbye\w*|will not be (?:here|around)|for good|once and for all|no (?:point|way "
             r"out)|nothing (?:feels|is) worth|(?:have|got) a plan|my plan)\b")
+# Round 30: a young child quoted saying "I want to die" over a trivial cause (no more cartoons, the tablet turned off,
+# bedtime) with a laugh or a word of drama and a parenting question; any hurting, hitting, bleeding, a means, or saying
+# it again and again keeps it an emergency (the rule's red flags still win).
+_CHILD_TANTRUM_DIE = (r"^(?=[\s\S]*\b(?:(?:[2-9]|one|two|three|four|five|six|seven|eight|nine) ?(?:year|yr)s? old|toddler|"
+                      r"(?:[2-9]|two|three|four|five|six|seven|eight|nine) ?yo)\b)(?=[\s\S]*\b(?:shouted|yelled|screamed|"
+                      r"said|says|wailed|cried|announced|declared|shrieked|sobbed)\b)(?=[\s\S]*(?:😂|🤣|😅|🙄|\b(?:lol|"
+                      r"haha\w*|dramatic\w*|drama|tantrum|meltdown|whin\w*|sulk\w*)\b))(?=[\s\S]*\b(?:no more|told (?:him|"
+                      r"her|them) no|said no|turned off|turn off|switch\w* off|bed ?time|cartoons?|tv|telly|screen ?time|ipad|"
+                      r"tablet|sweets?|ice cream|biscuits?|chocolate|youtube|toy)\b)(?![\s\S]*\b(?:hurt\w*|hit|hitting|"
+                      r"bang\w*|cut|cutting|scratch\w*|bleed\w*|bled|blood|knife|window|pills|tablets|rope|jump\w*|chok\w*|"
+                      r"strangl\w*|every day|all the time|keeps? saying|kill (?:himself|herself|myself)|plan\w*)\b)")
+# Round 30: poison control (or 111) said it was fine, with no vomiting, drooling, burning, breathing trouble or drowsiness
+# and no word to go to hospital ("my daughter licked a dishwasher tablet , we called poison control , they said a lick was
+# fine, rinse her mouth"): the swallowed-a-poison rule's reading (round 17), for the child rules too.
+_POISON_CONTROL_FINE = (r"^(?=[\s\S]*\b(?:poisons? (?:control|centre|center|line|helpline)|(?:nhs )?111)\b(?: \S+){0,8} (?:said|says|"
+                        r"told (?:us|me))(?: \S+){0,3} (?:fine|ok|okay|harmless|nothing to worry|no treatment|not to worry)\b)"
+                        r"(?![\s\S]*\b(?:vomit\w*|being sick|throwing up|sick|burn\w*|foaming|drowsy|sleepy|floppy|choking|"
+                        r"drool\w*|dribbl\w*|wheez\w*|cough\w*|(?:trouble|struggling|difficulty|hard) (?:breathing|to breathe)|"
+                        r"throat|a ?& ?e|a and e|er|hospital|emergency|ambulance|not fine|unwell|pain|crying)\b)")
+# Round 30: a double dose of insulin taken back within the message ("... twice tonight by mistake - wait no, I checked
+# the pen log and it was only once"); any symptom, a low sugar or "it was twice" keeps it an emergency.
+_DOSE_TAKEN_BACK = (r"^(?=[\s\S]*\b(?:wait|hang on|actually|scratch that)\b(?: ,)?(?: no| nope)?(?: ,)?(?: \S+){0,12}? "
+                    r"(?:(?:it )?was (?:only |just )?|only |just )(?:once|the once|one dose|the one)\b)(?![\s\S]*\b(?:shak\w*|sweat\w*|dizz\w*|confus\w*|"
+                    r"drowsy|faint\w*|collaps\w*|vomit\w*|hypo|hypos|clammy|unwell|sick|low|it was twice|yes twice|twice "
+                    r"after all|both times|and again|then again)\b)")
 # Round 9: idioms of despair at something trivial ("that boss fight made me want to kms lmao"): a trivial cause and a
 # laugh, or a game "making" someone want to die. Red flags (a plan, a means, "not joking", a time) still win.
 _TRIVIAL_CAUSE = (r"(?:game|gaming|games|match|ranked|level|boss|final boss|boss fight|quiz|puzzle|crossword|team|lost|"
@@ -420,7 +452,10 @@ RULES: tuple[Rule, ...] = (
                  r"\binstant (?:cardiac arrest|heart attack)\b|"
                  # round 22: "the taxi's engine had a cardiac arrest"
                  r"\b(?:engine|motor|car|van|wifi|router|laptop|computer|phone|printer|boiler|economy)\b(?: \S+){0,2} "
-                 r"(?:had|has|is having|went into|going into) (?:a )?cardiac arrest\b",
+                 r"(?:had|has|is having|went into|going into) (?:a )?cardiac arrest\b|"
+                 # round 30: "my father had a cardiac arrest at 58 and survived", "survived a cardiac arrest when she was 55"
+                 r"\b(?:had|survived) (?:a )?cardiac arrest (?:at|aged|when|in|last|years|\d)\b(?: \S+){0,6}? (?<!not )(?<!never )"
+                 r"(?:survived|pulled through|recovered|made it|lived)\b|\bsurvived (?:a|his|her|my|their) cardiac arrest\b",
           red_flags=r"\b(?:collaps\w*|not breathing|no pulse|cpr|compressions|unconscious|unresponsive|not responding|"
                     r"turned blue|chest (?:pain|pressure)|defib\w*|aed)\b",
           # round 28: "my heart stopped" as a line of a wedding toast, a speech or a joke being written (its red flags
@@ -572,7 +607,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:cannot|can not|unable to|not able to|could not|struggling to|struggle to|hard to|fighting to) "
           r"(?:breathe|breath|take (?:a )?breaths?|get (?:any )?air|catch (?:my|his|her|their) breath)\b|"
           r"\bno air\b|\bcannot get air in\b",
-          unless=r"\bthrough (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
+          unless=r"\b(?:through|thru) (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
                  r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b|"
                  # round 22: "I literally can't breathe, my grandson just called the vicar mister god"
                  r"\bliterally (?:cannot|can not) breathe , (?:\S+ ){1,4}just (?:called|said)\b|"
@@ -854,7 +889,8 @@ RULES: tuple[Rule, ...] = (
                  r"\bwant to live (?:in|at) (?:this|the|that|my|our) (?:\S+ )?(?:city|town|country|house|flat|apartment|area|"
                  r"village|street|estate|neighbou?rhood)\b|\bwant to live with (?:my|our) (?:parents|mum|mom|dad|flatmates?|"
                  r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b))|"
-                 + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
+                 + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
+          unless_text=_CHILD_TANTRUM_DIE),  # round 30
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
           r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
@@ -1041,7 +1077,7 @@ RULES: tuple[Rule, ...] = (
                  r"whole|all of|handful|too many|pregnan\w*)\b)", unless_scope="text",
           red_flags=r"\b(?:dizz\w*|faint\w*|light ?headed|collaps\w*|vomit\w*|confus\w*|drowsy|blurr\w*|chest pain|"
                     r"slow (?:pulse|heart)|pulse (?:is |of )?[2-4]\d|low (?:blood pressure|bp)|swell\w*|unwell|sick)\b",
-          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),  # round 28
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED + "|" + _DOSE_TAKEN_BACK),  # round 28; round 30
     _rule("overdose_poisoning", "swallowed a poison",
           rf"{_INGEST}(?: (?![.!?;](?: |$))[^ \n]+){{0,6}} {_POISONS}|{_POISONS}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:{_INGEST}|in (?:his|her|my|their) mouth)|"
           rf"\bpoison\w* (?:due to|from|by|with) (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}{_POISONS}|\bpoison(?:ed|ing)\b (?:(?![.!?;](?: |$))[^ \n]+ ){{0,3}}"
@@ -1052,7 +1088,11 @@ RULES: tuple[Rule, ...] = (
                  # round 17: poison control already said it was fine (any vomiting, burning, drowsiness wins)
                  r"\bpoison (?:control|centre|center|line|helpline)\b(?: \S+){0,8} (?:said|says|told (?:us|me))(?: \S+){0,3} "
                  r"(?:fine|ok|okay|harmless|nothing to worry|no treatment|not to worry)\b", unless_scope="text",
-          red_flags=r"\b(?:vomit\w*|being sick|throwing up|burning|foaming|drowsy|choking|throat (?:hurts|is sore|burns))\b"),
+          red_flags=r"\b(?:vomit\w*|being sick|throwing up|burning|foaming|drowsy|choking|throat (?:hurts|is sore|burns)|"
+                    # round 30: told with poison control's word
+                    r"drool\w*|dribbl\w*|sleepy|wheez\w*|cough\w*|(?:trouble|struggling|difficulty|hard) (?:breathing|to "
+                    r"breathe)|(?:a ?& ?e|a and e|er|hospital|emergency) now|go to (?:a ?& ?e|a and e|the er|hospital|"
+                    r"the hospital|emergency))\b"),
     _rule("overdose_poisoning", "a child got into a poison",
           _POISONS,
           near=r"\b(?:got into|into the (?:cupboard|cabinet|shed|garage)|playing with|found (?:(?![.!?;](?: |$))[^ \n]+ ){1,3}"
@@ -1063,7 +1103,8 @@ RULES: tuple[Rule, ...] = (
           unless=r"\b(?:which|what) (?:household )?(?:chemicals|plants)|how (?:can|do|should) i (?:childproof|store|keep|"
                  r"lock)|childproof\w*|out of reach|poisonous to (?:children|kids|dogs|cats)|did not (?:touch|drink|eat|"
                  r"swallow|taste|lick|get)|(?:has|have) not (?:touched|drunk|eaten|swallowed)\b|" + _PET_ATE + "|"
-                 + _SOAP_SIP_FINE),  # round 26: washing-up liquid licked and spat out
+                 + _SOAP_SIP_FINE,  # round 26: washing-up liquid licked and spat out
+          unless_guarded=_POISON_CONTROL_FINE),  # round 30
     _rule("overdose_poisoning", "a child got into someone's medicines",
           rf"\b(?:toddler|baby|child|kid|kids|children|son|daughter|grandson|granddaughter|little (?:boy|girl|one)|"
           rf"\d+ (?:year|yr) old|\d+ ?yo|(?:one|two|three|four|five) year old)\b(?: (?![.!?;](?: |$))[^ \n]+){{0,12}} "
@@ -1074,7 +1115,7 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bhow (?:much|many|often)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:can|should|do) i (?:give|use)|"
                  r"\b(?:dose|dosage|prescribed|chewable|to give|can i give|should i give|did not (?:take|swallow|eat)|"
                  r"refus\w*|spat|spit|all (?:counted|accounted for)|none (?:are )?missing|nothing missing)\b",
-          unless_guarded=_VITAMIN_C_FEW),  # round 29: "panic over, only the vitamin C gummies, he ate 3"
+          unless_guarded=_VITAMIN_C_FEW + "|" + _POISON_CONTROL_FINE),  # round 29: "panic over, only the vitamin C gummies, he ate 3"; round 30
     _rule("overdose_poisoning", "overdosed",
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
           # round 26: "I think I overdosed... on melatonin gummies, two instead of one" (an adult's harmless double dose
@@ -1350,6 +1391,11 @@ RULES: tuple[Rule, ...] = (
                  r"keyboard|tablet|ipad|tv|telly|browser|program|software|console|router)\b(?: \S+){0,3} (?:is |are |was )?(?:not|"
                  r"is not|are not|stopped) responding\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
                  r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
+                 # round 30: "the crowd was totally unresponsive to my jokes at the open mic"
+                 r"\b(?:crowd|audience|room|class|students|pupils|market|customers|jury|panel|investors|readers|followers)\b"
+                 r"(?: \S+){0,2} (?:was|were|is|are|seemed|stayed|felt)(?: \S+){0,2}? (?:unresponsive|not responsive) (?:to|"
+                 r"during|at|when|throughout)\b|\b(?:unresponsive|not responsive) to (?:my|our|the|his|her) (?:jokes?|"
+                 r"set|act|emails?|messages?|texts?|pitch|talk|speech|presentation|questions|songs?|ads?|posts?)\b|"
                  + _AFTER_SHIFT_NORMAL,
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
                     r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk|"
@@ -1547,7 +1593,7 @@ RULES: tuple[Rule, ...] = (
           r"10[1-4](?:\.\d)?)(?! ?(?:weeks?|wks?|w|days?|months?|years?|yrs?|hours?|minutes?|kg|lbs?|cm|mm|ml|%)\b))\b",
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
           near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b",
-          unless_text=_INFANT_FEVER_PAST),
+          unless_text=_INFANT_FEVER_PAST + "|" + _INFANT_FEVER_THEN),
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
@@ -1691,8 +1737,9 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:confus\w*|not sweating|collaps\w*|not making sense|very high|burning hot|temperature was very)\b",
           window=120),
     _rule("other", "near drowning",
-          r"\b(?:pulled|dragged|rescued|got)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:out of|from) the (?:pool|water|river|lake|sea|bath|ocean)"
-          r"\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|"
+          # round 30: "got" only with "out of" ("I've got a verruca from the pool" is where it was caught)
+          r"\b(?:(?:pulled|dragged|rescued)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:out of|from)|got(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
+          r"out of) the (?:pool|water|river|lake|sea|bath|ocean)\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|"
           # "drowning in paperwork" is an idiom; drowning in water is not
           r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))",
           # round 14: "drowning and choking on deadlines" (work, an idiom)
@@ -1755,7 +1802,15 @@ RULES: tuple[Rule, ...] = (
                  r"(?:will|would|is going to|going to) (?:kill|hurt) (?:me|my back|my knees|"
                  r"my feet)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:lol|haha)\b|"
                  # round 29: asked whether something will harm a child ("he licked the soap ... is that going to hurt him?")
-                 r"\b(?:is|was|will|would|could|might) (?:that|it|this|these|those)(?: \S+)? going to (?:hurt|harm)\b"),
+                 r"\b(?:is|was|will|would|could|might) (?:that|it|this|these|those)(?: \S+)? going to (?:hurt|harm)\b",
+          # round 30: "my sister's going to murder me, I spilled coffee on her laptop" (a mishap owned up to); a weapon, a
+          # threat or someone at the door keeps it an emergency
+          unless_guarded=r"^(?=[\s\S]*\b(?:going to|gonna|will|is going to) (?:kill|murder) me\b(?: ,)? (?:\S+ ){0,2}?(?:i|i have|"
+                         r"i just|because i|cos i|cause i|as i|since i) (?:just )?(?:spilled|spilt|broke|broken|scratched|lost|"
+                         r"ate|dropped|forgot|dented|crashed|ruined|stained|smashed|cracked|borrowed|shrank|shrunk|burnt|burned "
+                         r"(?:her|his|the|their)|deleted|wrecked|chipped|tore|ripped|spoiled|left)\b)(?![\s\S]*\b(?:knife|"
+                         r"knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|outside (?:my|the|our) (?:door|"
+                         r"house|room)|breaking in|threaten\w*|hit me|hits me|hitting me|attack\w*|police)\b)"),
     _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
           r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
           near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
@@ -1916,7 +1971,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:took|taken|injected|gave|given|had|did|done|used|put in)\b .{0,40}\b(?:insulin|novo ?rapid|humalog|"
           r"lantus|levemir|tresiba|toujeo|fiasp|apidra|humulin|novomix|lyumjev|admelog|basaglar|(?:mealtime|meal time|"
           r"night|bedtime|long acting|fast acting|rapid acting|short acting|insulin) pen)\b .{0,50}\b(?:twice|double|"
-          r"two doses|instead of|by (?:mistake|accident)|accidentally|thinking it was|wrong pen|too much)\b"),
+          r"two doses|instead of|by (?:mistake|accident)|accidentally|thinking it was|wrong pen|too much)\b",
+          unless_guarded=_DOSE_TAKEN_BACK),  # round 30
     _rule("overdose_poisoning", "paracetamol over the daily limit",
           r"\b(?:paracetamol|acetaminophen|tylenol|panadol|calpol|co ?codamol|cocodamol|cold and flu)\b",
           near=r"\b(?:every (?:1|2|one|two|couple of|hour)(?: hours?)?|(?:1[2-9]|[2-9]\d) (?:(?:tablets?|pills?) )?"
@@ -2027,7 +2083,13 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:how long|how cold|before|nobody knows|no one knows|at night|cannot swim|can not swim|stones)\b",
           window=120, always=True,
           unless=r"\b(?:sailing|kayak\w*|canoe\w*|swim\w* lessons?|lifeguard|life ?jacket|fall\w* (?:in|through)|"
-                 r"fell (?:in|through)|child|children|kids?|toddler|baby|dog|safety|rescue|cold water shock|dry drowning)\b"),
+                 r"fell (?:in|through)|child|children|kids?|toddler|baby|dog|safety|rescue|cold water shock|dry drowning)\b|"
+                 # round 30: "drowning in work rn, cant breathe with all these deadlines lol" (the near-drowning rule's idiom),
+                 # with no second mention of drowning and no intent, time or place in the sentence
+                 r"^(?![\s\S]*\bdrown\w*\b[\s\S]*\bdrown\w*\b)(?![\s\S]*\b(?:tonight|end it|end my life|kill myself|die|"
+                 r"dying|suicid\w*|river|sea|lake|canal|bridge|stones|pockets)\b)[\s\S]*\bdrowning (?:and \S+ )?(?:in|on|under) (?:all )?(?:these |the |my )?(?:\S+ )?(?:work|deadlines?|e ?mails?|"
+                 r"paperwork|admin|meetings?|tasks|bills|debt|essays?|coursework|revision|homework|assignments?|exams?|"
+                 r"marking|uni work|laundry)\b"),
     _rule("self_harm", "asks where a gunshot is surely fatal",
           r"\b(?:gun|shotgun|rifle|pistol|handgun|shoot|shot|bullet)\b",
           near=r"\b(?:instant\w*|painless|no chance of surviv\w*|always (?:work|fatal|kill)\w*|where (?:do you|to|should "
@@ -3563,7 +3625,11 @@ _PAST_AFTER = re.compile(
     r"(?:now )?\d+(?: now)?\b|"
     # round 25: "overdosed on paracetamol at 18, I'm 32 and healthy now" (an age then, an adult's age now)
     r"\bat (?:the age of |age )?(?:1[0-9]|[2-9]\d)(?: \S+){0,3} , (?:he|she|they|i) (?:is|are|am) (?:now )?(?:[2-9]\d)"
-    r"(?: now)?\b")
+    r"(?: now)?\b|"
+    # round 30: a date given as its own clause with an apology ("I had anaphylaxis from a wasp sting , two summers ago ,
+    # sorry , should have said")
+    r"(?<=, )(?:\d+|a|one|two|three|four|five|a few|few|several|couple of) (?:summers?|winters?|springs?|autumns?|years?|"
+    r"months?) ago (?:, )?(?:sorry|should have said|i should have said|forgot to say|i forgot to say|i mean)\b")
 # Round 11: a drill, a scenario card, a role-play, homework or a practical named as what the alarming words are ("it's the
 # scenario card for my first aid assessment", "its a role play for the paramedic course", "I'm the casualty"): not
 # someone in trouble now, unless the text says it is real ("this is not a drill", "except it's real", "for real").
@@ -4215,7 +4281,7 @@ _CONTINUATION = re.compile(
     r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:of|from|out of|because of|i mean|i "
     r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding|"
     # round 21: "I'm drowning" / "in paperwork"; "can't breathe" / "through my nose, just a cold"
-    r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|through (?:my|his|her|"
+    r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|(?:through|thru) (?:my|his|her|"
     r"the) nose|"
     # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
     r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff))\b|"
@@ -4237,7 +4303,10 @@ _TAKEBACK = re.compile(
     r"part of|out of)\b ?)+(?:\S+ ){0,5}?(?:" + _FRAME_WORDS + r"|casualty|exercise|training|practice|assessment)\b|"
     r"(?:(?:that|this|it|which|all (?:that|this)) (?:was|happened|were) (?:all )?)?(?:back )?(?:in (?:19|20)\d\d|in "
     + _MONTH + r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|many|some) (?:years?|months?|"
-    r"decades?) ago|years ago|ages ago|a long time ago|when (?:i|he|she|they) (?:was|were)|as a (?:kid|child|teen\w*))\b|"
+    r"decades?) ago|years ago|ages ago|a long time ago|when (?:i|he|she|they) (?:was|were)|as a (?:kid|child|teen\w*)|"
+    # round 30: "I had anaphylaxis from a wasp sting" / "two summers ago, sorry, should have said"
+    r"(?:\d+|a|one|two|three|four|five|a few|few|several|couple of) (?:summers?|winters?|springs?|autumns?) ago|last "
+    r"(?:year|summer|winter|spring|autumn))\b|"
     r"(?:i mean )?(?:financially|emotionally|figuratively|metaphorically|socially|not literally)\b|"
     r"(?:at|on|in) the (?:\S+ ){0,2}(?:bungee|zip ?wire|zip ?line|coasteer\w*|abseil\w*|paraglid\w*|parachut\w*|"
     r"skydiv\w*|escape room|game|film|movie|play|show|book|place|centre|center|park|club|venue|range|pool|wall)\b)")
@@ -4264,6 +4333,21 @@ _EXPLAINED_TURN = re.compile(
     r"taken )?(?:1|2|one|two) (?:tablets? |pills? |paracetamol |of them )?(?:at|around|about) (?:\d|lunch|breakfast|noon|"
     r"midday|dinner)")
 _SENTENCE_CLOSE = re.compile(r" [.!] ?$")
+# Round 30: a turn that tells what poison control (or 111) said or that they were called ("my daughter licked a dishwasher
+# tablet" / "we called poison control an hour ago" / "they said a lick was fine, rinse her mouth"), read with the turn
+# before when either names poison control, so that the poison rules' reading of poison control's word sees it; vomiting,
+# drooling, burning, breathing trouble or drowsiness told with it still win.
+_POISON_LINE = re.compile(r"\bpoisons? (?:control|centre|center|line|helpline|information)\b|\b(?:nhs )?111\b")
+_CONSULTED_TURN = re.compile(
+    r"^(?:(?:ok|okay|so|well|um|erm|right|update|and)\b ?[,:]? ?)*(?:(?:we|i|my \w+|mum|dad|my (?:wife|husband|partner)) "
+    r"(?:have |has |had |already )?(?:called|rang|rung|phoned|spoke to|spoken to|contacted|checked with|got through to)|"
+    r"(?:they|she|he|the (?:nurse|pharmacist|lady|man|woman)|poisons? (?:control|centre|center|line)) (?:said|say|says|told)"
+    r")\b")
+# Round 30: "Can't breathe!!!" / "through my nose, I mean": the run of marks before a nose continuation does not end the
+# sentence, so that the breathing rule's benign reading sees the nose.
+_NOSE_CONTINUATION = re.compile(r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:through|thru) "
+                                r"(?:my|his|her|the) nose\b")
+_MARKS_CLOSE = re.compile(r"(?: [.!?])+ ?$")
 
 
 def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
@@ -4277,9 +4361,13 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
             continue
         if units and _CONTINUATION.search(turn):
             first, _, before = units[-1]
+            if _NOSE_CONTINUATION.search(turn):  # round 30
+                before = _MARKS_CLOSE.sub("", before)
             units[-1] = (first, index, before + " " + turn)  # a full stop before it still ends a sentence
         elif units and (_TAKEBACK.search(turn) or _TAKEN_BACK_TURN.search(turn) or _RESTATED_TURN.search(turn)
                         or _EXPLAINED_TURN.search(turn)  # round 29
+                        or (_CONSULTED_TURN.search(turn)  # round 30
+                            and bool(_POISON_LINE.search(turn) or _POISON_LINE.search(units[-1][2])))
                         or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
             first, _, before = units[-1]
             units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
