@@ -2191,7 +2191,8 @@ RULES: tuple[Rule, ...] = (
           r"medicines?|meds))\b",
           near=r"\b(?:toddler|baby|child|kid|(?:\d+|one|two|three|four) ?(?:yo|yr|year|month)s? old|\d+ ?(?:yo|yr|year|"
                r"month)\b|(?:my|our) (?:son|daughter) is (?:\d|one|two|three|four))\b(?=.{0,120}\b(?:ate|eaten|swallowed|"
-               r"chewed|got into|in (?:his|her) mouth|found (?:it|one) in)\b)",
+               # (the lead's mend after blind set 29: "found my 2 yr old chewing Nana's amlodipine, 4 gone from the strip")
+               r"chewed|chewing|eating|sucking|got into|in (?:his|her) mouth|found (?:it|one) in|gone from|missing)\b)",
           window=120, kind="symptom", unless=r"\b(?:all (?:counted|accounted)|none missing|nothing missing|away from|"
                                               r"out of reach|how do i (?:keep|store))\b"),
     _rule("bleeding_trauma", "fingertip cut off and bleeding",
@@ -3021,6 +3022,23 @@ RULES: tuple[Rule, ...] = (
           r"\bayoko (?:na |nang )?(?:ng )?mabuhay\b|\bayaw ko (?:na |nang )?mabuhay\b|\bjeena nahi (?:chahta|chahti)\b|"
           r"\bzamierzam (?:je |\S+ ){0,2}?(?:wszystkie )?wzi[aą][cć]\b",
           always=True),
+    # The lead's mends after blind set 29: "I'm in labour at 30 weeks." (labour now, before 37 weeks, told in four words)
+    _rule("pregnancy", "in labour before 37 weeks",
+          r"\b(?:i am|i think i am|think i am|she is|she thinks she is|my wife is|my partner is|i have gone|she has gone|"
+          r"i am going|she is going|gone|going) (?:in|into) (?:labour|labor|preterm labour|preterm labor)\b",
+          near=r"\b(?:(?:1[6-9]|2\d|3[0-6]) ?(?:weeks?|wks?|semanas)|too early|premature|preterm|too soon)\b", window=80),
+    # Tablets lined up or counted for a named night when the partner is away ("I've got the tablets lined up in the
+    # bathroom cabinet for Thursday night when my wife is at her sister's, I've counted them twice"), buried in a diary.
+    _rule("self_harm", "tablets lined up or counted for a night alone",
+          r"\b(?:tablets|pills|meds|medication|painkillers|sleeping pills)\b(?: \S+){0,8}? (?:lined up|set out|laid out|"
+          r"counted|saved up|stockpiled|ready)\b|\b(?:lined up|counted|saved up|stockpiled) (?:\S+ ){0,2}?(?:tablets|pills|"
+          r"meds|painkillers)\b",
+          near=r"\bwhen (?:my|the|our) (?:wife|husband|partner|boyfriend|girlfriend|mum|mom|dad|kids|family|flatmate|"
+               r"housemate)s? (?:is|are|will be|goes|go|has gone|have gone)(?: \S+)? (?:away|out|at|to|staying)\b|\bcounted "
+               r"them\b|\b(?:no ?one|nobody) (?:will be|is going to be|is) (?:home|here|around|in)\b|\b(?:be|am) (?:alone|on "
+               r"my own|by myself)\b", window=200,
+          unless=r"\b(?:organi[sz]er|dosette|pill ?box|blister pack|for the week|weekly|holiday|trip|as prescribed|pharmacy|"
+                 r"pharmacist|prescription|repeat|missing|got into|toddler|baby|child|kid)\b", unless_scope="text"),
     # Preterm labour: tightenings or contractions every few minutes before 37 weeks (or "too early", in a second turn).
     _rule("pregnancy", "contractions every few minutes before 37 weeks (preterm labour)",
           r"\b(?:tightenings?|contractions?|cramps|period pains?|cramping)(?: \S+){0,6}? every (?:[1-9]|10|one|two|three|"
