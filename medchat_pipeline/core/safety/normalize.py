@@ -71,9 +71,8 @@ _SLANG = {
     "u": "you", "ur": "your", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
     # (the lead's mends after blind set 28: "how much insulin wud make my heart stop", "chewin leaves off the oleander")
     "wud": "would", "cud": "could", "shud": "should", "chewin": "chewing", "eatin": "eating", "drinkin": "drinking",
-    "swallowin": "swallowing", "lickin": "licking", "suckin": "sucking", "bleedin": "bleeding", "breathin": "breathing",
-    "chokin": "choking", "shakin": "shaking", "fittin": "fitting", "vomitin": "vomiting", "pukin": "puking",
-    "dyin": "dying", "takin": "taking",
+    "swallowin": "swallowing", "lickin": "licking", "suckin": "sucking", "chokin": "choking", "shakin": "shaking",
+    "fittin": "fitting", "vomitin": "vomiting", "pukin": "puking", "dyin": "dying", "takin": "taking",
     "mins": "minutes", "min": "minutes", "hrs": "hours", "hr": "hours", "yrs": "years", "yr": "year",
     "mths": "months", "wks": "weeks", "wk": "week", "od": "overdose", "oded": "overdosed",
     "breathin": "breathing", "bleedin": "bleeding", "havin": "having", "wheezin": "wheezing",
