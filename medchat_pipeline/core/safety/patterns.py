@@ -164,6 +164,12 @@ _PILL_COUNT = (r"\b(?:[1-9]\d|\d{3}|twenty|thirty|forty|fifty|sixty|a hundred)\b
 _TOOK_THEM_ALL_NUMBER = (r"(?:" + _TOOK_THEM_ALL + r")(?: \S+){0,10}? (?:" + _PILL_COUNT + r")|\b(?:pills?|tablets?|tabs|capsules?|"
                          r"meds)\b(?: \S+){0,8}? (?:" + _TOOK_THEM_ALL + r")(?: \S+){0,6}? (?:[1-9]\d|twenty|thirty|forty|fifty)\b"
                          r"(?! (?:mg|mcg|g|ml|units?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|kg|%)\b)")
+# Taking them all is not an overdose when told over days, as a course or as prescribed, as a what-if or years ago (the
+# benign reading of both "took them all" rules).
+_TOOK_THEM_ALL_OVER_TIME = (r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as "
+                            r"prescribed|(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|"
+                            r"a person|somebody|he|she|they|i))\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) "
+                            r"was\b")
 _NOT_BREATHING = r"\b(?:not|stopped|is not|has stopped|barely|hardly) breathing\b"
 _PREGNANT = (r"\b(?:pregnant|pregnancy|\d+ weeks? (?:pregnant|along|gestation)|(?:\d+|[a-z]+) months? pregnant|"
              r"trimester|expecting|positive (?:pregnancy )?test|i am \d+ weeks|at \d+ weeks|\d+ weeks and)\b")
@@ -345,6 +351,11 @@ _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|
 # Round 28: a suicide attempt dated years ago, told as history ("three years ago, after my business failed, I tried to end
 # my life ... well for a long time ... do I declare it for life insurance?"), with nothing of now in the turn: no wish, plan
 # or means, no feeling it again, no tonight or right now.
+# The state of a past suicide attempt back now ("another attempt", "no way out", "not well again", "can't cope"): read by
+# the past-attempt reading below and by the history check (_SELF_HARM_BACK).
+_SELF_HARM_STATE_BACK = (r"another attempt|(?:no|a|any) way out|(?:struggl\w*|low|dark|down|depress\w*|unwell|spiral\w*|"
+                         r"suicidal|not (?:well|coping|ok|okay|good))(?: [^ \n]+){0,2} again|(?:cannot|can not) cope|do not "
+                         r"want to (?:live|be here|go on|wake up)")
 _PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end|take) (?:my|his|her|their) (?:own )?life|"
                       r"attempted suicide|suicide attempts?)\b)"
                       r"(?=[\s\S]*\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:yrs?|"
@@ -356,10 +367,8 @@ _PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end
                       r"dead|better off|"
                       # lead's review of round 28: another attempt planned, or the old state back ("going to try again
                       # this weekend", "not well again and I don't see a way out", "saving up my tablets")
-                      r"(?:try|trying|attempt\w*|do it|do that)(?: it)? again|another attempt|(?:no|a|any) way out|"
-                      r"(?:struggl\w*|low|dark|down|depress\w*|unwell|bad|spiral\w*|not (?:well|coping|ok|okay|good))(?: "
-                      r"[^ \n]+){0,2} again|cannot cope|can not cope|do not want to (?:live|be here|go on|wake up)|"
-                      r"stockpil\w*|hoard\w*|sav\w* up|this weekend|tomorrow|soon)\b)")
+                      r"(?:try|trying|attempt\w*|do it|do that)(?: it)? again|bad(?: [^ \n]+){0,2} again|stockpil\w*|"
+                      r"hoard\w*|sav\w* up|this weekend|tomorrow|soon|" + _SELF_HARM_STATE_BACK + r")\b)")
 # Round 29: "I think I've taken too much paracetamol." / "I took 2 at 2pm and 2 more at 5pm because I forgot, 4 in 3
 # hours": one or two tablets at a time, told at two times of one day, a small total. A child, a larger number, another
 # handful, a pack, days of it, drink or a symptom keep it an emergency.
@@ -1041,20 +1050,16 @@ RULES: tuple[Rule, ...] = (
     # Round 27 (the lead's review): someone took a whole supply, the number told after the verb ("he ate the last of my
     # pills, I think he took them all, 30 tablets"); always, but not spread over days or a course, nor a what-if
     _rule("overdose_poisoning", "took them all, with a number of tablets", _TOOK_THEM_ALL_NUMBER, always=True,
-          unless=r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as prescribed|"
-                 r"(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|a person|somebody|he|she|"
-                 r"they|i))\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|she) was\b", unless_scope="text"),
+          unless=_TOOK_THEM_ALL_OVER_TIME, unless_scope="text"),
     # The lead's review of round 29 (left open since round 27): someone took them all, the lot or the rest of a named
     # supply of pills with no number told ("she took them all, all of her sleeping pills", "he ate the last of my pills,
     # i think he took them all"): an unknown amount, so poison control now. A small number (nine or fewer), a course
     # taken over days as prescribed, what-ifs and years ago set it aside, as for the rule above.
     _rule("overdose_poisoning", "took them all, a supply of pills with no number",
           _TOOK_THEM_ALL, near=r"\b" + _DRUGS + r"\b", window=120,
-          unless=r"\bover (?:a|the|one|two|three|\d+) (?:days?|weeks?|months?|fortnight)\b|\b(?:course|as prescribed|"
-                 r"(?:a|per|each|every) (?:day|week)|daily|weekly|monthly|what if|if (?:someone|you|a person|somebody|he|she|"
-                 r"they|i)|vitamins?|gumm(?:y|ies)|sweets|antibiotics)\b|\b(?:years?|months?) (?:ago|back)\b|\bwhen (?:i|he|"
-                 r"she) was\b|\b(?:[1-9]|one|two|three|four|five|six|seven|eight|nine) (?:\S+ )?(?:pills?|tablets?|tabs|"
-                 r"capsules?|caps|left)\b", unless_scope="text"),
+          unless=_TOOK_THEM_ALL_OVER_TIME + r"|\b(?:vitamins?|gumm(?:y|ies)|sweets|antibiotics)\b|\b(?:[1-9]|one|two|"
+                 r"three|four|five|six|seven|eight|nine) (?:\S+ )?(?:pills?|tablets?|tabs|capsules?|caps|left)\b",
+          unless_scope="text"),
     _rule("overdose_poisoning", "high-risk medicine taken twice or by mistake",
           rf"\b(?:took|taken|injected|gave|given|had)\b .{{0,50}}{_HIGH_RISK_DRUGS}\b .{{0,40}}\b(?:twice|double|two doses|"
           rf"2 doses|by mistake|accidentally|instead of|at once|too much|too many|whole week)\b|"
@@ -4034,9 +4039,8 @@ _AGAIN_NOW = re.compile(r"\b(?:happening again|(?:it is|its) (?:happening )?agai
 # out") keeps a self-harm match an emergency now.
 _SELF_HARM_BACK = re.compile(
     r"\b(?:(?:going|gonna|plan\w*|want\w*|about|ready|decided|thinking of|thinking about) to (?:try|attempt|do it|do that)"
-    r"(?: it)? again|(?:try|trying|attempt\w*) (?:it )?again (?:this|tonight|tomorrow|soon|on|at|when|after|before)|another "
-    r"attempt|(?:no|a|any) way out|(?:struggl\w*|low|dark|down|depress\w*|unwell|spiral\w*|suicidal|not (?:well|coping|ok|"
-    r"okay|good))(?: [^ \n]+){0,2} again|(?:cannot|can not) cope|do not want to (?:live|be here|go on|wake up))\b")
+    r"(?: it)? again|(?:try|trying|attempt\w*) (?:it )?again (?:this|tonight|tomorrow|soon|on|at|when|after|before)|"
+    + _SELF_HARM_STATE_BACK + r")\b")
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
