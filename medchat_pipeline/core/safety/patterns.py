@@ -249,6 +249,14 @@ _PESTICIDES = (r"roundup|glyphosate|paraquat|gramoxone|malathion|diazinon|chlorp
                r"pesticides?|insecticides?|weed ?killer|slug pellets|rat poison|aluminium phosphide|celphos|dichlorvos")
 _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
 # A pet that ate something is a question for a vet (the text may still name a child, whose rule then fires)
+# Round 31: "when my daughter was little she drank some rinse aid, the poisons line said water and watch ... now she is 16"
+# (a child's swallow dated to when the child was little), with nothing of today and no sign in the turn.
+_CHILDHOOD_SWALLOW = (r"^(?=[\s\S]*\bwhen (?:my|our|his|her|their) (?:\S+ )?(?:son|daughter|kid|child|boy|girl|brother|"
+                      r"sister|little one|baby|twins?|eldest|youngest|oldest) (?:was|were) (?:little|small|young|younger|tiny|"
+                      r"a (?:baby|toddler|tot|kid|child|newborn)|[1-9]|one|two|three|four|five|six|seven|eight|nine)\b)"
+                      r"(?![\s\S]*\b(?:just|right now|today|tonight|this (?:morning|afternoon|evening)|minutes? ago|an? hour "
+                      r"ago|hours ago|again|vomit\w*|being sick|throwing up|burn\w*|drool\w*|dribbl\w*|drowsy|sleepy|cough\w*|"
+                      r"wheez\w*|breath\w*|crying|screaming|a ?& ?e|a and e|hospital|emergency)\b)")
 _PET_ATE = (r"\bmy (?:dog|cat|puppy|kitten|pet|rabbit|hamster|parrot|horse) (?:has |just |may have |might have )?"
             r"(?:ate|eaten|drank|licked|chewed|swallowed|got into)\b")
 
@@ -332,17 +340,27 @@ _TRIVIAL_CAUSE = (r"(?:game|gaming|games|match|ranked|level|boss|final boss|boss
                   r"commute|queue|monday|mondays|spreadsheet|wifi|printer|lecture|class|song|episode|show|cringe|"
                   # round 29: "maths coursework due tomorrow kms lol"
                   r"coursework|revision|revising|dissertation|"
-                  r"embarrass\w*|group chat|email|emails|inbox|code|bug|referee|penalty)")
-_JOKING = r"(?:\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|joking|just kidding|kidding)\b|💀|😂|🤣|😭|😅)"
+                  r"embarrass\w*|group chat|email|emails|inbox|code|bug|referee|penalty|"
+                  # round 31: "one more quarterly all hands and I'll kill myself", "another zoom call"
+                  r"all hands|zoom|zoom calls?|video calls?|conference calls?|webinars?|stand ?ups?|appraisals?|audits?)")
+_JOKING = (r"(?:\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|joking|just kidding|kidding|"
+           # round 31: said of itself as a figure of speech ("relax its a figure of speech")
+           r"(?:a |just a |only a )?figure of speech|(?:just |only )?an expression|just a saying|(?:a |just a )?turn of phrase|"
+           r"manner of speaking|not literally|(?:did not|do not) mean (?:it |that )?literally)\b|💀|😂|🤣|😭|😅)")
 _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\b(?:that|this|the) (?:\S+ )?" + _TRIVIAL_CAUSE +
                     r"\b(?: \S+){0,2} (?:made|makes|making|is making) (?:me|him|her|us) (?:want to|wanna)\b|"
+                    # round 31: watching "my team" lose: "watching my team lose the ashes makes me want to die, mate"
+                    r"\b(?:watching|seeing) (?:my|our|the) (?:\S+ )?(?:team|side|club|lot)\b(?: \S+){0,6} (?:made|makes|"
+                    r"making|is making) (?:me|us) (?:want to|wanna)\b|"
                     # round 11: "if the kids ask me one more question I'll kill myself lol": a threat at one more of a
                     # small, repeated annoyance, with a laugh
                     # (round 28: up to twelve words between "if" and "one more": "if I have to listen to my neighbour
                     # rehearse the drums one more time I'll kill myself haha")
                     r"^(?=.*\bif (?:\S+ ){0,12}one more (?:\S+ ){0,8}(?:i will|i am going to|i am gonna|gonna) (?:\S+ )?"
                     r"(?:kill|scream|die)\b)(?=.*" + _JOKING + r")")
-_DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|seriously|for real|"
+_DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|"
+                      # (round 31: "seriously though, what is good for a hangover?" turns to another subject)
+                      r"seriously(?! (?:though|tho)\b(?! ,? ?(?:i|i am|i have|im)\b))|for real|"
                       # (round 28: not a thing that "actually" works, blocks or helps: "earplugs that actually block noise")
                       r"actually(?! (?:block|blocks|work|works|help|helps|stop|stops|fit|fits|muffle|muffles|cut|cuts|"
                       r"reduce|reduces|drown|drowns)\b)|tonight|plan\w*|pills|"
@@ -661,7 +679,12 @@ RULES: tuple[Rule, ...] = (
                  r"literally |just |very )?suffocating\b(?! (?:me|us|him|her) (?:with|from))|"
                  # round 14: "working from home alone all week is suffocating me" (loneliness, an idiom)
                  r"\b(?:working|work|wfh|remote|office|lonel\w*|isolat\w*|alone)\b(?: \S+){0,5} (?:is |are |has been |keeps )?"
-                 r"suffocating (?:me|us)\b"),
+                 r"suffocating (?:me|us)\b|"
+                 # round 31: "suffocating under deadlines" beside a boss "breathing down my neck" (work, an idiom)
+                 r"\bsuffocat\w* under (?:(?:all |so much |piles of |loads of |a pile of |a mountain of )?(?:the |my |our |these |"
+                 r"this |all the )?)(?:\S+ )?(?:deadlines?|work|workload|paperwork|pressure|admin|e ?mails?|bills|debts?|stress|"
+                 r"expectations|responsibilit\w*|tasks|meetings|marking|coursework|exams?|revision|assignments?|reports?|"
+                 r"targets)\b|\bbreathing down (?:my|his|her|our|their|your) necks?\b"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           # round 14: "choking on all these emails" (work, not food)
@@ -830,6 +853,16 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
           r"now)\b|\bdecided to end it\b(?! (?:with|between))",
+          # round 31: someone else "will literally end my life" over a mishap ("my sister will murder me when she finds
+          # out I borrowed her dress, she'll literally end my life"); a wish, a plan or a means of one's own, or a
+          # threat of harm by the other (a knife, hitting, the police) still wins
+          unless=r"\b(?:she|he|they|(?:my|our|his|her) (?:\S+ )?(?:sister|brother|mum|mom|mother|dad|father|wife|husband|"
+                 r"partner|boyfriend|girlfriend|bf|gf|boss|manager|teacher|coach|parents|flatmate|roommate|housemate|friend|"
+                 r"mate|nan|gran|grandma|grandad|aunt|uncle|kids?|son|daughter|sis|bro))(?: (?:will|would|is going to|are going "
+                 r"to|is gonna|are gonna|gonna))(?: (?:literally|actually|totally|absolutely|definitely|honestly))? end my "
+                 r"life\b",
+          red_flags=_DESPAIR_RED_FLAGS[:-3] + r"|knife|knives|gun|weapon|hit\w* me|hurt\w* me|beat\w* me|threat\w*|attack\w*|"
+                    r"police|abus\w*|scared|afraid|at the door)\b",
           # round 28: an attempt years ago told as history (well for a long time, working, a crisis plan card, asking
           # about life insurance), with nothing told of now: no wish, plan or means, no feeling it again
           unless_guarded=_PAST_ATTEMPT_TOLD),
@@ -901,7 +934,9 @@ RULES: tuple[Rule, ...] = (
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
           unless_text=_CHILD_TANTRUM_DIE),  # round 30
     _rule("self_harm", "self-harm now",
-          r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b(?! (?:playing|at|"
+          r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b"
+          # (round 31: "cut myself little when shaving", "cut myself a bit shaving")
+          r"(?!(?: (?:a )?(?:little|bit|small|slightly|tiny|little bit))? (?:playing|at|"
           r"when|while|lifting|falling|during|in (?:the|a) (?:gym|game|match)|shaving|cooking|chopping|slicing|"
           r"gardening|by accident|accidentally|on (?:a|the|some|my)))|\bself harm\w*\b|\bcutting again\b",
           unless=r"\bscar(?:s|ring|red)?\b|why do|teenagers|as a teen|when i was|years ago|what is|how to help\b|"
@@ -1092,7 +1127,8 @@ RULES: tuple[Rule, ...] = (
                  r"(?:she|he) is poison\b|" + _PET_ATE + "|" + _SOAP_SIP_FINE + "|"
                  # round 17: poison control already said it was fine (any vomiting, burning, drowsiness wins)
                  r"\bpoison (?:control|centre|center|line|helpline)\b(?: \S+){0,8} (?:said|says|told (?:us|me))(?: \S+){0,3} "
-                 r"(?:fine|ok|okay|harmless|nothing to worry|no treatment|not to worry)\b", unless_scope="text",
+                 r"(?:fine|ok|okay|harmless|nothing to worry|no treatment|not to worry)\b|" + _CHILDHOOD_SWALLOW,  # round 31
+          unless_scope="text",
           red_flags=r"\b(?:vomit\w*|being sick|throwing up|burning|foaming|drowsy|choking|throat (?:hurts|is sore|burns)|"
                     # round 30: told with poison control's word
                     r"drool\w*|dribbl\w*|sleepy|wheez\w*|cough\w*|(?:trouble|struggling|difficulty|hard) (?:breathing|to "
@@ -1139,6 +1175,10 @@ RULES: tuple[Rule, ...] = (
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
                             r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
                             r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b|"
+                            # round 31: "OD'd on Succession this weekend, 8 episodes straight" (a series watched)
+                            r"\b(?:overdos\w*|od) on (?:\S+ ){0,6}?(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+                            r"twelve|all the|the whole|a whole) (?:episodes|seasons?|series)|episodes (?:straight|in a row|back to "
+                            r"back|in one go|in one sitting))\b|"
                             # round 28: "i think i od'd on coffe today lol" (the drink; caffeine pills keep it)
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,2}?(?:coffee|coffe|cofee|coffees|tea|espresso\w*|lattes?|"
                             r"cappuccinos?|flat whites?|americanos?)\b(?! (?:pills?|tablets?|capsules?))|"
@@ -1203,7 +1243,8 @@ RULES: tuple[Rule, ...] = (
     _rule("overdose_poisoning", "may have swallowed a poison named earlier",
           _POISONS, near=r"\b(?:might have|may have|could have|think (?:he|she|they|my \w+) (?:drank|ate|swallowed)|"
                          r"(?:drank|drunk|swallowed|ate) (?:it|some)|tasted)\b", window=160, kind="symptom",
-          unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b|" + _PET_ATE),
+          unless=r"\bwhich (?:household )?chemicals|how (?:can|do) i (?:childproof|store|keep)\b|" + _PET_ATE,
+          unless_text=_CHILDHOOD_SWALLOW),  # round 31
     _rule("overdose_poisoning", "swallowed a battery or magnets",
           r"\b(?:swallowed|ate|eaten) (?:(?![.!?;](?: |$))[^ \n]+ ){0,5}(?:batter(?:y|ies)|magnets|magnetic (?:balls|beads|"
           r"pieces|marbles)|magnet (?:balls|beads|pieces|marbles))\b"),
@@ -1380,7 +1421,18 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:not (?:responding|waking|moving|coming round|coming to|answering|opening|talking)|unresponsive|"
                r"will not (?:wake|respond|come round|come to)|cannot wake|still out|out cold|not breathing|is not "
                r"responding|is not moving|not responsive|eyes (?:are )?open but|no pulse)\b",
-          window=100),
+          window=100,
+          # round 31: a printer, the wifi, a server or a business "collapsed" (and a supplier "isn't responding"); a
+          # person who collapsed, no breathing or pulse, CPR or an ambulance anywhere in the turn still wins (its own
+          # guard: the rule has no red flags, so a take-back reads it as before)
+          unless_guarded=r"^(?![\s\S]*\b(?:(?:he|she|they|i|we|him|her|mum|mom|dad|colleague|man|woman|boy|girl|son|"
+                         r"daughter|husband|wife|friend|patient|someone|somebody) (?:has |had |just |have )?(?:collapsed|"
+                         r"fainted|passed out|blacked out|fell down|keeled over)|not breathing|no pulse|cpr|ambulance|999|911|"
+                         r"112)\b)[\s\S]*\b(?:the|our|my|his|her|their|a|mums|moms|dads) (?:\S+ )?(?:printer|printers|wifi|wi fi|"
+                         r"internet|broadband|server|servers|system|network|website|site|app|software|computer|laptop|phone|"
+                         r"router|deal|market|stock market|shares|economy|talks|negotiations|government|startup|start up|"
+                         r"business|company|supplier|project|plans?|card machine|card reader|till|tills|terminal)\b"
+                         r"(?: \S+){0,3}? (?:has |had |just |keeps )?(?:collapsed|collapse)\b"),
     _rule("unresponsive_seizure", "unconscious or cannot be woken",
           r"\b(?:is|are|she is|he is|was|now|found|still|being)? ?(?:unconscious|unresponsive|not responding|not "
           r"responsive|knocked out cold|out cold)\b|\bcannot (?:wake|rouse) (?:him|her|them|my \w+|up)\b|\b(?:will|"
@@ -1393,8 +1445,14 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|"
                  # round 22: out cold and "dead to the world" after a night shift; a phone or an app not responding
                  r"\bdead to the world\b|\b(?:phones?|apps?|laptops?|computers?|screens?|website|site|server|printer|mouse|"
-                 r"keyboard|tablet|ipad|tv|telly|browser|program|software|console|router)\b(?: \S+){0,3} (?:is |are |was )?(?:not|"
-                 r"is not|are not|stopped) responding\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
+                 r"keyboard|tablet|ipad|tv|telly|browser|program|software|console|router|"
+                 # round 31: "the supplier isn't responding", "the wifi is not responding"
+                 r"wifi|wi fi|internet|broadband|network|system|supplier|suppliers|company|firm|landlord|agent|council|"
+                 r"helpdesk|help desk|support|insurer|bank|courier|builder|plumber|seller|vendor)\b(?: \S+){0,3} (?:is |are |was "
+                 r")?(?:not|is not|are not|stopped) responding\b|"
+                 # round 31: "she's not responding to my texts because she thinks the phone is broken"
+                 r"\bnot (?:responding|replying) to (?:any of |all |one of )?(?:my|our|his|her|their|the|any) (?:\S+ )?(?:texts?|"
+                 r"messages?|calls?|e ?mails?|whatsapps?|dms?|voicemails?|letters?|posts?|invites?|invitations?)\b|\bso (?:that )?(?:i|he|she|we|they) (?:do|does|would|will) "
                  r"not wake|\bnot wake (?:up )?(?:in|at|during|until|till|before|early|so|too|tired|for)\b|"
                  # round 30: "the crowd was totally unresponsive to my jokes at the open mic"
                  r"\b(?:crowd|audience|room|class|students|pupils|market|customers|jury|panel|investors|readers|followers)\b"
@@ -1450,7 +1508,15 @@ RULES: tuple[Rule, ...] = (
                  r"sweets|rained off|cancel\w*|rain|lost|losing|toys?)\b|"
                  # round 10: "fitting with rage" is an idiom like "a fit of rage"
                  r"(?:fitting|having a fit|had a fit|seizing) (?:with|from|of) (?:rage|anger|laughter|fury|frustration|"
-                 r"giggles|jealousy))\b"),
+                 r"giggles|jealousy))\b",
+          # round 31: "had her first seizure at 23, diagnosed epilepsy, seizure free 2 years now, can she get her licence
+          # back?" (a first seizure at an age, with the diagnosis or the years free since); one happening now wins
+          unless_guarded=r"^(?=[\s\S]*\bfirst (?:ever )?(?:seizure|fit|convulsion)s? (?:at|aged) (?:the age of |age )?(?:[1-9]|"
+                         r"[1-9]\d)\b(?! ?(?:am|pm|minutes?|mins?|seconds?|secs?|o ?clock)\b))(?=[\s\S]*\b(?:diagnos\w*|"
+                         r"epilep\w*|seizure free|fit free|no (?:more |further )?(?:seizures|fits)|(?:years?|months?) (?:ago|"
+                         r"since|later))\b)(?![\s\S]*\b(?:right now|just now|at the moment|happening|will not stop|not stopping|"
+                         r"still (?:shaking|jerking|fitting|seizing)|(?:is|are|am) (?:shaking|jerking|fitting|seizing|having)|"
+                         r"another (?:one|seizure|fit)|not breathing|blue|unresponsive|not responding|ambulance|999|911|112)\b)"),
     _rule("unresponsive_seizure", "seizures among new symptoms",
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
           unless=r"\b(?:wifi|wi fi|internet|router|broadband)\b(?: \S+){0,2} (?:keeps |kept |is |was )?(?:having|had) "
@@ -1753,7 +1819,10 @@ RULES: tuple[Rule, ...] = (
                  r"marking|uni work|laundry)\b|"
                  # round 25: a mouthful of pool water in a lesson, fine, "is dry drowning a real thing?"
                  r"\b(?:dry|secondary|delayed|silent) drowning\b(?: \S+){0,3}? (?:real|a real thing|a thing|true|a myth|exist\w*)\b|"
-                 r"\b(?:worry|worried|concerned|panic\w*) about (?:dry|secondary|delayed) drowning\b",
+                 r"\b(?:worry|worried|concerned|panic\w*) about (?:dry|secondary|delayed) drowning\b|"
+                 # round 31: "nearly drowned at age 8 in a hotel pool, now at 40 I still freeze near deep water"
+                 r"\b(?:nearly|almost) drowned\b(?: \S+){0,6}? (?:at (?:the )?age (?:of )?\d+|aged \d+|at \d+(?! ?(?:am|pm)\b)|"
+                 r"as a (?:child|kid|boy|girl|teen\w*|toddler|baby)|when i was (?:a |\d+|little|young|small))\b",
           red_flags=r"\b(?:cough\w*|breathless\w*|short of breath|(?:breathing|breathes) (?:fast|hard|quickly|funny|oddly)|"
                     r"struggl\w* to breathe|(?:cannot|can not) breathe|drowsy|sleepy|tired|vomit\w*|sick|blue|confus\w*|chest "
                     r"(?:pain|hurts)|pulled (?:\S+ ){0,2}out|unconscious|not breathing)\b"),
@@ -1930,7 +1999,14 @@ RULES: tuple[Rule, ...] = (
                          r"with) (?:me |us )?(?:two|2|a couple of|a pair of|spare|new|some) (?:adrenaline |epi ?pen )?(?:epi ?pens?|"
                          r"pens|auto ?injectors?|jext pens?|jexts?)\b)(?![\s\S]*\b(?:used|jabbed|injected|stabbed|administered|"
                          r"swell\w*|swollen|wheez\w*|throat|tongue|hives|rash|breath\w*|reacting|collaps\w*|faint\w*|dizz\w*|"
-                         r"still|right now|just (?:ate|eaten|had|been stung))\b)"),
+                         r"still|right now|just (?:ate|eaten|had|been stung))\b)|"
+                         # round 31: "the pharmacist gave me a new auto-injector brand; is the technique the same?"
+                         # (dispensed, not used), with nothing used and no sign of a reaction anywhere in the turn
+                         r"^(?=[\s\S]*\b(?:(?:new|different|another|other) brand|gave (?:me|us|him|her) (?:a |the )?(?:new|"
+                         r"different|spare|replacement) (?:\S+ )?(?:auto ?injectors?|epi ?pens?|pens?|jext\w*|emerade))\b)"
+                         r"(?![\s\S]*\b(?:used|jabbed|injected|stabbed|administered|swell\w*|swollen|wheez\w*|throat|tongue|"
+                         r"hives|rash|breath\w*|reacting|reaction|collaps\w*|faint\w*|dizz\w*|stung|still|right now|just (?:ate|"
+                         r"eaten|had|been stung))\b)"),
     _rule("anaphylaxis", "tongue, lips or throat swelling now after an allergen",
           r"\b(?:tongue|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
           r"went|gone|get|gets|getting|got|feel|feels|feeling|felt|turn\w*|is|are)(?: (?:all|so|really|very|numb and|"
@@ -2478,7 +2554,12 @@ RULES: tuple[Rule, ...] = (
                r"woke up with|out of the blue|all at once)\b", window=160, kind="symptom",
           unless=r"\b(?:fall\w* asleep|fell asleep|asleep|sleep on|sleeping on|slept on|lying on|cross ?legged|pins and "
                  r"needles|after (?:the |my |a )?(?:gym|workout|lifting|run|match|hike)|since (?:my|his|her|the) (?:stroke|"
-                 r"injury|operation|op|accident|fall))\b"),
+                 r"injury|operation|op|accident|fall|brain bleed|bleed|haemorrhage|hemorrhage))\b|"
+                 # round 31: "tips for bathroom adaptations for someone with weakness on one side" (a lasting disability
+                 # described, not an onset; "someone with sudden weakness" is not read so)
+                 r"\b(?:for|of|helping|help|caring for|care for|looking after) (?:someone|somebody|a person|people|patients?|"
+                 r"him|her|them|an? (?:\S+ )?(?:person|adult|relative|patient|parent)) (?:with|who has|who have|living with|"
+                 r"left with) (?!sudden)(?:\S+ ){0,2}?(?:weakness|numbness|heaviness|loss of (?:strength|power|feeling))\b"),
     # COPD or emphysema with new drowsiness or confusion: carbon dioxide building up (or a chest infection) needs
     # emergency care; sleepy after a bad night and otherwise alert is set aside unless confusion or blue lips say more.
     _rule("breathing", "COPD with new drowsiness or confusion",
@@ -3626,6 +3707,8 @@ _PAST = re.compile(
     # round 25: "when we were kids", "when we were 9"
     r"\bwhen we were (?:kids|little|children|young|small|teenagers|teens|younger|at school|[1-9]|1[0-7]|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+    # round 31: "back in uni I cut myself a lot"
+    r"\bback in (?:uni|university|the day|those days|my (?:teens|twenties|student days|uni days|school days|college days))\b|"
     r"\bhistory of\b|\bin the past\b|\bused to\b|\brecover(?:ing|ed) from\b|\bsince (?:his|her|my|their) "
     r"(?:stroke|heart attack|surgery|overdose|attempt)\b|\bdied (?:of|from)\b|\bruns? in (?:my|the|our) family\b|"
     r"\bpreviously\b|\bsurvivor\b|\bin recovery\b|\b(?:years|months) back\b|\bdied by\b|\bpassed away\b|"
@@ -3675,7 +3758,8 @@ _FICTION = re.compile(
     r"\b(?:watched|watching|reading|read|saw) (?:a|the|this) (?:film|movie|show|series|episode|novel|book|documentary) "
     r"(?:where|in which|about)\b|\b(?:in|for) (?:a|the|my|our) (?:film|movie|tv show|series|episode|novel|book|story|short "
     r"story|screenplay|soap|game) (?:i|we) (?:watched|saw|read|am writing|am reading|was watching|am streaming|am playing)\b|"
-    r"\b(?:i am writing|writing|for) (?:a|my|the|our) (?:\S+ )?(?:novel|short story|screenplay|story|script|fan ?fic\w*)\b")
+    r"\b(?:i am writing|writing|for) (?:a|my|the|our) (?:\S+ )?(?:novel|short story|screenplay|story|script|fan ?fic\w*|"
+    r"saga|novella)\b")  # round 31: "a family saga"
 _REAL_NOW = re.compile(
     r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
     r"kidding)|(?:this|it) is (?:real|for real|(?:actually|really) happening|happening (?:now|for real))|is real\b|for real|real "
@@ -4355,6 +4439,10 @@ _EXPLAINED_TURN = re.compile(
     r"taken )?(?:1|2|one|two) (?:tablets? |pills? |paracetamol |of them )?(?:at|around|about) (?:\d|lunch|breakfast|noon|"
     r"midday|dinner)")
 _SENTENCE_CLOSE = re.compile(r" [.!] ?$")
+# Round 31: a turn that calls the one before a figure of speech ("relax its a figure of speech, how do people stay awake
+# in long meetings?") is read with it, so the self-harm rules' reading of a joke and their red flags see both.
+_FIGURE_OF_SPEECH_TURN = re.compile(r"\b(?:figure of speech|(?:just|only) an expression|just a saying|turn of phrase|"
+                                    r"manner of speaking|(?:did not|do not) mean (?:it |that )?literally|not literally)\b")
 # Round 30: a turn that tells what poison control (or 111) said or that they were called ("my daughter licked a dishwasher
 # tablet" / "we called poison control an hour ago" / "they said a lick was fine, rinse her mouth"), read with the turn
 # before when either names poison control, so that the poison rules' reading of poison control's word sees it; vomiting,
@@ -4390,7 +4478,8 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         or _EXPLAINED_TURN.search(turn)  # round 29
                         or (_CONSULTED_TURN.search(turn)  # round 30
                             and bool(_POISON_LINE.search(turn) or _POISON_LINE.search(units[-1][2])))
-                        or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
+                        or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)
+                        or (_FIGURE_OF_SPEECH_TURN.search(turn) and not _REAL_NOW.search(turn))):  # round 31
             first, _, before = units[-1]
             units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
         else:
