@@ -3759,7 +3759,10 @@ _FICTION = re.compile(
     r"(?:where|in which|about)\b|\b(?:in|for) (?:a|the|my|our) (?:film|movie|tv show|series|episode|novel|book|story|short "
     r"story|screenplay|soap|game) (?:i|we) (?:watched|saw|read|am writing|am reading|was watching|am streaming|am playing)\b|"
     r"\b(?:i am writing|writing|for) (?:a|my|the|our) (?:\S+ )?(?:novel|short story|screenplay|story|script|fan ?fic\w*|"
-    r"saga|novella)\b")  # round 31: "a family saga"
+    r"saga|novella)\b(?! (?:when|while)\b)|"  # round 31: "a family saga"; not "I was writing my novel when dad ..."
+    # round 31: "I'm working on a historical novel set in 1920s India", "my historical novel is set in the 1920s"
+    r"\bworking on (?:a|my|the|our) (?:\S+ ){0,2}?(?:novel|short story|screenplay|saga|novella|fan ?fic\w*)\b"
+    r"(?! (?:when|while)\b)|\bmy (?:\S+ )?(?:novel|short story|screenplay|saga|novella) (?:is|was) set in\b")
 _REAL_NOW = re.compile(
     r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
     r"kidding)|(?:this|it) is (?:real|for real|(?:actually|really) happening|happening (?:now|for real))|is real\b|for real|real "
