@@ -28,11 +28,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 # (block name, smallest n, largest n)
 BLOCKS = (("char", 2, 5), ("word", 1, 2))
+_WORD_CACHE_SIZE = 1 << 18  # words whose in-vocabulary grams a scorer keeps (cleared whole when full)
+
+
+@lru_cache(maxsize=1 << 17)
+def word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """The character n-grams of one word inside " word " boundaries. A word's grams do not depend on its
+    neighbours, and words repeat (a few thousand make up most of any text), so they are cut once per word."""
+    padded = f" {word} "
+    return tuple(padded[i : i + n] for n in range(low, min(high, len(padded)) + 1) for i in range(len(padded) - n + 1))
 
 
 def ngrams(text: str, block: str, low: int, high: int) -> list[str]:
@@ -41,9 +51,7 @@ def ngrams(text: str, block: str, low: int, high: int) -> list[str]:
     out: list[str] = []
     if block == "char":
         for word in words:
-            padded = f" {word} "
-            for n in range(low, min(high, len(padded)) + 1):
-                out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            out.extend(word_char_grams(word, low, high))
     else:
         words = [w for w in words if any(ch.isalnum() for ch in w)]  # punctuation is not a word
         for n in range(low, high + 1):
@@ -56,8 +64,13 @@ def count_grams(text: str) -> dict[str, Counter]:
     return {block: Counter(ngrams(text, block, low, high)) for block, low, high in BLOCKS}
 
 
+_TF = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])  # 1 + log(count) for the usual small counts
+
+
 def _sublinear_tf(counts: np.ndarray) -> np.ndarray:
-    """1 + log(count), each value computed as `_block_values` computes it (math.log of the integer count)."""
+    """1 + log(count), each value math.log of the integer count (a table lookup below 256, the same floats)."""
+    if counts.size == 0 or int(counts.max()) < len(_TF):
+        return _TF[counts.astype(np.int64, copy=False)]
     unique, inverse = np.unique(counts, return_inverse=True)
     return np.array([1.0 + math.log(int(c)) for c in unique])[inverse]
 
@@ -97,6 +110,8 @@ class NgramFeatures:
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     # `fit_rows` only: per block, the columns of the GramTable that are this vocabulary (for `table_matrix`)
     table_columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    # scoring only: per word, the columns of its character n-grams in the vocabulary, in order (`_block_values`)
+    _word_grams: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, texts: list[str], min_df: int = 2, counts: list[dict[str, Counter]] | None = None) -> NgramFeatures:
@@ -149,12 +164,29 @@ class NgramFeatures:
     def _block_values(self, text: str, block: str, low: int, high: int,
                       grams: Counter | None = None) -> tuple[list[int], np.ndarray]:
         vocabulary = self.vocabularies[block]
-        if grams is None:
-            counts = Counter(g for g in ngrams(text, block, low, high) if g in vocabulary)
-        else:  # the same counts in the same order, read from the text's count_grams
-            counts = {g: n for g, n in grams.items() if g in vocabulary}
-        columns = [vocabulary[g] for g in counts]
-        values = np.array([1.0 + math.log(c) for c in counts.values()]) * self.idf[block][columns]
+        if grams is None and block == "char":
+            # the columns of the grams filtering ngrams(text) keeps, in the same order, from a per-word cache of each
+            # word's grams in the vocabulary (a text's character grams are its words' grams, word after word)
+            cache, kept = self._word_grams, []
+            for word in text.split():
+                found = cache.get(word)
+                if found is None:
+                    if len(cache) >= _WORD_CACHE_SIZE:
+                        cache.clear()
+                    found = cache[word] = tuple(vocabulary[g] for g in word_char_grams(word, low, high)
+                                                if g in vocabulary)
+                kept.extend(found)
+            by_column = Counter(kept)
+            columns = list(by_column)
+            counts = by_column.values()
+        else:
+            if grams is None:
+                found = Counter(g for g in ngrams(text, block, low, high) if g in vocabulary)
+            else:  # the same counts in the same order, read from the text's count_grams
+                found = {g: n for g, n in grams.items() if g in vocabulary}
+            columns = [vocabulary[g] for g in found]
+            counts = found.values()
+        values = _sublinear_tf(np.fromiter(counts, dtype=np.int64, count=len(columns))) * self.idf[block][columns]
         norm = float(np.sqrt(values @ values)) if columns else 0.0
         return columns, values / norm if norm > 0 else values
 
