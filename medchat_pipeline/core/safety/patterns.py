@@ -253,7 +253,8 @@ _SUGAR = r"\b(?:sugar|glucose|bg|bsl|bm|blood sugar|reading|meter)\b"
 # (a child's swallow dated to when the child was little), with nothing of today and no sign in the turn.
 _CHILDHOOD_SWALLOW = (r"^(?=[\s\S]*\bwhen (?:my|our|his|her|their) (?:\S+ )?(?:son|daughter|kid|child|boy|girl|brother|"
                       r"sister|little one|baby|twins?|eldest|youngest|oldest) (?:was|were) (?:little|small|young|younger|tiny|"
-                      r"a (?:baby|toddler|tot|kid|child|newborn)|[1-9]|one|two|three|four|five|six|seven|eight|nine)\b)"
+                      r"a (?:baby|toddler|tot|kid|child|newborn)|[1-9]|one|two|three|four|five|six|seven|eight|nine)\b"
+                      r"(?! ?(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b))"  # (lead's review: "was 5 minutes alone")
                       r"(?![\s\S]*\b(?:just|right now|today|tonight|this (?:morning|afternoon|evening)|minutes? ago|an? hour "
                       r"ago|hours ago|again|vomit\w*|being sick|throwing up|burn\w*|drool\w*|dribbl\w*|drowsy|sleepy|cough\w*|"
                       r"wheez\w*|breath\w*|crying|screaming|a ?& ?e|a and e|hospital|emergency)\b)")
@@ -856,7 +857,10 @@ RULES: tuple[Rule, ...] = (
           # round 31: someone else "will literally end my life" over a mishap ("my sister will murder me when she finds
           # out I borrowed her dress, she'll literally end my life"); a wish, a plan or a means of one's own, or a
           # threat of harm by the other (a knife, hitting, the police) still wins
-          unless=r"\b(?:she|he|they|(?:my|our|his|her) (?:\S+ )?(?:sister|brother|mum|mom|mother|dad|father|wife|husband|"
+          # (the lead's review: only told as a joke or over being found out; "my husband will end my life if I leave him"
+          # is a threat)
+          unless=r"^(?=[\s\S]*(?:" + _JOKING + r"|\b(?:finds?|found) out\b))[\s\S]*"
+                 r"\b(?:she|he|they|(?:my|our|his|her) (?:\S+ )?(?:sister|brother|mum|mom|mother|dad|father|wife|husband|"
                  r"partner|boyfriend|girlfriend|bf|gf|boss|manager|teacher|coach|parents|flatmate|roommate|housemate|friend|"
                  r"mate|nan|gran|grandma|grandad|aunt|uncle|kids?|son|daughter|sis|bro))(?: (?:will|would|is going to|are going "
                  r"to|is gonna|are gonna|gonna))(?: (?:literally|actually|totally|absolutely|definitely|honestly))? end my "
@@ -1167,10 +1171,14 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
                r"might|may have|has|have|is|am)\b",
           window=30, unless=r"\b(?:signs of|symptoms of|what (?:is|are|happens)|why (?:is|are|do)|how (?:does|do|to)|"
-                            r"last year|years ago|in recovery|recovering|netflix|tv|youtube|tiktok|sugar|chocolate|"
+                            r"last year|years ago|in recovery|recovering|school project|common drugs|naloxone work|prevent)\b|"
+                            # (the lead's review of round 31: the readings of a show, a treat or a hobby below never hold when
+                            # a medicine is what was overdosed on: "I OD'd on my sleeping pills after watching 8 episodes",
+                            # "overdosed on tylenol while watching tv")
+                            r"^(?![\s\S]*\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?" + _DRUGS + r"\b)[\s\S]*?(?:"
+                            r"\b(?:netflix|tv|youtube|tiktok|sugar|chocolate|"
                             # round 11: "od'd on telly over christmas"
-                            r"telly|television|box ?sets?|films|movies|mince pies|sweets|cake|christmas (?:telly|tv|films)|"
-                            r"school project|common drugs|naloxone work|prevent)\b|"
+                            r"telly|television|box ?sets?|films|movies|mince pies|sweets|cake|christmas (?:telly|tv|films))\b|"
                             # round 24: "OD'd on anime", "an overdose of carols", "overdosed on festival line-ups"
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
                             r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
@@ -1178,7 +1186,7 @@ RULES: tuple[Rule, ...] = (
                             # round 31: "OD'd on Succession this weekend, 8 episodes straight" (a series watched)
                             r"\b(?:overdos\w*|od) on (?:\S+ ){0,6}?(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                             r"twelve|all the|the whole|a whole) (?:episodes|seasons?|series)|episodes (?:straight|in a row|back to "
-                            r"back|in one go|in one sitting))\b|"
+                            r"back|in one go|in one sitting))\b)|"
                             # round 28: "i think i od'd on coffe today lol" (the drink; caffeine pills keep it)
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,2}?(?:coffee|coffe|cofee|coffees|tea|espresso\w*|lattes?|"
                             r"cappuccinos?|flat whites?|americanos?)\b(?! (?:pills?|tablets?|capsules?))|"
@@ -1464,7 +1472,12 @@ RULES: tuple[Rule, ...] = (
                     r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk|"
                     # round 29: told after "never mind, he was on a night shift"
                     r"breathing (?:is |sounds |seems |looks )(?:odd\w*|strange\w*|weird\w*|slow\w*|noisy|funny|shallow|"
-                    r"rattl\w*|gurgl\w*)|gasping|snoring and gasping)\b"),
+                    r"rattl\w*|gurgl\w*)|gasping|snoring and gasping|"
+                    # (the lead's review of round 31: not answering texts, told beside a goodbye, a threat to their life,
+                    # a fall or a welfare check, is not a phone trouble)
+                    r"good ?byes?|said bye|suicid\w*|kill (?:him|her|them)self|end (?:it|his life|her life|their life)|"
+                    r"on the floor|fallen|welfare check|police|not answering (?:the|his|her|their) door|(?:has not|have not|"
+                    r"not) been seen)\b"),
     # Round 10: "hard to wake" makes an emergency whoever it is, but names the category only when no other rule fires
     # (a floppy baby hard to wake is infant_child: the advice for a baby comes first).
     _rule("unresponsive_seizure", "hard to wake", r"\bhard to (?:wake|rouse)\b",
@@ -1516,6 +1529,8 @@ RULES: tuple[Rule, ...] = (
                          r"epilep\w*|seizure free|fit free|no (?:more |further )?(?:seizures|fits)|(?:years?|months?) (?:ago|"
                          r"since|later))\b)(?![\s\S]*\b(?:right now|just now|at the moment|happening|will not stop|not stopping|"
                          r"still (?:shaking|jerking|fitting|seizing)|(?:is|are|am) (?:shaking|jerking|fitting|seizing|having)|"
+                         # (the lead's review: a first seizure told as today's)
+                         r"just|today|tonight|this (?:morning|afternoon|evening)|(?:minutes?|an? hours?|hours) ago|"
                          r"another (?:one|seizure|fit)|not breathing|blue|unresponsive|not responding|ambulance|999|911|112)\b)"),
     _rule("unresponsive_seizure", "seizures among new symptoms",
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
@@ -2549,7 +2564,11 @@ RULES: tuple[Rule, ...] = (
           r"useless|like jelly|not working)|like jelly|"
           r"(?:keeps |kept |keep )?(?:giving way|gave way|gives way|buckl\w*))\b|"
           r"\b(?:cannot|can not|could not|unable to) (?:grip|grasp|hold|pick up)(?: \S+){0,3} (?:with|in) (?:my|his|her|"
-          r"their) (?:left|right) hand\b",
+          r"their) (?:left|right) hand\b|"
+          # (the lead's review of round 31: the adjective, "dad is suddenly weak on one side", "went weak down his left side")
+          # (not "numb on one side" alone: a face numb on one side after the dentist's injection has its own rules)
+          r"\b(?:weak|heavy|floppy|limp|paraly[sz]ed)(?: and (?:weak|numb|heavy|floppy|limp|tingly))? (?:on|down|all "
+          r"down|along|in) (?:my |his |her |their |the )?(?:whole )?" + _ONE_SIDE_LIMBS + r"\b",
           near=_ONSET + r"|\b(?:this (?:afternoon|evening)|since (?:lunch|breakfast|dinner|tea|i woke|he woke|she woke)|"
                r"woke up with|out of the blue|all at once)\b", window=160, kind="symptom",
           unless=r"\b(?:fall\w* asleep|fell asleep|asleep|sleep on|sleeping on|slept on|lying on|cross ?legged|pins and "
@@ -2559,7 +2578,11 @@ RULES: tuple[Rule, ...] = (
                  # described, not an onset; "someone with sudden weakness" is not read so)
                  r"\b(?:for|of|helping|help|caring for|care for|looking after) (?:someone|somebody|a person|people|patients?|"
                  r"him|her|them|an? (?:\S+ )?(?:person|adult|relative|patient|parent)) (?:with|who has|who have|living with|"
-                 r"left with) (?!sudden)(?:\S+ ){0,2}?(?:weakness|numbness|heaviness|loss of (?:strength|power|feeling))\b"),
+                 r"left with) (?!sudden)(?:\S+ ){0,2}?(?:weakness|numbness|heaviness|loss of (?:strength|power|feeling))\b",
+          # (the lead's review of round 31: a sudden onset told now wins over "since the stroke (the bleed)": "dad is
+          # suddenly weak on one side and his face is drooping since the brain bleed last year")
+          red_flags=r"\b(?:sudden\w*|all of a sudden|out of nowhere|just (?:now|started|happened|went)|right now|(?:\d+|a few|"
+                    r"few|ten|twenty|thirty|half an|an) (?:minutes?|hours?|hour) ago)\b"),
     # COPD or emphysema with new drowsiness or confusion: carbon dioxide building up (or a chest infection) needs
     # emergency care; sleepy after a bad night and otherwise alert is set aside unless confusion or blue lips say more.
     _rule("breathing", "COPD with new drowsiness or confusion",
@@ -4046,6 +4069,13 @@ _JUST_NOW = re.compile(r"\b(?:i|he|she|they|we|mum|mom|dad|(?:i|he|she|they|we) 
                        r"collapsed|passed out|blacked out|keeled over)\b")
 
 
+# The lead's review of round 31: "I had a stroke in 2019, and right now my dad can't speak and his arm is weak": a time of
+# now told after the history's date in the same sentence makes the symptom after it current.
+_NOW_AFTER_PAST = re.compile(r"\b(?:right now|just now|at the moment|currently|as we speak|suddenly|all of a sudden|this "
+                             r"(?:morning|afternoon|evening)|tonight|(?:\d+|a few|few|ten|twenty|thirty|half an|an) (?:minutes?|"
+                             r"hours?) ago)\b")
+
+
 # Round 27: "I was in A&E last month with anaphylaxis, I've just eaten something with prawns and my throat is closing up":
 # a symptom told after "just" eating, being stung or taking something is now, not part of the history before it.
 _JUST_EXPOSED = re.compile(r"\b(?:i|he|she|they|we)(?: have| has| had)? just (?:eaten|ate|had|been stung|got stung|taken|took)\b")
@@ -4131,7 +4161,7 @@ _SELF_HARM_BACK = re.compile(
 _RECURRING_NOW = re.compile(r"\b(?:again|tonight|plan\w*|goodbye\w*|(?:wants?|going|trying|threaten\w*) to (?:do it|end|"
                             r"kill|take))\b")
 _PRESENT = re.compile(r"\b(?:now|right now|today|tonight|this morning|currently|at the moment|just now|again|suddenly|"
-                      r"started|minutes? ago|hours? ago|an hour|still)\b")
+                      r"all of a sudden|started|minutes? ago|hours? ago|an hour|still)\b")  # (lead's review of round 31: "all of")
 _CHRONIC = re.compile(
     r"\bfor (?:the )?(?:past |last )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|"
     r"couple of) (?:weeks?|months?|years?)\b|\b(?:weeks?|months?|years?) now\b|\bsince (?:last )?(?:month|year)\b|"
@@ -4242,7 +4272,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         past = _PAST.search(sentence)
         if (past and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence)
                 and not _JUST_NOW.search(sentence, past.end())  # round 26
-                and not _JUST_EXPOSED.search(sentence, past.end())):  # round 27
+                and not _JUST_EXPOSED.search(sentence, past.end())  # round 27
+                and not _NOW_AFTER_PAST.search(sentence, past.end())):  # the lead's review of round 31
             return "past history"
         # (round 9: a recent onset in the match's own clause wins over a long duration told elsewhere in the sentence,
         # "on apixaban for years and this evening my right arm and leg lost their strength")
