@@ -749,7 +749,10 @@ RULES: tuple[Rule, ...] = (
           r"in|say) (?:a |full |whole )?sentences?\b|\bbreathing (?:is )?(?:very |really |so )?(?:hard|difficult|"
           r"laboured|labored|fast and hard)\b|\b(?:difficulty|trouble|difficult|problem) (?:in |with )?breathing\b|"
           r"\bshort(?:ness)? of breath\b(?= .{0,60}(?:worse|tight|chest|dizz|sweat|faint|wheez|cannot))|"
-          r"\bbreath(?:ing)? is (?:difficult|hard)|using all (?:her|his|the) muscles",
+          r"\bbreath(?:ing)? is (?:difficult|hard)|using all (?:her|his|the) muscles|"
+          # (blind set 30: "it's getting harder to fill my lungs")
+          r"\b(?:hard|harder|difficult|struggl\w*|cannot|can not|unable) to (?:fill|get air (?:in|into)|inflate|expand) "
+          r"(?:my|his|her|their) lungs\b",
           kind="symptom", unless=r"\bstairs|climbing|exercise|running|jogging|walking uphill|put on weight|"
                                  r"through (?:his|her|my|the) nose\b"),
     _rule("breathing", "breathless with throat or airway symptoms",
@@ -926,7 +929,9 @@ RULES: tuple[Rule, ...] = (
           r"continuing)\b|\b(?:will not|wont) be (?:here|around|alive) tomorrow\b|\bthis is my last message\b|"
           r"\bthink to finish my life\b|\b(?:better|happier|easier) (?:for (?:everyone|everybody|them) )?if i (?:just )?"
           r"(?:disappeared|was gone|were gone|was not here|were not here|was dead|were dead|did not exist|never existed)\b|"
-          r"\bdisappear(?:ed)? (?:forever|for good)\b",
+          r"\bdisappear(?:ed)? (?:forever|for good)\b|"
+          # (blind set 30: to stop existing, wished for; a way asked for is the rule after this one)
+          r"\b(?:want|wanna|wish|need|going) to (?:just )?(?:not exist|stop existing|cease to exist|cease existing)\b",
           unless=r"\bdie(?: \S+){0,3} (?:of|from) (?:the )?(?:embarrassment|laughter|shame|boredom|cringe)|dying to\b|"
                  r"\b(?:main )?character\b|"
                  # round 26: not wanting to live in a place or with one's parents any more (moving out), with no wish to
@@ -937,6 +942,14 @@ RULES: tuple[Rule, ...] = (
                  r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b))|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
           unless_text=_CHILD_TANTRUM_DIE),  # round 30
+    # Blind set 30, got nothing: "lol this is dumb but whats the quickest way to not exist. asking for a story. ok not a
+    # story": a way to stop existing asked for is a method question, so a question form or a story frame does not set it
+    # aside (as "how many pills would kill me"); a joke about a trivial cause still does.
+    _rule("self_harm", "asks for a way to stop existing",
+          r"\b(?:quickest|fastest|easiest|best|simplest|least painful|most painless|painless|surest|cleanest|quietest) "
+          r"ways? (?:to|of) (?:not exist(?:ing)?|stop existing|cease to exist|cease existing|stop being alive|not be alive|"
+          r"not wake up|never wake up)\b",
+          always=True, unless=_TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "self-harm now",
           r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning) (?:my ?self|himself|herself)\b"
           # (round 31: "cut myself little when shaving", "cut myself a bit shaving")
@@ -1002,7 +1015,11 @@ RULES: tuple[Rule, ...] = (
           red_flags=r"\b(?:goodbye\w*|will not be (?:here|around)|pills|tablets|rope|letters?|note|end (?:it|my life|"
                     r"things)|kill|die|burden|without me|forever|last (?:time|message))\b"),
     _rule("self_harm", "says goodbye for good",
-          r"\b(?:said|saying|say) (?:my )?goodbyes?\b|\bthis is (?:my )?goodbye\b",
+          r"\b(?:said|saying|say) (?:my )?goodbyes?\b|\bthis is (?:my )?goodbye\b|"
+          # (blind set 30, possible tier only: "my best friend just sent me a pic of a load of pills and said sorry, bye")
+          r"\b(?:said|saying|says|texted|wrote|messaged|sent(?: me)?) (?:just )?(?:sorry ,? )?(?:bye|bye bye|goodbye|"
+          r"cya|see ya)(?: (?:forever|for good|everyone|all))?\b(?! ,? ?(?:for now|until|till|see you|see ya|x+ see|talk "
+          r"(?:later|soon|tomorrow)|catch you|back (?:soon|later|in)|speak (?:soon|later|tomorrow)|love you|night|gn)\b)",
           near=r"\b(?:tonight|today|tomorrow|sorted|ready|burden|letters?|note|pills?|tablets?|last (?:time|message)|"
                r"will not be|free of me|without me|forever|end|anymore|no (?:point|reason)|thank you for everything|"
                r"made up my mind|hugged|much longer)\b",
@@ -1226,6 +1243,21 @@ RULES: tuple[Rule, ...] = (
                              r"\b(?:paint|painting|varnish|glue|gloss|primer) fumes\b",
           red_flags=r"\b(?:carbon monoxide|co alarm|co detector|boiler|gas leak|collaps\w*|unconscious|confus\w*|"
                     r"(?:cannot|can not|hard to) wake)\b"),
+    # Blind set 30, got nothing: bleach mixed with vinegar, an acid or ammonia (chlorine or chloramine gas) in a small
+    # room, then a burning throat, coughing and "getting harder to fill my lungs": toxic fumes, poison control or 911.
+    _rule("overdose_poisoning", "breathed fumes of bleach mixed with an acid or ammonia",
+          r"\b(?:bleach|chlorine|domestos|clorox|thick bleach)\b(?: \S+){0,3} (?:and|with|plus|together with|mixed with|"
+          r"into|in with) (?:\S+ ){0,2}?(?:vinegar|ammonia|acid\w*|descaler|toilet cleaner|limescale remover|lime ?scale "
+          r"cleaner|harpic|rust remover|drain cleaner|other cleaners?|another cleaner)\b|\b(?:vinegar|ammonia|toilet "
+          r"cleaner|descaler|limescale remover|harpic|drain cleaner)\b(?: \S+){0,3} (?:and|with|plus|mixed with|into|in "
+          r"with) (?:\S+ ){0,2}?(?:bleach|chlorine|domestos|clorox)\b",
+          near=r"\b(?:cough\w*|chok\w*|wheez\w*|breath\w*|lungs?|chest|throat|eyes? (?:are )?(?:stream\w*|burn\w*|water\w*|"
+               r"sting\w*)|burning|dizz\w*|faint\w*|sick|vomit\w*|fumes|gas|smell made)\b",
+          window=220, kind="symptom",
+          unless=r"\b(?:is it safe|can (?:i|you)|should (?:i|you)|never mix|do not mix|what happens if|why (?:can you not|"
+                 r"should you not|not)|is it dangerous)\b(?![\s\S]*\b(?:i (?:did|have|had|just) (?:try|tried|mixed|used)|"
+                 r"since then|now|this morning|tonight|today|an hour ago|minutes ago)\b)",
+          sign=True),  # a breathing or throat rule that fires too names the category (the advice for the airway first)
     _rule("overdose_poisoning", "ate wild mushrooms and now sick",
           r"\b(?:wild|garden|foraged|picked|poisonous|forest) mushrooms?\b|\bmushrooms? (?:from|in) the (?:garden|woods|"
           r"forest|yard|park)\b", near=r"\b(?:cramp\w*|vomit\w*|diarrh\w*|sick|hallucinat\w*|stomach|pain)\b", window=120),
@@ -1360,8 +1392,17 @@ RULES: tuple[Rule, ...] = (
           window=120, kind="symptom"),
     _rule("bleeding_trauma", "serious injury",
           r"\b(?:stabbed|been shot|was shot|got shot|gunshot|shot (?:in|outside|at)|knife wound|impaled|"
+          # (blind set 30, got nothing: "it's from a kitchen knife in my side during a row, doesn't hurt much"): a knife
+          # or blade in the trunk or neck (not a pain "like a knife")
+          r"(?:(?:kitchen|steak|bread|carving|pocket|stanley|craft|box|hunting) )?"
+          r"(?:knife|blade|stanley knife|box cutter)(?: (?:went|got|was|is|stuck|jabbed|pushed|thrust))?(?: \S+)? (?:in|into) "
+          r"(?:my|his|her|their|the|your) (?:left |right |lower |upper )?(?:side|chest|back|belly|stomach|tummy|abdomen|gut|"
+          r"neck|ribs|groin|armpit)|"
           r"cut off (?:his|her|my) (?:finger|hand|toe|arm)|bone (?:is )?(?:sticking|poking) out|bent the "
-          r"wrong way|compound fracture|hit by a (?:car|bus|truck|lorry|van))\b"),
+          r"wrong way|compound fracture|hit by a (?:car|bus|truck|lorry|van))\b",
+          # (a pain "like a knife in my side", "as if someone stuck a knife in my back": a way to tell pain)
+          unless=r"\b(?:like|as if|as though) (?:a |an |someone )?(?:\S+ )?(?:knife|blade|stanley knife|box cutter|stuck a "
+                 r"knife|stabbed)\b(?: \S+){0,3} (?:in|into)\b"),
     _rule("bleeding_trauma", "crash or fall with danger signs",
           r"\b(?:fell|fallen|came off|come off|slipped) (?:(?![.!?;](?: |$))[^ \n]+ ){0,3}(?:off|from|out of|down from) "
           r"(?:a|the|his|her|my|our) (?:roof|ladder|scaffold\w*|loft|tree|wall|cliff|bunk bed|top bunk|stairs|"
