@@ -9,6 +9,9 @@ modification time and SHA-256; a file whose size differs, or whose time differs 
 does too, means a broken cache (a cut-short copy, a full disk, a stray edit). A broken cache is moved
 aside to `<folder>.broken-<time>` and converted again; if that fails too, loading fails with the
 folder and the reason — it never quietly serves something else.
+
+One process converts at a time (a lock file beside the folder): on a fresh machine several processes that
+want the model at once (test workers, a run's steps) wait for the first conversion and use it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from medchat_pipeline.core.atomic import TMP_MARK, atomic_write, fsync_path, remove_stale_temporaries
@@ -159,10 +164,40 @@ def dequantize_gguf(gguf_path: Path, cache_dir: Path) -> Path:
     set aside and converted again)."""
     digest = file_sha256(gguf_path)[:16]
     out = cache_dir / f"{gguf_path.stem}-{digest}"
+    if (out / CONVERSION_MARKER).exists() and cache_problem(out) is None:
+        return out
+    with _conversion_lock(out):
+        return _check_or_convert(gguf_path, out)
+
+
+@contextmanager
+def _conversion_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `.<folder>.lock` beside `out` (fcntl); a process that finds it held says so and
+    waits. Where no lock can be taken (no fcntl, a folder that cannot be written) it goes on without one."""
+    try:
+        import fcntl
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(out.parent / f".{out.name}.lock", "a+")  # noqa: SIM115 (closed below)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("another process is converting %s; waiting for it", out.name)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
+def _check_or_convert(gguf_path: Path, out: Path) -> Path:
     if (out / CONVERSION_MARKER).exists():
         problem = cache_problem(out)
         if problem is None:
-            return out
+            return out  # converted by the process that held the lock before us
         broken = out.with_name(f"{out.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
         log.warning("model cache %s is broken (%s); moving it to %s and converting %s again", out, problem, broken, gguf_path.name)
         try:
@@ -184,6 +219,36 @@ def dequantize_gguf(gguf_path: Path, cache_dir: Path) -> Path:
     return out
 
 
+@contextmanager
+def _gguf_read_once() -> Iterator[None]:
+    """transformers parses the GGUF file three times (config, tokenizer, weights: about 7 s each for this model's
+    50,000-token vocabulary) and builds gguf's tensor-name table once per module (397 times, about 8 s). Both are
+    read-only results of the same arguments, so within one conversion each is made once (benchmarks/RESULTS.md,
+    "CI time"); the weights written are the same bytes."""
+    import gguf
+
+    readers: dict = {}
+    name_maps: dict = {}
+    original_reader, original_map = gguf.GGUFReader, gguf.get_tensor_name_map
+
+    def reader(path, *args, **kwargs):
+        key = (str(path), args, tuple(sorted(kwargs.items())))
+        if key not in readers:
+            readers[key] = original_reader(path, *args, **kwargs)
+        return readers[key]
+
+    def name_map(arch, n_blocks):
+        if (arch, n_blocks) not in name_maps:
+            name_maps[arch, n_blocks] = original_map(arch, n_blocks)
+        return name_maps[arch, n_blocks]
+
+    gguf.GGUFReader, gguf.get_tensor_name_map = reader, name_map
+    try:
+        yield
+    finally:
+        gguf.GGUFReader, gguf.get_tensor_name_map = original_reader, original_map
+
+
 def _convert(gguf_path: Path, out: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -192,10 +257,11 @@ def _convert(gguf_path: Path, out: Path) -> None:
     remove_stale_temporaries(out)  # conversions killed half-way
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}{TMP_MARK}{os.getpid()}-"))
     tmp.chmod(0o755)  # mkdtemp makes it private; the cache is shared
-    tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
-    loaded = AutoModelForCausalLM.from_pretrained(
-        gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
-    )
+    with _gguf_read_once():
+        tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+        loaded = AutoModelForCausalLM.from_pretrained(
+            gguf_path.parent, gguf_file=gguf_path.name, dtype=torch.float32
+        )
     # The loaded model is tagged as GGUF-quantized and refuses to serialize: rebuild a plain
     # model from the same config and copy the (already dequantized) weights across.
     config = loaded.config

@@ -9,12 +9,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from medchat_pipeline.config import project_root
+from medchat_pipeline.core.atomic import TMP_MARK
 from medchat_pipeline.models import DEMO_BASE_MODEL, cache_problem, resolve_base_model
 from medchat_pipeline.teachers.cache import TeacherCache
 
@@ -52,14 +54,31 @@ def own_model_cache(tmp_path, demo_model_dir) -> Path:
 
 @pytest.mark.slow
 def test_a_cut_short_model_cache_is_rebuilt_and_changed_files_are_noticed(own_model_cache):
+    """Rebuilt once: a second process that wants the model meanwhile waits for the rebuild and uses it."""
     folder = next(own_model_cache.iterdir())
     weights = folder / "model.safetensors"
     with open(weights, "r+b") as handle:
         handle.truncate(weights.stat().st_size // 3)
     assert "cut short" in cache_problem(folder)
-    rebuilt = Path(resolve_base_model(DEMO_BASE_MODEL, cache_dir=own_model_cache))
+    result: dict = {}
+    rebuild = threading.Thread(target=lambda: result.update(
+        path=Path(resolve_base_model(DEMO_BASE_MODEL, cache_dir=own_model_cache))))
+    rebuild.start()
+    deadline = time.monotonic() + 120
+    while not list(own_model_cache.glob(f".{folder.name}{TMP_MARK}*")) and rebuild.is_alive():
+        assert time.monotonic() < deadline, "the rebuild never started writing"
+        time.sleep(0.05)
+    script = ("import logging; logging.basicConfig(level=logging.INFO); from pathlib import Path; "
+              "from medchat_pipeline.models import DEMO_BASE_MODEL, resolve_base_model; "
+              f"print(resolve_base_model(DEMO_BASE_MODEL, cache_dir=Path({str(own_model_cache)!r})))")
+    second = subprocess.run([sys.executable, "-c", script], cwd=project_root(), capture_output=True, text=True,
+                            timeout=600)
+    rebuild.join(timeout=600)
+    rebuilt = result["path"]
     assert rebuilt == folder and cache_problem(rebuilt) is None
-    assert list(own_model_cache.glob(f"{folder.name}.broken-*"))
+    assert second.returncode == 0 and Path(second.stdout.strip()) == folder, second.stderr[-2000:]
+    assert "another process is converting" in second.stderr  # it waited, and then converted nothing itself
+    assert len(list(own_model_cache.glob(f"{folder.name}.broken-*"))) == 1
     recorded = json.loads((rebuilt / "medchat_conversion.json").read_text())["files"]
     assert recorded["model.safetensors"]["size"] == (rebuilt / "model.safetensors").stat().st_size
     # Same size, other bytes (a stray edit): the recorded hash tells.
