@@ -48,7 +48,7 @@ from medchat_pipeline.config.safety import EmergencyNumbers
 from medchat_pipeline.core.safety.normalize import TRIAGE_TERMS, clean_text, english_words, normalize_for_patterns
 from medchat_pipeline.core.safety.patterns import Finding, find_emergencies, reading_units
 from medchat_pipeline.core.safety.triage_data import CATEGORIES
-from medchat_pipeline.core.safety.triage_model import context_matrix
+from medchat_pipeline.core.safety.triage_model import context_matrix, memoized
 
 __all__ = [
     "CATEGORIES", "Triage", "TriageDecision", "escalation_advice", "load_triage", "latest_model_pointer",
@@ -359,7 +359,7 @@ class _Conversation:
             user_turns = [user_turns]
         self.raw = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in user_turns]
         self.cleaned = [clean_text(t) for t in self.raw]
-        self.normalized = [normalize_for_patterns(t[:_MAX_PATTERN_CHARS]) for t in self.cleaned]
+        self.normalized = [memoized("normalized", normalize_for_patterns, t[:_MAX_PATTERN_CHARS]) for t in self.cleaned]
         self.units = reading_units(self.normalized)  # a turn that continues the one before is read with it
         self.truncated = sum(len(t) > _MAX_PATTERN_CHARS for t in self.cleaned)
         self.empty = not any(_LETTER.search(t) for t in self.cleaned)
@@ -371,10 +371,10 @@ class _Conversation:
     def findings(self) -> list[tuple[str, Finding]]:
         found: list[tuple[str, Finding]] = []
         for label, text in self.units:
-            found.extend((label, f) for f in find_emergencies(text))
+            found.extend((label, f) for f in memoized("findings", find_emergencies, text))
         if len(self.units) > 1:
             seen = {(f.category, f.evidence) for _, f in found if f.suppressed is None}
-            joined = find_emergencies("\n".join(text for _, text in self.units))
+            joined = memoized("findings", find_emergencies, "\n".join(text for _, text in self.units))
             found.extend(("all turns", f) for f in joined if f.suppressed is not None or (f.category, f.evidence) not in seen)
         return found
 

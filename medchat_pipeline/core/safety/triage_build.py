@@ -22,7 +22,7 @@ from medchat_pipeline.core.safety import normalize, patterns
 from medchat_pipeline.core.safety.triage import Triage, write_latest_pointer
 from medchat_pipeline.core.safety.triage_data import TriageCase, dataset_summary, dataset_version
 from medchat_pipeline.core.safety.triage_eval import decide_cases, flat_metrics, triage_metrics
-from medchat_pipeline.core.safety.triage_model import TokenEmbeddingEncoder, save_model, train_triage
+from medchat_pipeline.core.safety.triage_model import TokenEmbeddingEncoder, build_memo, save_model, train_triage
 
 
 def patterns_version() -> str:
@@ -53,6 +53,12 @@ def build_triage_model(cases: list[TriageCase], config: TriageTrainingConfig, st
                        lineage: dict | None = None) -> dict:
     """Train, measure, write the model directory and the `latest` pointer; returns the manifest."""
     encoder = TokenEmbeddingEncoder(window_tokens=config.window_tokens, max_windows=config.max_windows)
+    with build_memo():  # training and the evaluation below read the same texts
+        return _build(cases, config, storage_dir, lineage, encoder)
+
+
+def _build(cases: list[TriageCase], config: TriageTrainingConfig, storage_dir: str | Path, lineage: dict | None,
+           encoder: TokenEmbeddingEncoder) -> dict:
     trained = train_triage(cases, config, encoder)
     version = dataset_version(cases)
     model_dir = Path(storage_dir) / "models" / "triage" / f"{version}-{recipe_hash(config, encoder.fingerprint())}"
