@@ -222,7 +222,7 @@ def _check_or_convert(gguf_path: Path, out: Path) -> Path:
 @contextmanager
 def _gguf_read_once() -> Iterator[None]:
     """transformers parses the GGUF file three times (config, tokenizer, weights: about 7 s each for this model's
-    50,000-token vocabulary) and builds gguf's tensor-name table once per module (397 times, about 8 s). Both are
+    49,152-token vocabulary) and builds gguf's tensor-name table once per module (397 times, about 8 s). Both are
     read-only results of the same arguments, so within one conversion each is made once (benchmarks/RESULTS.md,
     "CI time"); the weights written are the same bytes."""
     import gguf
