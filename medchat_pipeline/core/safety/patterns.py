@@ -361,7 +361,9 @@ _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\
                     r"(?:kill|scream|die)\b)(?=.*" + _JOKING + r")")
 _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|"
                       # (round 31: "seriously though, what is good for a hangover?" turns to another subject)
-                      r"seriously(?! (?:though|tho)\b(?! ,? ?(?:i|i am|i have|im)\b))|for real|"
+                      r"seriously(?! (?:though|tho)\b(?! ,? ?(?:i|i am|i have|im)\b))"
+                      # (round 32: "but seriously, is a phone in the bedroom bad for sleep?" asks about something else)
+                      r"(?!(?: though| tho)? ,? ?(?:is|are|does|do|how|can|should|any) (?!there\b|it worth\b|i\b))|for real|"
                       # (round 28: not a thing that "actually" works, blocks or helps: "earplugs that actually block noise")
                       r"actually(?! (?:block|blocks|work|works|help|helps|stop|stops|fit|fits|muffle|muffles|cut|cuts|"
                       r"reduce|reduces|drown|drowns)\b)|tonight|plan\w*|pills|"
@@ -454,6 +456,45 @@ _NOT_ANSWERING = (r"\b(?:(?:is not|has not been|not|will not|did not|has stopped
 _NO_PREGNANCY_WORDS = (r"^(?!.*\b(?:pregnan\w*|[1-4]?\d ?(?:weeks?|wks?)|trimester|expecting|(?:the |my |her )?bump|"
                        r"the baby|baby (?:is )?(?:moving|kicking))\b)")
 _NO_CHILD_WORDS = r"^(?!.*" + _INFANT + r")"
+# Round 32: "in the neonatal unit for a week with a fever when she was 3 weeks old, she's 1 now": a baby's age then and
+# an older child's age now (3 months or more), with nothing told of now.
+_INFANT_FEVER_AGE_THEN = (
+    r"^(?=[\s\S]*\b(?:when|at) (?:(?:he|she|they|the baby|our baby|my baby) (?:was|were) )?(?:\d+|one|two|three|four|five|"
+    r"six|seven|eight) (?:days?|weeks?) old\b)(?=[\s\S]*\b(?:he|she|they) (?:is|are) (?:now |nearly |almost )?(?:(?:[3-9]|1\d|"
+    r"2\d) months?|(?:\d+|one|two|three|four|five|six) (?:years?|yrs?)|(?:[1-9]|one|two|three|four|five|six) now)\b)"
+    r"(?![\s\S]*\b(?:right now|today|tonight|this (?:morning|afternoon|evening)|again|currently|at the moment|has a "
+    r"(?:fever|temperature)|is (?:hot|burning up))\b)")
+# Round 32: "I used my EpiPen on the train this morning" / "the paramedics checked me, the hospital watched me for 6 hours and
+# sent me home, totally fine now": a pen used today, then hours of watching or a discharge, and fine now, with no sign of a
+# reaction told after the discharge or now.
+_PEN_USED_DISCHARGED = (
+    r"^(?=[\s\S]*\b(?:(?:watched|observed|monitored|kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|"
+    r"two|three|four|five|six|eight) (?:hours|hrs)|discharged|sent (?:me|him|her|us|them) home)\b)(?=[\s\S]*\b(?:(?:i am|i m|"
+    r"he is|she is|they are|feel|feeling|i feel) (?:\S+ )?(?:fine|ok|okay|well|normal|good)(?: now)?|all fine now|fine now)"
+    r"\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|tongue|lips?|hives|rash|itch\w*|breath\w*|reacting|collaps\w*|"
+    r"faint\w*|dizz\w*|vomit\w*|again|still|worse|right now|but now|just (?:ate|eaten|had|been stung|got stung)|stung)\b)")
+# Round 32: "im going to end it all" / "with my phone contract i mean haha": a contract or a membership ended, laughed about.
+_CONTRACT_ENDED = (r"^(?=[\s\S]*(?:" + _JOKING + r"))[\s\S]*\bend (?:it all|everything)\b(?: ,)?(?: \S+){0,2}? with (?:my|"
+                   r"the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|"
+                   r"supplier|landlord|phone company|mobile|broadband|gym|insurance|insurer|isp)\b")
+# Round 32: "I think I'm having a heart attack" / "my team just lost 4-3 in extra time lol, I'm fine": a heart attack
+# laughed off over a match, with no chest pain, arm, jaw, sweating, breathlessness or collapse told.
+_SPORT_HEART_ATTACK = (
+    r"^(?![\s\S]*\b(?:chest|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|crush\w*|collaps\w*|faint\w*|grey|gray|"
+    r"vomit\w*|pain|not joking|no joke|seriously i|for real)\b)(?=[\s\S]*\b(?:lol|haha\w*|lmao|jk)\b|[\s\S]*😂)"
+    r"(?=[\s\S]*\b(?:i am|im|i m) (?:fine|ok|okay|alright|all right)\b)[\s\S]*\bheart attack\b[\s\S]*\b(?:team|match|"
+    r"game|penalt\w*|extra time|injury time|stoppage time|minute|final|derby|conceded|scored|referee|ref|football|rugby|"
+    r"cricket|league|cup)\b")
+# Round 32: "he took a whole bottle of pills" / "that's what my grandad did in the 70s, I'm sometimes a bit low but
+# nothing dangerous": a relative's deed decades or years ago, with nothing of now (a plan, pills ready, drowsy) told.
+_WHAT_A_RELATIVE_DID = (
+    r"^(?![\s\S]*\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just (?:now|taken|took|swallowed|done|had)|has "
+    r"(?:just )?(?:done|taken|swallowed)|drowsy|sleepy|unconscious|not (?:responding|waking|breathing)|vomit\w*|plan\w*|"
+    r"going to|gonna|want(?:s|ed)? to (?:die|end|do)|kill (?:my|him|her)self|end (?:it|my life)|pills? (?:are )?(?:here|"
+    r"ready|saved)|stockpil\w*|saving (?:up )?(?:pills|tablets))\b)[\s\S]*\b(?:that|this) (?:is|was) (?:what (?:happened to "
+    r"(?:my|his|her|our) (?:\S+ ){0,2}?\S+|(?:my|his|her|our) (?:\S+ ){0,2}?\S+ did)|(?:my|his|her|our) (?:\S+ ){0,2}?\S+)"
+    r"(?: \S+){0,3}? (?:back )?(?:in the "
+    r"(?:19|20)?[1-9]0 ?s|in (?:19|20)\d\d|(?:\d+|many|several|a few|some) (?:years|decades) ago)\b")
 RULES: tuple[Rule, ...] = (
     # --------------------------------------------------------------------------- cardiac
     _rule("cardiac", "says a heart attack is happening",
@@ -467,8 +508,9 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:if|say|suppose) (?:i am|you are|you re|someone is|somebody is|a person is|he is|she is|one is)\b"
                  r"(?: \S+){0,6} (?:and )?having a heart attack\b",
           red_flags=r"\b(?:chest (?:pain|pressure|tight\w*|hurts)|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|"
-                    r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b"),
-    _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b"),
+                    r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b",
+          unless_guarded=_SPORT_HEART_ATTACK),
+    _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b", unless_guarded=_SPORT_HEART_ATTACK),
     _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
           unless=r"\bwhat is|difference between|different from|how is a\b|"
                  # "my heart stopped when I saw the results" is fright told figuratively (round 7)
@@ -819,7 +861,8 @@ RULES: tuple[Rule, ...] = (
                          r"teachers?|instructors?) (?:legally )?give)\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|hives|"
                          r"rash|(?:cannot|can not|could not|struggling to|hard to) (?:breathe|breath|swallow)|reacting|(?:having|"
                          r"has|had|is in|going into|gone into) (?:an? )?(?:allergic |bad |severe )?(?:reaction|anaphyla\w*)|"
-                         r"collaps\w*|faint\w*|right now|just (?:ate|eaten|had|been stung|got stung)|stung)\b)"),
+                         r"collaps\w*|faint\w*|right now|just (?:ate|eaten|had|been stung|got stung)|stung)\b)"
+                         + r"|" + _PEN_USED_DISCHARGED),  # round 32
     _rule("anaphylaxis", "hard to swallow after an allergen",
           r"\b(?:hard|difficult|trouble|struggling|struggle|cannot|can not|unable|could not|not able) (?:to )?"
           r"swallow\w*\b|\bdifficulty (?:in )?swallowing\b",
@@ -853,7 +896,14 @@ RULES: tuple[Rule, ...] = (
                       r"been) (?:literally )?killing me\b)(?=[\s\S]*\b(?:fr|lol|lmao|anyway|anyways|btw|ngl)\b)(?=[\s\S]*\?)|"
                       r"\b(?:is it true|does|do|will|would|can) (?:that )?asking (?:someone|somebody|people|a person|them|a "
                       r"friend)\b|\bhow (?:do|can|should|would) (?:i|you|we) (?:word|phrase) (?:it|that|the question)\b|"
-                      r"\bmental health first aid\b|\bmhfa\b"),
+                      r"\bmental health first aid\b|\bmhfa\b|"
+                      # round 32: "ugh I could kill myself for forgetting mum's birthday. anyway, a gift for a gardener?" (a
+                      # slip one could kill oneself for, then another topic or a laugh; a plan or a means still wins)
+                      r"^(?=[\s\S]*\b(?:anyway|anyways|btw|by the way|lol|haha\w*|lmao)\b)[\s\S]*\b(?:could|gonna|going to|"
+                      r"will|would|might|honestly|literally) (?:honestly |literally |actually |just )?kill my ?self (?:(?:for|over) "
+                      r"(?:forgetting|missing|losing|leaving|breaking|dropping|saying|doing|not|being so|buying|booking|eating|"
+                      r"spending|locking|sending|deleting|ordering|burning)|(?:, )?i (?:just )?(?:forgot|missed|lost|left|broke|"
+                      r"dropped|deleted|burnt|burned|locked|sent))\b"),
     _rule("self_harm", "wants to end their life",
           r"\b(?:end|take|ending|taking|finish) (?:my|his|her|their) (?:own )?life\b|\bend it (?:all|tonight|today|"
           r"now)\b|\bdecided to end it\b(?! (?:with|between))",
@@ -867,7 +917,10 @@ RULES: tuple[Rule, ...] = (
                  r"partner|boyfriend|girlfriend|bf|gf|boss|manager|teacher|coach|parents|flatmate|roommate|housemate|friend|"
                  r"mate|nan|gran|grandma|grandad|aunt|uncle|kids?|son|daughter|sis|bro))(?: (?:will|would|is going to|are going "
                  r"to|is gonna|are gonna|gonna))(?: (?:literally|actually|totally|absolutely|definitely|honestly))? end my "
-                 r"life\b",
+                 r"life\b|"
+                 # round 32: "im going to end it all" / "with my phone contract i mean haha" (a contract ended, laughed
+                 # about; a wish, a plan or a means still wins)
+                 + _CONTRACT_ENDED,
           red_flags=_DESPAIR_RED_FLAGS[:-3] + r"|knife|knives|gun|weapon|hit\w* me|hurt\w* me|beat\w* me|threat\w*|attack\w*|"
                     r"police|abus\w*|scared|afraid|at the door)\b",
           # round 28: an attempt years ago told as history (well for a long time, working, a crisis plan card, asking
@@ -1061,7 +1114,8 @@ RULES: tuple[Rule, ...] = (
           red_flags=_DESPAIR_RED_FLAGS),
     _rule("self_harm", "wants to end everything",
           r"\b(?:want(?:s|ed)? to|going to|ready to|will|plan to) (?:end|stop) (?:it all|everything|living|existing|"
-          r"being alive|my existence)\b(?! with| between)|\bend everything\b(?! with| between)"),
+          r"being alive|my existence)\b(?! with| between)|\bend everything\b(?! with| between)",
+          unless=_CONTRACT_ENDED, red_flags=_DESPAIR_RED_FLAGS),  # round 32
     _rule("self_harm", "asks for a lethal dose or a way to die",
           r"\b(?:lethal|fatal|deadly) (?:dose|amount|overdose|quantity)\b|\bhow (?:much|many) .{0,50}(?:to|would|will) "
           r"(?:die|kill|be lethal|be fatal)\b|\b(?:painless|quickest|easiest|surest) way (?:to die|to kill|to end|of "
@@ -1087,7 +1141,7 @@ RULES: tuple[Rule, ...] = (
                  r"(?:took|taken) (?:a|the) (?:bottle|pack|packet|box|strip|blister|tub) of (?:\S+ ){1,2}(?:back|to (?:my|his|"
                  r"her|their|the|school|work)|round|over|into|with (?:me|him|her|them)))\b(?! .{0,40}(?:all|whole|too many))",
           # round 28: "took 2 warfarin by mistake" / "his normal dose is 3mg so he had 6mg ... feels fine ... the clinic?"
-          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED + r"|" + _STAGGERED_SMALL_DOSES),  # round 29: staggered small doses
+          unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED + r"|" + _STAGGERED_SMALL_DOSES + r"|" + _WHAT_A_RELATIVE_DID),
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
@@ -1184,7 +1238,24 @@ RULES: tuple[Rule, ...] = (
           # of melatonin or vitamin gummies; a child, a whole pack or more doses keeps it)
           unless_text=r"^(?=.*\b(?:melatonin|vitamins?|vitamin \w+|gumm(?:y|ies))\b)(?=.*\b(?:2|two) (?:\S+ ){0,3}?instead of "
                       r"(?:\S+ ){0,2}?(?:1|one)\b)(?!.*\b(?:child|children|toddler|son|daughter|kids?|baby|boy|girl|year old|"
-                      r"whole|all of|bottle|packet|pack|tub|handful|too many|[3-9]|[1-9]\d|three|four|five|six|ten)\b)",
+                      r"whole|all of|bottle|packet|pack|tub|handful|too many|[3-9]|[1-9]\d|three|four|five|six|ten)\b)|"
+                      # round 32: "help I've taken a double dose" / "of my vitamin D, the 1000 unit one, twice this morning"
+                      # (a common supplement taken twice by an adult; a child, a pack, weeks of it or a symptom keeps it)
+                      r"^(?=[\s\S]*\b(?:vitamin d3?|vit d|d3|multi ?vitamins?|vitamin c|vitamin b12|b12|fish oil|cod liver oil|"
+                      r"probiotics?|melatonin)\b)(?=[\s\S]*\b(?:twice|double(?:d| dose)?|two (?:doses|of them|this morning|today|"
+                      r"by mistake)|one extra|an extra (?:one|dose|tablet|capsule))\b)(?![\s\S]*\b(?:child|children|toddler|son|"
+                      r"daughter|kids?|baby|boy|girl|year old|whole|all of|bottle|packet|pack|tub|handful|too many|every day|weeks|"
+                      r"months|drowsy|vomit\w*|confus\w*|sick|\d{5,}|\d+ 000|three|four|five|six|ten|(?:ate|took|taken|swallowed|"
+                      r"had) (?:about |around |like )?(?:[3-9]|[1-9]\d))\b)|"
+                      # round 32: "I think I overdosed on my iron tablets" / "one extra, two today instead of one, ferrous
+                      # sulfate 200mg, I'm an adult, fine, a bit queasy" (a child, several extra, vomiting, black stools,
+                      # drowsiness or pregnancy keeps it)
+                      r"^(?=[\s\S]*\b(?:iron|ferrous \w+)\b)(?=[\s\S]*\b(?:one extra|an extra (?:one|tablet|dose)|(?:two|2) "
+                      r"(?:\S+ ){0,4}?instead of (?:\S+ ){0,2}?(?:one|1)|twice|double)\b)(?=[\s\S]*\b(?:an adult|i am (?:1[89]|"
+                      r"[2-9]\d)|grown up)\b)(?![\s\S]*\b(?:child|children|toddler|son|daughter|kids?|baby|boy|girl|year old|"
+                      r"pregnan\w*|whole|all of|bottle|packet|pack|handful|too many|vomit\w*|being sick|been sick|threw up|"
+                      r"throwing up|diarrh\w*|blood|black|drowsy|sleepy|confus\w*|faint\w*|three|four|five|six|ten|(?:ate|took|"
+                      r"taken|swallowed|had) (?:about |around |like )?(?:[3-9]|[1-9]\d))\b)",
           near=r"\b(?:i|he|she|they|my|friend|brother|sister|son|daughter|someone|roommate|mate|just|now|think|"
                r"might|may have|has|have|is|am)\b",
           window=30, unless=r"\b(?:signs of|symptoms of|what (?:is|are|happens)|why (?:is|are|do)|how (?:does|do|to)|"
@@ -1312,7 +1383,17 @@ RULES: tuple[Rule, ...] = (
                  r"stopping|keeps (?:bleeding|going|coming|pouring))\b)[\s\S]*\b(?:(?:(?:it|that|which|the bleeding|bleeding|"
                  r"the nose ?bleed|nose ?bleed|the bleed) (?:has |had )?)?stopped (?:when|once|after|with|by|as soon as) "
                  r"(?:i |he |she |we |they )?(?:\S+ ){0,4}?pinch\w*|pinch\w* (?:\S+ ){0,4}?stopped (?:it|the bleeding|the "
-                 r"bleed|the nose ?bleed))\b",
+                 r"bleed|the nose ?bleed))\b|"
+                 # round 32: a cut that stopped after a few minutes' pressure ("stopped bleeding after pressing for 2
+                 # minutes, edges together"), with no bleed going on or back
+                 r"^(?![\s\S]*\b(?:again|restart\w*|still (?:bleeding|going|pouring|dripping)|will not stop|not stopping|"
+                 r"keeps (?:bleeding|going|coming|pouring))\b)[\s\S]*\b(?:(?:it|that|the bleeding|bleeding) (?:has |had )?"
+                 r"stopped|stopped bleeding)(?: \S+){0,2}? (?:after|with) (?:\S+ ){0,5}?(?:pressure|pressing|press)\b|"
+                 # round 32: "there's blood everywhere" / "decorating for a Halloween party, the fake blood went over the
+                 # carpet lol" (fake or stage blood, with no injury told)
+                 r"^(?![\s\S]*\b(?:cut|cuts|wound\w*|stab\w*|glass|knife|fell|fall|fallen|hurt|injur\w*|bleeding|real "
+                 r"blood|not fake|again)\b)[\s\S]*\b(?:fake|stage|prop|theatrical|halloween|zombie|costume|joke shop) "
+                 r"(?:blood|stuff)\b",
           unless_scope="text"),
     # Round 25: a bleed started again or still pouring that will not stop ("the nosebleed last weekend was cauterised
     # but it's pouring again now and won't stop"): the words were too far apart for the rule above.
@@ -1547,6 +1628,10 @@ RULES: tuple[Rule, ...] = (
           r"\bconvulsions for the first time\b",
           unless=r"^(?!.*\b(?:seizures?|convuls\w*|epilep\w*|fits|(?:a|another) fit|shaking|jerking|twitching)\b).*\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b"
                  r"(?: \S+){0,2} (?:keeps |kept |was |is |started |been )?fitting\b|"  # round 26: a car "fitting" (stalling)
+                 r"\b(?:my|the|our|his|her|their|this|that|old|new|work|school) (?:laptop|computer|pc|phone|tablet|ipad|screen|tv|"
+                 r"telly|printer|console|xbox|playstation|router|modem|monitor|macbook|chromebook|app|wifi|wi fi|internet|"
+                 r"broadband)(?: (?:keeps|kept|is|was|has been|started|keeps on))? (?:having|had|getting|throwing) (?:a )?"
+                 r"(?:seizures?|fits?|convulsions?)\b|"  # round 32: a device "having seizures" (freezing)
                  r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
@@ -1577,6 +1662,10 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
           unless=r"\b(?:wifi|wi fi|internet|router|broadband)\b(?: \S+){0,2} (?:keeps |kept |is |was )?(?:having|had) "
                  r"(?:seizures|fits)\b|"  # round 22
+                 r"\b(?:my|the|our|his|her|their|this|that|old|new|work|school) (?:laptop|computer|pc|phone|tablet|ipad|screen|tv|"
+                 r"telly|printer|console|xbox|playstation|router|modem|monitor|macbook|chromebook|app|wifi|wi fi|internet|"
+                 r"broadband)(?: (?:keeps|kept|is|was|has been|started|keeps on))? (?:having|had|getting|throwing) (?:a )?"
+                 r"(?:seizures?|fits?|convulsions?)\b|"  # round 32: a device "having seizures" (freezing)
                  r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
                  r"(?:\d+|seven|childhood)|last (?:week|month|year)|years ago)\b"),
     # ------------------------------------------------------------------------------ pregnancy
@@ -1590,7 +1679,14 @@ RULES: tuple[Rule, ...] = (
     _rule("pregnancy", "severe abdominal pain in early pregnancy",
           r"\b(?:sharp|severe|terrible|bad|very much|really bad|strong|worst)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} pain\b",
           near=_PREGNANT, window=120, kind="symptom",
-          unless=r"\b(?:back ache|mild|a bit|slight|round ligament)\b|" + _NOT_PREGNANT),
+          unless=r"\b(?:back ache|mild|a bit|slight|round ligament)\b|" + _NOT_PREGNANT,
+          # round 32: "22 weeks, a sharp pain low on one side when I stand" / "only on sudden moves, no bleeding, baby
+          # kicking, the midwife mentioned round ligament pain": round ligament pain named anywhere in the turns read
+          # together; bleeding, dizziness or fainting, shoulder-tip pain, constant pain or a baby not moving still win
+          unless_text=r"\b(?:round ligament|ligament pain)\b",
+          red_flags=r"\b(?:bleed\w*|blood|spotting|dizz\w*|faint\w*|light ?headed|shoulder tip|shoulder|constant\w*|"
+                    r"(?:will not|does not|not) (?:stop|go away|ease)|not moving|no movements?|fewer movements|waters|fluid|"
+                    r"fever|vomit\w*|collaps\w*)\b"),
     _rule("pregnancy", "pre-eclampsia signs",
           r"\b(?:headache|blurr\w* vision|blurry|flashing lights|seeing spots|swollen face|puffy face|face (?:is )?"
           r"(?:swollen|puffy)|(?:hands|face) (?:and (?:hands|face) )?(?:are |is )?(?:really |very )?(?:puffy|swollen))\b",
@@ -1603,7 +1699,10 @@ RULES: tuple[Rule, ...] = (
           # round 27: an ordinary tension headache at 20 to 23 weeks, asked about paracetamol, with "my vision is fine" or
           # "no vision changes" (the red flag "vision" is only a fine or denied one here); no later gestation, no sign
           unless_guarded=r"^(?=[\s\S]*\b(?:tension(?: type)? headache|(?:ordinary|normal|usual|regular|typical|everyday|"
-                         r"standard) (?:tension )?(?:type )?headache)\b)(?=[\s\S]*\b(?:2[0-3]|twenty(?: one| two| three)?) ?"
+                         r"standard) (?:tension )?(?:type )?headache|"
+                         # round 32: "20 weeks with a headache from not sleeping, is paracetamol safe?"
+                         r"headache (?:from|because of|due to) (?:not sleeping|poor sleep|lack of sleep|bad sleep|no sleep|not "
+                         r"getting (?:enough )?sleep|being tired|tiredness|sleep deprivation|not sleeping well))\b)(?=[\s\S]*\b(?:2[0-3]|twenty(?: one| two| three)?) ?"
                          r"(?:weeks?|wks?)\b)(?![\s\S]*\b(?:2[4-9]|[34]\d) ?(?:weeks?|wks?)\b)(?![\s\S]*\b(?:(?<!no )"
                          r"(?<!not )blurr\w*|(?<!no )flashing|(?<!no )spots|sparkl\w*|swollen|swelling|puffy|severe|worst|"
                          r"bad|terrible|awful|pounding|banging|under (?:my|her) ribs|vomit\w*|(?:vision|sight|eyesight) (?:is |has )?"
@@ -1674,7 +1773,14 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:baby|birth|labou?r|pushing|push|contractions|waters|ambulance|pregnant|weeks|midwife|hospital|"
                r"floor|car|now|head|crowning|cord)\b",
           window=120, unless=r"\bflat (?:spot|head)|head shape|soft spot|cradle cap|scan|ultrasound|bump on|lump on|"
-                             r"rash on|head lice|spinal cord|vocal cords?\b"),
+                             r"rash on|head lice|spinal cord|vocal cords?\b",
+          # round 32: what a cord prolapse is or how common ("my sister is a doula and keeps mentioning cord prolapse,
+          # what is it and how common?"), with nothing of a labour now (waters, a cord felt or seen, pushing)
+          unless_text=r"^(?![\s\S]*\b(?:waters|feel|feeling|felt|see|seeing|seen|coming|hanging|pushing|push|contractions|"
+                      r"labou?r\w*|bleed\w*|now|at home|ambulance|999|911|112|help)\b)[\s\S]*\b(?:what (?:is|s) (?:it|that)(?= (?:[?.,!]|"
+                      r"and\b)| ?$)|what (?:is|s) (?:a cord prolapse|cord prolapse|an umbilical cord prolapse|umbilical cord prolapse)|what (?:it|cord "
+                      r"prolapse) (?:is|means)|what does (?:it|that|cord prolapse) mean|how (?:common|rare|often|likely)|is it "
+                      r"(?:common|rare))\b"),
     _rule("pregnancy", "bump hard or in constant pain late in pregnancy",
           r"\b(?:belly|stomach|tummy|bump|abdomen|womb|uterus)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:rock hard|hard as (?:a )?"
           r"(?:rock|board)|rigid|hard and (?:painful|tender)|(?:tight|hard) and (?:painful|sore)|painful all the time|"
@@ -1720,7 +1826,7 @@ RULES: tuple[Rule, ...] = (
           r"10[1-4](?:\.\d)?)(?! ?(?:weeks?|wks?|w|days?|months?|years?|yrs?|hours?|minutes?|kg|lbs?|cm|mm|ml|%)\b))\b",
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
           near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b",
-          unless_text=_INFANT_FEVER_PAST + "|" + _INFANT_FEVER_THEN),
+          unless_text=_INFANT_FEVER_PAST + "|" + _INFANT_FEVER_THEN + "|" + _INFANT_FEVER_AGE_THEN),
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
@@ -1845,7 +1951,13 @@ RULES: tuple[Rule, ...] = (
           # round 24: an operation for it at an age, both sides fixed ("a testicular torsion operation at 15")
           unless=r"\bwhat is|signs of|symptoms of\b|\btorsion (?:operation|surgery|op)\b(?: \S+){0,2} (?:at|aged|age|when) |"
                  r"\b(?:operation|surgery|op|operated) (?:for|on) (?:\S+ ){0,2}torsion\b(?: \S+){0,3} (?:at|aged|age) \d+\b|"
-                 r"\bboth sides (?:fixed|stitched|done|secured|anchored)\b"),
+                 r"\bboth sides (?:fixed|stitched|done|secured|anchored)\b|"
+                 # round 32: "my brother had testicular torsion at 14 and needed surgery, is his son more at risk?" (had
+                 # it at an age, with nothing told of now)
+                 r"^(?![\s\S]*\b(?:now|today|tonight|this (?:morning|afternoon|evening)|sudden\w*|again|hurts?|hurting|"
+                 r"pain\w*|swollen|swelling|vomit\w*|sick)\b)[\s\S]*\b(?:had|has had|got) (?:a |his |her )?(?:testicular |"
+                 r"testicle |ovarian )?torsion\b(?: \S+){0,3}? (?:at|aged|age|when (?:he|she|i) was|as a (?:teenager|teen|kid|"
+                 r"child|boy|girl))\b"),
     _rule("other", "severe abdominal pain",
           r"\b(?:(?:stomach|belly|abdomen|abdominal|tummy|lower right|lower left)(?: (?![.!?;](?: |$))[^ \n]+){0,2} pain|pain in (?:my |"
           r"his |her )?(?:lower right |lower left |lower )?(?:stomach|belly|abdomen|tummy))\b",
@@ -1890,7 +2002,10 @@ RULES: tuple[Rule, ...] = (
                  r"flushed)\b)(?=.*\b(?:(?:vision|sight|seeing) (?:is |seems )?(?:fine|normal|ok|okay|clear)|can see "
                  r"(?:fine|normally|ok|okay)))(?!.*\b(?:bleach|oven cleaner|acid|alkali|lye|ammonia|cement|lime|caustic|"
                  r"cannot see|blurr\w*|burning)\b)", unless_scope="text"),
-    _rule("other", "electric shock", r"\b(?:electric (?:shock|shocked)|electrocut\w*|shock from the mains)\b",
+    _rule("other", "electric shock", r"\b(?:electric (?:shock|shocked)|electrocut\w*|shock from the mains)\b|"
+          # round 32: "thrown off the ladder by a shock from a live cable"
+          r"\bshock(?:ed)? (?:off|from|by) (?:a|the|an) (?:live |exposed |bare |faulty )?(?:cable|wire|socket|plug|mains|"
+          r"power line|power cable|junction box|fuse box|light switch)\b",
           unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b",
           # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter" (or "jk", "lol not
           # really"): electrocuted by a bill, or taken back as a joke, with no sign of a shock told (numbness, a burn,
@@ -2062,7 +2177,8 @@ RULES: tuple[Rule, ...] = (
                          r"different|spare|replacement) (?:\S+ )?(?:auto ?injectors?|epi ?pens?|pens?|jext\w*|emerade))\b)"
                          r"(?![\s\S]*\b(?:used|jabbed|injected|stabbed|administered|swell\w*|swollen|wheez\w*|throat|tongue|"
                          r"hives|rash|breath\w*|reacting|reaction|collaps\w*|faint\w*|dizz\w*|stung|still|right now|just (?:ate|"
-                         r"eaten|had|been stung))\b)"),
+                         r"eaten|had|been stung))\b)"
+                         + r"|" + _PEN_USED_DISCHARGED),  # round 32
     _rule("anaphylaxis", "tongue, lips or throat swelling now after an allergen",
           r"\b(?:tongue|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
           r"went|gone|get|gets|getting|got|feel|feels|feeling|felt|turn\w*|is|are)(?: (?:all|so|really|very|numb and|"
@@ -3607,7 +3723,8 @@ _SENTENCE_END = re.compile(r" [.!?;] |\n| [.!?] ?$")
 _CLAUSE_BREAK = re.compile(r" , | \band\b | \bbut\b | \bso\b | \bthen\b | \bwhich\b ")
 # (?<!\S), not (?:^|\s): the search starts at the clause, where ^ never matches, so "tender , no trouble breathing"
 # was not read as negated (round 7).
-_NEGATION_BEFORE = re.compile(r"(?<!\S)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for)"
+_NEGATION_BEFORE = re.compile(r"(?<!\S)(?:no|not|never|without|denies|deny|nor|none|free of|absence of|negative for|"
+                              r"nowhere (?:near|close to))"  # round 32: "nowhere near the worst headache ever"
                               r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} ?$")
 # Round 9: people who ask about emergencies for their work or study, not for themselves.
 _ROLE = (r"(?:nurse|teacher|assistant|counsell?or|youth worker|youth leader|carer|care worker|support worker|lifeguard|"
@@ -3734,7 +3851,10 @@ _EDUCATION_R25 = re.compile(
     # round 26: an A-level or GCSE essay ("for my A level biology essay, what happens in a cardiac arrest?")
     r"\b(?:a ?level|as level|gcse|btec) (?:\S+ ){0,2}(?:essay|coursework|assignment)\b|\btriage "
     r"(?:category|categories|tag|tags|colou?rs?|level|priority)\b|\bhomework project\b|\bproject (?:on|about) (?:the |how "
-    r"the )?(?:human )?body\b")
+    r"the )?(?:human )?body\b|"
+    # round 32: a new starters' induction pack ("how soon after an electric shock should someone be checked? it's for our
+    # apprentices' induction pack")
+    r"\binduction (?:pack|booklet|handbook|manual|day|session|training|course|talk|programme|program)\b")
 _NOT_PERSONAL_R25 = re.compile(
     r"\bfor (?:our|my|the) (?:\S+ ){0,4}(?:safety )?(?:briefing|talk|presentation|induction)\b|"
     # round 26
@@ -3742,7 +3862,11 @@ _NOT_PERSONAL_R25 = re.compile(
     r"\bgiving a talk (?:to|for|at) (?:our|my|the) (?:\S+ ){0,3}(?:club|group|class|team|school)\b|"
     r"\bwhy do (?:your|you r) (?:lips|skin|fingers|nails|face|fingertips) (?:turn|go|get|become)\b|"
     r"\b(?:we are|i am) (?:running|planning|organi[sz]ing|holding|doing|preparing|setting up) (?:a|an|the|our) (?:\S+ )"
-    r"{0,3}(?:exercise|drill|simulation)s?\b")
+    r"{0,3}(?:exercise|drill|simulation)s?\b|"
+    # round 32
+    r"\b(?:for|writing|making|updating|preparing|putting together) (?:our|my|the|a|an) (?:\S+ ){0,3}induction (?:pack|"
+    r"booklet|handbook|manual|day|session|training|course|talk|"
+    r"programme|program)\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -3785,7 +3909,8 @@ _PAST = re.compile(
 # ago"); it does not count when the sentence says it is happening again.
 _PAST_AFTER = re.compile(
     r"\b(?:that|this|it|which) (?:was|happened|were) (?:\S+ ){0,2}?(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|few|several|many|a few|some) )?(?:years?|months?|decades?) ago\b|\b(?:that|this|it|which) (?:was|happened) "
+    r"nine|ten|few|several|many|a few|some) )?(?:years?|months?|decades?|summers?|winters?) ago\b|"  # (round 32: summers)
+    r"\b(?:that|this|it|which) (?:was|happened) "
     r"(?:back )?in (?:19|20)\d\d\b|\b(?:that|this|it|which) was (?:a long time|ages) ago\b|"
     # round 11: "that was back in May", "back in 2022"
     r"\b(?:that|this|it|which) (?:was|happened) (?:all )?(?:back )?in " + _MONTH + r"\b|\bback in (?:" + _MONTH +
@@ -3813,6 +3938,15 @@ _FRAMED = re.compile(
     # round 29: the cards of a game being made ("designing a family card game about paramedics ... card texts so far")
     r"\b(?:designing|making|writing|creating|developing|design|make|made) (?:a|an|our|my|the) (?:\S+ ){0,4}?(?:card|"
     r"board) game\b|\bcard texts?\b|\bthe cards (?:say|read)\b")
+# Round 32: a stage play being rehearsed or a training film named at the start of a clause ("my friend just stopped
+# breathing!!" / "in the play we're rehearsing, I mean"; "my dad went blue" / "on the CPR training video at work"): a frame
+# like a film (_FICTION); not "in the play area", a video call, nor "collapsed in the school play" (not a clause's start).
+_STAGED = (r"(?:(?:i mean|i meant|sorry|oops|no|lol|haha\w*) ?,? ?)*(?:in|on|from|during|for) (?:the|a|our|my|this|that|"
+           r"today s|his|her) (?:\S+ ){0,2}?(?:(?:school|nativity|drama|class|christmas|amateur|am dram|community|youth|"
+           r"church) (?:play|show|production|panto|pantomime)|(?:play|scene|sketch|panto|pantomime|musical) (?:(?:that |"
+           r"which )?(?:we|i|they) (?:are|am|were|was) )?(?:rehearsing|putting on|performing|staging|practi[sc]ing|"
+           r"filming|shooting)|(?:cpr|first aid|training|safety|resus\w*|induction|life support) (?:video|film|clip|dvd|"
+           r"footage))\b")
 # Round 22: a film, a book or a story named as where it happens ("in the film the man's face drooped", "in a film I
 # watched", "for my crime novel", "I'm writing a short story where"): a frame like a drill, but never of self_harm.
 _FICTION = re.compile(
@@ -3826,7 +3960,8 @@ _FICTION = re.compile(
     r"saga|novella)\b(?! (?:when|while)\b)|"  # round 31: "a family saga"; not "I was writing my novel when dad ..."
     # round 31: "I'm working on a historical novel set in 1920s India", "my historical novel is set in the 1920s"
     r"\bworking on (?:a|my|the|our) (?:\S+ ){0,2}?(?:novel|short story|screenplay|saga|novella|fan ?fic\w*)\b"
-    r"(?! (?:when|while)\b)|\bmy (?:\S+ )?(?:novel|short story|screenplay|saga|novella) (?:is|was) set in\b")
+    r"(?! (?:when|while)\b)|\bmy (?:\S+ )?(?:novel|short story|screenplay|saga|novella) (?:is|was) set in\b"
+    r"|(?:^|(?<=[.!?,:] ))(?:" + _STAGED + r")")
 _REAL_NOW = re.compile(
     r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
     r"kidding)|(?:this|it) is (?:real|for real|(?:actually|really) happening|happening (?:now|for real))|is real\b|for real|real "
@@ -3857,6 +3992,9 @@ _TAKEN_BACK_WORDS = (
     r"xbox|laptop)\b|"
     r"(?:(?:it is|its|it was) )?(?:only|just) (?:my|the|her|his) (?:eyelids|eyes)\b|"
     r"(?:found|have found|counted) (?:all|every (?:one|single one|tablet|pill)|them all)\b|"
+    # round 32: "I counted the blister pack, they're all there"
+    r"(?:i |we )?(?:have )?counted (?:the|my|his|her) (?:\S+ ){0,2}?(?:strip|blister pack|blisters?|packet|pack|box|bottle|"
+    r"tablets|pills)\b|"
     r"(?:i|he|she) (?:had|have had|just had) (?:a |my |her |his )?(?:filling|dental work|tooth out|root canal)\b|"
     r"(?:(?:it is|its|it was) )?(?:from |the |just the |only the )(?:dental |dentist s )?(?:anaesthetic|anesthetic|numbing)\b|"
     r"(?:the |my )?ribs (?:are|were) bruised\b|(?:only |just )?hurts (?:when|if) (?:i )?press\b)")
@@ -4057,7 +4195,7 @@ _DANGER_DENIED = re.compile(r"\b(?:fine|ok|okay|normal|well|calmed down|none (?:
                             r"woke(?: up)?|(?:has |it has |it )?stopped(?: now| already)?|"
                             # round 24: blueberries with her "breathing normally"; a tantrum's held breath, "then breathed again"
                             r"normally|(?:breathed|breathing|took a (?:big )?breath|gasped and breathed) again|"
-                            r"all there|no one is hurt|nobody is hurt|no one s (?:hurt|injured)|shouted|screaming at me)\b")
+                            r"all there|every (?:one|tablet|pill) is there|no one is hurt|nobody is hurt|no one s (?:hurt|injured)|shouted|screaming at me)\b")
 _HARMLESS_CAUSE = re.compile(r"\b(?:tantrum|meltdown|strop|sulking|took (?:her|his) (?:phone|ipad|tablet|console|xbox|laptop)|"
                              r"eyelids|eyes|found|counted|filling|dental work|tooth out|root canal|anaesthetic|anesthetic|"
                              r"numbing|ribs|press|deep sleep|heavy sleep|sound sleep|bit|bitten|blueberr\w*)\b(?! on (?:one|a|the same) "
@@ -4095,7 +4233,14 @@ _OUTCOME = re.compile(
     # round 25: kept in for two nights, cauterised at A&E, "she's been fine for 4 days", "he's been well since"
     r"kept (?:him|her|me|them|us) in (?:for )?(?:\d+|one|two|three|four|a couple of|a few) nights?|cauteri[sz]ed|"
     r"(?:he|she|i|they|we) (?:has|have|is|am|are) been (?:fine|well|ok|okay|good|great|perfect)(?: ever)? (?:since|for (?:\d+|"
-    r"a few|few|two|three|four|five|six|seven|several) (?:days|weeks)|all week)|(?:fine|well) (?:ever )?since)\b")
+    r"a few|few|two|three|four|five|six|seven|several) (?:days|weeks)|all week)|(?:fine|well) (?:ever )?since|"
+    # round 32: the check's verdict ("ECG and bloods normal, a pulled muscle", "said it was a panic attack"), hours of
+    # watching ("the hospital watched me for 6 hours")
+    r"(?:ecg|ekg|bloods?|blood tests?|troponins?|x ?rays?)(?: and (?:an? |the )?(?:\S+ ){0,2}?(?:ecg|ekg|bloods?|blood tests?|"
+    r"troponins?|x ?rays?))?(?: ,)? (?:were |was |all |came back |both )*(?:normal|clear|fine)|(?:said|told (?:me|him|her|us)|"
+    r"diagnosed|confirmed|it was|its|it is)(?: (?:it was|that it was|it s|its))? (?:just |only )?(?:a |an )?(?:panic attack|"
+    r"anxiety attack|pulled muscle|muscle strain|strained muscle|muscular|costochondritis)|(?:watched|observed|monitored|"
+    r"kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|two|three|four|five|six|eight) hours)\b")
 _BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b|"
                        # round 25: "been fine since, but the crushing pain is back"
                        r"\b(?:is|are) back\b(?! (?:home|at (?:home|work|school)|to (?:normal|work|school|himself|herself|"
@@ -4125,11 +4270,23 @@ _AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:\d+|on
                       r"eleven|twelve) (?:weeks?|wks?|days?) now\b")
 
 
+# Round 32: asking how to stop it happening again is not "again" now.
+_PREVENT_AGAIN = re.compile(r"\b(?:stop|prevent|avoid|stopping|preventing|avoiding) (?:it|this|that|them|one|an attack|attacks) "
+                            r"(?:from )?(?:happening|coming back|returning|recurring) again\b|\bso (?:that )?(?:it|this) "
+                            r"(?:does not|will not|never) (?:happen|come back) again\b")
+
+
+# Round 32: "she had jaundice when she was 2 weeks old, she is 5 weeks now and has a fever of 38.4": a baby's age now told
+# after the past makes what follows it current.
+_BABY_AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:now )?(?:\d+|one|two|three|four|five|six|seven|"
+                           r"eight|nine|ten|eleven|twelve) (?:weeks?|wks?|days?|months?)(?: old)? now\b")
+
+
 def _settled_history(text: _Text, start: int) -> bool:
     """Whether the match at `start` is an event of a named past day whose outcome comes after it (round 14)."""
     outcome = _OUTCOME.search(text.text, start)
     # (round 25: and no danger told after the outcome, "kept him in two nights, but now he's gone blue")
-    return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(text.text)
+    return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(_PREVENT_AGAIN.sub(" ", text.text))
                 and not _BUT_NOW.search(text.text, outcome.start())
                 and not _JUST_NOW.search(text.text, outcome.start())
                 and not any(not _negated(text, d.start()) for d in _STILL_DANGER.finditer(text.text, outcome.end())))
@@ -4314,7 +4471,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         if (past and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence)
                 and not _JUST_NOW.search(sentence, past.end())  # round 26
                 and not _JUST_EXPOSED.search(sentence, past.end())  # round 27
-                and not _NOW_AFTER_PAST.search(sentence, past.end())):  # the lead's review of round 31
+                and not _NOW_AFTER_PAST.search(sentence, past.end())  # the lead's review of round 31
+                and not _BABY_AGE_NOW.search(sentence, past.end())):  # round 32
             return "past history"
         # (round 9: a recent onset in the match's own clause wins over a long duration told elsewhere in the sentence,
         # "on apixaban for years and this evening my right arm and leg lost their strength")
@@ -4465,7 +4623,10 @@ _CONTINUATION = re.compile(
     r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|(?:through|thru) (?:my|his|her|"
     r"the) nose|"
     # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
-    r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff))\b|"
+    r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff)|"
+    # round 32: "im going to end it all" / "with my phone contract i mean haha"
+    r"with (?:my|the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|supplier|"
+    r"landlord|phone company|broadband|gym|insurance|insurer|isp))\b|"
     # the lead's review of round 28: "my son swallowed something!" / "it was a button battery from the remote": a turn
     # that names the poison of the turn before
     r"^(?:(?:oh|sorry|no|wait|ok|okay|well|um|erm|yes)\b ?,? ?)*(?:i think |i reckon |pretty sure |looks like )?(?:it was|it "
@@ -4533,6 +4694,27 @@ _CONSULTED_TURN = re.compile(
 _NOSE_CONTINUATION = re.compile(r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:through|thru) "
                                 r"(?:my|his|her|the) nose\b")
 _MARKS_CLOSE = re.compile(r"(?: [.!?])+ ?$")
+# Round 32: a turn that places the one before in a play being rehearsed or a training film ("she's collapsed and isn't
+# breathing" / "in our school play I mean") is read with it, so that the frame (_STAGED) is seen.
+_STAGED_TURN = re.compile(r"^" + _I_SAID + _STAGED)
+# Round 32: a turn that narrows the symptom of the one before ("a sharp pain low on one side" / "only on sudden moves,
+# a second, no bleeding") is read with it.
+_NARROWED_TURN = re.compile(r"^" + _I_SAID + r"(?:it is |its |it s |it was )?(?:only|just) (?:when|on|if|with|for a|for (?:a )?"
+                            r"(?:second|moment|few seconds)|(?:one|1|a single) extra)\b")
+# Round 32: a turn that tells the check after the turn before ("last week I couldn't get air" / "the ER checked everything,
+# a panic attack"; "my chest was killing me yesterday" / "went to A&E, ECG and bloods normal") or whose deed it was
+# ("he took a whole bottle of pills" / "that's what my grandad did in the 70s") is read with it, when the turn before is
+# of a past day: the rules' past-history readings and their red flags then see both.
+_CHECKED_TURN = re.compile(
+    r"^" + _I_SAID + r"(?:(?:i|we|he|she|they) )?(?:went|got taken|was taken|were taken|was rushed|rushed|drove) (?:in )?"
+    r"(?:to )?(?:the )?(?:er|a & e|a&e|ae|a and e|hospital|urgent care|emergency department)\b|"
+    r"^" + _I_SAID + r"(?:the )?(?:er|a & e|a&e|ae|a and e|hospital|ambulance|paramedics|doctors?|gp|urgent care|emergency "
+    r"department)\b(?: \S+){0,5}? (?:checked|ran|did|said|told|found|examined|watched|kept|observed|took|came|sent|"
+    r"discharged)\b|^" + _I_SAID + r"(?:that|this) (?:is|was) (?:what (?:happened to )?)?(?:my|his|her|our)\b")
+_PAST_DAY_TURN = re.compile(r"\b(?:yesterday|last (?:night|week|weekend|month)|this morning|earlier today|on (?:monday|"
+                            r"tuesday|wednesday|thursday|friday|saturday|sunday)|(?:\d+|a|one|two|three|a few|few|couple of) "
+                            r"(?:days|weeks) ago|(?:at|over|after) (?:lunch|lunchtime|breakfast) today|did|took|swallowed|used|"
+                            r"had to)\b")
 
 
 def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
@@ -4554,9 +4736,12 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         or (_CONSULTED_TURN.search(turn)  # round 30
                             and bool(_POISON_LINE.search(turn) or _POISON_LINE.search(units[-1][2])))
                         or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)
-                        or (_FIGURE_OF_SPEECH_TURN.search(turn) and not _REAL_NOW.search(turn))):  # round 31
+                        or (_FIGURE_OF_SPEECH_TURN.search(turn) and not _REAL_NOW.search(turn))  # round 31
+                        or _STAGED_TURN.search(turn) or _NARROWED_TURN.search(turn)  # round 32
+                        or (_CHECKED_TURN.search(turn) and bool(_PAST_DAY_TURN.search(units[-1][2])))):
             first, _, before = units[-1]
-            units[-1] = (first, index, _SENTENCE_CLOSE.sub("", before) + " , " + turn)
+            # (round 32: a run of marks, "nearly drowned!!", is closed like one mark)
+            units[-1] = (first, index, _MARKS_CLOSE.sub("", before) + " , " + turn)
         else:
             units.append((index, index, turn))
     return [(f"turn {a + 1}" if a == b else f"turns {a + 1}-{b + 1}", text) for a, b, text in units]
