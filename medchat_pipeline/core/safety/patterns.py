@@ -258,6 +258,11 @@ _CHILDHOOD_SWALLOW = (r"^(?=[\s\S]*\bwhen (?:my|our|his|her|their) (?:\S+ )?(?:s
                       r"(?![\s\S]*\b(?:just|right now|today|tonight|this (?:morning|afternoon|evening)|minutes? ago|an? hour "
                       r"ago|hours ago|again|vomit\w*|being sick|throwing up|burn\w*|drool\w*|dribbl\w*|drowsy|sleepy|cough\w*|"
                       r"wheez\w*|breath\w*|crying|screaming|a ?& ?e|a and e|hospital|emergency)\b)")
+# Round 32: a device "having seizures" ("my laptop keeps having seizures and freezing on calls"), for both seizure rules.
+_DEVICE_SEIZING = (r"\b(?:my|the|our|his|her|their|this|that|old|new|work|school) (?:laptop|computer|pc|phone|tablet|ipad|"
+                   r"screen|tv|telly|printer|console|xbox|playstation|router|modem|monitor|macbook|chromebook|app|wifi|wi fi|"
+                   r"internet|broadband)(?: (?:keeps|kept|is|was|has been|started|keeps on))? (?:having|had|getting|throwing) "
+                   r"(?:a )?(?:seizures?|fits?|convulsions?)\b")
 _PET_ATE = (r"\bmy (?:dog|cat|puppy|kitten|pet|rabbit|hamster|parrot|horse) (?:has |just |may have |might have )?"
             r"(?:ate|eaten|drank|licked|chewed|swallowed|got into)\b")
 
@@ -1628,10 +1633,7 @@ RULES: tuple[Rule, ...] = (
           r"\bconvulsions for the first time\b",
           unless=r"^(?!.*\b(?:seizures?|convuls\w*|epilep\w*|fits|(?:a|another) fit|shaking|jerking|twitching)\b).*\b(?:car|van|engine|motor|truck|lorry|scooter|motorbike)\b"
                  r"(?: \S+){0,2} (?:keeps |kept |was |is |started |been )?fitting\b|"  # round 26: a car "fitting" (stalling)
-                 r"\b(?:my|the|our|his|her|their|this|that|old|new|work|school) (?:laptop|computer|pc|phone|tablet|ipad|screen|tv|"
-                 r"telly|printer|console|xbox|playstation|router|modem|monitor|macbook|chromebook|app|wifi|wi fi|internet|"
-                 r"broadband)(?: (?:keeps|kept|is|was|has been|started|keeps on))? (?:having|had|getting|throwing) (?:a )?"
-                 r"(?:seizures?|fits?|convulsions?)\b|"  # round 32: a device "having seizures" (freezing)
+                 + _DEVICE_SEIZING + "|"  # round 32: a device "having seizures" (freezing)
                  r"\b(?:fit of (?:giggles|laughter|rage|coughing|sneezing)|laptop|computer|phone|as a (?:toddler|child|"
                  r"kid|baby)|when i was|febrile seizures as|years ago|last (?:week|month|year)|(?:can|could) i (?:get|"
                  r"drive|drink)|driving licen[cs]e|what (?:should|do) (?:i|you) do if|if (?:he|she|someone) has|"
@@ -1662,10 +1664,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:experiencing|having|getting|started)\b(?: (?![.!?;](?: |$))[^ \n]+){0,10} (?:seizures|convulsions|fits)\b", kind="symptom",
           unless=r"\b(?:wifi|wi fi|internet|router|broadband)\b(?: \S+){0,2} (?:keeps |kept |is |was )?(?:having|had) "
                  r"(?:seizures|fits)\b|"  # round 22
-                 r"\b(?:my|the|our|his|her|their|this|that|old|new|work|school) (?:laptop|computer|pc|phone|tablet|ipad|screen|tv|"
-                 r"telly|printer|console|xbox|playstation|router|modem|monitor|macbook|chromebook|app|wifi|wi fi|internet|"
-                 r"broadband)(?: (?:keeps|kept|is|was|has been|started|keeps on))? (?:having|had|getting|throwing) (?:a )?"
-                 r"(?:seizures?|fits?|convulsions?)\b|"  # round 32: a device "having seizures" (freezing)
+                 + _DEVICE_SEIZING + "|"  # round 32: a device "having seizures" (freezing)
                  r"\b(?:epilep\w*|treated with|on (?:levetiracetam|keppra|phenytoin|valproate|lamotrigine)|since "
                  r"(?:\d+|seven|childhood)|last (?:week|month|year)|years ago)\b"),
     # ------------------------------------------------------------------------------ pregnancy
@@ -3965,7 +3964,11 @@ _FICTION = re.compile(
 _REAL_NOW = re.compile(
     r"\b(?:not (?:a|an|the) (?:drill|joke|exercise|scenario|test|practice|role ?play|rehearsal)|no joke|not (?:joking|"
     r"kidding)|(?:this|it) is (?:real|for real|(?:actually|really) happening|happening (?:now|for real))|is real\b|for real|real "
-    r"(?:life|one|thing)|this time (?:it is|its)|seriously|i mean it|(?:done|doing) it again|happening again)\b")
+    r"(?:life|one|thing)|this time (?:it is|its)|seriously|i mean it|(?:done|doing) it again|happening again|"
+    # (the lead's review of round 32: "he stopped breathing" / "in the school play rehearsal, he collapsed on stage, please
+    # help": a plea or an ambulance is about now, whatever the setting)
+    r"please help|help me|help us|call(?:ed|ing)? (?:an |the )?ambulance|ambulance is (?:coming|on its way)|not acting|is not "
+    r"acting|not pretending)\b")
 # Round 14: a clause (a second turn joined to the first, or a later clause of one message) that takes what came before
 # back as not real or not now: a line, a question or a scene from a quiz, a play, a refresher or a course the writer
 # trains or studies; a joke explained (laughing, money, exam results); a harmless cause with the danger denied (a
@@ -4267,7 +4270,7 @@ _NOW_AFTER_PAST = re.compile(r"\b(?:right now|just now|at the moment|currently|a
 _JUST_EXPOSED = re.compile(r"\b(?:i|he|she|they|we)(?: have| has| had)? just (?:eaten|ate|had|been stung|got stung|taken|took)\b")
 # Round 27: a baby's age told now ("he is 10 weeks now") is not a long duration of the symptom.
 _AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
-                      r"eleven|twelve) (?:weeks?|wks?|days?) now\b")
+                      r"eleven|twelve) (?:weeks?|wks?|days?|months?)(?: old)? now\b")  # (lead's review of round 32: months)
 
 
 # Round 32: asking how to stop it happening again is not "again" now.
@@ -4461,6 +4464,9 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "general question"  # a question, and nothing in the message is about someone now
     # (the lead's review of round 28: a past attempt with another one planned, or the old state back, is not history)
     back = rule.category == "self_harm" and _SELF_HARM_BACK.search(text.text)
+    # (the lead's review of round 32: "nearly drowned!!" / "that was 2 summers ago. but he was in the pool again just now
+    # and coughing": one of the rule's own red flags with a time of now after the match is not history)
+    back = back or bool(rule.red_flags is not None and _NOW_AFTER_PAST.search(text.text, start) and _red_flag(rule, text))
     if _PAST.search(clause) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence) and not back:
         return "past history"
     if (_PAST_AFTER.search(sentence, start - s0) and not _PRESENT.search(clause)
