@@ -1082,6 +1082,31 @@ RULES: tuple[Rule, ...] = (
                r"will not be|free of me|without me|forever|end|anymore|no (?:point|reason)|thank you for everything|"
                r"made up my mind|hugged|much longer)\b",
           window=120),
+    # Blind set 31, got nothing (four veiled self-harm messages): "🪢 tied it already. just want someone to know 🖤";
+    # buying small packs of paracetamol at three chemists "so nobody notices ... enough now to finish things properly";
+    # a sister's "last post. thank you for all the memories. it was never your fault." with a photo of cliffs; "I have a
+    # plan and a date, and the date is today."
+    _rule("self_harm", "a plan, a means or a goodbye told without the words",
+          r"\b(?:tied|tying) (?:it|the rope|a rope|the noose|a noose|the knot|the cord|the belt)\b(?: (?:already|up|now|"
+          r"tonight|ready))?|🪢|\b(?:buy|buying|bought|collect\w*|sav\w*|stockpil\w*|getting) (?:\S+ ){0,6}?(?:packs?|"
+          r"packets?|boxes|tablets|pills|paracetamol|ibuprofen|painkillers)\b(?: \S+){0,6}? so (?:that )?(?:nobody|no one|"
+          r"noone|the (?:pharmacist|chemist) (?:does not|wont|will not)) (?:notices|would notice|will notice|asks|knows|"
+          r"twigs)\b|\b(?:enough|plenty)(?: \S+){0,3}? to (?:finish|end) (?:things|it|everything|it all|myself)\b|"
+          r"\b(?:it was|it is|it s|its|none of this (?:is|was)) (?:never|not) your fault\b|\blast post\b|\b(?:i have|i ve got|"
+          r"i have got|got) a plan and a (?:date|time|day)\b",
+          near=r"\b(?:already|ready|someone to know|goodbye|bye|sorry|memories|last|cliffs?|bridge|tonight|today|tomorrow|"
+               r"note|letter|love you|fault|finish|end|properly|nobody|no one|low|tired|done|plan|date|pills|paracetamol|"
+               r"tablets)\b|🖤", window=200,
+          unless=r"^(?![\s\S]*(?:🪢|🖤|\bnoose\b|\bthe date is today\b|\bcannot find (?:him|her|them)\b|"
+                 r"\bmissing\b))[\s\S]*(?:\ba plan and a (?:date|time|day) for (?:the|my|our|a|his|her) (?!end\b)|\b(?:knot|knots|shoelaces?|laces|hair|bow|tie|boat|dog|horse|scarf|apron|bin bag|"
+                 r"hammock|tent|rope swing|swing|essay|thesis|book|novel|project|course|degree|renovation|series|season|"
+                 r"box set|game|level)\b|"
+                 # a last post in a group one is leaving ("goodbye everyone, this is my last post here, I've joined a
+                 # different running club")
+                 r"\blast post\b(?: \S+){0,3}? (?:here|in (?:this|the) (?:group|forum|thread|chat|club))\b(?=[\s\S]*\b(?:leav\w*|"
+                 r"left|joined|joining|moving|switching|new (?:group|club|account)|signing off|taking a break)\b))",
+          red_flags=r"\b(?:suicid\w*|kill (?:my|him|her)self|end (?:it|my life|things)|die|dying|dead|noose|rope|overdose|"
+                    r"not be here|not (?:be )?around|forever)\b"),
     _rule("self_harm", "says others will soon be free of them",
           r"\b(?:will|would) be (?:free|rid) of me\b|\b(?:nobody|no one|no body|noone) (?:has|will have|would have|"
           r"needs|will need) to (?:deal with|worry about|put up with|see|look after) me (?:ever again|again|anymore|any "
@@ -1485,7 +1510,11 @@ RULES: tuple[Rule, ...] = (
           r"(?:my|his|her|their|the|your) (?:left |right |lower |upper )?(?:side|chest|back|belly|stomach|tummy|abdomen|gut|"
           r"neck|ribs|groin|armpit)|"
           r"cut off (?:his|her|my) (?:finger|hand|toe|arm)|bone (?:is )?(?:sticking|poking) out|bent the "
-          r"wrong way|compound fracture|hit by a (?:car|bus|truck|lorry|van))\b",
+          # (blind set 31, the safety-net line only: "the ride-on mower went over my foot, two toes are gone")
+          r"wrong way|(?:two|three|four|five|\d|a|one|some|the|my|his|her|their) (?:\S+ )?(?:toes?|fingers?|thumbs?) (?:is |"
+          r"are |was |were |has |have )?(?:been )?(?:gone|off|missing|hanging off|cut off|sliced off|torn off|ripped off|"
+          r"severed|chopped off)\b(?! (?:numb|white|blue|cold|purple|tingly|dead|stiff|red))|"
+          r"compound fracture|hit by a (?:car|bus|truck|lorry|van))\b",
           # (a pain "like a knife in my side", "as if someone stuck a knife in my back": a way to tell pain)
           unless=r"\b(?:like|as if|as though) (?:a |an |someone )?(?:\S+ )?(?:knife|blade|stanley knife|box cutter|stuck a "
                  r"knife|stabbed)\b(?: \S+){0,3} (?:in|into)\b"),
@@ -1607,6 +1636,17 @@ RULES: tuple[Rule, ...] = (
                     r"not) been seen)\b"),
     # Round 10: "hard to wake" makes an emergency whoever it is, but names the category only when no other rule fires
     # (a floppy baby hard to wake is infant_child: the advice for a baby comes first).
+    # Blind set 31, got nothing: "a fan went down in the concourse, not answering, making a snoring noise": someone who
+    # dropped and does not answer, or breathes with a snore or a gurgle (an airway at risk).
+    _rule("unresponsive_seizure", "went down and does not answer",
+          r"\b(?:went down|keeled over|hit the (?:floor|ground|deck)|fell down|dropped to the (?:floor|ground))\b",
+          near=r"\b(?:not answering|is not answering|will not answer|not responding|no response|snor\w*|gurgl\w*|"
+               r"not moving|eyes rolled|out cold|not waking)\b", window=100,
+          unless=r"\b(?:phones?|line|wifi|internet|servers?|system|website|site|app|network|shares|price|prices|stock|"
+                 r"temperature|fever|swelling|numbers|machines?|helpline|help line|bank|card|till|printer|computer|laptop|"
+                 r"router|broadband|power|electricity|lights|shop|store|business|company|asleep|sleeping|dozing|dozed|"
+                 r"napping|nap)\b",
+          sign=True),  # a cardiac arrest's or a blue face's rule that fires too names the category
     _rule("unresponsive_seizure", "hard to wake", r"\bhard to (?:wake|rouse)\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
                  r"\b(?:first aid|cpr)\b|" + _AFTER_SHIFT_NORMAL,
@@ -1784,7 +1824,12 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:belly|stomach|tummy|bump|abdomen|womb|uterus)\b(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:rock hard|hard as (?:a )?"
           r"(?:rock|board)|rigid|hard and (?:painful|tender)|(?:tight|hard) and (?:painful|sore)|painful all the time|"
           r"hurts (?:all the time|constantly|non stop)|does not (?:ease|relax|let up|soften)|will not (?:ease|relax|"
-          r"soften))\b|\b(?:constant|non stop|continuous|sudden|severe) (?:\w+ )?(?:belly|stomach|tummy|abdominal|bump) "
+          r"soften))\b|"
+          # (blind set 31, got nothing: "since the class there's been a constant pain across my bump, it's tender and
+          # tight and hasn't let up in two hours, and a bit of spotting" at 31 weeks: a placental abruption's signs)
+          r"\b(?:constant|non stop|continuous|steady) (?:\w+ )?pain (?:across|in|over|around|on) (?:my|her|the) (?:bump|belly|"
+          r"tummy|stomach|abdomen|womb)\b(?=[\s\S]{0,200}\b(?:spotting|blood|bleed\w*|has not let up|not let up|tender|"
+          r"tight|hard)\b)|\b(?:constant|non stop|continuous|sudden|severe) (?:\w+ )?(?:belly|stomach|tummy|abdominal|bump) "
           r"pain\b(?=.{0,80}\b(?:blood|bleed\w*|does not ease|not like contractions)\b)",
           near=r"\b(?:[2-4]\d weeks|(?:second|third) trimester|(?:[5-9]|five|six|seven|eight|nine) months pregnant|"
                r"pregnant)\b",
@@ -1967,7 +2012,9 @@ RULES: tuple[Rule, ...] = (
     # Round 12: heat stroke told by its signs after exertion in heat: no sweat, hot dry skin, and the mind affected.
     _rule("other", "heat stroke signs: hot dry skin, no sweat, confusion",
           r"\b(?:stopped sweating|not sweating|no longer sweating|sweating stopped|hot (?:and )?dry skin|dry (?:and )?hot "
-          r"skin|skin (?:is |feels |was )?(?:\S+ )?(?:hot and dry|dry and hot|bone dry|burning hot and dry))\b",
+          r"skin|skin (?:is |feels |was )?(?:\S+ )?(?:hot and dry|dry and hot|bone dry|burning hot and dry))\b|"
+          # (blind set 31, the safety-net line only: "slid off (a camel) in the dunes, skin burning hot, talking nonsense")
+          r"\b(?:skin|he|she|they|body) (?:is |feels |felt |was |s )?(?:burning|boiling|scorching|roasting|red) hot\b",
           near=r"\b(?:confus\w*|gibberish|nonsense|not making sense|slurr\w*|collaps\w*|drows\w*|fit\w*|seizure|"
                r"delirious|rambling|disorient\w*|strange|odd|weird)\b", window=160),
     _rule("other", "heat stroke",
@@ -2179,7 +2226,8 @@ RULES: tuple[Rule, ...] = (
                          r"eaten|had|been stung))\b)"
                          + r"|" + _PEN_USED_DISCHARGED),  # round 32
     _rule("anaphylaxis", "tongue, lips or throat swelling now after an allergen",
-          r"\b(?:tongue|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
+          # (blind set 31: "my tongue's getting big" is read "my tongues getting big")
+          r"\b(?:tongues?|tounge|lips?|mouth|throat)(?: and (?:tongue|lips?|mouth|throat))? (?:\w+ ){0,2}(?:go|goes|going|"
           r"went|gone|get|gets|getting|got|feel|feels|feeling|felt|turn\w*|is|are)(?: (?:all|so|really|very|numb and|"
           r"tight and))? (?:fat|big|thick|huge|swollen|swell\w*|tight|squeaky|closing|narrow\w*|shrink\w*|smaller)\b|"
           r"\b(?:tongue|tounge) (?:\w+ ){0,2}too (?:big|fat|thick) (?:to|for)\b|\b(?:throat|airway) (?:\w+ ){0,3}like "
@@ -4240,8 +4288,10 @@ _OUTCOME = re.compile(
     # round 32: the check's verdict ("ECG and bloods normal, a pulled muscle", "said it was a panic attack"), hours of
     # watching ("the hospital watched me for 6 hours")
     r"(?:ecg|ekg|bloods?|blood tests?|troponins?|x ?rays?)(?: and (?:an? |the )?(?:\S+ ){0,2}?(?:ecg|ekg|bloods?|blood tests?|"
-    r"troponins?|x ?rays?))?(?: ,)? (?:were |was |all |came back |both )*(?:normal|clear|fine)|(?:said|told (?:me|him|her|us)|"
-    r"diagnosed|confirmed|it was|its|it is)(?: (?:it was|that it was|it s|its))? (?:just |only )?(?:a |an )?(?:panic attack|"
+    r"troponins?|x ?rays?))?(?: ,)? (?:were |was |all |came back |both )*(?:normal|clear|fine)|"
+    # (the lead's review of round 32: the verdict of someone who checked, not a sister's "says it's just a pulled muscle")
+    r"\b(?:er|a ?& ?e|a and e|ae|hospital|doctors?|gp|nurses?|paramedics?|consultant|cardiologist|they|medics?)\b(?: \S+){0,6}? "
+    r"(?:said|told (?:me|him|her|us)|diagnosed|confirmed)(?: (?:it was|that it was|it s|its))? (?:just |only )?(?:a |an )?(?:panic attack|"
     r"anxiety attack|pulled muscle|muscle strain|strained muscle|muscular|costochondritis)|(?:watched|observed|monitored|"
     r"kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|two|three|four|five|six|eight) hours)\b")
 _BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b|"
@@ -4381,7 +4431,12 @@ _RESOLVED = re.compile(
     r"\b(?:er|a&e|a & e|hospital|doctor|doctors|cardiologist|urgent care|they|ecg|ekg|echo|tests?|results?|scan|"
     r"bloods)\b.{0,40}\b(?:said|told|found|showed|came back|were|was|are)\b.{0,30}\b(?:fine|normal|reflux|nothing|"
     r"anxiety|muscle|muscular|clear|ok|okay|negative|perfect health)\b|\bturned out\b|\bwas cleared\b|"
-    r"\bgot cleared\b|\bpulled (?:a )?muscle\b|"
+    r"\bgot cleared\b|"
+    # (the lead's review of round 32: a relative's or a friend's guess is no check: "my sister says it's just a pulled
+    # muscle" beside a constant pain and spotting at 31 weeks)
+    r"^(?![\s\S]*\b(?:sister|brother|mum|mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|friend|mate|"
+    r"flatmate|nan|gran|colleague|boss|coach|trainer|instructor) (?:says|said|thinks|thought|reckons|reckoned)\b)"
+    r"[\s\S]*\bpulled (?:a )?muscle\b|"
     r"\b(?:doctor|er|hospital|they|cardiologist) (?:told me|said|says) (?:it is|it was|that it)\b")
 
 
