@@ -16,6 +16,7 @@ want the model at once (test workers, a run's steps) wait for the first conversi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -227,22 +228,9 @@ def _gguf_read_once() -> Iterator[None]:
     "CI time"); the weights written are the same bytes."""
     import gguf
 
-    readers: dict = {}
-    name_maps: dict = {}
     original_reader, original_map = gguf.GGUFReader, gguf.get_tensor_name_map
-
-    def reader(path, *args, **kwargs):
-        key = (str(path), args, tuple(sorted(kwargs.items())))
-        if key not in readers:
-            readers[key] = original_reader(path, *args, **kwargs)
-        return readers[key]
-
-    def name_map(arch, n_blocks):
-        if (arch, n_blocks) not in name_maps:
-            name_maps[arch, n_blocks] = original_map(arch, n_blocks)
-        return name_maps[arch, n_blocks]
-
-    gguf.GGUFReader, gguf.get_tensor_name_map = reader, name_map
+    # a fresh cache per conversion, so nothing outlives it (the reader maps the file)
+    gguf.GGUFReader, gguf.get_tensor_name_map = functools.cache(original_reader), functools.cache(original_map)
     try:
         yield
     finally:
