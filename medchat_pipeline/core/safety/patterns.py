@@ -140,7 +140,10 @@ _ONSET = (r"\b(?:sudden\w*|all of a sudden|out of nowhere|came on|just (?:now|st
 _CHEST = r"(?:chest|breastbone|sternum)"
 _CHEST_PAIN = (rf"\b(?:{_CHEST}(?: is| feels)? like (?:(?![.!?;](?: |$))[^ \n]+ ){{0,4}}(?:vice|vise|clamp|crushed|squeezed|"
                rf"elephant|weight|band|brick\w*|ton of bricks)|{_CHEST}(?: is| feels| has)?{_gap(2)}(?:pain\w*|hurt\w*|ache|aching|pressure|tight\w*|heav\w*|"
-               rf"squeez\w*|crush\w*|burning)|(?:pain\w*|pressure|tightness|heaviness|ache|crushing|squeezing)"
+               rf"squeez\w*|crush\w*|burning)|"
+               # round 33: the adjective before it ("grey and clammy with a tight chest for 20 minutes")
+               rf"(?:a |her |his |my )(?:tight|heavy|crushing|squeezing) {_CHEST}|"
+               rf"(?:pain\w*|pressure|tightness|heaviness|ache|crushing|squeezing)"
                rf"(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:in|on|across|of|around|round|over|behind|inside) (?:the (?:middle|centre|center) "
                rf"of )?(?:my |his |her |the |their )?{_CHEST}|(?:elephant|weight|brick\w*|vice|vise|band|belt|someone|"
                rf"something)(?: (?![.!?;](?: |$))[^ \n]+){{0,3}} (?:on|pressing on|pressing down on|sitting on|standing on|"
@@ -461,6 +464,41 @@ _NOT_ANSWERING = (r"\b(?:(?:is not|has not been|not|will not|did not|has stopped
 _NO_PREGNANCY_WORDS = (r"^(?!.*\b(?:pregnan\w*|[1-4]?\d ?(?:weeks?|wks?)|trimester|expecting|(?:the |my |her )?bump|"
                        r"the baby|baby (?:is )?(?:moving|kicking))\b)")
 _NO_CHILD_WORDS = r"^(?!.*" + _INFANT + r")"
+# Round 33: "my daughter stopped breathing and went stiff" / "that was at 2, a febrile convulsion with a high temperature.
+# she is 9 now": dated to a child's age then, with the child's age now told, and nothing of now (again, still, blue, not
+# waking, an ambulance, help).
+_AGE_THEN_AND_NOW = (
+    r"^(?=[\s\S]*\b(?:that|this|it) (?:was|happened) (?:when (?:he|she|they) (?:was|were) |at (?:the )?age(?: of)? |aged |at )"
+    r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten)(?: (?:months?|years?|yrs?))?(?: old)?\b"
+    r"(?! ?(?:am|pm|o clock|oclock|in the|this|last|today|tonight)\b)(?! ?[:.]\d))(?=[\s\S]*\b(?:he|she|they) (?:is|are) "
+    r"(?:now (?:[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?! (?:weeks?|wks?|days?|months?)\b)|"
+    r"(?:[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: (?:years?|yrs?)(?: old)?)? now\b))"
+    r"(?![\s\S]*\b(?:right now|just now|again|still|today|tonight|this (?:morning|afternoon|evening)|blue|grey|gray|floppy|"
+    r"limp|(?:will not|cannot|can not|not|is not|has not) (?:wake|waking|woken|respond\w*|come round)|unconscious|call\w* "
+    r"(?:an |the )?ambulance|help)\b)")
+# Round 33: a petty offence of a housemate or a relative ("he ate my leftovers again", "finished my curry"), the cause of a
+# "going to kill him".
+_PETTY_OFFENCE = (r"\b(?:ate|eaten|eats|eating|finished|nicked|stole|stolen|drank|drunk|used|took|taken|borrowed|hogged|"
+                  r"scoffed|polished off|pinched)(?: (?:all|up|off|again))? (?:my|our|the) (?:last |leftover |left over )?(?:\S+ )?"
+                  r"(?:leftovers?|food|dinner|lunch|takeaway|curry|pasta|pizza|cake|chocolates?|biscuits|milk|yogh?urts?|snacks?|"
+                  r"sandwich|cheese|crisps|sweets|ice cream|chips|slice|rice|noodles|soup|stew|chilli|lasagne|leftover \S+|"
+                  r"charger|shampoo|hoodie|jumper|parking (?:space|spot))\b")
+# Round 33: "I'm going to kill him" / "my flatmate ate my leftovers again 😡 how long do leftovers keep?": a threat at a
+# petty offence, read with the turn that tells it; a weapon, a threat, a plan or someone hurt keeps it an emergency.
+_PETTY_THREAT = (r"^(?=[\s\S]*\b(?:going to|gonna|will|is going to|am going to) (?:actually |literally |honestly |seriously |"
+                 r"so |totally )?(?:kill|murder|strangle) (?:him|her|them|my \w+)\b)(?=[\s\S]*" + _PETTY_OFFENCE + r")"
+                 r"(?![\s\S]*\b(?:knife|knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|threaten\w*|hit me|hits "
+                 r"me|hitting me|hurt\w* (?:me|him|her)|beat\w*|attack\w*|police|scared|afraid|plan\w*|waiting for|tonight|not "
+                 r"joking|no joke|i mean it|seriously i|for real)\b)")
+# Round 33: "she's not breathing" / "my kombucha I mean, the jar hasn't fizzed in a week": a ferment, a starter or a plant
+# named as what is not breathing, with no person's danger told.
+_BREATHING_OBJECTS = (r"(?:my|the|our) (?:\S+ ){0,2}?(?:kombucha|scoby|sourdough|starter|kefir|ferment\w*|yeast|dough|ginger "
+                      r"beer plant|houseplants?|plants?|cactus|succulent|fern|orchid|bonsai|tamagotchi|sim|sims|avatar)\b")
+_OBJECT_NOT_BREATHING = (
+    r"^(?=[\s\S]*\b(?:not breathing|stopped breathing)\b(?: any ?more)?(?: [!.])? , (?:(?:i mean|sorry|lol|haha\w*|oops) ,? ?)*"
+    + _BREATHING_OBJECTS + r")(?![\s\S]*\b(?:baby|babies|"
+    r"child|son|daughter|toddler|husband|wife|partner|mum|mom|dad|father|mother|friend|boy|girl|man|woman|blue|grey|gray|"
+    r"floppy|limp|unconscious|collaps\w*|cpr|ambulance|pulse|help me|please help)\b)")
 # Round 32: "in the neonatal unit for a week with a fever when she was 3 weeks old, she's 1 now": a baby's age then and
 # an older child's age now (3 months or more), with nothing told of now.
 _INFANT_FEVER_AGE_THEN = (
@@ -528,6 +566,11 @@ RULES: tuple[Rule, ...] = (
                  # round 22: "the taxi's engine had a cardiac arrest"
                  r"\b(?:engine|motor|car|van|wifi|router|laptop|computer|phone|printer|boiler|economy)\b(?: \S+){0,2} "
                  r"(?:had|has|is having|went into|going into) (?:a )?cardiac arrest\b|"
+                 # round 33: "my wallet had a cardiac arrest after the farm gift shop", "my bank account basically went into
+                 # cardiac arrest" (money; no comma between)
+                 r"\b(?:my|our|the|his|her|their) (?:wallet|purse|bank account|bank balance|credit card|debit card|savings|"
+                 r"budget|finances|overdraft|pay ?packet|bank card)(?: (?![,.!?;])\S+){0,2} (?:had|has|has had|is having|went into|"
+                 r"going into|gone into) (?:a )?cardiac arrest\b|"
                  # round 30: "my father had a cardiac arrest at 58 and survived", "survived a cardiac arrest when she was 55"
                  r"\b(?:had|survived) (?:a )?cardiac arrest (?:at|aged|when|in|last|years|\d)\b(?: \S+){0,6}? (?<!not )(?<!never )"
                  r"(?:survived|pulled through|recovered|made it|lived)\b|\bsurvived (?:a|his|her|my|their) cardiac arrest\b",
@@ -644,7 +687,14 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:leg|hand|arm) and (?:leg|hand|arm) not working\b",
           near=rf"{_ONSET}|\b(?:one side|left side|right side|face|speech|slurr\w*|confus\w*|words)\b", window=120,
           kind="symptom", unless=r"\b(?:fall\w* asleep|fell asleep|asleep|sleep on|sleeping on|cross ?legged|"
-                                 r"pins and needles|after (?:gym|workout|lifting))\b"),
+                                 r"pins and needles|after (?:gym|workout|lifting)|"
+                                 # round 33: "my arm has gone numb" / "I slept on it funny, coming back with pins and
+                                 # needles"
+                                 r"slept on|lying on|lain on|lay on)\b",
+          # round 33: a drooping face, slurred or jumbled speech, or a numbness that is not coming back wins over lying on it
+          red_flags=r"\b(?:droop\w*|slurr\w*|jumbled|garbled|(?:not|never|has not|have not|is not|still not) (?:com\w* back|"
+                    r"gone away|go away|going away|improv\w*|better)|still (?:numb|weak|dead|heavy|limp) (?:after|an hour|hours|"
+                    r"\d+)|cannot (?:lift|move|raise|grip)|face)\b"),
     _rule("stroke", "speech suddenly slurred or jumbled",
           r"\b(?:speech|talking|words|voice)(?: is| are| went| became| has become| has gone| coming out| come out)?"
           r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} (?:slurr\w*|jumbled|garbled|funny|strange|weird|not making sense|not clear)\b|"
@@ -702,7 +752,8 @@ RULES: tuple[Rule, ...] = (
           # round 10: signs of real hypoxia or collapse win over every reading above
           red_flags=r"\b(?:blue|grey|gray|purple|dusky|collaps\w*|faint\w*|passed out|chest (?:pain|hurts)|not breathing|"
                     r"gasping|choking)\b"),
-    _rule("breathing", "not breathing", _NOT_BREATHING + r"|\bstopped breathing\b"),
+    _rule("breathing", "not breathing", _NOT_BREATHING + r"|\bstopped breathing\b",
+          unless_guarded=_AGE_THEN_AND_NOW + r"|" + _OBJECT_NOT_BREATHING),  # round 33
     _rule("breathing", "gasping or suffocating",
           r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
           unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea|"
@@ -741,6 +792,12 @@ RULES: tuple[Rule, ...] = (
                  r"\bchoking the life out of\b|\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|"
                  r"cough|heat|humidity|job|work|debt|bills?|deadlines?|stress|workload|exams?|life|this|it)\b(?: \S+){0,2} "
                  r"(?:is |are |keeps )?(?:choking|strangling|suffocating|smothering) (?:me|us)\b|"
+                 # round 33: deadlines or the month end "choking the whole team", "choking all of us"
+                 r"\b(?:deadlines?|workload|targets|paperwork|admin|red tape|e ?mails?|bills|debts?|stress|pressure|"
+                 r"(?:month|year|quarter) end|end of (?:the )?(?:month|year|quarter)|audit|rota|overtime|meetings)\b(?: \S+){0,3} "
+                 r"(?:is |are |keep |keeps )?(?:choking|strangling|suffocating|smothering) (?:all of us|us all|the (?:whole |entire )?"
+                 r"(?:team|office|department|dept|staff|company|business|shop|ward|school|firm)|(?:the )?(?:whole |entire )?(?:team|office|"
+                 r"department|staff|company|business)|everyone|everybody)\b|"
                  # round 11: "choking on deadlines" (work, not food)
                  r"\bchoking on (?:deadlines?|work|emails?|paperwork|admin|bills?|debts?|stress|exams?|revision|"
                  r"assignments?|meetings?|tasks?|red tape|jargon|workload)\b",
@@ -815,7 +872,14 @@ RULES: tuple[Rule, ...] = (
           r"(?:\d+|three|four|several) times",
           # round 26: "what does a bad asthma attack feel like? just curious, my peak flows are normal"
           unless_text=r"\b(?:just|only|purely) curious\b(?=.*\bpeak flows? (?:\S+ ){0,2}(?:are |is )?(?:all )?(?:normal|fine|"
-                      r"good|ok|okay)\b)"),
+                      r"good|ok|okay)\b)",
+          # round 33: a panic attack that was taken for an asthma attack ("we thought it was an asthma attack, it was a
+          # panic attack; how do I help next time?"), with nothing of an attack or a failing inhaler now
+          unless_guarded=r"^(?=[\s\S]*\bpanic attack\b)(?=[\s\S]*\b(?:thought|took|taken|mistook|mistaken|assumed|looked like|"
+                         r"seemed like|sounded like|we took)\b(?: \S+){0,8}? asthma attack\b|[\s\S]*\basthma attack\b(?: \S+){0,8}? "
+                         r"(?:but |turned out |actually )(?:\S+ ){0,3}?panic attack\b)(?![\s\S]*\b(?:right now|now|is having|are "
+                         r"having|am having|inhaler (?:is not|not|does not|has not)|blue|grey|gray|(?:cannot|can not|could not|"
+                         r"struggling to) (?:breathe|speak|talk)|collaps\w*|wheez\w*)\b)"),
     _rule("breathing", "very low oxygen",
           r"\b(?:oxygen|o2|sats?|saturation|spo2|oximeter|sat|pulse ox)\b(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:[5-8]\d|9[01])%?(?![\d.])",
           # a low reading from cold fingers that is normal once warmed is a measuring error, not hypoxia (round 5),
@@ -885,7 +949,14 @@ RULES: tuple[Rule, ...] = (
           unless=r"\bhay fever|mosquito\b|\bbreathing (?:is )?(?:fine|normal|ok|okay|good)\b|\b(?:lips|throat|tongue)"
                  r"(?: and (?:lips|throat|tongue))? (?:are |is |feel |feels )?(?:fine|normal|ok|okay)\b",
           red_flags=r"\b(?:cannot breathe|wheez\w*|struggling to breathe|short of breath|(?:throat|chest) (?:is |feels )?"
-                    r"(?:closing|tight\w*)|(?:lips?|tongue|throat|face) (?:is |are )?(?:swell\w*|swollen))\b"),
+                    r"(?:closing|tight\w*)|(?:lips?|tongue|throat|face) (?:is |are )?(?:swell\w*|swollen))\b",
+          # round 33: the lips and the breathing said to be fine anywhere in the turn ("hives after a hot shower, no lip
+          # swelling, no breathing trouble, gone in an hour"); the red flags above still win
+          unless_text=r"\b(?:no|without|not any) (?:(?:lip|lips|tongue|throat|face|mouth|facial)(?: or | and |, )?){1,3} ?"
+                      r"(?:swelling|swell\w*|tightness)\b|\b(?:lips?|tongue|throat|face) (?:do not|does not|did not|have not|has not|"
+                      r"never) (?:swell|swelled|swollen|tighten)\b|\b(?:no|without|not any) (?:trouble|problems?|difficulty|issues?|"
+                      r"change) (?:with |in )?(?:my |his |her )?breathing\b|\bno breathing (?:problems?|trouble|difficulty|difficulties|"
+                      r"issues?)\b|\b(?:my |his |her )?breathing (?:is |was |stays |stayed )?(?:fine|normal|ok|okay|good|unaffected)\b"),
     # ------------------------------------------------------------------------- self_harm
     _rule("self_harm", "wants to kill themself",
           r"\b(?:kill|hang|shoot|drown|poison|stab) (?:my ?self|himself|herself|themselves|themself)\b|"
@@ -998,6 +1069,10 @@ RULES: tuple[Rule, ...] = (
                  r"\bwant to live (?:in|at) (?:this|the|that|my|our) (?:\S+ )?(?:city|town|country|house|flat|apartment|area|"
                  r"village|street|estate|neighbou?rhood)\b|\bwant to live with (?:my|our) (?:parents|mum|mom|dad|flatmates?|"
                  r"roommates?|housemates?|in ?laws)\b(?! .{0,20}\b(?:pain|this)\b))|"
+                 # round 33: a hangover "so bad I want to die" (a plan, a means or "not joking" still win)
+                 r"(?:\b(?:hangover|hungover|hung over)\b(?: \S+){0,8}? (?:want to|wanna) die\b|\b(?:want to|wanna) die\b(?: \S+)"
+                 r"{0,6}? (?:hangover|hungover|hung over)\b)(?![\s\S]*\b(?:for (?:weeks|months|years|ages|a long time|a while)|"
+                 r"lately|always|even (?:when|before|without)|not (?:just|only|because of) (?:the|my|a|this) hangover)\b)|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
           unless_text=_CHILD_TANTRUM_DIE),  # round 30
     # Blind set 30, got nothing: "lol this is dumb but whats the quickest way to not exist. asking for a story. ok not a
@@ -1300,14 +1375,21 @@ RULES: tuple[Rule, ...] = (
                             # round 24: "OD'd on anime", "an overdose of carols", "overdosed on festival line-ups"
                             r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,3}?(?:anime|carols?|christmas songs|festival\w*|line ?ups?|"
                             r"lineups|episodes|box ?sets?|music|songs|podcasts|k ?dramas?|dramas|football|cricket|rugby|darts|"
-                            r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia)\b|"
+                            r"snooker|reality tv|rom ?coms|memes|tiktoks?|reels|puns|nostalgia|"
+                            # round 33: "the overdose of tinsel at my sister's house" (decorations)
+                            r"tinsel|glitter|fairy lights|christmas lights|decorations|baubles|sparkle|sequins|fake snow|"
+                            r"christmas cheer|festive cheer|cheese|cheesiness|pink|beige|cushions|ornaments)\b|"
                             # round 31: "OD'd on Succession this weekend, 8 episodes straight" (a series watched)
                             r"\b(?:overdos\w*|od) on (?:\S+ ){0,6}?(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                             r"twelve|all the|the whole|a whole) (?:episodes|seasons?|series)|episodes (?:straight|in a row|back to "
                             r"back|in one go|in one sitting))\b)|"
                             # round 28: "i think i od'd on coffe today lol" (the drink; caffeine pills keep it)
-                            r"\b(?:overdos\w*|od) (?:on|of) (?:\S+ ){0,2}?(?:coffee|coffe|cofee|coffees|tea|espresso\w*|lattes?|"
-                            r"cappuccinos?|flat whites?|americanos?)\b(?! (?:pills?|tablets?|capsules?))|"
+                            r"\b(?:overdos\w*|od) (?:, )?(?:on|of) (?:\S+ ){0,2}?(?:coffee|coffe|cofee|coffees|tea|espresso\w*|"
+                            r"lattes?|cappuccinos?|flat whites?|americanos?|"
+                            # round 33: "pretty sure I've overdosed" / "on caffeine from coffee, five big mugs on a night
+                            # shift"; "overdosed , on coffee lol" (a turn joined by its laugh)
+                            r"caffeine (?:from|in|of) (?:\S+ ){0,2}?(?:coffee|coffees|tea|espresso\w*|lattes?|mugs?|cups?))\b"
+                            r"(?! (?:pills?|tablets?|capsules?))|"
                             # round 25: asked after one extra dose of an ordinary medicine ("took my atorvastatin twice last
                             # night by accident, have I overdosed?"; two 5 ml doses of Calpol an hour apart, "he's fine and
                             # playing, has he had an overdose?"); a high-risk medicine, more doses or a symptom keeps it
@@ -1322,9 +1404,23 @@ RULES: tuple[Rule, ...] = (
                             r"drowsy|sleepy|vomit\w*|confus\w*|dizz\w*|faint\w*|unwell|floppy|sick|[2-9]\d|\d{3})\b)",
           # round 25: what the question's sentence does not hold ("have I overdosed? took 30 of them actually")
           red_flags=r"\b(?:drowsy|confus\w*|unconscious|unresponsive|not breathing|floppy|(?:cannot|can not|will not) wake|"
+                    # round 33: chest pain, a faint or a collapse, caffeine tablets or a powder win over the drink's reading
+                    r"chest (?:pain|hurts|pains|tight\w*)|faint\w*|passed out|collaps\w*|(?:caffeine|pre ?workout) (?:pills?|"
+                    r"tablets?|capsules?|powder)|powder|scoops?|"
                     r"vomit\w*|fitting|seizure|(?:took|taken|swallowed|had) (?:about |like |over |around )?(?:[1-9]\d|\d{3})"
                     r"(?! (?:mg|mcg|g|ml|minutes?|mins?|hours?|days?|weeks?|months?|years?|episodes)\b))\b",
           unless_guarded=_STAGGERED_SMALL_DOSES),  # round 29: "think I overdosed on paracetamol" / "2 at lunch and 2 at 3"
+    # Round 33: several times the dose of a heart or blood pressure medicine, then a faint or a very low pressure ("took 4
+    # times the dose of amlodipine, I fainted and my bp is 75/40")
+    _rule("overdose_poisoning", "too much of a heart or blood pressure medicine, then fainting or a very low pressure",
+          r"\b(?:(?:double|doubled|triple|tripled|twice|two|three|four|five|2|3|4|5) (?:times )?(?:the |my |his |her )?"
+          r"(?:normal |usual |prescribed )?dose|(?:took|taken|had) (?:my |his |her )?(?:\S+ ){0,2}?(?:twice|three times|four "
+          r"times))\b",
+          near=r"\b(?:amlodipine|ramipril|lisinopril|losartan|candesartan|bisoprolol|atenolol|propranolol|metoprolol|"
+               r"carvedilol|diltiazem|verapamil|flecainide|digoxin|doxazosin|nifedipine|blood pressure (?:tablets?|pills?|"
+               r"meds|medicine)|bp (?:tablets?|pills?|meds)|heart (?:tablets?|pills?|meds|medicine))\b[\s\S]{0,120}\b(?<!no )(?<!not )"
+               r"(?<!without )(?<!nor )(?<!or )(?:faint\w*|passed out|pass out|collaps\w*|(?:bp|blood pressure)(?: is| of| reading| reads| says)? (?:[4-8]\d ?/ ?[2-5]\d)\b)",
+          window=160),
     _rule("overdose_poisoning", "opioid with slow or no breathing",
           r"\b(?:heroin|fentanyl|opioid\w*|opiate\w*|oxy\w*|morphine|methadone|percocet|pills|xanax|benzos?)\b",
           near=r"\bblue\b|barely breathing|not breathing|breathing (?:is |has gone |gone |got )?(?:really |very |so )?slow|"
@@ -1788,7 +1884,17 @@ RULES: tuple[Rule, ...] = (
                  r"four|five|six|seven|eight|nine|ten|eleven|twelve)(?: years?(?: old)?)?\b(?! (?:weeks?|wks?|days?|hours?|"
                  r"minutes?|mins?|months?)\b)",
           red_flags=r"\b(?:again|this time|tonight|today|right now|just now|(?:i am|im) (?:\d+ weeks|pregnant)|pregnant "
-                    r"(?:again|now)|leaking|gushing|contractions|bleeding|pushing)\b"),
+                    r"(?:again|now)|leaking|gushing|contractions|bleeding|pushing)\b",
+          # round 33: "my waters broke early with my first child; we're planning a second, is it likely to happen again?"
+          # (a past birth, a next pregnancy planned; pregnant now, leaking, contractions or a time of now keep it)
+          unless_guarded=r"^(?=[\s\S]*\b(?:with|after|during|in|at) (?:my|her|our) (?:first|last|previous|older|eldest|oldest|"
+                         r"other) (?:child|son|daughter|baby|pregnancy|one|kid|birth|labou?r|delivery)\b|[\s\S]*\bwith (?:my|her) "
+                         r"first\b)(?=[\s\S]*\b(?:planning|plan|thinking (?:about|of)|trying for|hoping for|considering|want(?:ing)? "
+                         r"(?:a|another)|next (?:time|pregnancy|baby)|(?:a|our|my|the) (?:second|third|next) (?:baby|child|"
+                         r"pregnancy|one|time)|another (?:baby|child|one|pregnancy))\b)(?![\s\S]*\b(?:i am (?:now )?(?:\d+|"
+                         r"pregnant)|im (?:\d+|pregnant)|\d+ (?:weeks?|wks?) (?:pregnant|now|today)|pregnant (?:again|now)|this "
+                         r"time|tonight|today|right now|just now|leaking|gushing|contractions|bleeding|pushing|(?:waters?|water "
+                         r"bag) (?:have |has )?just)\b)"),
     _rule("pregnancy", "seizure in pregnancy",
           r"\b(?:seizures?|convulsions?|(?:had|having|has) a fit|fitting)\b", near=_PREGNANT + r"|\b\d months? pregnant\b",
           window=80, unless=_NOT_PREGNANT, unless_scope="text"),
@@ -2025,8 +2131,14 @@ RULES: tuple[Rule, ...] = (
           # round 30: "got" only with "out of" ("I've got a verruca from the pool" is where it was caught)
           r"\b(?:(?:pulled|dragged|rescued)(?: (?![.!?;](?: |$))[^ \n]+){0,3} (?:out of|from)|got(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
           r"out of) the (?:pool|water|river|lake|sea|bath|ocean)\b|\bnearly drowned\b|\bnear drowning\b|\bwas drowning\b|"
+          # round 33: "went under and didn't come back up, the lifeguard just pulled him out" (told without "water")
+          r"\b(?:went|gone|slipped|sank|sunk) under (?:the water |water )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,4}?and (?:did not|has not|"
+          r"have not|never|is not|was not|not) (?:come|came|coming) (?:back )?up\b|\b(?:fell|fallen|jumped|slipped) (?:in|into) (?:the|a) (?:canal|river|lake|"
+          r"sea|reservoir|quarry|pond|harbou?r|dock|weir|pool) and (?:went|gone|has gone|is going|keeps going) under\b|"
           # "drowning in paperwork" is an idiom; drowning in water is not
-          r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))",
+          r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))"
+          # round 33: "drowning our sorrows" after a lost final (drink, an idiom)
+          r"(?! (?:our|my|his|her|their|your|the) (?:\S+ )?sorrows?\b)",
           # round 14: "drowning and choking on deadlines" (work, an idiom)
           unless=r"\bdrowning (?:and \S+ )?(?:in|on|under) (?:all )?(?:these |the |my )?(?:\S+ )?(?:work|deadlines?|e ?mails?|"
                  r"paperwork|admin|meetings?|tasks|bills|debt|essays?|coursework|revision|homework|assignments?|exams?|"
@@ -2039,7 +2151,17 @@ RULES: tuple[Rule, ...] = (
                  r"as a (?:child|kid|boy|girl|teen\w*|toddler|baby)|when i was (?:a |\d+|little|young|small))\b",
           red_flags=r"\b(?:cough\w*|breathless\w*|short of breath|(?:breathing|breathes) (?:fast|hard|quickly|funny|oddly)|"
                     r"struggl\w* to breathe|(?:cannot|can not) breathe|drowsy|sleepy|tired|vomit\w*|sick|blue|confus\w*|chest "
-                    r"(?:pain|hurts)|pulled (?:\S+ ){0,2}out|unconscious|not breathing)\b"),
+                    r"(?:pain|hurts)|pulled (?:\S+ ){0,2}out|unconscious|not breathing)\b",
+          # round 33: "is it true drowning doesn't look like drowning?", "drowning is silent" (what it looks like, asked by
+          # a helper at a swimming gala), with nothing of someone in the water now
+          unless_guarded=r"^(?=[\s\S]*(?:\bdrowning (?:(?:often|usually|really|actually|is often|is usually) )?(?:is|looks|can "
+                         r"look|can be|does not (?:actually |really )?look|is not|is rarely) (?:\S+ ){0,2}?(?:silent|quiet|like "
+                         r"(?:drowning|it does|in (?:the )?(?:films?|movies?)|on (?:tv|telly)|what (?:you|people) (?:think|expect)))\b|"
+                         r"\b(?:someone|somebody|a person|people|kids|children|a child) (?:who (?:is|are) )?drowning (?:does not|do "
+                         r"not|will not|cannot|can not|may not|might not|rarely|often do not|usually do not) (?:actually |really )?"
+                         r"(?:look|wave|shout|call|scream|splash)\b))(?![\s\S]*\b(?:right now|now|just|under (?:the )?water|went "
+                         r"under|gone under|going under|not moving|not coming up|face down|floating|help|ambulance|999|911|112|"
+                         r"pulled|cough\w*|blue|unconscious|not breathing|vomit\w*|drowsy|confus\w*|fell in|fallen in)\b)"),
     _rule("other", "chemical in the eye",
           r"\b(?:bleach|chemical\w*|oven cleaner|acid|alkali|lye|cleaner|ammonia|cement|lime)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
           r"(?:in|into) (?:my|his|her|the|their) eyes?\b|\beye got chemical\b|\bsplashed\b .{0,40}\beye\b",
@@ -2101,7 +2223,12 @@ RULES: tuple[Rule, ...] = (
                          r"ate|dropped|forgot|dented|crashed|ruined|stained|smashed|cracked|borrowed|shrank|shrunk|burnt|burned "
                          r"(?:her|his|the|their)|deleted|wrecked|chipped|tore|ripped|spoiled|left)\b)(?![\s\S]*\b(?:knife|"
                          r"knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|outside (?:my|the|our) (?:door|"
-                         r"house|room)|breaking in|threaten\w*|hit me|hits me|hitting me|attack\w*|police)\b)"),
+                         r"house|room)|breaking in|threaten\w*|hit me|hits me|hitting me|attack\w*|police)\b)"
+                         + r"|" + _PETTY_THREAT,  # round 33
+          # round 33: a weapon, a threat or someone hurt wins over the readings above (a turn telling a petty offence is now
+          # read with the threat, so the round 26 reading of "ate my last" sees both)
+          red_flags=r"\b(?:knife|knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|threaten\w*|hit me|hits me|"
+                    r"hitting me|attack\w*|police|scared|afraid|not joking|no joke|i mean it|for real)\b"),
     _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
           r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
           near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
@@ -2290,7 +2417,16 @@ RULES: tuple[Rule, ...] = (
                  # round 17: a child on iron supplements and the colour of the poo (a calm medication question)
                  r"\b(?:is|are|been|on) (?:on )?(?:her |his |the |their )?(?:iron|ferrous \w+)(?: \S+)? (?:for|and)\b"
                  r"(?= .{0,80}\b(?:poo|poop|stools?|bowel)\b)",
-          red_flags=r"\b(?:swallowed|ate|eaten|got into|handful|whole|several|overdose\w*|vomit\w*|drowsy)\b"),
+          red_flags=r"\b(?:swallowed|ate|eaten|got into|handful|whole|several|overdose\w*|vomit\w*|drowsy)\b",
+          # round 33: where to keep them with a toddler who climbs ("is it OK to keep my iron tablets in a sweet tin in the
+          # cupboard?"), with nothing swallowed, missing or chewed told (a turn "nothing's been eaten" is not a sign)
+          unless_guarded=r"^(?=[\s\S]*\b(?:store|storing|stored|keep|keeping|kept|put|putting)\b(?: \S+){0,6}? (?:in|on|at) (?:a|an|"
+                         r"the|my|our|his|her) (?:\S+ ){0,3}?(?:tin|box|cupboard|shelf|drawer|cabinet|jar|container|bag|handbag|"
+                         r"tub|pot|case|organi[sz]er)\b)(?=[\s\S]*\b(?:is (?:it|that|this) (?:ok|okay|safe|alright|fine|a good idea|"
+                         r"sensible)|should i|safe (?:enough|place|to)|how (?:should|do|can) i (?:store|keep)|where (?:should|do|can) "
+                         r"i)\b)(?![\s\S]*\b(?:swallowed|(?<!nothing has been )(?<!nothings been )(?<!nothing been )(?<!none "
+                         r"been )eaten|ate|got into|chewed|chewing|sucked|missing|vomit\w*|sick|drowsy|sleepy|handful|overdose\w*|"
+                         r"found (?:him|her|them) with|(?:some|one|two|a few) (?:are |is )?gone|mouth)\b)"),
     # Choking that makes no sound, a rash that stays under a glass, diabetic ketoacidosis in words.
     _rule("breathing", "choking without a sound",
           r"\b(?:clutch\w*|grab\w*|grasp\w*|point\w* at|holding|hands? (?:on|at|to|round|around)) (?:his|her|their|my|the) "
@@ -3971,7 +4107,20 @@ _PAST_AFTER = re.compile(
     # round 30: a date given as its own clause with an apology ("I had anaphylaxis from a wasp sting , two summers ago ,
     # sorry , should have said")
     r"(?<=, )(?:\d+|a|one|two|three|four|five|a few|few|several|couple of) (?:summers?|winters?|springs?|autumns?|years?|"
-    r"months?) ago (?:, )?(?:sorry|should have said|i should have said|forgot to say|i forgot to say|i mean)\b")
+    r"months?) ago (?:, )?(?:sorry|should have said|i should have said|forgot to say|i forgot to say|i mean)\b|"
+    # round 33: dated to a child's age ("my daughter stopped breathing and went stiff , that was when she was 2 , a febrile
+    # convulsion")
+    r"\b(?:that|this|it) (?:was|happened) (?:when (?:he|she|they|i) (?:was|were)|at (?:the )?age(?: of)?|aged) (?:\d+|one|"
+    r"two|three|four|five|six|seven|eight|nine|ten)(?: (?:months?|years?|yrs?))?(?: old)?\b")
+# Round 33: the writer trying out the chatbot, this app or the assistant for a lesson, a class or a project ("just testing
+# this bot for our first aid class"), or "just testing" it after "not real" or "wrong wording": a frame of what came before
+# it (_bot_tested), never of self_harm. Not an app used while waiting for an ambulance.
+_BOT_TEST = (r"\b(?:testing|trying out|trialling|trialing|test driving) (?:out )?(?:the|this|your|a|you r) (?:\S+ )?(?:chat ?bots?|"
+             r"bots?|apps?|ai|assistant|chat ?gpt)\b(?= (?:for|with) (?:\S+ ){0,4}?(?:lessons?|class|classes|course|session|"
+             r"project|demo|presentation|school|training|workshop|assembly|homework|club|group|students|pupils|kids|children|"
+             r"night|evening)\b)|\b(?:just|only) (?:testing|trying out) (?:you|this|it|the (?:chat ?bot|bot|app)|this (?:chat ?bot|"
+             r"bot|app))\b|\b(?:not real|wrong wording|bad wording|badly worded)\b(?: ,)? (?:i am |im |i was |just |only )*"
+             r"(?:testing|trying out)\b")
 # Round 11: a drill, a scenario card, a role-play, homework or a practical named as what the alarming words are ("it's the
 # scenario card for my first aid assessment", "its a role play for the paramedic course", "I'm the casualty"): not
 # someone in trouble now, unless the text says it is real ("this is not a drill", "except it's real", "for real").
@@ -4320,7 +4469,10 @@ _NOW_AFTER_PAST = re.compile(r"\b(?:right now|just now|at the moment|currently|a
 _JUST_EXPOSED = re.compile(r"\b(?:i|he|she|they|we)(?: have| has| had)? just (?:eaten|ate|had|been stung|got stung|taken|took)\b")
 # Round 27: a baby's age told now ("he is 10 weeks now") is not a long duration of the symptom.
 _AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
-                      r"eleven|twelve) (?:weeks?|wks?|days?|months?)(?: old)? now\b")  # (lead's review of round 32: months)
+                      r"eleven|twelve) (?:weeks?|wks?|days?|months?)(?: old)? now\b|"  # (lead's review of round 32: months)
+                      # round 33: a pregnancy's weeks now ("I'm 33 weeks now and leaking fluid") is not a long duration
+                      r"\b(?:i am|im|i m|she is|she s|we are) (?:(?:[1-3]\d|4[0-2]) (?:weeks?|wks?)(?: pregnant)? now|now (?:[1-3]\d|"
+                      r"4[0-2]) (?:weeks?|wks?))\b")
 
 
 # Round 32: asking how to stop it happening again is not "again" now.
@@ -4498,6 +4650,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "benign reading"  # round 27: its own guard, not the rule's red flags
     if _framed(text, start, fiction=rule.category != "self_harm") and not _REAL_NOW.search(text.text):
         return "a drill, scenario or role-play"
+    if rule.category != "self_harm" and _bot_tested(text, start):
+        return "a drill, scenario or role-play"  # round 33
     if _taken_back(rule, text, start):
         return "taken back"
     if not rule.always and _settled_history(text, start):
@@ -4589,6 +4743,20 @@ def _framed(text: _Text, start: int, fiction: bool = False) -> bool:
                or (found.start() < start and not _NEW_TOPIC.search(text.text, found.end(), start)
                    and not _TOLD_OF_WRITER.search(text.text, _frame_end(text.text, found), start))]
     return bool(drills or stories)
+
+
+_BOT_TESTED = re.compile(_BOT_TEST)
+
+
+def _bot_tested(text: _Text, start: int) -> bool:
+    """Whether the writer says after the match at `start` that they were trying out the chatbot ("my son isn't breathing"
+    / "sorry, wrong wording, I'm testing the chatbot for a school first aid lesson"), with no plea, ambulance or "this is
+    real" in the text and no danger told after it (round 33)."""
+    if _REAL_NOW.search(text.text):
+        return False
+    for found in _BOT_TESTED.finditer(text.text, start + 1):
+        return not any(not _negated(text, d.start()) for d in _STILL_DANGER.finditer(text.text, found.start()))
+    return False
 
 
 def _negated(text: _Text, position: int) -> bool:
@@ -4685,6 +4853,8 @@ _CONTINUATION = re.compile(
     r"the) nose|"
     # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
     r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff)|"
+    # round 33: "pretty sure I've overdosed" / "on caffeine from coffee" (the rules decide: tablets or chest pain still win)
+    r"on (?:\S+ ){0,2}?(?:coffee|coffees|caffeine|espresso\w*|lattes?|tea|energy drinks?)|"
     # round 32: "im going to end it all" / "with my phone contract i mean haha"
     r"with (?:my|the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|supplier|"
     r"landlord|phone company|broadband|gym|insurance|insurer|isp))\b|"
@@ -4707,6 +4877,9 @@ _TAKEBACK = re.compile(
     r"(?:(?:that|this|it|which|all (?:that|this)) (?:was|happened|were) (?:all )?)?(?:back )?(?:in (?:19|20)\d\d|in "
     + _MONTH + r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|many|some) (?:years?|months?|"
     r"decades?) ago|years ago|ages ago|a long time ago|when (?:i|he|she|they) (?:was|were)|as a (?:kid|child|teen\w*)|"
+    # round 33: "that was at 2, a febrile convulsion" (an age; the rules decide whether it dates the turn before)
+    r"at (?:the )?age(?: of)? (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|aged \d+|at (?:[1-9]|1[0-7]|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten)(?= ,| (?:months?|years?|yrs?)\b)|"
     # round 30: "I had anaphylaxis from a wasp sting" / "two summers ago, sorry, should have said"
     r"(?:\d+|a|one|two|three|four|five|a few|few|several|couple of) (?:summers?|winters?|springs?|autumns?) ago|last "
     r"(?:year|summer|winter|spring|autumn))\b|"
@@ -4758,6 +4931,21 @@ _MARKS_CLOSE = re.compile(r"(?: [.!?])+ ?$")
 # Round 32: a turn that places the one before in a play being rehearsed or a training film ("she's collapsed and isn't
 # breathing" / "in our school play I mean") is read with it, so that the frame (_STAGED) is seen.
 _STAGED_TURN = re.compile(r"^" + _I_SAID + _STAGED)
+# Round 33: a turn that tells a petty offence in its first words ("I'm going to kill him" / "my flatmate ate my leftovers
+# AGAIN") is read with a short turn before it, so that the rule's reading of a petty threat (_PETTY_THREAT) sees both.
+_PETTY_TURN = re.compile(r"^(?:\S+ ){0,6}?" + _PETTY_OFFENCE)
+# Round 33: a turn that tells the limb was slept or lain on ("my arm has gone numb" / "I slept on it funny") is read with it,
+# so that the numb-limb rule's reading of sleep and its red flags see both.
+_SLEPT_ON_TURN = re.compile(r"^" + _I_SAID + r"(?:i |he |she |they )?(?:must have |probably |think i |just )?(?:slept|was sleeping|"
+                            r"been sleeping|fell asleep|woke up|woke|was lying|been lying|lay|lain|sat) (?:\S+ ){0,3}?on (?:it|them|"
+                            r"my arm|his arm|her arm|my leg|my hand)\b")
+# Round 33: a turn that names a ferment or a plant as what the turn before was about ("she's not breathing" / "my kombucha
+# I mean") is read with it (_OBJECT_NOT_BREATHING decides).
+_OBJECT_TURN = re.compile(r"^" + _I_SAID + _BREATHING_OBJECTS + r"(?: (?:i mean|lol|haha\w*)| ,| [.!])")
+# Round 33: a turn that says the one before was written to try out the chatbot ("my son isn't breathing" / "sorry, wrong
+# wording, I'm testing the chatbot for a school first aid lesson") is read with it, so that the frame (_BOT_TEST) is seen.
+_BOT_TEST_TURN = re.compile(r"^" + _I_SAID + r"(?:(?:bad|wrong|poor|badly|clumsy|clumsily) (?:wording|worded|phrasing|phrased)"
+                            r" ?,? ?|not real ?,? ?|(?:i am|im|i was|we are|just|only) )*(?:just |only )?" + _BOT_TEST)
 # Round 32: a turn that narrows the symptom of the one before ("a sharp pain low on one side" / "only on sudden moves,
 # a second, no bleeding") is read with it.
 _NARROWED_TURN = re.compile(r"^" + _I_SAID + r"(?:it is |its |it s |it was )?(?:only|just) (?:when|on|if|with|for a|for (?:a )?"
@@ -4799,7 +4987,11 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         or (_JOKE_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)
                         or (_FIGURE_OF_SPEECH_TURN.search(turn) and not _REAL_NOW.search(turn))  # round 31
                         or _STAGED_TURN.search(turn) or _NARROWED_TURN.search(turn)  # round 32
-                        or (_CHECKED_TURN.search(turn) and bool(_PAST_DAY_TURN.search(units[-1][2])))):
+                        or (_CHECKED_TURN.search(turn) and bool(_PAST_DAY_TURN.search(units[-1][2])))
+                        or (_BOT_TEST_TURN.search(turn) and not _REAL_NOW.search(turn))  # round 33
+                        or (_PETTY_TURN.search(turn) and len(units[-1][2].split()) <= 8)
+                        or (_OBJECT_TURN.search(turn) and not _REAL_NOW.search(turn))
+                        or _SLEPT_ON_TURN.search(turn)):
             first, _, before = units[-1]
             # (round 32: a run of marks, "nearly drowned!!", is closed like one mark)
             units[-1] = (first, index, _MARKS_CLOSE.sub("", before) + " , " + turn)
