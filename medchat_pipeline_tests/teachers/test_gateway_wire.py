@@ -21,7 +21,10 @@ def test_transient_faults_end_ok_in_order_with_usage(fake_provider, monkeypatch,
     fake_provider.transient_faults = ("500", "malformed", "429")
     fake_provider.retry_after_s = 0.05
     requests = prompts(24)
-    pool = fake_pool(fake_provider, provider, "FAKE_*", max_retries=8)
+    # Faults are injected, never timeouts: a request the client gave up on is retried and served twice, which is
+    # right for the gateway but not what this test counts, and on a loaded CI machine (three test workers on two
+    # cores) an answer once took longer than the helpers' 2-s timeout.
+    pool = fake_pool(fake_provider, provider, "FAKE_*", max_retries=8, timeout_s=30.0)
     results = pool.run(requests, progress=False)
 
     assert [r.id for r in results] == [r.id for r in requests]
@@ -29,7 +32,8 @@ def test_transient_faults_end_ok_in_order_with_usage(fake_provider, monkeypatch,
     assert [r.text for r in results] == [f"answer to: {r.prompt}" for r in requests]
     faults = Counter(hit.fault for hit in fake_provider.hits if hit.fault)
     assert sum(faults.values()) >= 3, faults  # faults really happened and were absorbed
-    assert len(fake_provider.served_ok()) == len(requests)  # no duplicate successful calls
+    served = Counter(hit.prompt for hit in fake_provider.served_ok())
+    assert served == Counter(r.prompt for r in requests), served  # each answered once: no duplicate successful calls
     assert all(r.provider == provider and r.key_alias.startswith("FAKE_") for r in results)
     assert all(r.usage["output_tokens"] > 0 and r.usage["input_tokens"] > 0 for r in results)
     if provider == "gemini":
