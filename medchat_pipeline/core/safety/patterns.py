@@ -517,9 +517,10 @@ _PEN_USED_DISCHARGED = (
     r"\b)(?![\s\S]*\b(?:swell\w*|swollen|wheez\w*|throat|tongue|lips?|hives|rash|itch\w*|breath\w*|reacting|collaps\w*|"
     r"faint\w*|dizz\w*|vomit\w*|again|still|worse|right now|but now|just (?:ate|eaten|had|been stung|got stung)|stung)\b)")
 # Round 32: "im going to end it all" / "with my phone contract i mean haha": a contract or a membership ended, laughed about.
-_CONTRACT_ENDED = (r"^(?=[\s\S]*(?:" + _JOKING + r"))[\s\S]*\bend (?:it all|everything)\b(?: ,)?(?: \S+){0,2}? with (?:my|"
-                   r"the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|"
-                   r"supplier|landlord|phone company|mobile|broadband|gym|insurance|insurer|isp)\b")
+# The contracts and suppliers one "ends it all" with (round 32): "with my phone contract", "with my energy supplier".
+_CONTRACTS = (r"with (?:my|the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|"
+              r"supplier|landlord|phone company|mobile|broadband|gym|insurance|insurer|isp)\b")
+_CONTRACT_ENDED = (r"^(?=[\s\S]*(?:" + _JOKING + r"))[\s\S]*\bend (?:it all|everything)\b(?: ,)?(?: \S+){0,2}? " + _CONTRACTS)
 # Round 32: "I think I'm having a heart attack" / "my team just lost 4-3 in extra time lol, I'm fine": a heart attack
 # laughed off over a match, with no chest pain, arm, jaw, sweating, breathlessness or collapse told.
 _SPORT_HEART_ATTACK = (
@@ -4856,8 +4857,7 @@ _CONTINUATION = re.compile(
     # round 33: "pretty sure I've overdosed" / "on caffeine from coffee" (the rules decide: tablets or chest pain still win)
     r"on (?:\S+ ){0,2}?(?:coffee|coffees|caffeine|espresso\w*|lattes?|tea|energy drinks?)|"
     # round 32: "im going to end it all" / "with my phone contract i mean haha"
-    r"with (?:my|the|our|this) (?:\S+ ){0,2}?(?:contract|provider|network|membership|subscription|energy supplier|supplier|"
-    r"landlord|phone company|broadband|gym|insurance|insurer|isp))\b|"
+    + _CONTRACTS + r")\b|"
     # the lead's review of round 28: "my son swallowed something!" / "it was a button battery from the remote": a turn
     # that names the poison of the turn before
     r"^(?:(?:oh|sorry|no|wait|ok|okay|well|um|erm|yes)\b ?,? ?)*(?:i think |i reckon |pretty sure |looks like )?(?:it was|it "
