@@ -34,7 +34,6 @@ from medchat_pipeline.defs.data import MERGED, source_partitions, source_slice
 from medchat_pipeline.defs.io_manager import frame_output
 from medchat_pipeline.defs.resources import MedchatConfig
 from medchat_pipeline.defs.teachers import TeachersResource
-from medchat_pipeline.serving.routing import Router
 from medchat_pipeline.teachers import TeacherRequest, TeacherResult, summarize
 
 GROUP = "augment"
@@ -136,6 +135,10 @@ def per_source_assets(partitions: dg.StaticPartitionsDefinition) -> list[dg.Asse
         rows = source_slice(merged_qac, source)
         weak = read_weak_areas(weak_areas_path(cfg))
         routed = cfg.distill.routing.enabled  # simple questions to the cheaper teacher, by the serving Router
+        # imported here, not with the code location: the router's triage compiles the pattern layer (about 1.2 s of
+        # CPU), which every process that loads the definitions would pay (run workers, code servers, the daemon)
+        from medchat_pipeline.serving.routing import Router
+
         result = distill_partition(rows, source, _recording_pool(teachers, calls), cfg.distill, weak_area_ids(rows, weak),
                                    router=Router(cfg.serving.router) if routed else None,
                                    prices=teacher_prices(cfg) if routed else None)

@@ -1,10 +1,12 @@
 """Cheap steps start fast: loading the code location (what every launched run does before its first step)
-imports none of the training libraries; they load where they are used."""
+imports none of the training libraries nor the triage's patterns; they load where they are used."""
 
 import subprocess
 import sys
 
-HEAVY = ("torch", "transformers", "peft", "bitsandbytes", "trl", "mlflow")
+# The training libraries, and the triage's pattern layer (it compiles about a thousand regular expressions at import,
+# 1.2 s of CPU: every run worker, code server and daemon paid it before the distill step imported its router lazily).
+HEAVY = ("torch", "transformers", "peft", "bitsandbytes", "trl", "mlflow", "medchat_pipeline.core.safety.patterns")
 
 
 def test_loading_the_code_location_imports_no_training_library():
