@@ -376,7 +376,11 @@ _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|"
                       r"actually(?! (?:block|blocks|work|works|help|helps|stop|stops|fit|fits|muffle|muffles|cut|cuts|"
                       r"reduce|reduces|drown|drowns)\b)|tonight|plan\w*|pills|"
                       r"tablets|rope|every day|all the time|no point|hopeless\w*|cannot go on|cannot do this any ?more|"
-                      r"nobody would (?:care|miss me)|better off without me|been thinking about (?:it|suicide|dying|ending))\b")
+                      r"nobody would (?:care|miss me)|better off without me|been thinking about (?:it|suicide|dying|ending)|"
+                      # (the lead's review of round 33: "so hungover I want to die" / "been feeling like this for months
+                      # though, not just the hangover")
+                      r"(?:felt|feeling|been feeling|been) (?:like )?this (?:way )?for (?:weeks|months|years|ages|a long time)|"
+                      r"not (?:just|only) (?:the|a|this|my) hangover)\b")
 # Round 28: a suicide attempt dated years ago, told as history ("three years ago, after my business failed, I tried to end
 # my life ... well for a long time ... do I declare it for life insurance?"), with nothing of now in the turn: no wish, plan
 # or means, no feeling it again, no tonight or right now.
@@ -1872,7 +1876,11 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:my|her|the) waters (?:have |has |just |have just )?(?:went|gone|burst|popped)\b",
           unless=r"\bwith (?:my|her) (?:first|last|eldest|oldest|previous|other|older|son|daughter)\b|\blast (?:time|"
                  r"pregnancy)\b|\b(?:he|she|they) (?:is|are) (?:now )?\d+(?: years?(?: old)?)? now\b",
-          unless_scope="text"),
+          unless_scope="text",
+          # (the lead's review of round 33: "my waters went at 32 weeks with my first. I'm 31 weeks now and I think
+          # they've just gone, fluid everywhere": a time of now, waters "just gone" or fluid now wins over the earlier birth)
+          red_flags=r"\b(?:tonight|today|right now|just now|(?:have|has|they have|theyve|they ve) just "
+                    r"(?:gone|went|burst|popped)|leaking|gushing|fluid everywhere|contractions|bleeding|pushing)\b"),
     _rule("pregnancy", "waters broken early or birth imminent",
           r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
           r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
@@ -2136,6 +2144,11 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:went|gone|slipped|sank|sunk) under (?:the water |water )?(?:(?![.!?;](?: |$))[^ \n]+ ){0,4}?and (?:did not|has not|"
           r"have not|never|is not|was not|not) (?:come|came|coming) (?:back )?up\b|\b(?:fell|fallen|jumped|slipped) (?:in|into) (?:the|a) (?:canal|river|lake|"
           r"sea|reservoir|quarry|pond|harbou?r|dock|weir|pool) and (?:went|gone|has gone|is going|keeps going) under\b|"
+          # (the lead's review of round 33: "my mate fell in the canal and hasn't come up")
+          r"\b(?:fell|fallen|jumped|slipped|dived|dove|went|gone) (?:in|into|off) (?:the|a) (?:\S+ )?(?:canal|river|lake|sea|"
+          r"reservoir|quarry|pond|harbou?r|dock|weir|pool|water|pier|bridge)\b(?: (?![.!?;](?: |$))[^ \n]+){0,8}? (?:did not|"
+          r"has not|have not|never|is not|was not|not|still not|still has not) (?:(?:come|came|coming|popped) (?:back )?(?:up|"
+          r"out|to the surface)|resurfaced|surfaced)\b|"
           # "drowning in paperwork" is an idiom; drowning in water is not
           r"\bdrowning\b(?! in (?!(?:the |a )?(?:water|pool|river|sea|lake|bath|ocean|canal|pond)\b))"
           # round 33: "drowning our sorrows" after a lost final (drink, an idiom)
@@ -4452,6 +4465,12 @@ _BUT_NOW = re.compile(r"\b(?:but|and) now\b|\bnow (?:he|she|they|i|it) (?:is|are
                       r"home|better|back to normal)\b)")
 
 
+# The lead's review of round 33: "my daughter stopped breathing and went stiff" / "that was when she was 2. she's 4 now and
+# it's happening right now": a time of now told anywhere after the match keeps it out of the dated history.
+_NOW_TOLD = re.compile(r"\b(?:right now|just now|as we speak|(?:is|are|it is|its|it s) happening (?:now|again)|(?:doing|done) "
+                       r"it (?:again|now))\b")
+
+
 # Round 26 (the lead's review): a faint or a collapse "just" now, told after a past stay ("I was in hospital a few weeks
 # ago, I'm home now, but I've just fainted and my chest is crushing"): the symptom is now, not part of the history.
 _JUST_NOW = re.compile(r"\b(?:i|he|she|they|we|mum|mom|dad|(?:i|he|she|they|we) (?:have|has|is|am|are)) just (?:fainted|"
@@ -4505,7 +4524,8 @@ def _settled_history(text: _Text, start: int) -> bool:
 _STILL_DANGER = re.compile(
     r"\b(?:wheez\w*|(?:cannot|can not|could not|struggling to|struggles to) (?:breathe|breath|catch (?:his|her|my|their) "
     r"breath|swallow)|gasping|(?:will not|would not|cannot|can not|could not) (?:wake|be woken)|(?:is|are|has gone|have "
-    r"gone|gone|turning|going) (?:blue|grey|gray)|not breathing (?:now|at all)|vomit\w*|being sick|drowsy|confused|"
+    r"gone|gone|turning|going) (?:really |very |quite |so |all |completely |totally )?(?:blue|grey|gray)|not breathing "
+    r"(?:now|at all)|vomit\w*|being sick|drowsy|confused|"
     r"droop\w*|slurr\w*|(?:cannot|can not|could not) (?:lift|move) (?:my|his|her|their)|(?:has not|have not|not|never) "
     r"(?:come|came|coming) (?:round|to)|(?:lasted|lasting|gone on|going on|been going)(?: for)? (?:over |more than |about "
     r"|nearly |almost )?(?:[5-9]|[1-9]\d|five|six|seven|eight|nine|ten|fifteen|twenty) min\w*|still (?:fitting|jerking|"
@@ -4680,7 +4700,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
     if _PAST.search(clause) and not _PRESENT.search(clause) and not _AGAIN_NOW.search(sentence) and not back:
         return "past history"
     if (_PAST_AFTER.search(sentence, start - s0) and not _PRESENT.search(clause)
-            and not _RECURRING_NOW.search(sentence) and not back):
+            and not _RECURRING_NOW.search(sentence) and not back
+            and not _NOW_TOLD.search(text.text, start)):  # the lead's review of round 33
         return "past history"
     if rule.kind == "symptom":
         past = _PAST.search(sentence)
