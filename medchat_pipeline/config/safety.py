@@ -67,7 +67,8 @@ class TriageTrainingConfig(BaseModel):
                                  "blind27": "safety/triage_blind_test27.yaml",
                                  "blind28": "safety/triage_blind_test28.yaml",
                                  "blind29": "safety/triage_blind_test29.yaml",
-                                 "blind30": "safety/triage_blind_test30.yaml"},
+                                 "blind30": "safety/triage_blind_test30.yaml",
+                                 "blind31": "safety/triage_blind_test31.yaml"},
         description="Spent blind sets trained on in the dev split, origin name -> file (blind-set format, relative "
         "to configs/ or absolute). A blind set is spent once its misses have been looked at to change the triage; "
         "a set still held out for measurement is refused (triage_data.HELD_OUT_SETS)",
