@@ -205,7 +205,9 @@ _YOUNG_INFANT = (r"\b(?:newborn|new born|\d+ (?:day|days|week|weeks) old|(?:one|
                  r"(?:3|three) months? old)\b")
 _INGEST = (r"\b(?:ate|eaten|eat|eating|drank|drunk|drink|drinking|swallowed|swallow|swallowing|licked|bit into|"
            r"sucking on|sucked on|sucking|chewing on|chewing|mouthing|"
-           r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected)\b")
+           r"chewed|got into|ingested|inhaled|sniffed|huffed|took|taken|has taken|had|popped|injected|"
+           # (blind set 32: "my little boy bit a laundry liquitab, some went in his mouth")
+           r"bit(?= (?:a|an|the|open|through|one|into) )|bitten (?:into|open|through))\b")
 _POISONS = (r"\b(?:(?:rat|mouse|mice|rodent|slug|snail|ant|roach|cockroach) (?:poison|bait|pellets?|blocks?|granules|killer|"
             r"traps?|gel)|(?:bait|poison) (?:box|boxes|station|stations|pellets?|blocks?)|rodenticide|poison(?! control| centre| center| line| service| help ?line)|bleach|"
             r"drain cleaner|detergent|rinse aid|dishwasher (?:tablets?|pods?|powder|liquid|salt)|toilet (?:cleaner|duck|"
@@ -216,7 +218,8 @@ _POISONS = (r"\b(?:(?:rat|mouse|mice|rodent|slug|snail|ant|roach|cockroach) (?:p
             r"strange|poisonous|shiny|black|red|white|orange) berries|berries (?:from|off|of) (?:a|an|the|our|my|his|her|"
             r"some|that|neighbou?rs?) (?:\w+ )?(?:bush|bushes|hedge|tree|plant|shrub|woods|park|garden)|(?:berries|leaves|"
             r"seeds) (?:in|from|off) the (?:woods|park|hedge|hedgerow|forest)|(?:laundry|dishwasher|tide|washing) "
-            r"(?:pods?|tablets?|capsules?)|detergent pods?|button batter\w*|coin batter\w*|batter(?:y|ies)|"
+            r"(?:pods?|tablets?|capsules?)|detergent pods?|liqui ?tabs?|(?:laundry|washing|detergent) liquid (?:tabs?|"
+            r"capsules?|pods?)|button batter\w*|coin batter\w*|batter(?:y|ies)|"
             r"anti ?freeze|kerosene|paraffin|petrol|gasoline|lighter fluid|(?:windshield|windscreen) (?:washer )?"
             r"fluid|washer fluid|weed ?killer|pesticide|insecticide|bug spray|mothballs?|lamp oil|cleaning "
             r"(?:products?|fluid|spray)|oven cleaner|toilet cleaner|ammonia|lye|phenol|methanol|ethylene glycol|"
@@ -3912,6 +3915,51 @@ RULES: tuple[Rule, ...] = (
           r"liquid|dish ?soap|shampoo|bubble bath|laundry (?:pods?|capsules?|tablets?)|dishwasher (?:tablets?|pods?))\b",
           near=r"\b(?:vomit\w*|being sick|throwing up|drowsy|sleepy|floppy|not (?:breathing|responding)|struggling to "
                r"breathe)\b", window=200, kind="symptom", near_negation=True),
+    # Blind set 32, got nothing: "about half an hour ago my right hand stopped doing what I tell it, I dropped my teacup,
+    # and my words are coming out wrong" (a woman of 84, formal and long): words coming out wrong, or a hand that will not
+    # do what one tells it, each with the other, a face, a dropped cup or a time of onset near it.
+    _rule("stroke", "words coming out wrong",
+          r"\b(?:words|speech)(?: is| are| keep| keeps| kept| have been| has been)?(?: coming| come| came)(?: out)?(?: all| a bit)? "
+          r"(?:wrong|muddled|mixed up|the wrong way round|back to front|all over the place)\b",
+          near=_ONSET + r"|\b(?:minutes? ago|hours? ago|half an hour|an hour ago|dropped|droop\w*|face|lopsided|hand|arm|leg|"
+               r"one side)\b", window=200, kind="symptom"),
+    _rule("stroke", "a hand or an arm that will not do what it is told",
+          r"\b(?:hand|arm|leg|fingers)(?: has| have)? (?:stopped|will not|would not|cannot|can not|is not|are not|not) "
+          r"(?:doing|do|done) (?:what|as) (?:i|he|she|they) (?:tell|tells|told|want\w*|ask\w*)\b",
+          near=_ONSET + r"|\b(?:minutes? ago|hours? ago|half an hour|an hour ago|dropped|droop\w*|face|lopsided|words|speech|"
+               r"talk\w*|speak\w*)\b", window=200, kind="symptom"),
+    # Blind set 32, got nothing: a carer's "holding her tummy and crying all morning, it's hard as a board, she screams if I
+    # touch it and she's sweaty" (a rigid abdomen: peritonitis until proved otherwise).
+    _rule("other", "a belly hard as a board with pain",
+          r"\b(?:tummy|stomach|belly|abdomen|tum)\b(?: \S+){0,8}? (?:is |was |feels |has gone |gone |went |has become )?(?:hard "
+          r"as (?:a )?(?:board|rock|wood)|rigid|board ?like|rock hard and (?:tender|sore|painful))\b",
+          near=r"\b(?:scream\w*|agony|crying|cries|cannot (?:touch|bear)|can not (?:touch|bear)|will not let (?:me|anyone) touch|"
+               r"touch it|sweat\w*|clammy|vomit\w*|being sick|fever\w*|pale|grey|gray|worst pain|doubled up|curled up)\b",
+          window=200, kind="symptom", unless=r"\b(?:abs|sit ?ups|crunches|six ?pack|workout|gym|pregnan\w*|bump|braxton|"
+                                             r"\d+ weeks)\b"),
+    # Blind set 32, the safety-net line only: a carer's "expecting, about 26 weeks ... says 'water coming' and there's
+    # pinkish liquid on the chair" (fluid leaking before term; also "red water coming" at 8 months).
+    _rule("pregnancy", "fluid leaking before term",
+          r"\b(?:pink\w*|clear|bloody|blood ?stained|green\w*|brown\w*|watery)? ?(?:liquid|fluid|water)(?: \S+){0,2} (?:on|all "
+          r"over|down|soaked through|through) (?:the|her|my|his) (?:chair|seat|bed|sofa|settee|couch|floor|legs?|knickers|pants|"
+          r"trousers|leggings|sheets?|mattress)\b|\b(?:red|pink\w*|bloody|green\w*|brown\w*|clear) water (?:is )?coming\b(?! "
+          r"(?:in|into|through|from (?:the|his|her|my|their) (?:nose|ears?|mouth|eyes?|roof|ceiling|window|wall|tap|pipe)))",
+          near=r"\b(?:pregnan\w*|expecting|(?:[1-2]\d|3[0-6]) (?:weeks?|wks?)|bump|trimester|(?:[4-8]|four|five|six|seven|"
+               r"eight) months? (?:pregnant|with child|belly|along|gone))\b", window=200,
+          kind="symptom", unless=r"\b(?:spilt|spilled|spilling|knocked over|cup|mug|glass|bottle|drink|tea|coffee|wee|weed|"
+                                 r"weeing|wees|urine|pee|peed|peeing|incontinen\w*|sweat\w*|washing machine|dishwasher|leak in "
+                                 r"the)\b",
+          # (the waters named, a gush, a trickle that goes on, or colour or blood win over a wee or a spill)
+          red_flags=r"\b(?:waters|gush\w*|keeps? (?:leaking|coming|trickling|dripping)|pink\w*|green\w*|bloody|blood\w*)\b"),
+    # Blind set 32, the safety-net line only: "Peerie lass ate a nut bar at da party, noo her face is aa swalled an shu's
+    # hoastin an no weel" (Shetland: swollen, coughing): the face or lips swollen and a cough after a food allergen.
+    _rule("anaphylaxis", "face or lips swollen and coughing after a food allergen",
+          r"^(?=[\s\S]*\b(?:nuts?|peanuts?|cashews?|almonds?|walnuts?|hazelnuts?|pistachios?|nut (?:bar|butter)|satay|sesame|"
+          r"prawns?|shrimp|shellfish|crab|lobster|egg|milk|kiwi|allerg\w*)\b)[\s\S]*?\b(?:face|lips?|eyes)\b(?: \S+){0,3}? "
+          r"(?:swell\w*|swollen|swalled|swole\w*|puff\w*|blown up)\b",
+          near=r"\b(?:cough\w*|hoast\w*|wheez\w*|hoarse|croaky|breathless\w*|short of breath|(?:cannot|hard to|struggling to) "
+               r"breath\w*)\b", window=200, kind="symptom",
+          unless=r"\b(?:dental|dentist|tooth|teeth|wisdom|filling|cold sore|hay ?fever|crying|cried|sunburn\w*)\b"),
 )
 
 
