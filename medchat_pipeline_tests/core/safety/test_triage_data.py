@@ -99,3 +99,21 @@ def test_the_held_out_blind_set_is_refused_for_training_before_it_is_read(name):
     # (both sets exist and are refused by name, before they are read)
     with pytest.raises(ValueError, match="held out for measurement only"):
         load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"held_out": f"safety/{name}"}))
+
+
+def test_a_blind_set_file_is_parsed_once_per_content_and_an_edit_is_read_again(tmp_path):
+    from medchat_pipeline.core.safety.triage_data import load_flat_cases
+
+    path = tmp_path / "set.yaml"
+    row = {"id": "a-1", "label": "none", "category": None, "kind": "mild", "text": "a sore knee after a run"}
+    path.write_text(yaml.safe_dump({"cases": [row]}))
+    first, again = load_flat_cases(path, "dev", "b"), load_flat_cases(path, "dev", "b")
+    assert first == again and first is not again  # each call gets its own list
+    assert load_flat_cases(path, "test", "b")[0].split == "test"
+    path.write_text(yaml.safe_dump({"cases": [{**row, "text": "a sore ankle after a run"}]}))
+    assert load_flat_cases(path, "dev", "b")[0].turns == ("a sore ankle after a run",)
+    path.write_text(yaml.safe_dump({"cases": [{**row, "kind": "nonsense"}]}))
+    with pytest.raises(ValueError, match="kind"):  # a bad file is refused every time, never remembered
+        load_flat_cases(path, "dev", "b")
+    with pytest.raises(ValueError, match="kind"):
+        load_flat_cases(path, "dev", "b")
