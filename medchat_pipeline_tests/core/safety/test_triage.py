@@ -385,12 +385,7 @@ def test_normalization_maps_how_people_write_onto_one_form():
 def test_the_rule_prefilter_never_changes_a_finding():
     """required_literals lets most rules skip most texts; on every dataset text it must change nothing."""
     texts = [normalize_for_patterns(t) for case in load_triage_cases() for t in case.turns]
-    for text in texts:
-        fast = patterns.find_emergencies(text)
-        slow = [finding for finding in _find_without_prefilter(text)]
-        assert fast == slow, text
-
-
-def _find_without_prefilter(text: str):
+    # every rule with no required words, so none is skipped (built once: rebuilding it per text was 3/4 of the test)
     unfiltered = tuple(patterns.Rule(**{**rule.__dict__, "literals": None}) for rule in patterns.RULES)
-    return patterns.find_emergencies(text, unfiltered)
+    for text in texts:
+        assert patterns.find_emergencies(text) == patterns.find_emergencies(text, unfiltered), text
