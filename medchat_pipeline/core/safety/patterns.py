@@ -370,6 +370,13 @@ _TRIVIAL_DESPAIR = (r"^(?=.*\b" + _TRIVIAL_CAUSE + r"\b)(?=.*" + _JOKING + r")|\
                     # rehearse the drums one more time I'll kill myself haha")
                     r"^(?=.*\bif (?:\S+ ){0,12}one more (?:\S+ ){0,8}(?:i will|i am going to|i am gonna|gonna) (?:\S+ )?"
                     r"(?:kill|scream|die)\b)(?=.*" + _JOKING + r")")
+# Round 34: "that exam was brutal, I want to die" / "anyway, how should I revise for my resits?": an exam or a test named,
+# and the writer going on to ask how to study, revise, prepare or pass (the despair red flags still win).
+_EXAM_THEN_HOW_TO = (r"^(?=[\s\S]*\b(?:exam|exams|test|tests|resits?|retakes?|mocks?|finals|paper|coursework|essay|"
+                     r"dissertation|interview|presentation|module)\b)(?=[\s\S]*\b(?:how (?:do|can|should|would|could) (?:i|we) "
+                     r"(?:\S+ ){0,3}?|how to (?:\S+ ){0,2}?|any (?:tips|advice|ideas) (?:for|on|about) (?:\S+ ){0,2}?|(?:tips|advice) "
+                     r"(?:for|on) (?:\S+ ){0,2}?)(?:revis\w*|study\w*|prepar\w*|pass\w*|do better|get through|cram\w*|resits?|"
+                     r"retakes?)\b)")
 _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|"
                       # (round 31: "seriously though, what is good for a hangover?" turns to another subject)
                       r"seriously(?! (?:though|tho)\b(?! ,? ?(?:i|i am|i have|im)\b))"
@@ -556,7 +563,9 @@ RULES: tuple[Rule, ...] = (
                  r"bill|charg\w*|asking|want|wanting|fees?|tickets?|seats?)\b|"
                  # round 29: "if I'm on my own and having a heart attack, is it true coughing hard keeps you alive?" (its
                  # red flags, a chest pain or an arm told, still win)
-                 r"\b(?:if|say|suppose) (?:i am|you are|you re|someone is|somebody is|a person is|he is|she is|one is)\b"
+                 r"\b(?:if|say|suppose) (?:i am|you are|you re|someone is|somebody is|a person is|he is|she is|one is|"
+                 # round 34: "if I were alone and having a heart attack, would coughing hard keep me going?"
+                 r"i were|i was|you were|you was|he were|he was|she were|she was|we were|they were)\b"
                  r"(?: \S+){0,6} (?:and )?having a heart attack\b",
           red_flags=r"\b(?:chest (?:pain|pressure|tight\w*|hurts)|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|"
                     r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b",
@@ -709,7 +718,28 @@ RULES: tuple[Rule, ...] = (
           r"\bslurr\w* (?:his |her |my |their )?(?:words|speech)\b|\b(?:cannot|can not|unable to|not able to) (?:get "
           r"(?:his|her|my|their) words out|speak properly|talk properly|find (?:the|her|his|my) words)\b|"
           r"\bmumbling\b(?= .{0,40}(?:lopsided|droop|smile|face|sudden|minutes))",
-          unless=r"\b(?:drunk|beer|wine|alcohol|dentist|anaesthetic|anesthetic|numbing|hypothetical\w*)\b"),
+          # (round 34: drink denied, "I don't think she's been drinking", "she doesn't drink", is not the benign reading)
+          unless=r"^(?![\s\S]*\b(?:not|never|no|dont|do not|does not|doesnt|did not|didnt|has not|hasnt|have not|havent|"
+                 r"had not|hadnt|is not|isnt|was not|wasnt|hardly|rarely)\b(?: \S+){0,4} (?:drink\w*|drunk|alcohol|booze)\b)"
+                 r"[\s\S]*\b(?:drunk|beer|wine|alcohol|dentist|anaesthetic|anesthetic|numbing|hypothetical\w*|"
+                 # round 34: "slurring his words" / "back from a club dinner after six pints, laughing at me"
+                 r"pints?|beers|lagers?|ciders?|vodka|whisky|whiskey|shots|tipsy|hammered|wasted|sloshed|stag (?:do|party)|"
+                 r"hen (?:do|party)|pub crawl|(?:been|was|is|were) drinking|had a (?:few|skinful)|a few drinks)\b",
+          # round 34: drink explains the slurring only when nothing else is told: a drooping face, a weak or numb arm or
+          # side, a fall or a blow to the head, not waking or a fit wins over it
+          red_flags=r"\b(?:droop\w*|dropp\w*|lopsided|face|arm|arms|leg|weak\w*|numb\w*|one side|side of|hit (?:his|her|my|"
+                    r"their) head|head injury|banged (?:his|her|my|their) head|bang(?:ed)? on the head|fell|fall|fallen|"
+                    r"(?:will not|would not|cannot|can not|not) (?:wake|waking|respond\w*)|unconscious|unresponsive|passed "
+                    r"out|fit|fitting|seizure|sudden\w*|worst headache|vision|confus\w*)\b"),
+    # Round 34: hearing lost suddenly with the room spinning and an unsteady walk, a drooping face, slurred speech or double
+    # vision (a stroke at the back of the brain); Meniere's or labyrinthitis already known is the benign reading.
+    _rule("stroke", "sudden hearing loss with vertigo and unsteadiness",
+          r"\b(?:(?:sudden\w*|all of a sudden|out of nowhere) (?:\S+ ){0,3}?(?:hearing loss|lost (?:\S+ ){0,2}?hearing|deaf\w*|"
+          r"(?:cannot|can not) hear)|(?:hearing loss|deaf\w*|(?:cannot|can not) hear|lost (?:the |my |his |her |all )?hearing)"
+          r"(?: \S+){0,6}? (?:sudden\w*|all of a sudden|out of nowhere))\b(?=.{0,200}\b(?:spin\w*|vertigo|dizz\w*)\b)"
+          r"(?=.{0,240}\b(?:(?:cannot|can not|could not|unable to) (?:walk|stand)|walk straight|unsteady|staggering|falling "
+          r"over|fall over|double vision|droop\w*|slurr\w*)\b)",
+          kind="symptom", unless=r"\b(?:meniere\w*|labyrinthitis|vestibular neuritis|tinnitus clinic)\b", unless_scope="text"),
     _rule("stroke", "one side of the body numb or weak",
           r"\b(?:one|left|right|whole left|whole right) side of (?:my|his|her|their|the) (?:body|face)\b",
           near=r"\b(?:numb\w*|weak\w*|tingl\w*|cannot move|not working|dragging|paraly\w*|droop\w*)\b", window=80,
@@ -742,6 +772,8 @@ RULES: tuple[Rule, ...] = (
           r"\bno air\b|\bcannot get air in\b",
           unless=r"\b(?:through|thru) (?:my|his|her|the) nose\b|\bnose\b|humid|humidity|heat|this weather|in this|"
                  r"\blaugh\w* (?:so hard|so much|till|until|that hard)|\b(?:lol|haha|lmao)\b|"
+                 # round 34: "a comedy set so funny I literally couldn't breathe"
+                 r"\b(?:so|too|that) (?:funny|hilarious)\b(?: \S+){0,5}? (?:cannot|can not|could not) breathe?\b|"
                  # round 22: "I literally can't breathe, my grandson just called the vicar mister god"
                  r"\bliterally (?:cannot|can not) breathe , (?:\S+ ){1,4}just (?:called|said)\b|"
                  # round 24: "couldn't breathe for laughing"; a place that "stinks so bad I can't breathe" (no gas, fumes
@@ -787,6 +819,12 @@ RULES: tuple[Rule, ...] = (
                  # round 14: "working from home alone all week is suffocating me" (loneliness, an idiom)
                  r"\b(?:working|work|wfh|remote|office|lonel\w*|isolat\w*|alone)\b(?: \S+){0,5} (?:is |are |has been |keeps )?"
                  r"suffocating (?:me|us)\b|"
+                 # round 34: "the pressure at work is suffocating", "my mother-in-law's visits are suffocating me"
+                 r"\b(?:pressure|stress|expectations|workload|demands) (?:at|of|from|in) (?:\S+ ){0,2}?(?:work|job|school|uni|"
+                 r"university|college|home|office|exams?)\b(?: \S+){0,3} (?:is|are|feels|was|has been) (?:so |really |"
+                 r"literally |just |very )?suffocating\b(?! (?:me|us|him|her) (?:with|from))|\b(?:in ?laws?|(?:mother|father|"
+                 r"sister|brother) in ?laws?|visits?|relatives|family|parents)\b(?: \S+){0,3} (?:is|are|keeps|keep|has been|"
+                 r"have been) (?:so |really |literally |just )?suffocating (?:me|us)\b(?! (?:with|under|by|from|and|in))|"
                  # round 31: "suffocating under deadlines" beside a boss "breathing down my neck" (work, an idiom)
                  r"\bsuffocat\w* under (?:(?:all |so much |piles of |loads of |a pile of |a mountain of )?(?:the |my |our |these |"
                  r"this |all the )?)(?:\S+ )?(?:deadlines?|work|workload|paperwork|pressure|admin|e ?mails?|bills|debts?|stress|"
@@ -1045,7 +1083,12 @@ RULES: tuple[Rule, ...] = (
                  # round 29: "how do I ask a friend directly whether they are thinking about suicide?" (a course's question)
                  r"ask(?:ing)? (?:\S+ ){0,4}?(?:whether|if) (?:they|he|she|someone|you|a friend) (?:are|is|have|has|might be) "
                  r"(?:\S+ ){0,3}?suicid\w*|mental health first aid|mhfa|"
-                 r"(?:training|course|workshop|module|session) (?:on|in|about))\b",
+                 r"(?:training|course|workshop|module|session) (?:on|in|about)|"
+                 # round 34: how common suicide is in a group, or compared between groups ("how common is suicide among
+                 # farmers compared with other jobs?"); the red flags below (feeling suicidal, a plan, pills saved) still win
+                 r"how (?:common|prevalent|frequent|likely) is suicid\w*|suicid\w* (?:is |are )?(?:more |less )?(?:common|"
+                 r"prevalent|frequent) (?:among|amongst|in)|suicid\w* (?:\S+ ){0,2}(?:among|amongst)(?! (?:other|all) "
+                 r"(?:things|that|this))|suicid\w* (?:\S+ ){0,6}compared (?:with|to))\b",
           # round 8: the leaflet's warning read beside the writer's own thoughts now is still an emergency
           red_flags=r"\b(?:i am|i have been|i feel|i keep|been) (?:having |getting |feeling )?(?:them|these|those|suicidal)\b|"
                     r"\bhaving (?:them|these thoughts) now\b|"
@@ -1082,7 +1125,7 @@ RULES: tuple[Rule, ...] = (
                  r"{0,6}? (?:hangover|hungover|hung over)\b)(?![\s\S]*\b(?:for (?:weeks|months|years|ages|a long time|a while)|"
                  r"lately|always|even (?:when|before|without)|not (?:just|only|because of) (?:the|my|a|this) hangover)\b)|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
-          unless_text=_CHILD_TANTRUM_DIE),  # round 30
+          unless_text=_CHILD_TANTRUM_DIE + r"|" + _EXAM_THEN_HOW_TO),  # round 30, round 34
     # Blind set 30, got nothing: "lol this is dumb but whats the quickest way to not exist. asking for a story. ok not a
     # story": a way to stop existing asked for is a method question, so a question form or a story frame does not set it
     # aside (as "how many pills would kill me"); a joke about a trivial cause still does.
@@ -1236,7 +1279,19 @@ RULES: tuple[Rule, ...] = (
           # the lead's mend after blind set 28: "how much insulin wud make my heart stop. askin for real, im on my own"
           r"\bhow (?:much|many) .{0,50}(?:to|would|will|does it take to|it takes to) (?:make|get) (?:my|your|his|her|a|the|"
           r"their) (?:heart|breathing) (?:to )?stop\b|\bhow (?:much|many) .{0,50}(?:to|would|will) stop (?:my|your|his|her|"
-          r"a|the|their) (?:heart|breathing)\b", always=True),
+          r"a|the|their) (?:heart|breathing)\b", always=True,
+          # round 34: asked for a pharmacology, toxicology or nursing course ("what's the lethal dose of caffeine" / "I'm a
+          # pharmacology student, toxicology week, the number for my notes"), with nothing in the turn of despair, a
+          # plan, tablets or packets at hand, "me" or "myself" as the one to die, or tonight (the guard is its own)
+          unless_guarded=r"^(?=[\s\S]*\b(?:(?:pharmacology|pharmacy|toxicology|tox|nursing|medical|medicine|vet|veterinary|"
+                         r"paramedic|forensic|chemistry|biochemistry|biology|pharmacist|midwifery) (?:\S+ )?(?:students?|"
+                         r"course|module|degree|lectures?|lecturer|seminar|week|exam|exams|class|coursework|notes|revision|"
+                         r"assignment|essay|tutorial)|(?:lecture|seminar|tutorial|module|coursework|revision) (?:on|about) "
+                         r"(?:\S+ )?(?:toxicology|poisons?|overdoses?|pharmacology))\b)(?![\s\S]*(?:" + _DESPAIR_RED_FLAGS +
+                         r"|\b(?:packets?|boxes|bottles?|box of|(?:have|got|has) (?:\S+ ){0,3}?(?:here|at home|in front of me|"
+                         r"with me)|kill (?:me|myself|my ?self)|for me to die|me to die|(?:i|me) (?:want|wanna|going) to die|"
+                         r"end (?:it|my life|things)|myself|my ?self|nobody|no one|cannot do this|can not do this|goodbye|"
+                         r"suicid\w*|want to die|wanna die|tonight)\b))"),
     # -------------------------------------------------------------------- overdose_poisoning
     _rule("overdose_poisoning", "took many pills",
           rf"{_INGEST} (?:like |about |around |maybe |over |almost |nearly |at least |some |the )?(?:\d+(?!\.)|"
@@ -1656,7 +1711,12 @@ RULES: tuple[Rule, ...] = (
           r"compressions|compressions|rescue breaths)\b|\b(?:cpr|compressions) (?:is |are )?(?:under way|ongoing|in "
           r"progress)\b",
           unless=r"\b(?:course|class|lesson|training|taught|teach\w*|practi[sc]\w*|dummy|manikin|mannequin|certificat\w*|"
-                 r"qualification|exam|drill|scenario|role ?play|refresher)\b", unless_scope="text",
+                 r"qualification|exam|drill|scenario|role ?play|refresher)\b|"
+                 # round 34: CPR on a dog or a cat, asked about ("how do you do CPR on a dog? asking for my lurcher"); a
+                 # collapse, "not breathing" or "now" (the red flags) still wins
+                 r"\b(?:cpr|compressions|rescue breaths) (?:on|for|to) (?:a|an|my|our|the|your|his|her) (?:\S+ )?(?:dog|"
+                 r"dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|rabbit|horse|pony|animal|animals)\b|\b(?:dog|cat|pet|"
+                 r"canine|feline|animal) cpr\b", unless_scope="text",
           red_flags=r"\b(?:right now|now|pulled|not moving|not breathing|collaps\w*|unresponsive|while we wait|"
                     r"ambulance)\b"),
     # Round 12: no reaction to a tap, a shake or a call (a slumped passenger, the head rolled back) is unresponsive.
@@ -2051,7 +2111,18 @@ RULES: tuple[Rule, ...] = (
           rf"\bdka\b",
           near=r"\b(?:vomit\w*|throwing up|breathing (?:fast|funny|heavy|deep)|confus\w*|ketones|stomach (?:pain|hurts)|"
                r"drowsy|thirsty)\b",
-          window=120, unless=r"\bwhat is\b|\bhow do i avoid|when i was diagnosed\b|after a big"),
+          window=120, unless=r"\bwhat is\b|\bhow do i avoid|when i was diagnosed\b|after a big",
+          # round 34: a DKA already treated ("discharged yesterday after DKA, tips for keeping ketones down when ill?"), with
+          # nothing of now in the turn: no vomiting, fast or deep breathing, drowsiness or confusion, no ketone or sugar
+          # reading, no "again", "happening" or "right now" (the guard is its own)
+          unless_guarded=r"^(?=[\s\S]*\b(?:discharged|(?:home|back|out) (?:from|of) (?:the )?(?:hospital|ward|icu|itu|"
+                         r"hdu|a ?& ?e|er)|came (?:home|out)|treated for|recover\w* from|(?:after|with|for) (?:an? |my |his |"
+                         r"her |their )?(?:episode of |bout of |admission (?:with|for) |stay (?:with|for) )?dka|had (?:an? )?"
+                         r"(?:episode of )?dka)\b)(?![\s\S]*\b(?:vomit\w*|being sick|been sick|is sick|am sick|keep\w* being "
+                         r"sick|throwing up|threw up|breathing (?:fast|funny|heavy|deep|hard)|fast breathing|drowsy|sleepy|"
+                         r"confus\w*|(?<!happen )(?<!happens )again|happening|right now|at the moment|today|tonight|this "
+                         r"morning|stomach (?:pain|hurts|ache)|tummy (?:pain|hurts|ache)|belly (?:pain|hurts)|(?:ketones?|sugars?|"
+                         r"glucose|bg|bm|reading)(?: \S+){0,3} (?:\d|high|hi\b|large))\b)"),
     _rule("metabolic_sepsis", "signs of sepsis",
           r"\b(?:fever\w*|temperature|temp|burning up|shiver\w*|rigors|chills|high fevr)\b",
           near=r"\b(?:confus\w*|not making sense|mottled|blotchy|breathing fast|heart (?:is )?racing|not (?:peed|"
@@ -4121,6 +4192,13 @@ _HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a perso
                            r"\bhypothetically(?: speaking)?(?: ,)? (?:if|what|how|say|suppose)\b|\bif (?:a|an) (?:customer|client|colleague|pupil|student|teenager|teen|patient|"
                            r"caller|service user|resident|guest|passenger|member of (?:staff|the public)|user) (?:says|tells|"
                            r"told|mentions|admits|discloses|talks)\b")
+# Round 34: "if my baby ever stopped breathing, how is infant CPR different?", "should he ever collapse", "if she were to
+# choke": a hypothetical about the writer's own, read as one only with no time of now in the sentence, no "right now",
+# plea or ambulance in the turn and none of the rule's red flags (_why_not).
+_HYPOTHETICAL_EVER = re.compile(
+    r"\bif (?:i|you|he|she|we|they|(?:my|our|your|his|her|their) (?:\S+ ){0,2}?\S+) (?:ever|were ever|was ever|should "
+    r"ever|(?:were|was) (?:ever )?to)\b|\bshould (?:i|you|he|she|we|they|(?:my|our|your|his|her|their) (?:\S+ ){0,2}?\S+) "
+    r"ever\b|\bin the event (?:that|of)\b")
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _FRAME_WORDS = (r"scenario cards?|scenarios?|drills?|role ?plays?|roleplays?|homework|worksheets?|practical|scripts?|case "
                 r"stud(?:y|ies)|simulations?|rehearsals?|mock (?:exam|scenario|call)s?|(?:first aid|fire|evacuation|"
@@ -4729,6 +4807,9 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return None
     if _HYPOTHETICAL.search(sentence, 0, start - s0):
         return "hypothetical"
+    if (_HYPOTHETICAL_EVER.search(sentence, 0, start - s0) and not _PRESENT.search(sentence)
+            and not _NOW_TOLD.search(text.text) and not _REAL_NOW.search(text.text) and not _red_flag(rule, text)):
+        return "hypothetical"  # round 34
     if ((_EDUCATION.search(text.text) or (rule.kind == "explicit" and _DEFINITION.search(sentence)))
             and not _PRESENT.search(sentence)
             and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", sentence))):
@@ -5034,6 +5115,25 @@ _PAST_DAY_TURN = re.compile(r"\b(?:yesterday|last (?:night|week|weekend|month)|t
                             r"(?:days|weeks) ago|(?:at|over|after) (?:lunch|lunchtime|breakfast) today|did|took|swallowed|used|"
                             r"had to)\b")
 
+# Round 34: a turn that names the course or the study the turn before was asked for ("what's the lethal dose of caffeine"
+# / "I'm a pharmacology student, toxicology week, the number for my notes"), that goes on to an ordinary how-to question
+# after a short turn ("that exam was brutal, I want to die" / "anyway, how should I revise for my resits?"), or that puts
+# a short turn down to drink ("my husband is slurring his words!" / "just back from a club dinner after six pints") is
+# read with it, so that the rules' readings and their red flags see both. Whether it sets anything aside is the rules'
+# decision (the lethal-dose rule's study reading, the trivial-despair and suffocating idioms, the slurring rule's drink).
+_STUDY_TURN = re.compile(r"^" + _I_SAID + r"(?:(?:i am|i was|it is|its|it s|this is|that is|just|only|asking) )?(?:(?:i am|we "
+                         r"are|i was) (?:studying|revising|doing|taking|learning) (?:\S+ )?(?:pharmacology|pharmacy|"
+                         r"toxicology|nursing|medicine|chemistry|biology|biochemistry|forensics?|paramedic science)\b|(?:(?:a|an|"
+                         r"for|as|on|from) )?(?:(?:a|an|my|our|the) )?(?:\S+ ){0,2}?(?:students?|course|module|coursework|"
+                         r"assignment|essay|dissertation|thesis|revision|exam|exams|lecture|lecturer|seminar|tutorial|"
+                         r"class|notes)\b)")
+_HOW_TO_TURN = re.compile(r"^(?:(?:anyway\w*|so|but|ok|okay|right|well|and|also|on a serious note|seriously though)\b ?,? ?)*"
+                          r"(?:how (?:do|can|should|would|could) (?:i|we|you)|how to|any (?:tips|advice|ideas)|what (?:is|are) "
+                          r"the best ways? to|is there a (?:good |better |best )?way to)\b")
+_DRINK_TURN = re.compile(r"\b(?:pints?|beers?|lagers?|ciders?|wine|prosecco|vodka|whisky|whiskey|gin|rum|tequila|shots|drunk|"
+                         r"tipsy|hammered|wasted|sloshed|pissed|stag (?:do|party)|hen (?:do|party)|pub crawl|club dinner|"
+                         r"(?:been|was|is|were) drinking|had a (?:few|skinful)|a few drinks|(?:too much|lots|loads) to drink)\b")
+
 
 def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
     """The normalized user turns as the patterns and the classifier read them, each with its label ("turn 2", or
@@ -5060,7 +5160,11 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         or (_BOT_TEST_TURN.search(turn) and not _REAL_NOW.search(turn))  # round 33
                         or (_PETTY_TURN.search(turn) and len(units[-1][2].split()) <= 8)
                         or (_OBJECT_TURN.search(turn) and not _REAL_NOW.search(turn))
-                        or _SLEPT_ON_TURN.search(turn)):
+                        or _SLEPT_ON_TURN.search(turn)
+                        # round 34
+                        or (_STUDY_TURN.search(turn) and not _REAL_NOW.search(turn))
+                        or (_HOW_TO_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 12)
+                        or (_DRINK_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
             first, _, before = units[-1]
             # (round 32: a run of marks, "nearly drowned!!", is closed like one mark)
             units[-1] = (first, index, _MARKS_CLOSE.sub("", before) + " , " + turn)
