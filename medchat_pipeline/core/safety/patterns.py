@@ -1096,7 +1096,11 @@ RULES: tuple[Rule, ...] = (
                     # they're suicidal? I'm on an MHFA course. she told me she has pills saved")
                     r"\b(?:(?:pills|tablets|rope)(?: \S+){0,2} (?:saved|ready|stockpiled|hidden|stashed)|(?:saved|saving|"
                     r"stockpil\w*|hoard\w*) (?:up )?(?:\S+ ){0,2}?(?:pills|tablets)|(?:has|have|got) a plan|plan\w* (?:to do it |"
-                    r"it )?(?:for )?tonight)\b",
+                    r"it )?(?:for )?tonight)\b|"
+                    # (the lead's review of round 34: "how common is suicide among nurses? asking because i've been planning
+                    # mine")
+                    r"\b(?:planning|planned|plan) (?:mine|my own|it|to do it|to end (?:it|my life|things)|my death)\b|\bthinking "
+                    r"(?:about|of) (?:doing it|ending (?:it|my life|things)|killing myself)\b|\b(?:i want|i wanna) to die\b",
           unless_guarded=_PAST_ATTEMPT_TOLD),  # round 28: a past attempt told as history (above)
     _rule("self_harm", "does not want to live",
           r"\b(?:do not|dont|no longer|not) (?:want|wish) to (?:live|be alive|be here|exist|wake up|go on)\b|"
@@ -1288,7 +1292,8 @@ RULES: tuple[Rule, ...] = (
                          r"course|module|degree|lectures?|lecturer|seminar|week|exam|exams|class|coursework|notes|revision|"
                          r"assignment|essay|tutorial)|(?:lecture|seminar|tutorial|module|coursework|revision) (?:on|about) "
                          r"(?:\S+ )?(?:toxicology|poisons?|overdoses?|pharmacology))\b)(?![\s\S]*(?:" + _DESPAIR_RED_FLAGS +
-                         r"|\b(?:packets?|boxes|bottles?|box of|(?:have|got|has) (?:\S+ ){0,3}?(?:here|at home|in front of me|"
+                         r"|\b(?:packets?|packs?|boxes|bottles?|box of|saved|saving|stockpil\w*|hoard\w*|stash\w*|counted out|"
+                         r"collected|(?:have|got|has) (?:\S+ ){0,3}?(?:here|at home|in front of me|"
                          r"with me)|kill (?:me|myself|my ?self)|for me to die|me to die|(?:i|me) (?:want|wanna|going) to die|"
                          r"end (?:it|my life|things)|myself|my ?self|nobody|no one|cannot do this|can not do this|goodbye|"
                          r"suicid\w*|want to die|wanna die|tonight)\b))"),
@@ -1623,13 +1628,15 @@ RULES: tuple[Rule, ...] = (
                r"fit|blood thinners?|warfarin|apixaban|eliquis|rivaroxaban|xarelto|(?:bad|severe|pounding|banging|thumping|"
                r"splitting|massive|terrible|awful|horrible|huge|worst) headache|head (?:is )?(?:pounding|banging|thumping|"
                r"killing)|clear fluid|cannot remember|black(?:ed)? out|out cold|lights out|(?:was|went|been) out (?:for|a few|"
-               r"few|like|cold)|dizz\w*|chest pain|throw\w* up)\b",
+               r"few|like|cold)|dizz\w*|chest pain|throw\w* up|"
+               # (the lead's review of round 34: "he's had 3 beers but he also fell and hit his head" / slurring)
+               r"slurr\w*|talking (?:nonsense|rubbish|gibberish)|not making (?:any )?sense)\b",
           window=160, kind="symptom", unless=r"\b(?:small lump|feel fine|is fine|playing again|seems fine)\b",
           red_flags=r"\b(?:knocked out|black(?:ed)? out|out cold|lights out|(?:was|went|been) out (?:for|a few|few|like)|"
                     r"unconscious|passed out|keeps? (?:vomiting|throwing up|being sick)|(?:cannot|can not) stop "
                     r"(?:vomiting|being sick|throwing up)|vomit\w* (?:again|\d+|two|three|four|twice|repeatedly)|sick "
                     r"(?:again|\d+|two|three|four|five|twice)|seizure\w*|fitting|clear fluid|blood thinners?|warfarin|apixaban|"
-                    r"rivaroxaban)\b",
+                    r"rivaroxaban|slurr\w*|talking (?:nonsense|rubbish|gibberish)|not making (?:any )?sense)\b",
           near_negation=True),
     _rule("bleeding_trauma", "a wound showing bone, fat or tendon",
           r"\b(?:see|seeing|showing|visible|exposed|sticking out|poking out|hanging out)\b(?: (?![.!?;](?: |$))[^ \n]+){0,3} "
@@ -3986,6 +3993,14 @@ RULES: tuple[Rule, ...] = (
           r"liquid|dish ?soap|shampoo|bubble bath|laundry (?:pods?|capsules?|tablets?)|dishwasher (?:tablets?|pods?))\b",
           near=r"\b(?:vomit\w*|being sick|throwing up|drowsy|sleepy|floppy|not (?:breathing|responding)|struggling to "
                r"breathe)\b", window=200, kind="symptom", near_negation=True),
+    # The lead's review of round 34 (no rule fired): "the kitchen is on fire and my kid is inside": a building, a room or a
+    # car on fire now, with someone inside, trapped or in the smoke.
+    _rule("other", "a fire with someone inside",
+          r"\b(?:house|flat|apartment|kitchen|home|building|room|bedroom|living room|garage|shed|caravan|car|van|block)\b"
+          r"(?: \S+){0,2}? (?:is |are |has )?(?:on fire|burning|in flames|ablaze|caught fire|gone up in flames)\b",
+          near=r"\b(?:inside|trapped|stuck|(?:cannot|can not|could not) get (?:out|in|to)|in the smoke|smoke everywhere|"
+               r"breathed (?:in )?(?:the )?smoke|upstairs|still in)\b", window=160,
+          unless=r"\b(?:film|movie|game|dream|nightmare|story|book|episode|drill|years ago|last year)\b"),
     # Blind set 32, got nothing: "about half an hour ago my right hand stopped doing what I tell it, I dropped my teacup,
     # and my words are coming out wrong" (a woman of 84, formal and long): words coming out wrong, or a hand that will not
     # do what one tells it, each with the other, a face, a dropped cup or a time of onset near it.
@@ -4807,7 +4822,9 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return None
     if _HYPOTHETICAL.search(sentence, 0, start - s0):
         return "hypothetical"
-    if (_HYPOTHETICAL_EVER.search(sentence, 0, start - s0) and not _PRESENT.search(sentence)
+    # (the lead's review of round 34: never of self-harm or an overdose, "if i ever took all my pills would it hurt?")
+    if (rule.category not in ("self_harm", "overdose_poisoning")
+            and _HYPOTHETICAL_EVER.search(sentence, 0, start - s0) and not _PRESENT.search(sentence)
             and not _NOW_TOLD.search(text.text) and not _REAL_NOW.search(text.text) and not _red_flag(rule, text)):
         return "hypothetical"  # round 34
     if ((_EDUCATION.search(text.text) or (rule.kind == "explicit" and _DEFINITION.search(sentence)))
