@@ -4046,6 +4046,95 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:cough\w*|hoast\w*|wheez\w*|hoarse|croaky|breathless\w*|short of breath|(?:cannot|hard to|struggling to) "
                r"breath\w*)\b", window=200, kind="symptom",
           unless=r"\b(?:dental|dentist|tooth|teeth|wisdom|filling|cold sore|hay ?fever|crying|cried|sunburn\w*)\b"),
+    # Blind set 33 (health workers about themselves or family, pasted text, other languages), got nothing or only the
+    # safety-net line; mended right after its measurement.
+    # "5 days home after an NSTEMI and stents, the same ache in my jaw and left arm, 25 mins, sweating"; an off-duty
+    # paramedic's "central crushing pain radiating to the back, pale and clammy, ST elevation in II, III, aVF".
+    _rule("cardiac", "jaw or arm ache with sweating, or the heart attack's pain back",
+          r"\b(?:jaw|left arm|arm and jaw|jaw and (?:left )?arm)\b(?: \S+){0,4}? (?:ache|aching|pain|hurts|hurting|heavy|tight)\b|"
+          r"\b(?:ache|aching|pain|heaviness|tightness)(?: \S+){0,3}? (?:in|down|into|to) (?:my |his |her |the )?(?:jaw|left arm)\b|\b(?:central )?crushing "
+          r"pain\b|\bcentral (?:chest )?pain\b",
+          near=r"\b(?:sweat\w*|clammy|grey|gray|pale|nause\w*|being sick|short of breath|breathless\w*|radiat\w*|same (?:\S+ )?"
+               r"(?:as|i had) (?:before|last time)|(?:nstemi|stemi|heart attack|stents?|pci|angioplasty))\b",
+          window=200, kind="symptom"),
+    _rule("cardiac", "ST elevation on a tracing now", r"\bst (?:elevation|segment elevation)\b|\bstemi\b",
+          near=r"\b(?:pain|crushing|clammy|pale|sweat\w*|12 lead|ecg|ekg|now|refus\w*|tracing|monitor)\b", window=200),
+    # "meri ammi ko jhinga khaane ke baad chehra phool gaya, gala band ho raha" (Hyderabadi Urdu: the face swollen and the
+    # throat closing after prawns).
+    _rule("anaphylaxis", "the throat closing or the face swelling (Hindi or Urdu)",
+          r"\bgal(?:a|e) (?:band|bandh|sujh\w*|sooj\w*)\b|\bchehr(?:a|e) (?:phool|sooj\w*|sujh\w*)\w*\b",
+          near=r"\b(?:khaane|khaya|khayi|jhinga|prawns?|shrimp|nuts?|peanuts?|moongphali|allerg\w*|saans)\b", window=200),
+    # "mwin la pi envi viv. mwin la fine prépare la corde" (Réunion Creole: I no longer want to live; I have prepared the rope).
+    _rule("self_harm", "no longer wants to live, or a rope prepared (French or Creole)",
+          r"\b(?:pi|plus|pa) envi (?:viv|vivre)\b|\b(?:prépar\w*|prepar\w*) (?:la |une |mon )?corde\b|\bcorde (?:est )?(?:prête|prete)\b",
+          always=True),
+    # "Mon petit frère a bu le pétrole dans la bouteille de Fanta, il tousse beaucoup" (French: drank paraffin).
+    _rule("overdose_poisoning", "drank or swallowed a poison or pills (French)",
+          r"\b(?:a|as|ont|j ai|il a|elle a) (?:bu|avalé|avale|mangé|mange|pris) (?:le |la |l |du |de la |des |de l |toute la |tout "
+          r"le |toute la boîte de |plein de )?(?:pétrole|petrole|kérosène|kerosene|essence|javel|eau de javel|détergent|"
+          r"detergent|insecticide|raticide|mort aux rats|médicaments|medicaments|comprimés|comprimes|cachets|pilules)\b"),
+    # "His little sister (4) got into them and ate maybe 5 or 6 of the 36 mg ones" (a child, tablets of a dose, a count).
+    _rule("overdose_poisoning", "a child ate several of someone's tablets",
+          r"\b(?:toddler|baby|child|kid|son|daughter|sister|brother|\d+ (?:year|yr) old|little (?:boy|girl|one|sister|brother)|"
+          r"grandson|granddaughter|nephew|niece)\b(?: \S+){0,8}? (?:ate|eaten|swallowed|chewed|took|taken|had|got into)(?: \S+){0,3}? "
+          r"(?:maybe |about |around |like |at least )?(?:[3-9]|[1-9]\d+|three|four|five|six|seven|eight|several|a few|some|a "
+          r"handful)(?: or (?:\d+|three|four|five|six|seven|eight))? (?:of (?:the|them|his|her|my|those|these)|tablets|pills|"
+          r"capsules)\b",
+          near=r"\b(?:\d+ ?(?:mg|mcg|micrograms?)|tablets?|pills|capsules|meds|medicine|medication|leaflet|prescription|adhd|"
+               r"ritalin|concerta|methylphenidate|elvanse|iron|paracetamol|ibuprofen|antidepressants?|blood pressure)\b",
+          window=200),
+    # "Mi bredda fall off di roof ... e head bus open an e noh di talk good, e vomit two time" (Jamaican: a head injury with
+    # vomiting and speech not right).
+    _rule("bleeding_trauma", "head split open with danger signs",
+          r"\bhead (?:bus|bust|burst|split|cracked|busted|bursted) (?:open|wide)\b|\bfell? off (?:the|di|da|a) (?:roof|ladder|"
+          r"scaffold\w*)\b",
+          near=r"\b(?:vomit\w*|being sick|not (?:di )?talk\w*|noh (?:di )?talk\w*|talk\w* (?:funny|strange|wrong)|confus\w*|"
+               r"unconscious|knocked out|not (?:waking|responding|moving)|fit\w*|seizure\w*|slurr\w*|bleed\w*|blood)\b",
+          window=200),
+    # "GCS about 8, opens his eyes to pain, groans ... was fine at breakfast" (a care assistant's words).
+    _rule("unresponsive_seizure", "a low consciousness score or eyes opening only to pain",
+          r"\bgcs (?:of |is |was |about |around |approx\w* |roughly |now |maybe )?(?:[3-9]|1[0-2])\b(?! (?:years|yrs|hours|days)\b)|"
+          r"\bopens? (?:his |her |their )?eyes (?:only )?to pain\b|\b(?:only )?respond\w* (?:only )?to pain\b",
+          unless=r"\b(?:exam|osce|revision|quiz|textbook|lecture|scenario|what does|what is|how do you)\b"),
+    # "My kick counter app says: 2 movements in the last 2 hours ... 33 weeks, usually she's wild" (few movements counted).
+    _rule("pregnancy", "few movements counted late in pregnancy",
+          r"\b(?:only |just )?(?:[0-4]|no|one|two|three|four) (?:movements?|kicks) in (?:the )?(?:last |past )?(?:\d+|two|three|"
+          r"four|few) hours?\b",
+          near=r"\b(?:pregnan\w*|(?:2[4-9]|3\d|4[0-2]) (?:weeks?|wks?)|bump|baby|kick count\w*|usually|normally)\b", window=200),
+    # "Moi ghor wali 8 mahina ase ... dukh ... pet te, aru khun bhi ulai ase" (Assamese: 8 months pregnant, belly pain and
+    # blood coming out).
+    _rule("pregnancy", "bleeding in pregnancy (Hindi, Urdu or Assamese)",
+          r"\b(?:khun|khoon)\b(?: \S+){0,3}? (?:aa|aaya|aa raha|nikal\w*|ulai\w*|bah\w*|gir\w*|ja raha)\b",
+          near=r"\b(?:mahin\w*|months?|pregnan\w*|garbh\w*|pet|bachcha|baccha)\b", window=160),
+    # "Wife 11/40, severe L iliac fossa pain, shoulder tip pain, HR 124, BP 90/60, pale. hCG was positive, no scan yet"
+    # (a junior doctor's words: an ectopic pregnancy).
+    _rule("pregnancy", "one-sided pain with shoulder-tip pain in early pregnancy",
+          r"\bshoulder ?tip (?:pain|ache)\b|\bpain (?:in|at) (?:the |my |her )?shoulder ?tip\b",
+          near=r"\b(?:pregnan\w*|hcg|positive (?:pregnancy )?test|missed (?:a |my |her )?period|\d+ 40|\d+ (?:weeks?|wks?)|ectopic|"
+               r"no scan)\b", window=200),
+    # "Amang demam tinggi 40, menggigil, bingung, kulit belang-belang" (Indonesian: high fever, shaking, confused, mottled
+    # skin).
+    _rule("metabolic_sepsis", "fever with confusion or mottled skin (Indonesian or Malay)",
+          r"\bdemam\b", near=r"\b(?:bingung|linglung|belang\w*|tidak sadar|sesak|kejang|lemas sekali)\b", window=160),
+    # "Husband on methotrexate: mouth ulcers, fever 38.7, rigors"; "the chemo's finished, the last cycle was last
+    # Wednesday ... shivery, 38.5" (a fever on chemotherapy or another drug that lowers the white cells).
+    _rule("metabolic_sepsis", "a fever on chemotherapy or a drug that lowers the white cells",
+          # (the fever is the match, so that "chemo last week, temp 38 now" is not read as history)
+          r"\b(?:(?:3[89]|4[01])\.\d|(?:3[89]|4[01]) ?(?:c|degrees|on the thermometer)\b|(?:temp\w*|fever) (?:of |is |was |at )?"
+          r"(?:3[89]|4[01])\b|rigou?rs|shiver\w*|the shivers|shaking (?:all over|with cold)|hot and cold)",
+          near=r"\b(?:chemo\w*|chemotherapy|methotrexate|azathioprine|mycophenolate|clozapine|carbimazole|neutropen\w*|"
+               r"immunosuppress\w*|low white (?:cells?|count))\b", window=240, kind="symptom",
+          unless=r"\b(?:what (?:is|are)|side effects? (?:of|list)|leaflet says|how (?:common|likely)|years ago|(?:\d+|two|three|"
+                 r"four|five|many|several) years (?:ago|back|since)|in (?:19|20)\d\d|as a (?:child|kid|teenager))\b",
+          unless_scope="text"),
+    # "Patient portal: 'Sodium 118 mmol/L (L) CRITICAL. Please attend ED.' ... I do feel confused" (a critical result with
+    # the advice to attend now).
+    _rule("metabolic_sepsis", "a critical blood result with the advice to attend now",
+          r"\bsodium (?:of |is |was |level )?(?:1[01]\d|[5-9]\d)\b|\b(?:please |you should |you must |advised to |told to )?attend "
+          r"(?:the )?(?:ed|a ?& ?e|a and e|emergency department|the emergency)\b|\bcritical(?:ly)? (?:result|value|low|high)\b|"
+          r"\bcritical\b(?= .{0,40}\b(?:attend|ed|a ?& ?e|emergency)\b)",
+          near=r"\b(?:confus\w*|wobbly|drowsy|fit\w*|seizure\w*|vomit\w*|headache|can it wait|till (?:the )?morning|tomorrow|"
+               r"critical)\b", window=240),
 )
 
 
