@@ -497,13 +497,16 @@ _PETTY_OFFENCE = (r"\b(?:ate|eaten|eats|eating|finished|nicked|stole|stolen|dran
                   r"(?:leftovers?|food|dinner|lunch|takeaway|curry|pasta|pizza|cake|chocolates?|biscuits|milk|yogh?urts?|snacks?|"
                   r"sandwich|cheese|crisps|sweets|ice cream|chips|slice|rice|noodles|soup|stew|chilli|lasagne|leftover \S+|"
                   r"charger|shampoo|hoodie|jumper|parking (?:space|spot))\b")
+# A weapon, a threat or an attack told: what keeps a threat to kill an emergency, whatever reading sets it aside (the
+# petty-offence and owned-up-mishap readings of the threat rule and its red flags share it).
+_WEAPON_OR_ATTACK = (r"knife|knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|threaten\w*|hit me|hits me|"
+                     r"hitting me|attack\w*|police")
 # Round 33: "I'm going to kill him" / "my flatmate ate my leftovers again 😡 how long do leftovers keep?": a threat at a
 # petty offence, read with the turn that tells it; a weapon, a threat, a plan or someone hurt keeps it an emergency.
 _PETTY_THREAT = (r"^(?=[\s\S]*\b(?:going to|gonna|will|is going to|am going to) (?:actually |literally |honestly |seriously |"
                  r"so |totally )?(?:kill|murder|strangle) (?:him|her|them|my \w+)\b)(?=[\s\S]*" + _PETTY_OFFENCE + r")"
-                 r"(?![\s\S]*\b(?:knife|knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|threaten\w*|hit me|hits "
-                 r"me|hitting me|hurt\w* (?:me|him|her)|beat\w*|attack\w*|police|scared|afraid|plan\w*|waiting for|tonight|not "
-                 r"joking|no joke|i mean it|seriously i|for real)\b)")
+                 r"(?![\s\S]*\b(?:" + _WEAPON_OR_ATTACK + r"|hurt\w* (?:me|him|her)|beat\w*|scared|afraid|plan\w*|waiting for|"
+                 r"tonight|not joking|no joke|i mean it|seriously i|for real)\b)")
 # Round 33: "she's not breathing" / "my kombucha I mean, the jar hasn't fizzed in a week": a ferment, a starter or a plant
 # named as what is not breathing, with no person's danger told.
 _BREATHING_OBJECTS = (r"(?:my|the|our) (?:\S+ ){0,2}?(?:kombucha|scoby|sourdough|starter|kefir|ferment\w*|yeast|dough|ginger "
@@ -2316,14 +2319,12 @@ RULES: tuple[Rule, ...] = (
           unless_guarded=r"^(?=[\s\S]*\b(?:going to|gonna|will|is going to) (?:kill|murder) me\b(?: ,)? (?:\S+ ){0,2}?(?:i|i have|"
                          r"i just|because i|cos i|cause i|as i|since i) (?:just )?(?:spilled|spilt|broke|broken|scratched|lost|"
                          r"ate|dropped|forgot|dented|crashed|ruined|stained|smashed|cracked|borrowed|shrank|shrunk|burnt|burned "
-                         r"(?:her|his|the|their)|deleted|wrecked|chipped|tore|ripped|spoiled|left)\b)(?![\s\S]*\b(?:knife|"
-                         r"knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|outside (?:my|the|our) (?:door|"
-                         r"house|room)|breaking in|threaten\w*|hit me|hits me|hitting me|attack\w*|police)\b)"
+                         r"(?:her|his|the|their)|deleted|wrecked|chipped|tore|ripped|spoiled|left)\b)(?![\s\S]*\b(?:"
+                         + _WEAPON_OR_ATTACK + r"|outside (?:my|the|our) (?:door|house|room)|breaking in)\b)"
                          + r"|" + _PETTY_THREAT,  # round 33
           # round 33: a weapon, a threat or someone hurt wins over the readings above (a turn telling a petty offence is now
           # read with the threat, so the round 26 reading of "ate my last" sees both)
-          red_flags=r"\b(?:knife|knives|gun|weapon|axe|hammer|machete|at the (?:front |back )?door|threaten\w*|hit me|hits me|"
-                    r"hitting me|attack\w*|police|scared|afraid|not joking|no joke|i mean it|for real)\b"),
+          red_flags=r"\b(?:" + _WEAPON_OR_ATTACK + r"|scared|afraid|not joking|no joke|i mean it|for real)\b"),
     _rule("other", "hypothermia", r"\bhypotherm\w*\b|\b(?:stopped|has stopped|stops|no longer|not even|is not) "
           r"shivering\b|\bshivering (?:has )?stopped\b|\b(?:ice|icy|freezing|stone) cold\b",
           near=r"\b(?:slurr\w*|confus\w*|drowsy|sleepy|shivering stopped|not responding|snow|mumbl\w*|talking "
