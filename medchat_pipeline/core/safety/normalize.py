@@ -168,7 +168,10 @@ def correct_word(word: str) -> str:
 _TERM_SET = frozenset(TRIAGE_TERMS)
 # Round 29: English words the tokenizer vocabulary lacks that sit one edit from a triage term: "stubbed my toe" was read
 # as "stabbed my toe".
-_KEEP_AS_IS = frozenset({"stub", "stubs", "stubbed", "stubbing", "stubby"})
+# Round 35: "I overdid the coffee" was read as "overdose", "two fizzy tablets" as "dizzy" ("overdone" still reads as
+# "overdose": "I've overdone it" has been told of an emergency; the rules read "overdone the coffee").
+_KEEP_AS_IS = frozenset({"stub", "stubs", "stubbed", "stubbing", "stubby",
+                         "overdo", "overdoes", "overdid", "overdoing", "fizzy", "fizzier", "fizziness"})
 
 
 def _edit_distance(a: str, b: str) -> int:

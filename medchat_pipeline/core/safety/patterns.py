@@ -540,6 +540,10 @@ _CONTRACTS = (r"with (?:my|the|our|this) (?:\S+ ){0,2}?(?:contract|provider|netw
 _CONTRACT_ENDED = (r"^(?=[\s\S]*(?:" + _JOKING + r"))[\s\S]*\bend (?:it all|everything)\b(?: ,)?(?: \S+){0,2}? " + _CONTRACTS)
 # Round 32: "I think I'm having a heart attack" / "my team just lost 4-3 in extra time lol, I'm fine": a heart attack
 # laughed off over a match, with no chest pain, arm, jaw, sweating, breathlessness or collapse told.
+# Round 35: news told as the cause of a "heart attack" ("my daughter has just got engaged", "my son just told me he's quit
+# uni"): read with the turn before it (_NEWS_TURN); the rule decides, and its red flags still win.
+_NEWS = (r"(?:(?:my|our|his|her) (?:\S+ ){0,2}?|(?:he|she|they) )(?:has |have )?just (?:got engaged|got married|told (?:me|us)|"
+         r"announced|quit|dropped out|passed|failed|won|got (?:into|a place|the job|a tattoo|a job)|booked|bought)\b")
 _SPORT_HEART_ATTACK = (
     r"^(?![\s\S]*\b(?:chest|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|crush\w*|collaps\w*|faint\w*|grey|gray|"
     r"vomit\w*|pain|not joking|no joke|seriously i|for real)\b)(?=[\s\S]*\b(?:lol|haha\w*|lmao|jk)\b|[\s\S]*😂)"
@@ -569,11 +573,24 @@ RULES: tuple[Rule, ...] = (
                  r"\b(?:if|say|suppose) (?:i am|you are|you re|someone is|somebody is|a person is|he is|she is|one is|"
                  # round 34: "if I were alone and having a heart attack, would coughing hard keep me going?"
                  r"i were|i was|you were|you was|he were|he was|she were|she was|we were|they were)\b"
-                 r"(?: \S+){0,6} (?:and )?having a heart attack\b",
+                 r"(?: \S+){0,6} (?:and )?having a heart attack\b|"
+                 # round 35: "I'm literally having a heart attack" / "my daughter has just got engaged!!" (news as the
+                 # cause, read with it: _NEWS_TURN)
+                 r"\bheart attack (?:, )?" + _NEWS,
           red_flags=r"\b(?:chest (?:pain|pressure|tight\w*|hurts)|arm|jaw|sweat\w*|clammy|breathless\w*|short of breath|"
                     r"crush\w*|collaps\w*|faint\w*|grey|gray|vomit\w*)\b",
           unless_guarded=_SPORT_HEART_ATTACK),
     _rule("cardiac", "heart attack now", r"\bheart attack (?:right now|now|rn)\b", unless_guarded=_SPORT_HEART_ATTACK),
+    # Round 35 (spent blind set 24, caught until now only as "overdone it" misread as an overdose): a pressure or a
+    # heaviness, no chest named, going up into the neck, the jaw or an arm, with sweating or sickness ("halfway up the
+    # stairs a pressure came on like a fridge sitting on me and it's going up into my neck and I feel sick and sweaty").
+    _rule("cardiac", "a pressure spreading to the neck, jaw or arm with sweating or sickness",
+          r"(?<!blood )(?<!sinus )(?<!ear )(?<!eye )(?<!tyre )(?<!water )(?<!peer )(?<!time )(?<!work )"
+          r"\b(?:pressure|heaviness|tightness|squeezing|crushing)\b(?: \S+){0,14}? (?:going|goes|spreading|spreads|"
+          r"radiating|radiates|moving|moves|travell?\w*|shooting)(?: up| down)? (?:into|to|up to|down to|down) (?:my|his|her|"
+          r"the) (?:neck|jaw|left arm|arm|arms|shoulder)\b",
+          near=r"\b(?:sweat\w*|clammy|sick|nause\w*|vomit\w*|grey|gray|breathless\w*|faint\w*)\b", window=120,
+          kind="symptom"),
     _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
           unless=r"\bwhat is|difference between|different from|how is a\b|"
                  # "my heart stopped when I saw the results" is fright told figuratively (round 7)
@@ -836,7 +853,9 @@ RULES: tuple[Rule, ...] = (
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           # round 14: "choking on all these emails" (work, not food)
-          unless=r"\bnose\b|\bnot literally\b|\bchoking on (?:all )?(?:these |those |the |my |our )?(?:\S+ )?(?:e ?mails?|meetings?|messages|"
+          unless=r"\bnose\b|\bnot literally\b|"
+                 # round 35: "help I'm choking" / "on the price of a concert ticket"
+                 r"\bchoking (?:, )?on (?:the |that |this )?(?:price|prices|cost|costs|bill) of\b|\bchoking on (?:all )?(?:these |those |the |my |our )?(?:\S+ )?(?:e ?mails?|meetings?|messages|"
                  r"deadlines?|paperwork|admin|tasks|notifications|workload|spreadsheets?|reports?|red tape|bills|debt)\b|"
                  r"\bchoking the life out of\b|\b(?:cold|flu|virus|bug|pollen|hay ?fever|catarrh|sinus\w*|"
                  r"cough|heat|humidity|job|work|debt|bills?|deadlines?|stress|workload|exams?|life|this|it)\b(?: \S+){0,2} "
@@ -851,7 +870,8 @@ RULES: tuple[Rule, ...] = (
                  r"\bchoking on (?:deadlines?|work|emails?|paperwork|admin|bills?|debts?|stress|exams?|revision|"
                  r"assignments?|meetings?|tasks?|red tape|jargon|workload)\b",
           # round 10: the idiom gives way to a real obstruction or hypoxia
-          red_flags=r"\b(?:on (?:a|his|her|my|food|the)|(?:cannot|can not) (?:breathe|breath|cough|speak|talk)|blue|grey|"
+          red_flags=r"\b(?:on (?:a|his|her|my|food|the)(?! (?:price|prices|cost|costs|bill) of\b)|(?:cannot|can not) "
+                    r"(?:breathe|breath|cough|speak|talk)|blue|grey|"
                     r"gray|not breathing|gasping|back blows|heimlich)\b",
           # round 29: "if a customer is choking and she is pregnant, do we still push on the belly?" (staff training;
           # nothing told of now) is set aside below with the pets and the engines
@@ -907,6 +927,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:hard|harder|difficult|struggl\w*|cannot|can not|unable) to (?:fill|get air (?:in|into)|inflate|expand) "
           r"(?:my|his|her|their) lungs\b",
           kind="symptom", unless=r"\bstairs|climbing|exercise|running|jogging|walking uphill|put on weight|"
+                                 # round 35: a teenager at cross country or the bleep test, with a stitch
+                                 r"cross ?country|bleep test|beep test|\bstitch\b|sports day|\bin pe\b|\bat pe\b|"
                                  r"through (?:his|her|my|the) nose\b"),
     _rule("breathing", "breathless with throat or airway symptoms",
           r"\b(?:short(?:ness)? of breath|breathless|difficulty breathing|trouble breathing)\b",
@@ -1412,7 +1434,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:overdosed|overdosing|overdose|od|taken an overdose|took an overdose)\b",
           # round 26: "I think I overdosed... on melatonin gummies, two instead of one" (an adult's harmless double dose
           # of melatonin or vitamin gummies; a child, a whole pack or more doses keeps it)
-          unless_text=r"^(?=.*\b(?:melatonin|vitamins?|vitamin \w+|gumm(?:y|ies))\b)(?=.*\b(?:2|two) (?:\S+ ){0,3}?instead of "
+          unless_text=r"^(?=.*\b(?:melatonin|vitamins?|vitamin \w+|gumm(?:y|ies))\b)(?=.*\b(?:2|two) (?:\S+ ){0,6}?instead of "
                       r"(?:\S+ ){0,2}?(?:1|one)\b)(?!.*\b(?:child|children|toddler|son|daughter|kids?|baby|boy|girl|year old|"
                       r"whole|all of|bottle|packet|pack|tub|handful|too many|[3-9]|[1-9]\d|three|four|five|six|ten)\b)|"
                       # round 32: "help I've taken a double dose" / "of my vitamin D, the 1000 unit one, twice this morning"
@@ -1461,6 +1483,9 @@ RULES: tuple[Rule, ...] = (
                             # shift"; "overdosed , on coffee lol" (a turn joined by its laugh)
                             r"caffeine (?:from|in|of) (?:\S+ ){0,2}?(?:coffee|coffees|tea|espresso\w*|lattes?|mugs?|cups?))\b"
                             r"(?! (?:pills?|tablets?|capsules?))|"
+                            # round 35: "on nights when I've overdone the coffee" (normalized "overdose the coffee")
+                            r"\boverdose (?:the|my) (?:\S+ )?(?:coffee|coffees|caffeine|espresso\w*|lattes?|tea|energy drinks?|"
+                            r"red bulls?|monsters?)\b(?! (?:pills?|tablets?|capsules?))|"
                             # round 25: asked after one extra dose of an ordinary medicine ("took my atorvastatin twice last
                             # night by accident, have I overdosed?"; two 5 ml doses of Calpol an hour apart, "he's fine and
                             # playing, has he had an overdose?"); a high-risk medicine, more doses or a symptom keeps it
@@ -1775,12 +1800,18 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:is|are|she is|he is|was|now|found|still|being)? ?(?:unconscious|unresponsive|not responding|not "
           r"responsive|knocked out cold|out cold)\b|\bcannot (?:wake|rouse) (?:him|her|them|my \w+|up)\b|\b(?:will|"
           r"would|does|do) not (?:wake|wake up|come round|come to|respond)\b|\bnot opening (?:his|"
-          r"her) eyes\b|\bnot coming round\b",
+          r"her) eyes\b|\bnot coming round\b|"
+          # round 35: "knocked out in a tackle and he still hasn't come round", "dragged him out, barely conscious"
+          r"\b(?:has not|have not|still has not|still not) (?:come round|come to)(?= ?(?:$|[.,!?;:]|(?:after|between|since|"
+          r"yet|and|properly|fully|at all)\b))|\b(?:barely|semi) ?conscious\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
                  # round 10: out for a moment after a blow and awake since is the head injury's picture, not this one
                  r"\b(?:was|were|been|went) (?:\S+ )?(?:out cold|knocked out(?: cold)?|unconscious) for (?:a |like a |about "
                  r"a |only a |just a )?(?:moment|minute|sec\w*|few seconds|bit|split second)\b|"
                  r"\b(?:first aid|cpr)\b|\bwake up for feeds\b|"
+                 # round 35: a smell that "could knock you unconscious", "would knock a horse out cold" (a modal figure)
+                 r"\b(?:could|would|can|might|enough to|to|gonna|going to) knock (?:you|a horse|an elephant|anyone|anybody|"
+                 r"someone|somebody|people|a person|a grown man) (?:out(?: cold)?|unconscious|senseless|sideways|flat)\b|"
                  # round 22: out cold and "dead to the world" after a night shift; a phone or an app not responding
                  r"\bdead to the world\b|\b(?:phones?|apps?|laptops?|computers?|screens?|website|site|server|printer|mouse|"
                  r"keyboard|tablet|ipad|tv|telly|browser|program|software|console|router|"
@@ -2614,7 +2645,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:sea|river|lake|water)|swim back)\b",
           near=r"\b(?:how long|how cold|before|nobody knows|no one knows|at night|cannot swim|can not swim|stones)\b",
           window=120, always=True,
-          unless=r"\b(?:sailing|kayak\w*|canoe\w*|swim\w* lessons?|lifeguard|life ?jacket|fall\w* (?:in|through)|"
+          unless=r"\b(?:sailing|kayak\w*|canoe\w*|swim\w* lessons?|swim\w* (?:teach\w*|instructor\w*|coach\w*)|lifeguard|life ?jacket|fall\w* (?:in|through)|"
                  r"fell (?:in|through)|child|children|kids?|toddler|baby|dog|safety|rescue|cold water shock|dry drowning)\b|"
                  # round 30: "drowning in work rn, cant breathe with all these deadlines lol" (the near-drowning rule's idiom),
                  # with no second mention of drowning and no intent, time or place in the sentence
@@ -3104,7 +3135,12 @@ RULES: tuple[Rule, ...] = (
                  r"pre[cç]o|note|bill|nota|addition)\b"),
     _rule("self_harm", "wants to die (other language)",
           r"\b(?:quiero morir(?:me)?|me quiero morir|quiero matarme|suicidarme|je veux mourir|me suicider|me tuer|"
-          r"ich will sterben|mich umbringen|quero morrer|me matar|voglio morire|uccidermi|marna chaht\w*)\b"),
+          r"ich will sterben|mich umbringen|quero morrer|me matar|voglio morire|uccidermi|marna chaht\w*)\b",
+          # round 35: "mon prof de maths va me tuer avec ses devoirs" (someone else will "kill" me: a figure, not a wish to
+          # die); a weapon, blows, a threat, fear or the police keep it, and so does a wish of the writer's own
+          unless=r"\b(?:va|vont|vas) me tuer\b",
+          red_flags=r"\b(?:couteau|arme|pistolet|fusil|frapp\w*|menac\w*|battu|bat|coups?|peur|police|je veux|j ai envie|"
+                    r"me suicider|mourir|plus vivre|en finir|cachets|m[ée]dicaments)\b|\b(?:" + _WEAPON_OR_ATTACK + r")\b"),
     # Round 10 (families described in RESULTS.md "Blind set 8"), each a clinical picture, not a phrasing.
     # An older or bereaved person who keeps looking at, counting or holding a means (a rope, pills, a gun), beside a loss,
     # not eating, or a wish that family not be told: suicide risk however calmly told. A means alone (checking one's
@@ -4288,6 +4324,47 @@ _NOT_PERSONAL_R25 = re.compile(
     r"\b(?:for|writing|making|updating|preparing|putting together) (?:our|my|the|a|an) (?:\S+ ){0,3}induction (?:pack|"
     r"booklet|handbook|manual|day|session|training|course|talk|"
     r"programme|program)\b")
+# Round 35: a lesson, a course or a qualification named as where the topic came up ("we did anaphylaxis in biology
+# today, how does adrenaline work?", "our science teacher explained anaphylactic shock", "on my swimming teacher course
+# we covered drowning", "doing a lifeguard qualification, the manual says"), and the writer's age ("I'm 14 and"): read
+# as education when, with these set aside, the match's sentence tells nothing of now or of anyone in particular, no
+# time of now, plea or ambulance is in the text and none of the rule's red flags.
+_LESSON_R35 = re.compile(
+    r"\bwe (?:did|covered|learned|learnt|studied|discussed|had|were taught|talked about|went over) (?:\S+ ){1,4}?(?:in|at|"
+    r"during) (?:\S+ )?(?:biology|science|chemistry|pe|pshe|health|class|school|lessons?|lectures?|training|the course)"
+    r"(?: (?:today|this week|yesterday|this morning|last week))?\b|\b(?:our|my|the) (?:\S+ ){0,2}?(?:teacher|lecturer|"
+    r"tutor|instructor|trainer) (?:explained|taught us|told us about|showed us|went through|covered)\b|\b(?:on|in|for|"
+    r"during) (?:my|our|the|a) (?:\S+ ){0,3}?(?:course|qualification|certificate|module|lesson|class) (?:we|they) "
+    r"(?:covered|did|learned|learnt|studied|discussed|went through|talked about)\b|\b(?:doing|taking|studying for|"
+    r"training for|working towards) (?:a|my|the|our) (?:\S+ ){0,2}?(?:qualification|certificate|course|award)\b|"
+    r"\bthe (?:manual|textbook|course book|coursebook|handbook|syllabus) (?:says|said)\b")
+# Round 35: what people the writer deals with at work say ("now and then a caller says they want to end it all"), asked
+# with how to pass them on to a crisis line or a helpline: the writer's how-to, not anyone's crisis now. Someone on the
+# line now, "just told me", tonight, a plan, a means or a place keeps it (_CALLER_NOW).
+_OTHERS_SAY_AT_WORK = re.compile(
+    r"\b(?:callers?|clients?|customers?|tenants?|residents?|service users?|patients?|members of the public|people|students|"
+    r"pupils|guests|visitors)\b(?: \S+){0,4}? (?:say|says|said|tell (?:us|me)|tells (?:us|me)|told (?:us|me)|mention|"
+    r"mentions|have said|disclose|discloses|admit|admits) (?:that )?(?:they|he|she)\b")
+_REFER_HOW_TO = re.compile(
+    r"\b(?:refer|referring|signpost\w*|pass (?:them|him|her|it) on|passing (?:them|him|her) on|put (?:them|him|her) "
+    r"through|transfer\w*|direct|point) (?:\S+ ){0,5}?(?:crisis (?:line|team|service)|samaritans|helplines?|hotlines?|"
+    r"988|mental health (?:team|services?|line)|shout|111)\b")
+_CALLER_NOW = re.compile(
+    r"\b(?:right now|on the (?:line|phone) (?:now|right now)|(?:is|are) on the (?:line|phone)|just (?:told|said)|this call|"
+    r"after this|tonight|today|plan\w*|pills|tablets|knife|rope|gun|bridge|roof|goodbye|note)\b")
+# Round 35: a warning list copied from a leaflet, a poster or a website and quoted ("copied this off a poster at the GP:
+# 'slurred speech, shivering, no pee all day'"), asked whether it is complete: education, when nobody is said to have
+# the signs now ("my mum has these now").
+_QUOTED_LIST = re.compile(
+    r"\b(?:leaflet|poster|handout|sheet|card|website|web page|page|booklet|list)\b(?: \S+){0,3}? (?:says|said|reads|lists|"
+    r"listed)\b|\bcopied (?:this|it|these|them) (?:off|from|out of)\b")
+_LIST_COMPLETE_QUESTION = re.compile(
+    r"\b(?:is (?:that|this|it) (?:the )?(?:full|whole|complete|entire) list|(?:is|are) (?:there )?(?:anything|something|any "
+    r"signs?) (?:missing|left out)|(?:is )?anything missing|are there (?:any )?other (?:signs|symptoms)|what else should (?:i|we) "
+    r"(?:look|watch) (?:for|out for)|(?:is|are) (?:that|this|these|it) (?:complete|all of them|everything))\b")
+_HAS_THESE_NOW = re.compile(r"\b(?:has|have|got|showing|with) (?:all |some |most |a few |two |three )?(?:of )?(?:these|them|"
+                            r"those|the signs)\b|\bnow\b")
+_AGE_STATED = re.compile(r"\bi am (?:\d{1,2}|a (?:student|pupil))(?: years? old)?(?: and)?\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
                            r"\bwhat if\b|\bwhat happens if\b|\bwhen someone\b|\bhow (?:do|would|can) you (?:know|"
@@ -4331,7 +4408,9 @@ _PAST = re.compile(
     r"\bfuneral\b|\btook (?:his|her|their) own life\b|\blost (?:my|his|her|our) \w+ to\b|\b(?:in|during) the war\b|"
     # round 19: years or months ago in Spanish, Portuguese or French; at a first or last birth
     r"\bhace (?:\d+|unos|muchos|varios|dos|tres|diez) (?:a[ñn]os|meses)\b|\bh[aá] (?:\d+|uns|muitos|dois|tr[eê]s|dez) "
-    r"(?:anos|meses)\b|\bil y a (?:\d+|quelques|deux|trois|dix) (?:ans|mois)\b|\b(?:at|after|with|during) (?:my|her) "
+    r"(?:anos|meses)\b|\bil y a (?:\d+|quelques|deux|trois|dix) (?:ans|mois)\b|"
+    # round 35: last year in French, Spanish or Portuguese ("mon père a fait une crise cardiaque l'an passé")
+    r"\bl ?an (?:pass[ée]|dernier)\b|\bl ?ann[ée]e (?:derni[èe]re|pass[ée]e)\b|\bel a[ñn]o pasado\b|\bano passado\b|\b(?:at|after|with|during) (?:my|her) "
     r"(?:first|last|previous|second|older (?:son s|daughter s)) (?:birth|delivery|baby|labour|labor|c section)\b")
 # Round 10: a later clause that dates what came before ("my father tried to take his life after mum died, that was years
 # ago"); it does not count when the sentence says it is happening again.
@@ -4669,6 +4748,18 @@ _PAST_DAY = re.compile(r"\b(?:last night|yesterday|on (?:monday|tuesday|wednesda
                        # round 25: "last tuesday", "ten days ago", "last week"
                        r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week)|(?:\d+|a|one|two|three|four|"
                        r"five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|couple of) days ago)\b")
+# Round 35: longer ago ("last year I found my dad unconscious" / "it was a hypo, the paramedics gave him glucose and he was
+# fine"; "in 2018 I lost a lot of blood ... physically I'm fine now"), settled only by an outcome of _OUTCOME_R35 (a stent
+# or a pacemaker fitted years ago is not the outcome of what is told now: "he had a stent in 2019, he's grey and clammy").
+_PAST_LONG = re.compile(r"\b(?:last (?:month|year)|(?:\d+|a|one|two|three|four|five|six|a few|few|several|couple of) years "
+                        r"ago|(?:back )?in (?:19|20)\d\d|back in " + _MONTH + r")\b")
+# Round 35: "the paramedics gave him glucose and he was fine", "the ambulance sorted him out", a discharge letter's
+# "(resolved)", "I feel completely fine" (not "she was fine last night", before what is told)
+_OUTCOME_R35_WORDS = (
+    r"and (?:he|she|i|they) (?:was|were) (?:fine|ok|okay|well|better|back to normal)\b(?! (?:last|yesterday|this|earlier|"
+    r"before|until|till|at first|apart from|except|but|when|for (?:a|an) (?:bit|while|hour|minute)))|sorted (?:him|her|me|"
+    r"them) out|\( ?resolved ?\)|(?:i|he|she|they) (?:feel|feels) (?:completely|totally|absolutely|perfectly) (?:fine|well|"
+    r"ok|okay|normal)\b(?! (?:apart from|except|but))|(?:i|he|she|they) (?:feel|feels) back to normal")
 _OUTCOME = re.compile(
     r"\b(?:(?:he|she|i|they) (?:is|am|are) (?:(?:fine|ok|okay|well|home|back home|doing (?:well|fine|ok)) now|home and "
     r"(?:fine|well|ok))|(?:was|were|got) discharged|sent (?:me |him |her |them )?home|(?:fitted|had|got|given|put in) (?:him |"
@@ -4687,7 +4778,9 @@ _OUTCOME = re.compile(
     r"\b(?:er|a ?& ?e|a and e|ae|hospital|doctors?|gp|nurses?|paramedics?|consultant|cardiologist|they|medics?)\b(?: \S+){0,6}? "
     r"(?:said|told (?:me|him|her|us)|diagnosed|confirmed)(?: (?:it was|that it was|it s|its))? (?:just |only )?(?:a |an )?(?:panic attack|"
     r"anxiety attack|pulled muscle|muscle strain|strained muscle|muscular|costochondritis)|(?:watched|observed|monitored|"
-    r"kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|two|three|four|five|six|eight) hours)\b")
+    r"kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|two|three|four|five|six|eight) hours|"
+    + _OUTCOME_R35_WORDS + r")\b")
+_OUTCOME_R35 = re.compile(r"\b(?:" + _OUTCOME_R35_WORDS + r"|(?:he|she|i|they) (?:is|am|are) (?:fine|ok|okay|well) now)\b")
 _BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b|"
                        # round 25: "been fine since, but the crushing pain is back"
                        r"\b(?:is|are) back\b(?! (?:home|at (?:home|work|school)|to (?:normal|work|school|himself|herself|"
@@ -4740,9 +4833,11 @@ _BABY_AGE_NOW = re.compile(r"\b(?:he|she|baby|son|daughter|they) (?:is|are) (?:n
 
 def _settled_history(text: _Text, start: int) -> bool:
     """Whether the match at `start` is an event of a named past day whose outcome comes after it (round 14)."""
-    outcome = _OUTCOME.search(text.text, start)
+    outcome = _OUTCOME.search(text.text, start) if _PAST_DAY.search(text.text) else None
+    if outcome is None and _PAST_LONG.search(text.text):
+        outcome = _OUTCOME_R35.search(text.text, start)  # round 35
     # (round 25: and no danger told after the outcome, "kept him in two nights, but now he's gone blue")
-    return bool(outcome and _PAST_DAY.search(text.text) and not _BACK_NOW.search(_PREVENT_AGAIN.sub(" ", text.text))
+    return bool(outcome and not _BACK_NOW.search(_PREVENT_AGAIN.sub(" ", text.text))
                 and not _BUT_NOW.search(text.text, outcome.start())
                 and not _JUST_NOW.search(text.text, outcome.start())
                 and not any(not _negated(text, d.start()) for d in _STILL_DANGER.finditer(text.text, outcome.end())))
@@ -4926,6 +5021,18 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
             and not _PRESENT.search(sentence)
             and not _PERSONAL.search(_NOT_PERSONAL_R25.sub(" ", _NOT_PERSONAL.sub(" ", sentence)))):
         return "education"  # round 25
+    if (rule.category == "self_harm" and _OTHERS_SAY_AT_WORK.search(text.text) and _REFER_HOW_TO.search(text.text)
+            and not _CALLER_NOW.search(text.text) and not _REAL_NOW.search(text.text)):
+        return "education"  # round 35: what callers say, and how to refer them
+    if (rule.category != "self_harm" and _QUOTED_LIST.search(text.text) and _LIST_COMPLETE_QUESTION.search(text.text)
+            and not _HAS_THESE_NOW.search(text.text) and not _NOW_TOLD.search(text.text)
+            and not _REAL_NOW.search(text.text)):
+        return "education"  # round 35: a quoted warning list, is it complete?
+    if (_LESSON_R35.search(text.text) and not _NOW_TOLD.search(text.text) and not _REAL_NOW.search(text.text)
+            and not _red_flag(rule, text)):
+        unframed = _AGE_STATED.sub(" ", _LESSON_R35.sub(" ", sentence))
+        if not _PRESENT.search(unframed) and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", unframed)):
+            return "education"  # round 35
     if _QUESTION_START.search(sentence) and not text.personal:
         return "general question"  # a question, and nothing in the message is about someone now
     # (the lead's review of round 28: a past attempt with another one planned, or the old state back, is not history)
@@ -5113,6 +5220,9 @@ _CONTINUATION = re.compile(
     r"by (?:the|my|our|this|that|his|her|their) (?:\S+ ){0,3}?(?:bills?|invoice|quote|prices?|statement|tariff)|"
     # round 33: "pretty sure I've overdosed" / "on caffeine from coffee" (the rules decide: tablets or chest pain still win)
     r"on (?:\S+ ){0,2}?(?:coffee|coffees|caffeine|espresso\w*|lattes?|tea|energy drinks?)|"
+    # round 35: "help I'm choking" / "on the price of a concert ticket" (the rule decides: a danger sign still wins)
+    r"on (?:the |that |this )?"
+    r"(?:price|prices|cost|costs|bill|size of the bill) of|"
     # round 32: "im going to end it all" / "with my phone contract i mean haha"
     + _CONTRACTS + r")\b|"
     # the lead's review of round 28: "my son swallowed something!" / "it was a button battery from the remote": a turn
@@ -5237,6 +5347,7 @@ _STUDY_TURN = re.compile(r"^" + _I_SAID + r"(?:(?:i am|i was|it is|its|it s|this
 _HOW_TO_TURN = re.compile(r"^(?:(?:anyway\w*|so|but|ok|okay|right|well|and|also|on a serious note|seriously though)\b ?,? ?)*"
                           r"(?:how (?:do|can|should|would|could) (?:i|we|you)|how to|any (?:tips|advice|ideas)|what (?:is|are) "
                           r"the best ways? to|is there a (?:good |better |best )?way to)\b")
+_NEWS_TURN = re.compile(r"^" + _I_SAID + _NEWS)
 _DRINK_TURN = re.compile(r"\b(?:pints?|beers?|lagers?|ciders?|wine|prosecco|vodka|whisky|whiskey|gin|rum|tequila|shots|drunk|"
                          r"tipsy|hammered|wasted|sloshed|pissed|stag (?:do|party)|hen (?:do|party)|pub crawl|club dinner|"
                          r"(?:been|was|is|were) drinking|had a (?:few|skinful)|a few drinks|(?:too much|lots|loads) to drink)\b")
@@ -5271,7 +5382,13 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         # round 34
                         or (_STUDY_TURN.search(turn) and not _REAL_NOW.search(turn))
                         or (_HOW_TO_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 12)
-                        or (_DRINK_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)):
+                        or (_DRINK_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)
+                        or (_NEWS_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 8)
+                        # round 35: the outcome of a dated turn ("last year I found my dad unconscious" / "it was a
+                        # hypo, the paramedics gave him glucose and he was fine"): _settled_history reads them together
+                        or (((_OUTCOME.search(turn) and _PAST_DAY.search(units[-1][2]))
+                             or (_OUTCOME_R35.search(turn) and _PAST_LONG.search(units[-1][2])))
+                            and not _BACK_NOW.search(turn) and not _NOW_TOLD.search(turn))):
             first, _, before = units[-1]
             # (round 32: a run of marks, "nearly drowned!!", is closed like one mark)
             units[-1] = (first, index, _MARKS_CLOSE.sub("", before) + " , " + turn)
