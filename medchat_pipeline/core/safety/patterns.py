@@ -391,14 +391,21 @@ _DESPAIR_RED_FLAGS = (r"\b(?:not joking|no joke|not kidding|i mean it|"
                       # though, not just the hangover")
                       r"(?:felt|feeling|been feeling|been) (?:like )?this (?:way )?for (?:weeks|months|years|ages|a long time)|"
                       r"not (?:just|only) (?:the|a|this|my) hangover)\b")
+# The lead's review of round 35: "I attempted suicide when I was 20 ... I've been saving my tablets and I plan to take
+# them this weekend"; "a few years ago I took an overdose" / "I've got the pills out again tonight"
+_MEANS_READIED = (r"(?:saving|saved|stockpil\w*|hoarding|hoarded|counting out|counted out|lining up|lined up|laying out|"
+                  r"laid out) (?:up )?(?:all )?(?:of )?(?:my |the |his |her |some |enough )?(?:\S+ )?(?:pills|tablets|meds|"
+                  r"medication|painkillers|paracetamol)|(?:got|getting|have|taken|took) (?:all )?(?:the|my) (?:pills|tablets|"
+                  r"meds|rope) (?:out|down)(?: again)?(?! (?:for|of|into|in|from) )|plan (?:to|on) tak\w* (?:them|the (?:pills|tablets)|all of them)")
+# The state of a past suicide attempt back now ("another attempt", "no way out", "not well again", "can't cope"): read by
+# the past-attempt reading below and by the history check (_SELF_HARM_BACK).
+_SELF_HARM_STATE_BACK = (r"another attempt|" + _MEANS_READIED + r"|(?:no|a|any) way out|(?:struggl\w*|low|dark|down|depress\w*|"
+                         r"unwell|spiral\w*|"
+                         r"suicidal|not (?:well|coping|ok|okay|good))(?: [^ \n]+){0,2} again|(?:cannot|can not) cope|do not "
+                         r"want to (?:live|be here|go on|wake up)")
 # Round 28: a suicide attempt dated years ago, told as history ("three years ago, after my business failed, I tried to end
 # my life ... well for a long time ... do I declare it for life insurance?"), with nothing of now in the turn: no wish, plan
 # or means, no feeling it again, no tonight or right now.
-# The state of a past suicide attempt back now ("another attempt", "no way out", "not well again", "can't cope"): read by
-# the past-attempt reading below and by the history check (_SELF_HARM_BACK).
-_SELF_HARM_STATE_BACK = (r"another attempt|(?:no|a|any) way out|(?:struggl\w*|low|dark|down|depress\w*|unwell|spiral\w*|"
-                         r"suicidal|not (?:well|coping|ok|okay|good))(?: [^ \n]+){0,2} again|(?:cannot|can not) cope|do not "
-                         r"want to (?:live|be here|go on|wake up)")
 _PAST_ATTEMPT_TOLD = (r"^(?=[\s\S]*\b(?:(?:tried|attempted|attempt\w*) to (?:end|take) (?:my|his|her|their) (?:own )?life|"
                       r"attempted suicide|suicide attempts?)\b)"
                       r"(?=[\s\S]*\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:yrs?|"
@@ -1098,6 +1105,11 @@ RULES: tuple[Rule, ...] = (
           red_flags=r"\b(?:will not|wont) need (?:\S+ ){0,3}?(?:after|by|from|past) (?:this|the|next|tonight|tomorrow|"
                     r"friday|saturday|sunday|monday|tuesday|wednesday|thursday)\b|\bwhen i am gone\b|\bgoodbye\b|"
                     r"\bno one will (?:miss|care|notice)\b|\bpills\b|\brope\b|\bbridge\b|\bnote\b|\bkill\w*\b|\bdie\b"),
+    # The lead's review of round 35: "a few years ago I took an overdose" / "I've got the pills out again tonight"; "I
+    # attempted suicide at 20 ... I've been saving my tablets and I plan to take them this weekend"
+    _rule("self_harm", "pills saved up or got out, with an attempt or suicide told", r"\b(?:" + _MEANS_READIED + r")\b",
+          near=r"\b(?:suicid\w*|overdos\w*|od|end (?:it|it all|my life|things)|kill (?:myself|me)|attempt\w*|take them all|"
+               r"all of them|not wake up|die|dying|dead)\b", window=400),
     _rule("self_harm", "suicidal",
           r"\bsuicid\w*\b|\bsewerslide\b",
           unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
@@ -1343,7 +1355,9 @@ RULES: tuple[Rule, ...] = (
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
-          r"\b(?:i|he|she|they) (?:have |has |had |just |already )?(?:took|taken|swallowed) (?:about |around |like |over )?"
+          r"(?:\b(?:i|he|she|they) (?:have |has |had |just |already )?|(?:^|[,;] |\band (?:then )?))(?:took|taken|swallowed) "
+          # (the lead's review of round 35: "overdid it on the paracetamol , took 20 today")
+          r"(?:about |around |like |over )?"
           r"(?:[1-9]\d|twenty|thirty|forty|fifty)\b(?! (?:mg|mcg|g|ml|units?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
           r"months?|years?|steps|photos|pictures|seconds?|percent|kg|lbs?|times?)\b)",
           near=r"\b(?:paracetamol|acetaminophen|tylenol|panadol|ibuprofen|advil|nurofen|aspirin|co ?codamol|codeine|"
@@ -1530,7 +1544,9 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:sleepy|drowsy|barely|cannot keep|hard to wake|unresponsive|passed out|vomit\w*)\b", window=120),
     _rule("overdose_poisoning", "carbon monoxide",
           r"\b(?:carbon monoxide|co alarm|co detector|gas leak|fumes)\b",
-          near=r"\b(?:headache\w*|sick|dizz\w*|drowsy|going off|sleepy|nause\w*|vomit\w*|confus\w*|collaps\w*)\b",
+          near=r"\b(?:headache\w*|sick|dizz\w*|drowsy|going off|sleepy|nause\w*|vomit\w*|confus\w*|collaps\w*|"
+               # the lead's review of round 35: "breathed in the fumes from the bleach and passed out"
+               r"passed out|blacked out|fainted|unconscious)\b",
           window=120, unless=r"\blast (?:winter|year|month)|long term effects|traffic|exhaust|perfume|every day\b|"
                              # round 11: paint, varnish or glue fumes beside decorating (a nursery at 35 weeks)
                              r"\b(?:paint|painting|varnish|glue|gloss|primer) fumes\b",
@@ -1674,7 +1690,11 @@ RULES: tuple[Rule, ...] = (
                r"split|deep|torn|ripped|fell|fall|crash\w*|grinder|mower|gaping|bite|bitten|mauled)\b",
           window=100),
     _rule("bleeding_trauma", "spurting wound",
-          r"\b(?:spurting|squirting|pumping out|gushing out|gushing|spraying)\b",
+          r"\b(?:spurting|squirting|pumping out|gushing out|gushing|spraying)\b|"
+          # the lead's review of round 35: "cut my leg on a saw and it's pumping blood"
+          r"\b(?:it is|it s|its|wound|cut|gash|leg|arm|hand|finger|thumb|neck|thigh|wrist|head) (?:is |was |still |keeps )?"
+          r"pumping (?:out )?blood\b|\bblood (?:is |keeps |just )pumping\b|"
+          r"\bblood pumping (?:out|everywhere|from)\b",
           near=r"\b(?:cut|sliced|slice|glass|knife|wound|blood|bleed\w*|artery|gash|saw|blade)\b", window=100,
           # round 21: a bottle squirting water is not a wound
           unless=r"\b(?:squirt\w*|spurt\w*|spray\w*|gush\w*) (?:water|milk|juice|soap|cleaner)\b"),
@@ -3125,7 +3145,10 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------------- other languages
     _rule("breathing", "cannot breathe (other language)",
           r"\b(?:no puedo respirar|je ne peux pas respirer|j ?etouffe|ich kann nicht atmen|keine luft|nao consigo "
-          r"respirar|não consigo respirar|non riesco a respirare|saans nahi)\b"),
+          r"respirar|não consigo respirar|non riesco a respirare|saans nahi|"
+          # the lead's review of round 35: "mon fils ne respire plus" (no longer breathing)
+          r"ne respire (?:plus|pas)(?! (?:bien|tr[eè]s bien|par le nez))|(?:ya )?no respira(?! (?:bien|por))|"
+          r"n[aã]o (?:est[aá] )?respira(?:ndo)?(?! (?:bem|pelo))|non respira pi[uù]|atmet nicht mehr)\b"),
     _rule("cardiac", "chest pain or heart attack (other language)",
           r"\b(?:dolor (?:en el|de) pecho|ataque al coraz\w+|infarto|douleur (?:a la|à la|dans la) poitrine|crise "
           r"cardiaque|brustschmerz\w*|herzinfarkt|dor no peito|dolore al petto|seene (?:mein|me) dard)\b",
@@ -4116,9 +4139,14 @@ RULES: tuple[Rule, ...] = (
           r"grandson|granddaughter|nephew|niece)\b(?: \S+){0,8}? (?:ate|eaten|swallowed|chewed|took|taken|had|got into)(?: \S+){0,3}? "
           r"(?:maybe |about |around |like |at least )?(?:[3-9]|[1-9]\d+|three|four|five|six|seven|eight|several|a few|some|a "
           r"handful)(?: or (?:\d+|three|four|five|six|seven|eight))? (?:of (?:the|them|his|her|my|those|these)|tablets|pills|"
-          r"capsules)\b",
+          r"capsules)\b|"
+          # the lead's review of round 35: "my 2 year old also got into the tube and ate 10" (the count ends the sentence)
+          r"\b(?:toddler|baby|child|kid|son|daughter|\d+ (?:year|yr) old|little (?:boy|girl|one))\b(?: \S+){0,8}? (?:ate|eaten|"
+          r"swallowed|chewed) (?:maybe |about |around |like |at least )?(?:[3-9]|[1-9]\d+|three|four|five|six|seven|eight)"
+          r"(?= ?(?:$|[.,!?;]))",
           near=r"\b(?:\d+ ?(?:mg|mcg|micrograms?)|tablets?|pills|capsules|meds|medicine|medication|leaflet|prescription|adhd|"
-               r"ritalin|concerta|methylphenidate|elvanse|iron|paracetamol|ibuprofen|antidepressants?|blood pressure)\b",
+               r"ritalin|concerta|methylphenidate|elvanse|iron|paracetamol|ibuprofen|antidepressants?|blood pressure|"
+               r"vitamins?|gumm(?:y|ies)|melatonin)\b",
           window=200),
     # "Mi bredda fall off di roof ... e head bus open an e noh di talk good, e vomit two time" (Jamaican: a head injury with
     # vomiting and speech not right).
@@ -4172,6 +4200,35 @@ RULES: tuple[Rule, ...] = (
           r"\bcritical\b(?= .{0,40}\b(?:attend|ed|a ?& ?e|emergency)\b)",
           near=r"\b(?:confus\w*|wobbly|drowsy|fit\w*|seizure\w*|vomit\w*|headache|can it wait|till (?:the )?morning|tomorrow|"
                r"critical)\b", window=240),
+    # The lead's review of round 35: a clinician, a helpline or a result told them to go to the emergency department or
+    # call an ambulance now, and the writer asks whether it can wait ("the out of hours doctor told us to go straight to
+    # hospital, can we go in the morning instead?"; "potassium 6.9, the surgery says go to A&E tonight, do I really have
+    # to"; "111 said call an ambulance but he says he's fine now"). Advice for if it gets worse is not this.
+    _rule("other", "told by a clinician or a result to go to the emergency department now, asking to wait",
+          r"\b(?:gp|doctor|dr|nurse|111|out of hours|ooh|pharmacist|midwife|consultant|surgery|clinic|hospital|lab|paramedics?|"
+          r"results?|letter|text|app|portal|they)\b(?: \S+){0,6}? (?:said|says|told (?:me|us|him|her|them)|advised|wants? (?:me|"
+          r"us|him|her) to|rang (?:and|to) (?:said|say|tell (?:me|us)))(?: (?:that|we|i|he|she|you|they) (?:should|must|need to|"
+          r"have to|had to|needed to))?(?: to)? (?:go (?:straight |directly |right |now )?(?:to|into) (?:the )?(?:a ?& ?e|a and e|ae|"
+          r"ed|er|emergency(?: department)?|hospital|resus)|call (?:an ambulance|999|911|112)|get (?:an ambulance|(?:him|her|them) "
+          r"(?:to|into) (?:a ?& ?e|hospital)))\b",
+          near=r"\b(?:can (?:it|we|i|this|he|she) (?:not )?wait|(?:do|does) (?:i|we|he|she) (?:really |still )?(?:have|need) to|in "
+               r"the morning|till (?:the )?morning|until (?:the )?morning|tomorrow|monday|overkill|rather (?:not|wait)|should (?:i|"
+               r"we) still|(?:he|she) says (?:he|she) is fine|refus\w*|(?:do|does) not want to go|is it (?:really )?necessary|"
+               r"worth (?:going|it)|go (?:in )?later)\b", window=220,
+          unless=r"\b(?:said|says|told (?:me|us|him|her|them)|advised)\b(?: \S+){0,12}? (?:if|should|when) (?:it|he|she|they|"
+                 r"things|you|symptoms|the \S+|i|we) (?:get|gets|got|become|becomes|start|starts|develop\w*|is|are|do|does|did|"
+                 r"goes|go|turn\w*|spread\w*)\b|\b(?:last|in) (?:year|(?:19|20)\d\d)\b|\bwhen i was\b"),
+    # The lead's review of round 35: a dangerous blood result told now ("K+ 7.1 on his bloods today", "troponin came back
+    # raised", "INR 9.2 and my gums are bleeding").
+    _rule("other", "a dangerously high potassium or a raised troponin now",
+          r"\b(?:potassium|k)(?: level)? (?:of |is |was |at |came back (?:at )?)?(?:[7-9](?:\.\d)?|6\.[5-9])\b|\btroponin\b(?: \S+){0,3}? "
+          r"(?:raised|high|elevated|positive|up|rising|came back (?:high|raised|positive))\b|\b(?:raised|high|elevated|positive) "
+          r"troponin\b",
+          near=r"\b(?:today|now|just|rang|called|said|told|go|a ?& ?e|hospital|chest|pain|palpitat\w*|weak\w*|wait|results?)\b",
+          window=200, unless=r"\b(?:what (?:is|does)|normal range|last (?:year|month)|(?:\d+|a few|several) (?:years|months) ago)\b"),
+    _rule("bleeding_trauma", "a very high INR with bleeding",
+          r"\binr (?:of |is |was |at |came back (?:at )?)?(?:[6-9](?:\.\d)?|1\d(?:\.\d)?)\b",
+          near=r"\b(?:bleed\w*|blood|bruis\w*|nosebleed|black (?:poo|stool\w*)|vomit\w*|headache|fell|fall)\b", window=160),
 )
 
 
@@ -4363,7 +4420,23 @@ _LIST_COMPLETE_QUESTION = re.compile(
     r"signs?) (?:missing|left out)|(?:is )?anything missing|are there (?:any )?other (?:signs|symptoms)|what else should (?:i|we) "
     r"(?:look|watch) (?:for|out for)|(?:is|are) (?:that|this|these|it) (?:complete|all of them|everything))\b")
 _HAS_THESE_NOW = re.compile(r"\b(?:has|have|got|showing|with) (?:all |some |most |a few |two |three )?(?:of )?(?:these|them|"
-                            r"those|the signs)\b|\bnow\b")
+                            r"those|the signs)\b|\bnow\b|"
+                            # the lead's review of round 35: "is that the full list? my husband has chest pain and
+                            # sweating", "dad's face looks droopy" (someone named beside the list, or the writer's own
+                            # symptoms)
+                            r"\b(?:my|our) (?:\S+ ){0,2}?(?:husband|wife|partner|dad|daddy|father|mum|mom|mother|son|"
+                            r"daughter|baby|child|kid|boy|girl|brother|sister|nan|nana|gran|granny|grandma|grandad|grandpa|"
+                            r"grandfather|grandmother|friend|mate|boyfriend|girlfriend|neighbour|uncle|aunt|auntie|"
+                            r"colleague)\b|\b(?:husband|wife|partner|dad|daddy|father|mum|mom|mother|son|daughter|baby|"
+                            r"brother|sister|nan|gran|granny|grandma|grandad|grandpa|friend|boyfriend|girlfriend) ?s (?:face|arm|leg|speech|"
+                            r"lips?|chest|breathing|skin|eyes?|temperature|temp|heart|pulse)\b|"
+                            r"\bi (?:have|have got|ve got|got|feel|am)\b|\b(?:he|she) (?:has|is|looks|seems|"
+                            r"feels|cannot|can not)\b")
+# The lead's review of round 35: "doing my lifeguard qualification ... one just went under at the pool and hasn't come
+# up" (an event told as just happened is not the course's question)
+_HAPPENED_JUST_NOW = re.compile(
+    r"\bjust (?:\S+ ){0,2}?(?:went|gone|fell|fallen|collapsed|stopped|swallowed|ate|eaten|took|taken|passed|went under)\b|"
+    r"\b(?:has|have|still has|still have) not (?:come (?:up|round|to)|surfaced|resurfaced)\b")
 _AGE_STATED = re.compile(r"\bi am (?:\d{1,2}|a (?:student|pupil))(?: years? old)?(?: and)?\b")
 _HYPOTHETICAL = re.compile(r"\bif (?:someones|somebodys|someone|somebody|a person|a baby|a child|a kid|a toddler|a friend|a loved one|"
                            r"you|your|one|people|anyone|a woman|a man|a patient|they|he has|she has)\b|\bin case\b|"
@@ -5029,6 +5102,7 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
             and not _REAL_NOW.search(text.text)):
         return "education"  # round 35: a quoted warning list, is it complete?
     if (_LESSON_R35.search(text.text) and not _NOW_TOLD.search(text.text) and not _REAL_NOW.search(text.text)
+            and not _HAPPENED_JUST_NOW.search(text.text)
             and not _red_flag(rule, text)):
         unframed = _AGE_STATED.sub(" ", _LESSON_R35.sub(" ", sentence))
         if not _PRESENT.search(unframed) and not _PERSONAL.search(_NOT_PERSONAL.sub(" ", unframed)):
