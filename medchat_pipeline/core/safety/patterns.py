@@ -775,6 +775,14 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:sudden\w*|all of a sudden|just) .{0,30}(?:lost|lose|losing|cannot see)\b|\b(?:lost|loss of) (?:the )?"
           r"(?:vision|sight) (?:in|of) (?:one|my|his|her|the) (?:left |right )?eye\b",
           near=r"\b(?:vision|sight|see|eye)\b", window=60, kind="symptom"),
+    # Blind set 34's misses, mended right after its measurement: a headache that came on in a second ("is it normal for a
+    # migraine to come on in one second, like being hit with a bat? ... came on mid-sentence, totally different").
+    _rule("stroke", "a headache that came on in a second",
+          r"\b(?:came on|come on|started|hit|hits|struck) (?:me )?(?:in |within )?(?:a |one |1 )?(?:second|split second|instant|"
+          r"heartbeat)\b|\blike (?:being |i was |i d been )?(?:hit|struck|whacked|smacked|clubbed) (?:on the head |over the "
+          r"head |in the head )?(?:with|by) (?:a )?(?:baseball |cricket )?(?:bat|hammer|brick|plank)\b|\bcame on "
+          r"mid ?sentence\b",
+          near=r"\b(?:headache|migraine|head)\b", window=120, kind="symptom"),
     _rule("stroke", "thunderclap headache",
           r"\b(?:worst headache|thunderclap|(?:sudden|explosive)\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}headache)",
           near=r"\b(?:worst|thunderclap|explosive|vomit\w*|throwing up|neck|collaps\w*|confus\w*|severe|ever)\b",
@@ -857,6 +865,14 @@ RULES: tuple[Rule, ...] = (
                  r"this |all the )?)(?:\S+ )?(?:deadlines?|work|workload|paperwork|pressure|admin|e ?mails?|bills|debts?|stress|"
                  r"expectations|responsibilit\w*|tasks|meetings|marking|coursework|exams?|revision|assignments?|reports?|"
                  r"targets)\b|\bbreathing down (?:my|his|her|our|their|your) necks?\b"),
+    # Blind set 34: "is it normal for hay fever to make you this tight you can't talk? ... I can only get a couple of words
+    # out at a time" (too breathless to speak: a severe asthma attack).
+    _rule("breathing", "can only get a few words out for breathlessness",
+          r"\b(?:can|could) only (?:get|say|manage|speak|talk in) (?:out )?(?:a )?(?:couple of|few|one or two|two|three|2|3|"
+          r"single|odd) words\b|\bonly (?:a )?(?:couple of|few) words (?:out )?at a time\b|\b(?:this|so|that) tight (?:that )?"
+          r"(?:i|you|he|she) (?:cannot|can not) (?:talk|speak)\b",
+          near=r"\b(?:breath\w*|tight\w*|wheez\w*|inhaler|asthma|chest|hay ?fever|allerg\w*)\b", window=150, kind="symptom",
+          unless=r"\b(?:stammer\w*|stutter\w*|shy|accent|english|language|presentation|interview|nervous)\b"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           # round 14: "choking on all these emails" (work, not food)
@@ -1110,6 +1126,16 @@ RULES: tuple[Rule, ...] = (
     _rule("self_harm", "pills saved up or got out, with an attempt or suicide told", r"\b(?:" + _MEANS_READIED + r")\b",
           near=r"\b(?:suicid\w*|overdos\w*|od|end (?:it|it all|my life|things)|kill (?:myself|me)|attempt\w*|take them all|"
                r"all of them|not wake up|die|dying|dead)\b", window=400),
+    # Blind set 34: "is it normal to feel totally calm once you've decided on a date? I've picked Friday and given my dog
+    # to my neighbour" (a date chosen and a pet or belongings given away).
+    _rule("self_harm", "a pet or belongings given away with a date chosen",
+          r"\b(?:given|gave|giving|rehomed|rehoming|handed over) (?:away )?(?:my |our )?(?:dog|cat|pets?|puppy|kitten|rabbit|"
+          r"budgie|things|stuff|belongings|possessions)\b",
+          near=r"\b(?:decided on (?:a |the )?(?:date|day)|picked (?:a |the )?(?:date|day)|(?:picked|chosen|chose|set) "
+               r"(?:a |the )?(?:date|day|friday|saturday|sunday|monday|tuesday|wednesday|thursday)|totally calm|so calm|"
+               r"at peace|will not need|no longer need|goodbye\w*|my note)\b", window=200,
+          unless=r"\b(?:wedding|honeymoon|holiday|trip|moving|move house|emigrat\w*|allerg\w*|landlord|new baby|travel\w*|"
+                 r"abroad|deploy\w*|rehoming centre|shelter)\b", unless_scope="text"),
     _rule("self_harm", "suicidal",
           r"\bsuicid\w*\b|\bsewerslide\b",
           unless=r"\b(?:rates?|prevention|awareness|warning signs|signs that|statistics|how can i (?:help|support)|"
@@ -1355,6 +1381,10 @@ RULES: tuple[Rule, ...] = (
     # Round 14: a number taken, with the medicine named elsewhere in the message ("how many paracetamol is too many?
     # actually it's me, I took 24 an hour ago"; "hypothetically, ibuprofen... I've taken 30 tonight").
     _rule("overdose_poisoning", "took a large number of a named medicine",
+          # blind set 34: "how many paracetamol is too many in a day? I've had 16 since this morning"
+          r"\b(?:i|he|she|they) (?:have |has |had )?had (?:about |around |like |over )?(?:1[2-9]|[2-9]\d|twenty|thirty)(?= "
+          r"(?:since|today|this morning|tonight|in (?:the last|24)|plus|and|of (?:them|the|my|those)|paracetamol|tablets|"
+          r"pills|co ?codamol|ibuprofen|already)\b)|"
           r"(?:\b(?:i|he|she|they) (?:have |has |had |just |already )?|(?:^|[,;] |\band (?:then )?))(?:took|taken|swallowed) "
           # (the lead's review of round 35: "overdid it on the paracetamol , took 20 today")
           r"(?:about |around |like |over )?"
@@ -1872,11 +1902,13 @@ RULES: tuple[Rule, ...] = (
                  r"router|broadband|power|electricity|lights|shop|store|business|company|asleep|sleeping|dozing|dozed|"
                  r"napping|nap)\b",
           sign=True),  # a cardiac arrest's or a blue face's rule that fires too names the category
-    _rule("unresponsive_seizure", "hard to wake", r"\bhard to (?:wake|rouse)\b",
+    _rule("unresponsive_seizure", "hard to wake", r"\b(?:hard|impossible) to (?:wake|rouse)\b",
           unless=r"\b(?:what|how|why)\b .{0,30}\b(?:do|does|should|is|are)\b .{0,10}(?:someone|a person|people)|"
+                 # (blind set 34's mend: "impossible to wake up for school in the mornings" is a teenager's sleep)
+                 r"\b(?:for|before) (?:school|work|college|uni)\b|\bin the mornings\b|\bevery morning\b|"
                  r"\b(?:first aid|cpr)\b|" + _AFTER_SHIFT_NORMAL,
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
-                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk)\b", sign=True),
+                    r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk|gurgl\w*|night out)\b", sign=True),
     _rule("unresponsive_seizure", "found slumped, cold or not reacting",
           r"\bslumped\b|\bcold (?:to (?:the )?touch|and (?:clammy|grey|gray|blue|pale|stiff))\b|\b(?:not|no longer|is not) "
           r"(?:reacting|responding) (?:to (?:anything|me|us|his name|her name|my voice|touch|pain))\b|\bno (?:reaction|"
@@ -2005,6 +2037,9 @@ RULES: tuple[Rule, ...] = (
           # they've just gone, fluid everywhere": a time of now, waters "just gone" or fluid now wins over the earlier birth)
           red_flags=r"\b(?:tonight|today|right now|just now|(?:have|has|they have|theyve|they ve) just "
                     r"(?:gone|went|burst|popped)|leaking|gushing|fluid everywhere|contractions|bleeding|pushing)\b"),
+    # Blind set 34: "what happens if your waters go when you're 3 hours from a hospital? Mine just did at 35 weeks"
+    _rule("pregnancy", "waters asked about, then the writer's own just gone",
+          r"\b(?:mine|hers) (?:have |has )?just (?:did|went|gone|broke|burst)\b", near=r"\bwaters?\b", window=150),
     _rule("pregnancy", "waters broken early or birth imminent",
           r"\b(?:waters?|water bag)(?: have| has| just)? (?:broke|broken|breaking)\b|\bwater is coming from down\b|"
           r"\bfluid (?:is )?(?:gushing|leaking|pouring)\b|\b(?:head is coming|crowning|urge to push|baby is coming(?! in | soon| next))\b|"
@@ -2110,6 +2145,19 @@ RULES: tuple[Rule, ...] = (
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
           near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b",
           unless_text=_INFANT_FEVER_PAST + "|" + _INFANT_FEVER_THEN + "|" + _INFANT_FEVER_AGE_THEN),
+    # Blind set 34: "the nursery just rang: she's gone pale and limp and is breathing really fast, and she's got a
+    # temperature" (buried far from the baby's age); "a 9 week old ... she's gone pale, cold to the touch, very quiet and
+    # not crying even when I change her".
+    _rule("infant_child", "gone pale and limp, with fast breathing or a temperature",
+          r"\b(?:gone|is|went|looks|very) (?:pale|grey|gray|mottled|blue) and (?:limp|floppy)\b|\b(?:limp|floppy) and "
+          r"(?:pale|grey|gray|mottled|blue)\b",
+          near=r"\b(?:breathing (?:really |very |so )?(?:fast|quick\w*|hard)|temperature|fever\w*|hot|not (?:feeding|"
+               r"responding)|rash)\b", window=120, kind="symptom"),
+    _rule("infant_child", "a young baby cold to the touch, pale or quiet",
+          r"\bcold to (?:the )?touch\b",
+          near=r"\b(?:not crying|(?:very|too|really|unusually) quiet|pale|mottled|floppy|limp|not feeding|blue)\b", window=100,
+          kind="symptom", unless_text=r"^(?![\s\S]*\b(?:baby|newborn|new born|infant|\d+ (?:day|days|week|weeks|month|"
+                                      r"months) old)\b)"),
     _rule("infant_child", "floppy, limp or very sleepy baby",
           r"\b(?:floppy|limp|lethargic|will not wake|cannot wake|hard to wake|not waking|very sleepy|not feeding|"
           r"will not feed|wont feed|refusing (?:feeds|to feed)|not drinking milk|not feeding well)\b",
@@ -2123,6 +2171,13 @@ RULES: tuple[Rule, ...] = (
     _rule("infant_child", "rash that does not fade (glass test)",
           r"\brash\b.{0,60}\b(?:not fade|does not fade|doesnt fade|not go away)\b.{0,40}\bglass\b|\bpurple (?:spots|"
           r"rash|blotches)\b|\bnon ?blanching\b|\bpetechia\w*\b"),
+    # (found while mending blind set 34: a spent blind set's "her soft spot on head is bulging, fever 39" at 5 months got
+    # nothing from the patterns)
+    _rule("infant_child", "a bulging soft spot",
+          r"\b(?:soft spot|fontanelle)(?: on (?:the |her |his |my )?(?:head|top))? (?:is |looks |seems )?(?:bulging|swollen|"
+          r"raised|tense|puffed up)\b|\b(?:bulging|swollen|tense) (?:soft spot|fontanelle)\b",
+          unless=r"\b(?:when|while|as) (?:she|he|they|baby|the baby) (?:cries|is crying|crying|strains|is straining|coughs|"
+                 r"feeds|poos)\b|\bwhen crying\b"),
     _rule("infant_child", "dehydrated child",
           r"\bno wet (?:nappy|nappies|diaper|diapers)\b|\b(?:has not|have not|hasnt|not) had a wet (?:nappy|diaper)\b|"
           r"\bsunken (?:soft spot|fontanelle|eyes)\b|\b(?:eyes|soft spot) (?:are |is )?sunken\b|"
@@ -2409,6 +2464,15 @@ RULES: tuple[Rule, ...] = (
           near=r"\b(?:agony|severe|unbearable|so much pain|in (?:so much |a lot of )?pain|a lot of pain|excruciating|"
                r"bursting|swollen|huge|hard|distended|really hurts|hurts so much|pain\w*|terrible|awful)\b",
           window=120, kind="symptom", unless=r"\bshy bladder|in public|when people|stage fright|sample\b"),
+    # Blind set 34: "woke up and my right eye is completely dark, I can't see anything out of it, no pain. I'm 70."
+    _rule("other", "an eye gone dark or blind, suddenly",
+          r"\b(?:eye|vision|sight) (?:is |has |went |has gone |gone |just )?(?:completely |totally |all |suddenly )?(?:dark|"
+          r"black|blank)\b|\b(?:cannot|can not) see (?:anything |a thing )?(?:out of|with|from|in) (?:it|my|his|her|one|the) "
+          r"?(?:left |right )?(?:eye)?\b",
+          near=r"\b(?:woke|suddenly|sudden|just|this morning|an hour|minutes?|overnight|out of nowhere)\b", window=120,
+          kind="symptom",
+          unless=r"\b(?:sunglasses|glasses|contact lens\w*|goggles|mascara|eye patch|screen|monitor|blindfold|"
+                 r"power cut|room|lights?)\b"),
     _rule("other", "sudden loss of sight",
           r"\bcurtain\b .{0,30}\b(?:vision|sight|eye)\b|\bshadow over\b .{0,20}\b(?:sight|vision)\b|\bsudden "
           r"(?:flashes|loss of (?:vision|sight))\b"),
@@ -2894,13 +2958,14 @@ RULES: tuple[Rule, ...] = (
     # A wound still bleeding through a towel, a cloth or a bandage ("slipped with the scalpel ... it's still pouring
     # through the tea towel"), also deep in a long message about something else.
     _rule("bleeding_trauma", "bleeding through a towel or bandage",
-          r"\b(?:pouring|gushing|pumping|coming|seeping|soaking|soaked|bleeding|leaking|spurting|dripping) (?:right |straight "
+          r"\b(?:pouring|gushing|pumping|coming|seeping|soaking|soaked|bleeding|leaking|spurting|dripping|running|gone|going|"
+          r"bled) (?:right |straight "
           r"|all )?through (?:the |a |my |his |her |their |two |three |\d+ )?(?:\S+ )?(?:tea towels?|towels?|cloths?|"
           r"bandages?|dressings?|t ?shirts?|shirts?|jumpers?|kitchen roll|tissues?|napkins?|gauze|plasters?|flannels?|"
           r"rags?|socks?|sleeves?)\b",
           near=r"\b(?:cut|slipped|slip|knife|scalpel|blade|glass|deep\w*|wound|gash\w*|blood|bleed\w*|palm|wrist|finger\w*|"
                r"hand|arm|leg|thigh|foot|head|stab\w*|saw|chisel|razor)\b", window=160,
-          unless=r"\b(?:sweat\w*|rain|water|tea(?! towels?)|coffee|milk|paint|ink|dye|oil|wine|juice|nappy|diaper|"
+          unless=r"\b(?:sweat\w*|rain|water|tea(?! towels?)|coffee|milk|paint|ink|dye|oil|wine(?! glass)|juice|nappy|diaper|"
                  r"period|pad|tampon)\b"),
     # A throat "a bit" tight or thick after an allergen, played down ("Throat's a bit tight after the peanut sauce and my
     # voice is a bit hoarse, probably fine, will a Benadryl do?").
@@ -3844,9 +3909,11 @@ RULES: tuple[Rule, ...] = (
     # twitchy", "took a swig of the sheep dip"); dip splashed on the skin names no drinking, a pet's is a vet's.
     _rule("overdose_poisoning", "swallowed an insecticide or a flea or sheep dip",
           r"\b(?:(?:flea|sheep|cattle|tick|lice|dog) dip|permethrin|pyrethr\w*|cypermethrin|deltamethrin|organophosph\w*|"
-          r"insecticides?|flea (?:treatment|spray|shampoo|killer)|bug (?:spray|killer)|fly spray)\b",
+          r"insecticides?|flea (?:treatment|spray|shampoo|killer|drops|tubes?|pipettes?)|(?:flea|dog|cat|pet) spot ?ons?|spot ?on (?:treatment|tubes?|"
+          r"pipettes?|drops|for (?:fleas|the dog|the cat))|spot ?ons\b|frontline|fipronil|"
+          r"bug (?:spray|killer)|fly spray)\b",
           near=r"\b(?:drank|drunk|drinks?|drinking|swallow\w*|swig\w*|sip|sips|sipped|gulp\w*|mouthfuls?|ate|eaten|"
-               r"licked)\b",
+               r"licked|sucked|sucking|chewed|chewing)\b",
           window=100, unless=_PET_ATE + r"|\b(?:dog|cat|puppy|kitten|pet|sheep|lamb|cow|horse)s? (?:drank|licked|ate|"
                                         r"swallowed)\b", unless_scope="text"),
     # Suspected appendicitis: appendicitis or the appendix named with pain, a fever or vomiting ("I think it's
@@ -4194,6 +4261,13 @@ RULES: tuple[Rule, ...] = (
           unless_scope="text"),
     # "Patient portal: 'Sodium 118 mmol/L (L) CRITICAL. Please attend ED.' ... I do feel confused" (a critical result with
     # the advice to attend now).
+    # Blind set 34: "the ulcer on his leg stinks and the redness goes up to his knee, it was only round his ankle on
+    # Tuesday ... he was hot, mumbling, couldn't stand" (a spreading infection with confusion: sepsis).
+    _rule("metabolic_sepsis", "a spreading redness or infection with confusion or unable to stand",
+          r"\b(?:redness|red streaks?|red lines?|red patch|swelling|infection|cellulitis)\b(?: \S+){0,6}? (?:goes|going|gone|"
+          r"spread\w*|travel\w*|track\w*|creep\w*|moving|moved|climb\w*) (?:right |all the way )?(?:up|to|past)\b",
+          near=r"\b(?:mumbl\w*|confus\w*|(?:cannot|can not|could not|couldn t) stand|drowsy|rigors?|shaking|not making "
+               r"sense|delirious|muddled)\b", window=240, kind="symptom"),
     _rule("metabolic_sepsis", "a critical blood result with the advice to attend now",
           r"\bsodium (?:of |is |was |level )?(?:1[01]\d|[5-9]\d)\b|\b(?:please |you should |you must |advised to |told to )?attend "
           r"(?:the )?(?:ed|a ?& ?e|a and e|emergency department|the emergency)\b|\bcritical(?:ly)? (?:result|value|low|high)\b|"
