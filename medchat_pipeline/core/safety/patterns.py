@@ -497,6 +497,40 @@ _AGE_THEN_AND_NOW = (
     r"(?![\s\S]*\b(?:right now|just now|again|still|today|tonight|this (?:morning|afternoon|evening)|blue|grey|gray|floppy|"
     r"limp|(?:will not|cannot|can not|not|is not|has not) (?:wake|waking|woken|respond\w*|come round)|unconscious|call\w* "
     r"(?:an |the )?ambulance|help)\b)")
+# Round 36: a song's line stuck in one's head ("'I want to die in your arms tonight' has been an earworm for three days"),
+# with nothing said of the writer feeling it too.
+_LYRIC_EARWORM = (
+    r"^(?=[\s\S]*\b(?:song|songs|lyrics?|chorus|verse|track|tune|ballad|anthem)\b)(?=[\s\S]*\b(?:stuck in my head|earworm|"
+    r"ear worm|on (?:a )?(?:loop|repeat)|(?:keeps|kept) playing in my head|in my head (?:for|since|all))\b)"
+    r"(?![\s\S]*\b(?:too|as well|myself|honestly|i feel|i do|relate|for real|actually|really|plan\w*|pills|tablets|"
+    r"kill|end it|suicid\w*|hurt myself|how)\b(?! (?:do|to|can|long) (?:i |you )?(?:get rid|stop|shake|get it out)))")
+# Round 36: a friend who has told of self-harm and of being safe now, and how to answer ("she said she's safe right now,
+# how do I not overreact?"), with nothing told of danger tonight.
+_FRIEND_SAFE_NOW = (
+    r"^(?=[\s\S]*\b(?:friend|mate|bestie|colleague|flatmate|classmate)\b)(?=[\s\S]*\b(?:(?:is|are|feels?|"
+    r"says (?:she|he|they) (?:is|are|feels?)|(?:she|he|they) (?:is|are|feels?)) (?:\S+ )?(?:safe|ok|okay|fine)"
+    r"(?: \S+){0,2}? (?:right now|now|at the moment|for now)|not in (?:any )?danger)\b)(?=[\s\S]*\b(?:what "
+    r"(?:to|should i|do i|can i) say|how (?:do i|to|can i|should i) (?:respond|react|answer|support|talk|not "
+    r"overreact|handle)|overreact\w*|without making)\b)(?![\s\S]*\b(?:not safe|unsafe|tonight|plan\w*|blades?|"
+    r"deep|stitches|suicid\w*|kill|end it|bleeding|will not stop)\b)")
+# Round 36: an age then and an adult's age now told of the same person ("my son was found unconscious" / "at a
+# sleepover at 15 after vodka, he is 22 now and tells it as a funny story"), with nothing of now told.
+_AGE_THEN_ADULT_NOW = (
+    r"^(?=[\s\S]*\b(?:at|aged|when (?:he|she|they|i) (?:was|were)) (?:[1-9]|1[0-7])(?: (?:years?|yrs?)(?: old)?)?\b"
+    r"(?! ?(?:am|pm|o clock|oclock|in the|this|last|today|tonight|mins?|minutes?|hours?|weeks?|months?|days?)\b)(?! ?[:.]\d))"
+    r"(?=[\s\S]*\b(?:he|she|they|i) (?:is|are|am) (?:now (?:1[89]|[2-9]\d)\b(?! (?:weeks?|wks?|days?|months?)\b)|"
+    r"(?:1[89]|[2-9]\d)(?: (?:years?|yrs?)(?: old)?)?(?: now| these days| and)\b))"
+    r"(?![\s\S]*\b(?:right now|just now|again|still(?! (?:upsets?|bothers?|haunts?|worr(?:y|ies)|gets? to|affects?))|today|"
+    r"tonight|this (?:morning|afternoon|evening)|blue|grey|gray|floppy|"
+    r"limp|(?:will not|cannot|can not|not|is not|has not) (?:wake|waking|woken|respond\w*|come round)|call\w* "
+    r"(?:an |the )?ambulance|help)\b)")
+# Round 36: a family "out cold" after a big dinner (a food coma), a child sleepwalking and led back to bed, with nothing
+# told of a fit, an injury, fumes, a headache, drink or pills, or someone who cannot be woken.
+_FOOD_COMA_SLEEPWALK = (
+    r"^(?![\s\S]*\b(?:jerk\w*|twitch\w*|shak\w*|stiff|headaches?|boiler|gas|fumes|carbon monoxide|heater|fire|pills|tablets|"
+    r"vomit\w*|overdose|not breathing|barely breathing|blue|grey|gray|floppy|seiz\w*|fit|fitting|drunk|"
+    r"(?:cannot|can not|could not|will not|would not) (?:wake|rouse|be woken)|hit (?:his|her|their) head|fell|"
+    r"injur\w*)\b)[\s\S]*\b(?:food coma|sleep ?walk\w*)\b")
 # Round 33: a petty offence of a housemate or a relative ("he ate my leftovers again", "finished my curry"), the cause of a
 # "going to kill him".
 _PETTY_OFFENCE = (r"\b(?:ate|eaten|eats|eating|finished|nicked|stole|stolen|drank|drunk|used|took|taken|borrowed|hogged|"
@@ -603,6 +637,15 @@ RULES: tuple[Rule, ...] = (
                  # "my heart stopped when I saw the results" is fright told figuratively (round 7)
                  r"\bmy heart (?:(?:just|nearly|almost|literally) )?stopped (?:when|as) (?:i|we) (?:saw|heard|read|got|"
                  r"opened|found|looked)\b|"
+                 # round 36: "my heart stopped" / "when my daughter walked down the aisle" (the writer's own heart, a
+                 # moment of someone else's), with no collapse, CPR or shock told
+                 r"^(?![\s\S]*\b(?:cpr|defib\w*|shocked|resus\w*|collaps\w*|no pulse|not breathing|ambulance|pacemaker|"
+                 r"icd)\b)[\s\S]*\bmy heart (?:(?:just|nearly|almost|literally|honestly|actually) )?stopped (?:, )?(?:when|"
+                 r"as) (?:my|our|his|her|their|the|she|he|they) (?:\S+ ){0,3}?(?:walked|walking|came|said|saying|told|"
+                 r"announced|sang|read|proposed|asked|won|scored|crossed|took|gave|stood|appeared|opened|smiled|looked)\b|"
+                 r"^(?![\s\S]*\b(?:cpr|defib\w*|shocked|resus\w*|collaps\w*|no pulse|not breathing|ambulance)\b)[\s\S]*"
+                 r"\bmy heart (?:\S+ )?stopped\b[\s\S]*\b(?:how (?:i|we) (?:begin|start|open)|(?:first|opening) line)\b"
+                 r"[\s\S]*\b(?:speech|toast|vows|eulogy|poem|card|caption|album|post)\b|"
                  # round 9: a bill, a visit or a child's stunt "sending" someone into cardiac arrest is an idiom too
                  r"\b(?:give|gave|giving|gives|sent|send|sending|sends|put|putting|puts|drive|driving|drove|throw|threw) "
                  r"(?:me|him|her|us|them|you|my \w+) (?:into |in |a )?(?:cardiac arrest|heart attack|coronary)\b|"
@@ -723,7 +766,14 @@ RULES: tuple[Rule, ...] = (
     _rule("stroke", "face drooping",
           r"\b(?:face|mouth|smile|lip|lips|eyelid)(?: (?![.!?;](?: |$))[^ \n]+){0,4} (?:droop\w*|drop\w*|crooked|lopsided|wonky|uneven|"
           r"fallen|sagging|twisted|slanted|slack)\b|\b(?:droop\w*|crooked|lopsided|wonky) (?:face|smile|mouth)\b|"
-          r"\bface (?:is |has )?(?:become |gone |went )?(?:crooked|droopy|drooping)|cannot smile properly"),
+          r"\bface (?:is |has )?(?:become |gone |went )?(?:crooked|droopy|drooping)|cannot smile properly",
+          # round 36: a numb face and a drooping lip from a dental injection ("from the anaesthetic at the dentist an hour
+          # ago"), dental work not denied; a weak limb, slurred speech or confusion still wins
+          unless=r"^(?![\s\S]*\b(?:not|no|never|without|have not|has not|had not|did not|nothing)\b(?: \S+){0,4} (?:dentist|"
+                 r"dental))[\s\S]*\b(?:dentist|dental|(?:anaesthetic|anesthetic|numbing|injection) (?:\S+ ){0,3}?(?:dentist|"
+                 r"filling|tooth|teeth|extraction|root canal)|filling|root canal|tooth (?:out|pulled|extract\w*))\b",
+          red_flags=r"\b(?:arm|leg|hand|slurr\w*|speech|words|confus\w*|vision|worst headache|weak\w*|cannot (?:speak|talk)|"
+                    r"sudden\w*)\b"),
     _rule("stroke", "sudden weakness or numbness of a limb",
           r"\b(?:cannot|can not|unable to|not able to) (?:lift|move|raise|feel|use|hold (?![.!?;](?: |$))[^ \n]+ with) (?:my|his|her|their) "
           r"(?:left |right )?(?:arm|leg|hand|side)\b|\b(?:arm|leg|hand|side)s? (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}(?:is |are |went |has gone |"
@@ -738,7 +788,13 @@ RULES: tuple[Rule, ...] = (
           # round 33: a drooping face, slurred or jumbled speech, or a numbness that is not coming back wins over lying on it
           red_flags=r"\b(?:droop\w*|slurr\w*|jumbled|garbled|(?:not|never|has not|have not|is not|still not) (?:com\w* back|"
                     r"gone away|go away|going away|improv\w*|better)|still (?:numb|weak|dead|heavy|limp) (?:after|an hour|hours|"
-                    r"\d+)|cannot (?:lift|move|raise|grip)|face)\b"),
+                    r"\d+)|cannot (?:lift|move|raise|grip)|face)\b",
+          # round 36: one side of the mouth or face numb from a dental injection, no limb, speech or confusion told and
+          # dental work not denied (its own guard: the face is the red flag above)
+          unless_guarded=r"^(?![\s\S]*\b(?:not|no|never|without|have not|has not|had not|did not|nothing)\b(?: \S+){0,4} "
+                         r"(?:dentist|dental))(?![\s\S]*\b(?:arms?|legs?|hands?|foot|feet|slurr\w*|speech|words|confus\w*|"
+                         r"vision|weak\w*|sudden\w*)\b)[\s\S]*\b(?:dentist|dental|filling|root canal|tooth (?:out|pulled|"
+                         r"extract\w*))\b"),
     _rule("stroke", "speech suddenly slurred or jumbled",
           r"\b(?:speech|talking|words|voice)(?: is| are| went| became| has become| has gone| coming out| come out)?"
           r"(?: (?![.!?;](?: |$))[^ \n]+){0,2} (?:slurr\w*|jumbled|garbled|funny|strange|weird|not making sense|not clear)\b|"
@@ -823,7 +879,13 @@ RULES: tuple[Rule, ...] = (
                  r"fitness|lungs))\b)|"
                  # round 10: how to help someone through their panic attacks (the feeling of no air is the panic's)
                  r"(?=.*\bpanic (?:attacks?|episodes?)\b)(?=.*\b(?:help|support|next time|calm (?:her|him|them) down|"
-                 r"grounding|say to)\b)",
+                 r"grounding|say to)\b)|"
+                 # round 36: out of breath after stairs or a run for a bus, fine again in a few minutes (unfit), with
+                 # nothing told of rest, not settling or the chest
+                 r"^(?=.*\b(?:stairs|flights?|floors|steps|ran|run|running|sprint\w*|climb\w*|jog\w*|hurr\w*|rush\w*)\b)"
+                 r"(?=.*\b(?:fine|ok|okay|better|normal|settled|recovered|back to normal)(?: again)? (?:after|in|within) (?:a |"
+                 r"two |a couple of |a few |few |\d+ )?(?:min\w*|seconds?|moments?)\b)(?!.*\b(?:at rest|sitting (?:still|"
+                 r"down)|lying|not (?:settl\w*|better|getting better|going away)|still|tight\w*|pain|lips)\b)",
           # round 10: signs of real hypoxia or collapse win over every reading above
           red_flags=r"\b(?:blue|grey|gray|purple|dusky|collaps\w*|faint\w*|passed out|chest (?:pain|hurts)|not breathing|"
                     r"gasping|choking)\b"),
@@ -832,6 +894,9 @@ RULES: tuple[Rule, ...] = (
     _rule("breathing", "gasping or suffocating",
           r"\b(?:gasping|suffocat\w*|struggling for (?:air|breath)|fighting for (?:air|breath)|panting)\b", kind="symptom",
           unless=r"\bhumid\w*|heat|this weather|suffocating (?:job|relationship|marriage)|snor\w*|sleep apnea|"
+                 # round 36: "I never wake up choking or gasping" (a kind of waking denied)
+                 r"\b(?:never|not|no longer|hardly ever|rarely) (?:\S+ ){0,2}?(?:wake|woken|waking) (?:up )?(?:\S+ (?:or|and) )?"
+                 r"gasping\b|"
                  # a job or a commute "suffocating me" is an idiom (round 7); smoke or a pillow is not in this list
                  r"(?:job|commute|work|boss|relationship|marriage|family|house|flat|life|city|town|school|routine|"
                  r"office|meeting|deadline)s? (?:is |are |has been )?suffocating (?:me|us)\b|"
@@ -847,6 +912,9 @@ RULES: tuple[Rule, ...] = (
                  r"\bgasping for (?:a |an |my |some )?(?:\S+ )?(?:brew|cuppa|tea|coffee|pint|beer|drink|fag|cigarette|smoke|"
                  r"holiday|break|wee|pee|lie ?in|weekend)\b|\bsuffocat\w* (?:in|by) (?:this|my|the|that|our|a) (?:\S+ )?"
                  r"(?:relationship|marriage|job|town|house|flat|family|life|city|role|routine|village|office)\b|"
+                 # round 36: "I'm suffocating" / "at this job, open plan and micromanaged"
+                 r"\bsuffocat\w* (?:, )?(?:at|in) (?:(?:this|my|the|that|our) (?:\S+ )?)?(?:job|work|office|company|firm|"
+                 r"workplace|team|role)\b|"
                  # round 17: a place or a set-up "is so suffocating" ("this flat share is suffocating"); a room is not
                  r"\b(?:flat ?share|flatshare|house ?share|office|job|workplace|relationship|marriage|atmosphere|town|"
                  r"village|house|flat|school|family|rules)s? (?:\S+ ){0,3}?(?:is|are|feels|was|has been) (?:so |really |"
@@ -873,6 +941,12 @@ RULES: tuple[Rule, ...] = (
           r"(?:i|you|he|she) (?:cannot|can not) (?:talk|speak)\b",
           near=r"\b(?:breath\w*|tight\w*|wheez\w*|inhaler|asthma|chest|hay ?fever|allerg\w*)\b", window=150, kind="symptom",
           unless=r"\b(?:stammer\w*|stutter\w*|shy|accent|english|language|presentation|interview|nervous)\b"),
+    # Round 36 (found writing its cases): a bone or food still stuck in the throat with drooling or unable to swallow
+    _rule("breathing", "something stuck in the throat, cannot swallow",
+          r"\b(?:bone|fish ?bone|chicken bone|food|piece|something|coin|sweet|meat|tablet)\b(?: \S+){0,4} (?:is |are )?"
+          r"(?:still )?stuck\b|\bit is still stuck\b",
+          near=r"\b(?:(?:cannot|can not|could not|unable to) swallow\w*|drool\w*|noisy breathing|breathing (?:sounds )?noisy)\b",
+          window=100, kind="symptom"),
     _rule("breathing", "choking",
           r"\b(?:is|am|are|was|started|keeps|he is|she is) choking\b|\bchoking on\b|\bchoking and\b",
           # round 14: "choking on all these emails" (work, not food)
@@ -1192,7 +1266,8 @@ RULES: tuple[Rule, ...] = (
                  r"{0,6}? (?:hangover|hungover|hung over)\b)(?![\s\S]*\b(?:for (?:weeks|months|years|ages|a long time|a while)|"
                  r"lately|always|even (?:when|before|without)|not (?:just|only|because of) (?:the|my|a|this) hangover)\b)|"
                  + _TRIVIAL_DESPAIR, red_flags=_DESPAIR_RED_FLAGS,
-          unless_text=_CHILD_TANTRUM_DIE + r"|" + _EXAM_THEN_HOW_TO),  # round 30, round 34
+          unless_text=_CHILD_TANTRUM_DIE + r"|" + _EXAM_THEN_HOW_TO,  # round 30, round 34
+          unless_guarded=_LYRIC_EARWORM),  # round 36: its own guard (a lyric's "tonight" is no red flag)
     # Blind set 30, got nothing: "lol this is dumb but whats the quickest way to not exist. asking for a story. ok not a
     # story": a way to stop existing asked for is a method question, so a question form or a story frame does not set it
     # aside (as "how many pills would kill me"); a joke about a trivial cause still does.
@@ -1218,7 +1293,8 @@ RULES: tuple[Rule, ...] = (
                     r"again|again (?:tonight|today|now|right now))\b",
           # round 28: old scars asked about at a new job, with years free of it told anywhere in the turn ("self-harmed
           # from 14 to 16, nothing for ten years now. ... how do I cover the scarring?") and nothing told of now
-          unless_guarded=r"^(?=[\s\S]*\bscar(?:s|ring|red)?\b)(?=[\s\S]*\b(?:(?:nothing|none|not|clean|free|stopped|"
+          # round 36: a friend who told of self-harm and of being safe now, how to answer without overreacting
+          unless_guarded=_FRIEND_SAFE_NOW + "|" r"^(?=[\s\S]*\bscar(?:s|ring|red)?\b)(?=[\s\S]*\b(?:(?:nothing|none|not|clean|free|stopped|"
                          r"have not|had not|did not)(?: [^ \n]+){0,4} (?:for|in) (?:ten|\d+|many|several|a few|over|more than) "
                          r"(?:\w+ )?years|(?:\d+|ten|many|several) years (?:clean|free|since)|(?:for|in|over) a decade|a decade "
                          r"(?:clean|free|since|ago))\b)(?![\s\S]*\b(?:tonight|right now|again|i have just|just (?:cut|hurt|"
@@ -1419,7 +1495,12 @@ RULES: tuple[Rule, ...] = (
           rf"{_HIGH_RISK_DRUGS}|\binjected \d+ units\b .{{0,30}}instead of",
           # round 14: an ordinary blood pressure tablet taken twice by an adult who feels fine; a child, another
           # high-risk medicine, more than one extra dose or any symptom keeps it an emergency
-          unless=r"^(?=.*\b(?:ramipril|lisinopril|perindopril|enalapril|amlodipine|losartan|candesartan|valsartan|"
+          # round 36: a low-dose aspirin (75 or 81 mg) taken twice by an adult, nothing else named
+          unless=r"^(?=.*\baspirin\b)(?=.*\b(?:75|81) ?mg\b|.*\b(?:low dose|baby) aspirin\b)(?!.*\b(?:insulin|digoxin|"
+                 r"lithium|warfarin|apixaban|rivaroxaban|clopidogrel|ticagrelor|methotrexate|opioids?|beta blockers?|"
+                 r"bisoprolol|propranolol|atenolol|metoprolol|verapamil|diltiazem|flecainide|whole|all of|handful|too many|"
+                 r"three times|four times|child|toddler|son|daughter|kid|grandson|granddaughter|bleed\w*|blood|black)\b)|"
+                 r"^(?=.*\b(?:ramipril|lisinopril|perindopril|enalapril|amlodipine|losartan|candesartan|valsartan|"
                  r"irbesartan|olmesartan|indapamide|(?:blood pressure|bp) (?:tablets?|pills?))\b)(?=.*\b(?:twice|double|"
                  r"two doses|2 doses|an extra)\b)(?=.*\b(?:i|he|she) (?:feel|feels|am|is|seem|seems)(?: \S+){0,2} (?:fine|"
                  r"normal|ok|okay|well)\b)(?!.*\b(?:insulin|digoxin|lithium|warfarin|methotrexate|opioids?|morphine|"
@@ -1878,7 +1959,11 @@ RULES: tuple[Rule, ...] = (
                  r"(?: \S+){0,2} (?:was|were|is|are|seemed|stayed|felt)(?: \S+){0,2}? (?:unresponsive|not responsive) (?:to|"
                  r"during|at|when|throughout)\b|\b(?:unresponsive|not responsive) to (?:my|our|the|his|her) (?:jokes?|"
                  r"set|act|emails?|messages?|texts?|pitch|talk|speech|presentation|questions|songs?|ads?|posts?)\b|"
+                 # round 36: "I don't wake up gasping" (a kind of waking denied)
+                 r"\b(?:do|does|did) not wake (?:up )?(?:gasping|choking|coughing|panting|short of breath|breathless|with|"
+                 r"in a (?:sweat|panic)|feeling|needing)\b|"
                  + _AFTER_SHIFT_NORMAL,
+          unless_guarded=_AGE_THEN_ADULT_NOW + "|" + _FOOD_COMA_SLEEPWALK,  # round 36
           red_flags=r"\b(?:not breathing|barely breathing|breathing (?:oddly|strange\w*|slow\w*|noisy)|blue|grey|gray|pills|"
                     r"tablets|vomit\w*|overdose|seizure\w*|fitting|floppy|drunk|"
                     # round 29: told after "never mind, he was on a night shift"
@@ -2144,6 +2229,11 @@ RULES: tuple[Rule, ...] = (
           r"10[1-4](?:\.\d)?)(?! ?(?:weeks?|wks?|w|days?|months?|years?|yrs?|hours?|minutes?|kg|lbs?|cm|mm|ml|%)\b))\b",
           # a long message names the baby's age once, often far from the fever (round 4): a wide window
           near=_YOUNG_INFANT, window=350, kind="symptom", unless=r"\bat what temperature|when is a fever\b",
+          # round 36: a grown man acting "like a newborn" with a temperature (a partner, a husband), no baby named
+          unless_guarded=r"^(?=[\s\S]*\b(?:husband|partner|boyfriend|fiance|grown (?:man|adult|up)|(?:he|she) is (?:[2-9]\d)"
+                         r"\b(?! ?(?:weeks?|days?|months?)))\b)(?![\s\S]*\b(?:(?<!like )(?:my|our|the|a|her|his) (?:baby|newborn|new born|"
+                         r"infant)|\d+ (?:days?|weeks?|months?) old))[\s\S]*\b(?:act\w*|behav\w*|carry\w* on|moan\w*|whin\w*|"
+                         r"being) like a (?:newborn|new born|baby|toddler)\b",
           unless_text=_INFANT_FEVER_PAST + "|" + _INFANT_FEVER_THEN + "|" + _INFANT_FEVER_AGE_THEN),
     # Blind set 34: "the nursery just rang: she's gone pale and limp and is breathing really fast, and she's got a
     # temperature" (buried far from the baby's age); "a 9 week old ... she's gone pale, cold to the touch, very quiet and
@@ -2223,7 +2313,7 @@ RULES: tuple[Rule, ...] = (
                r"slurr\w*|passed out|fitting|seizure)\b",
           window=120, unless=r"\bwhat are|how do you treat|symptoms of\b"),
     _rule("metabolic_sepsis", "very high blood sugar with vomiting or fast breathing",
-          rf"{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:[4-9]\d\d|[23]\d(?:\.\d)?|hi|high)\b|\bketones (?:are )?(?:high|large|\d)|"
+          rf"{_SUGAR}(?: (?![.!?;](?: |$))[^ \n]+){{0,4}} (?:[4-9]\d\d|[23]\d(?:\.\d)?|hi|high)\b|\bketones (?:are )?(?:high|large|(?!0\.[0-5]\d?\b)\d)|"  # round 36: "ketones 0.1" is normal
           rf"\bdka\b",
           near=r"\b(?:vomit\w*|throwing up|breathing (?:fast|funny|heavy|deep)|confus\w*|ketones|stomach (?:pain|hurts)|"
                r"drowsy|thirsty)\b",
@@ -2303,10 +2393,13 @@ RULES: tuple[Rule, ...] = (
                  r"\bboth sides (?:fixed|stitched|done|secured|anchored)\b|"
                  # round 32: "my brother had testicular torsion at 14 and needed surgery, is his son more at risk?" (had
                  # it at an age, with nothing told of now)
-                 r"^(?![\s\S]*\b(?:now|today|tonight|this (?:morning|afternoon|evening)|sudden\w*|again|hurts?|hurting|"
-                 r"pain\w*|swollen|swelling|vomit\w*|sick)\b)[\s\S]*\b(?:had|has had|got) (?:a |his |her )?(?:testicular |"
+                 # (round 36: "I have two boys now" is not a time of now; French "mon frère a eu une torsion à 14 ans")
+                 r"^(?![\s\S]*\b(?:(?<!boys )(?<!sons )(?<!kids )(?<!children )(?<!girls )(?<!daughters )now|today|tonight|"
+                 r"this (?:morning|afternoon|evening)|sudden\w*|again|hurts?|hurting|"
+                 r"pain\w*|swollen|swelling|vomit\w*|sick|maintenant|aujourd hui|ce soir|soudain\w*|douleur\w*|mal)\b)[\s\S]*"
+                 r"\b(?:had|has had|got|a eu|avait eu|avait) (?:a |his |her |une )?(?:testicular |"
                  r"testicle |ovarian )?torsion\b(?: \S+){0,3}? (?:at|aged|age|when (?:he|she|i) was|as a (?:teenager|teen|kid|"
-                 r"child|boy|girl))\b"),
+                 r"child|boy|girl)|à|quand (?:il|elle) avait)\b"),
     _rule("other", "severe abdominal pain",
           r"\b(?:(?:stomach|belly|abdomen|abdominal|tummy|lower right|lower left)(?: (?![.!?;](?: |$))[^ \n]+){0,2} pain|pain in (?:my |"
           r"his |her )?(?:lower right |lower left |lower )?(?:stomach|belly|abdomen|tummy))\b",
@@ -2378,7 +2471,9 @@ RULES: tuple[Rule, ...] = (
           # round 32: "thrown off the ladder by a shock from a live cable"
           r"\bshock(?:ed)? (?:off|from|by) (?:a|the|an) (?:live |exposed |bare |faulty )?(?:cable|wire|socket|plug|mains|"
           r"power line|power cable|junction box|fuse box|light switch)\b",
-          unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b",
+          unless=r"\blike (?:an |a )?electric|electric shock (?:like|sensation|feeling|pain)\b|"
+                 # round 36: news that came as "a real electric shock of a surprise"
+                 r"\belectric shock of (?:a |an )?(?:surprise|news|announcement|revelation|shock)\b",
           # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter" (or "jk", "lol not
           # really"): electrocuted by a bill, or taken back as a joke, with no sign of a shock told (numbness, a burn,
           # the heart, pain, a fall or a collapse)
@@ -2596,7 +2691,9 @@ RULES: tuple[Rule, ...] = (
                              r"(?:once|one day) a week\b(?! instead)(?!.{0,40}(?:every day|daily|once a day))"),
     _rule("overdose_poisoning", "extra anticoagulant with bleeding",
           r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|edoxaban|blood thinners?)\b",
-          near=r"\b(?:twice|doubl\w*|extra|two doses|too much|too many|by mistake|accidentally)\b",
+          # (round 36: "twice a day" is the regimen, not a second dose)
+          near=r"\b(?:twice(?! (?:a day|daily|per day|each day))|doubl\w*|extra|two doses|too much|too many|by mistake|"
+               r"accidentally)\b",
           window=100, kind="symptom",
           unless=r"\b(?:should i take two|take two today|carry on|missed|forgot|can i take)\b",
           unless_guarded=_ANTICOAGULANT_DOUBLE_SETTLED),  # round 28
@@ -4566,6 +4663,8 @@ _PAST_AFTER = re.compile(
     r"nine|ten|few|several|many|a few|some) )?(?:years?|months?|decades?|summers?|winters?) ago\b|"  # (round 32: summers)
     r"\b(?:that|this|it|which) (?:was|happened) "
     r"(?:back )?in (?:19|20)\d\d\b|\b(?:that|this|it|which) was (?:a long time|ages) ago\b|"
+    # round 36: a few words between ("that was with covid on the ward in 2021"), a year before this one
+    r"\b(?:that|this|it|which) (?:was|happened) (?:\S+ ){1,8}?in (?:19\d\d|20(?:[01]\d|2[0-5]))\b|"
     # round 11: "that was back in May", "back in 2022"
     r"\b(?:that|this|it|which) (?:was|happened) (?:all )?(?:back )?in " + _MONTH + r"\b|\bback in (?:" + _MONTH +
     r"|(?:19|20)\d\d)\b|"
@@ -4668,7 +4767,10 @@ _TAKEN_BACK_WORDS = (
     r"tablets|pills)\b|"
     r"(?:i|he|she) (?:had|have had|just had) (?:a |my |her |his )?(?:filling|dental work|tooth out|root canal)\b|"
     r"(?:(?:it is|its|it was) )?(?:from |the |just the |only the )(?:dental |dentist s )?(?:anaesthetic|anesthetic|numbing)\b|"
-    r"(?:the |my )?ribs (?:are|were) bruised\b|(?:only |just )?hurts (?:when|if) (?:i )?press\b)")
+    r"(?:the |my )?ribs (?:are|were) bruised\b|(?:only |just )?hurts (?:when|if) (?:i )?press\b|"
+    # round 36: "she swallowed a whole bottle of pills" / "sorry, I mean in my screenplay, act two"
+    r"(?:i mean |i meant )(?:in|for) (?:my|our) (?:\S+ )?(?:screenplay|screen play|film script|script|stage play|play|novel|"
+    r"short story)\b)")
 # Round 18: more take-backs, never of a self_harm rule nor of one marked `always`: a suicidal statement dated, joked
 # about or called an exam question in a later turn still counts (round 14's take-backs are unchanged).
 _TAKEN_BACK_WORDS_R18 = (
@@ -4926,6 +5028,8 @@ _OUTCOME = re.compile(
     r"(?:said|told (?:me|him|her|us)|diagnosed|confirmed)(?: (?:it was|that it was|it s|its))? (?:just |only )?(?:a |an )?(?:panic attack|"
     r"anxiety attack|pulled muscle|muscle strain|strained muscle|muscular|costochondritis)|(?:watched|observed|monitored|"
     r"kept) (?:me|him|her|them|us) (?:in )?(?:for )?(?:\d+|a few|few|several|two|three|four|five|six|eight) hours|"
+    # round 36: a fishbone or a bite coughed out ("it came out when I coughed", "coughed it up after a minute")
+    r"(?:came|come|it came) (?:out|up) when (?:i|he|she|they) cough\w*|coughed (?:it|them|the \S+) (?:out|up)|"
     + _OUTCOME_R35_WORDS + r")\b")
 _OUTCOME_R35 = re.compile(r"\b(?:" + _OUTCOME_R35_WORDS + r"|(?:he|she|i|they) (?:is|am|are) (?:fine|ok|okay|well) now)\b")
 _BACK_NOW = re.compile(r"\b(?:again|still|right now|just now|back now|it is back|its back|happening)\b|"
@@ -5018,6 +5122,9 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
     else:
         taken_back = _TAKEN_BACK_R18 if rule.category == "overdose_poisoning" else _TAKEN_BACK_ANY
     for found in taken_back.finditer(text.text, start + 1):
+        # (round 36: "I mean in my screenplay" takes back only what was told of others, never the writer's own words)
+        if _IN_MY_SCRIPT.search(found.group(0)) and _TOLD_OF_WRITER.search(text.text[:found.start()].replace("i mean", " ")):
+            continue
         after = text.text[found.start():]
         if _HARMLESS_CAUSE.search(found.group(0)) and not _DANGER_DENIED.search(after):
             continue
@@ -5032,6 +5139,19 @@ def _taken_back(rule: Rule, text: _Text, start: int) -> bool:
     return False
 
 
+_IN_MY_SCRIPT = re.compile(r"\bi (?:mean|meant) (?:in|for) (?:my|our) (?:\S+ )?(?:screenplay|screen play|film script|script|"
+                           r"stage play|play|novel|short story)\b")
+# Round 36: a known migraine aura of many years, the usual one, over as always ("it was her usual migraine with aura of 20
+# years, the neurologist knows, back to normal in 40 minutes as always"); an aura unlike the usual, a first one, one not
+# over, a weak or heavy limb, a fall or the worst headache keeps the stroke signs an emergency.
+_KNOWN_AURA_SETTLED = re.compile(
+    r"^(?=[\s\S]*\b(?:her|his|my|their|the) (?:usual|normal|typical|regular|known|same old) (?:migraine|aura)s?\b)(?=[\s\S]*"
+    r"\b(?:back to normal|resolved|gone|passed|settled|fine again|cleared|went away)\b)(?=[\s\S]*\b(?:as (?:always|usual|"
+    r"ever|it always does)|like (?:always|every time|it always does)|same as (?:always|usual|ever|every time)|for (?:\d+|many|"
+    r"over \d+|twenty|ten|fifteen) years|(?:\d+|many|twenty|ten|fifteen) years)\b)(?![\s\S]*\b(?:different|unlike|never (?:had|"
+    r"been)|first (?:time|ever|one)|not (?:gone|going|back|better|resolved|settl\w*|passed|normal)|has not|still|arms?|legs?|"
+    r"hand|weak\w*|heavy|fell|fall|collaps\w*|worst|right now|now|again|today|tonight|thunderclap|vomit\w*|confus\w*|"
+    r"drowsy)\b)")
 # Round 14: "anaphylaxis from prawns in 2019 and I think it's happening again now, my throat is tight": the date is the
 # first time's; what the sentence tells now is not history.
 _BACK_RIGHT_NOW = re.compile(r"\b(?:(?:it is|its) back (?:right )?now|(?:it is|its) back\b.{0,30}\bworse|right now "
@@ -5148,6 +5268,8 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "a drill, scenario or role-play"  # round 33
     if _taken_back(rule, text, start):
         return "taken back"
+    if rule.category == "stroke" and _KNOWN_AURA_SETTLED.search(text.text):
+        return "past history"  # round 36
     if not rule.always and _settled_history(text, start):
         return "past history"
     if rule.always:
@@ -5362,6 +5484,12 @@ _CONTINUATION = re.compile(
     r"^(?:(?:oh|ah|sorry|no|wait|lol|haha\w*|ok|okay|well|um|erm|lmao)\b ?,? ?)*(?:of|from|out of|because of|i mean|i "
     r"meant|(?:it is|its|that is|thats) (?:only|just|actually) (?:the|my)|(?:only|just) (?:the|my)|jk|just kidding|"
     # round 21: "I'm drowning" / "in paperwork"; "can't breathe" / "through my nose, just a cold"
+    # round 36: "my heart stopped" / "when my daughter walked down the aisle"; "I'm suffocating" / "at this job"; "my
+    # whole family is out cold" / "after Christmas dinner" (the rules decide: a danger sign still wins)
+    r"when (?:my|our|his|her|their|the) (?:\S+ ){0,3}?(?:walked|walking|came|said|saying|told|announced|sang|read|"
+    r"proposed|asked|won|scored|crossed|took|gave|stood|appeared|opened|smiled|looked)|(?:at|in) (?:(?:this|my|the|that|our) "
+    r"(?:\S+ )?)?(?:job|work|office|workplace|company|firm)|(?:after|post) (?:\S+ ){0,2}?(?:dinner|lunch|roast|meal|feast|buffet|"
+    r"barbecue|bbq|takeaway)|"
     r"in (?:paperwork|admin|e ?mails?|work|debt|bills|homework|coursework|marking|laundry|deadlines)|(?:through|thru) (?:my|his|her|"
     r"the) nose|"
     # round 28: "i just got electrocuted!" / "by the electricity bill, 400 for the quarter"
@@ -5480,6 +5608,19 @@ _PAST_DAY_TURN = re.compile(r"\b(?:yesterday|last (?:night|week|weekend|month)|t
                             r"(?:days|weeks) ago|(?:at|over|after) (?:lunch|lunchtime|breakfast) today|did|took|swallowed|used|"
                             r"had to)\b")
 
+# Round 36: a turn that dates the one before to a year or to years ago after a few words ("my sats dropped to 82" / "that
+# was with covid on the ward in 2021, now 97-98"), or that names its ordinary cause: a child sleepwalking ("found her on
+# the landing staring" / "she was sleepwalking, 8, back to bed"), stairs or a run that settled ("can't catch my breath" /
+# "ran up four floors, fine after a couple of minutes"). It is read with the turn before; the rules decide.
+_DATED_TURN = re.compile(r"^" + _I_SAID + r"(?:that|this|it|which|all (?:that|this)) (?:was|happened|were) (?:\S+ ){1,8}?"
+                         r"(?:in (?:19|20)\d\d|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|"
+                         r"many) years ago)\b")
+_SPEECH_TURN = re.compile(r"^" + _I_SAID + r"(?:(?:that is|thats|it is|its|this is) (?:how|the way) (?:i|we) (?:begin|"
+                          r"start|open)|(?:it is |its |that is |thats )?(?:the )?(?:first|opening) line of)\b")
+_CAUSE_TURN = re.compile(r"^" + _I_SAID + r"(?:(?:it was|that was|its|it is|it s) (?:just |only )?(?:her|his|my|their) "
+                         r"(?:usual|normal|typical|regular|known) (?:migraine|aura|hemiplegic migraine)|(?:he|she|they|i) (?:was|were) (?:just |only |actually )?sleep ?walk\w*|(?:it "
+                         r"was |that was |only |just )?(?:after |from )?(?:i )?(?:climb\w*|ran|running|walk\w* up|rush\w*|"
+                         r"sprint\w*|jog\w*|carry\w*|cycl\w*)\b(?=.*\b(?:fine|ok|okay|better|settled|normal|recovered)\b))")
 # Round 34: a turn that names the course or the study the turn before was asked for ("what's the lethal dose of caffeine"
 # / "I'm a pharmacology student, toxicology week, the number for my notes"), that goes on to an ordinary how-to question
 # after a short turn ("that exam was brutal, I want to die" / "anyway, how should I revise for my resits?"), or that puts
@@ -5527,6 +5668,9 @@ def reading_units(normalized_turns: Sequence[str]) -> list[tuple[str, str]]:
                         or (_PETTY_TURN.search(turn) and len(units[-1][2].split()) <= 8)
                         or (_OBJECT_TURN.search(turn) and not _REAL_NOW.search(turn))
                         or _SLEPT_ON_TURN.search(turn)
+                        # round 36
+                        or ((_DATED_TURN.search(turn) or _CAUSE_TURN.search(turn) or _SPEECH_TURN.search(turn))
+                            and not _REAL_NOW.search(turn))
                         # round 34
                         or (_STUDY_TURN.search(turn) and not _REAL_NOW.search(turn))
                         or (_HOW_TO_TURN.search(turn) and not _REAL_NOW.search(turn) and len(units[-1][2].split()) <= 12)
