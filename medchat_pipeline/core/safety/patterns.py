@@ -839,6 +839,13 @@ RULES: tuple[Rule, ...] = (
           r"head |in the head )?(?:with|by) (?:a )?(?:baseball |cricket )?(?:bat|hammer|brick|plank)\b|\bcame on "
           r"mid ?sentence\b",
           near=r"\b(?:headache|migraine|head)\b", window=120, kind="symptom"),
+    # The lead's review of round 36: "her usual migraine with aura of 20 years, but this time her arm is weak and it
+    # hasn't gone" (a weak limb with an aura unlike the usual, or not passing).
+    _rule("stroke", "a weak arm or leg with a migraine aura that is different or has not passed",
+          r"\b(?:arm|leg|hand|side) (?:is |has gone |went |gone |feels |is going )?(?:weak|heavy|dead|useless|limp)\b",
+          near=r"\b(?:aura|migraine)\b(?: \S+){0,30}? (?:this time|different|unlike|not (?:gone|passed|settled|going away)|has "
+               r"not (?:gone|passed|settled|cleared)|still)\b|\b(?:this time|different|unlike|not (?:gone|passed|settled)|has "
+               r"not (?:gone|passed|settled|cleared)|still)\b(?: \S+){0,30}? (?:aura|migraine)\b", window=200, kind="symptom"),
     _rule("stroke", "thunderclap headache",
           r"\b(?:worst headache|thunderclap|(?:sudden|explosive)\w* (?:(?![.!?;](?: |$))[^ \n]+ ){0,2}headache)",
           near=r"\b(?:worst|thunderclap|explosive|vomit\w*|throwing up|neck|collaps\w*|confus\w*|severe|ever)\b",
@@ -1755,6 +1762,13 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:started|starting|began|begun|come back|came back)(?: bleeding)? again\b(?: (?:and|now|it|but|still|is|has))* "
           r"(?:(?:will not|would not|does not|is not going to|cannot|can not) stop|not stopping)\b",
           near=r"\b(?:nose ?bleed\w*|bleed\w*|blood|nose|wound|cut|spot|gash)\b", window=120),
+    # The lead's probe after blind set 34 (whose misses were mostly asked as general questions): "how much blood can you
+    # lose from a nosebleed? my son's has been going 45 minutes and he's pale and dizzy".
+    _rule("bleeding_trauma", "a nosebleed going on for twenty minutes or more",
+          r"\bnose ?bleed\w*\b|\bnose (?:has been |is |keeps |kept )?bleeding\b",
+          near=r"\b(?:(?:2\d|[3-9]\d|1\d\d) (?:mins?|minutes)|an hour|over an hour|half an hour|(?:two|2|three|3) hours)\b",
+          window=120, kind="symptom",
+          unless=r"\b(?:stopped|last (?:week|month|year)|yesterday|every|often|sometimes|usually|used to|years ago)\b"),
     _rule("bleeding_trauma", "vomiting or coughing up blood",
           r"\b(?:vomit\w*|throw\w* up|threw up|vomiting up|being sick|puk\w*)(?: (?![.!?;](?: |$))[^ \n]+){0,6} (?:blood|coffee grounds)\b",
           unless=r"\b(?:streaks?|traces?|tinged|spots? of|little bit|a little|specks?)\b"),
@@ -1877,7 +1891,9 @@ RULES: tuple[Rule, ...] = (
           r"compressions|compressions|rescue breaths)\b|\b(?:cpr|compressions) (?:is |are )?(?:under way|ongoing|in "
           r"progress)\b",
           unless=r"\b(?:course|class|lesson|training|taught|teach\w*|practi[sc]\w*|dummy|manikin|mannequin|certificat\w*|"
-                 r"qualification|exam|drill|scenario|role ?play|refresher)\b|"
+                 r"qualification|exam|drill|scenario|role ?play|refresher|"
+                 # the lead's review of round 36: "our family want to learn CPR, do you do compressions on an LVAD patient?"
+                 r"(?:want|wants|wanted|going|trying|like|need|needs) to learn)\b|"
                  # round 34: CPR on a dog or a cat, asked about ("how do you do CPR on a dog? asking for my lurcher"); a
                  # collapse, "not breathing" or "now" (the red flags) still wins
                  r"\b(?:cpr|compressions|rescue breaths) (?:on|for|to) (?:a|an|my|our|the|your|his|her) (?:\S+ )?(?:dog|"
@@ -4298,6 +4314,19 @@ RULES: tuple[Rule, ...] = (
           r"le |toute la boîte de |plein de )?(?:pétrole|petrole|kérosène|kerosene|essence|javel|eau de javel|détergent|"
           r"detergent|insecticide|raticide|mort aux rats|médicaments|medicaments|comprimés|comprimes|cachets|pilules)\b"),
     # "His little sister (4) got into them and ate maybe 5 or 6 of the 36 mg ones" (a child, tablets of a dose, a count).
+    # The lead's probe after blind set 34: a general question about swallowing or taking something, then "my 2 year old
+    # just did", "asking because I just did" (the question's act has happened).
+    _rule("overdose_poisoning", "asked what happens if someone swallows or takes something, then it just happened",
+          r"\b(?:i|he|she|they|we|mine|(?:my|our) (?:\S+ ){0,3}?(?:son|daughter|child|kid|boy|girl|baby|toddler|husband|wife|"
+          r"partner|mum|mom|dad|friend|brother|sister|nan|grandad|grandma|flatmate)|\d+ (?:year|yr|month)s? old)(?: has| have)? "
+          r"just (?:did|done)(?: it| that)?\b",
+          near=r"\b(?:what happens|what would happen|what if|is it (?:bad|dangerous|serious|safe)|can (?:you|someone|a child|a "
+               r"kid|a baby|a toddler|a person) die|how dangerous)\b[^?]{0,80}?\b(?:take|takes|taking|took|swallow\w*|eat|"
+               r"eats|eating|drink|drinks|drinking|chew\w*|lick\w*|overdose\w*)\b", window=250,
+          # a pet asked about ("what happens if a dog eats chocolate? mine just did"), or something harmless swallowed
+          unless=r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|rabbits?|hamsters?|parrots?|horses?)\b(?: \S+){0,3}? (?:eat|eats|"
+                 r"ate|swallow\w*|drink\w*|lick\w*|chew\w*)\b|\b(?:chewing gum|gum|seeds?|pips?|toothpaste|crayons?|play ?doh|"
+                 r"silica gel|sand|chalk|grass|soil|dirt|paper|an ant|a fly|a bug|ice)\b", unless_scope="text"),
     _rule("overdose_poisoning", "a child ate several of someone's tablets",
           r"\b(?:toddler|baby|child|kid|son|daughter|sister|brother|\d+ (?:year|yr) old|little (?:boy|girl|one|sister|brother)|"
           r"grandson|granddaughter|nephew|niece)\b(?: \S+){0,8}? (?:ate|eaten|swallowed|chewed|took|taken|had|got into)(?: \S+){0,3}? "
@@ -4424,6 +4453,8 @@ _QUESTION_START = re.compile(
     r"i am (?:writing|a new|a teacher|curious))\b")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|myself|we|our|us|he|she|his|her|him|herself|himself|they|their|them|"
                        r"i am|i have|i feel|i think|i just|right now|just now|currently|at the moment|"
+                       # the lead's probe after blind set 34: "is it normal to bleed this much at 10 weeks pregnant?"
+                       r"(?:this|that) (?:much|badly|bad|fast|heavily|heavy|often)(?! of)|"
                        # round 9: "i am a teacher and i cannot breathe" (the role is set aside, the teacher is not)
                        r"i (?:cannot|can not|could not|took|keep|kept|need|got|did|was|had|will|want)|"
                        # round 4: a question asked while it happens ("what does it mean when your throat goes tight
@@ -4735,7 +4766,9 @@ _REAL_NOW = re.compile(
     # (the lead's review of round 32: "he stopped breathing" / "in the school play rehearsal, he collapsed on stage, please
     # help": a plea or an ambulance is about now, whatever the setting)
     r"please help|help me|help us|call(?:ed|ing)? (?:an |the )?ambulance|ambulance is (?:coming|on its way)|not acting|is not "
-    r"acting|not pretending)\b")
+    r"acting|not pretending|"
+    # the lead's review of round 36: "i mean in my script, but actually my brother really did take tablets tonight"
+    r"(?:actually|really|but) (?:\S+ ){0,3}?really (?:did|has|have|is|was)|(?:did|has|have) really (?:taken|done|swallowed))\b")
 # Round 14: a clause (a second turn joined to the first, or a later clause of one message) that takes what came before
 # back as not real or not now: a line, a question or a scene from a quiz, a play, a refresher or a course the writer
 # trains or studies; a joke explained (laughing, money, exam results); a harmless cause with the danger denied (a
