@@ -70,7 +70,8 @@ class TriageTrainingConfig(BaseModel):
                                  "blind30": "safety/triage_blind_test30.yaml",
                                  "blind31": "safety/triage_blind_test31.yaml",
                                  "blind32": "safety/triage_blind_test32.yaml",
-                                 "blind33": "safety/triage_blind_test33.yaml"},
+                                 "blind33": "safety/triage_blind_test33.yaml",
+                                 "blind34": "safety/triage_blind_test34.yaml"},
         description="Spent blind sets trained on in the dev split, origin name -> file (blind-set format, relative "
         "to configs/ or absolute). A blind set is spent once its misses have been looked at to change the triage; "
         "a set still held out for measurement is refused (triage_data.HELD_OUT_SETS)",

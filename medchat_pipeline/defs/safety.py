@@ -22,7 +22,7 @@ TRIAGE_DATASET = dg.AssetKey("triage_dataset")
     "in 12 categories and non-emergencies (education, history, figurative, mild, medication, everyday, real "
     "patient messages), each family in dev or test; real messages of sets with no licence are read from the "
     "data slices ($MEDCHAT_SHARED_DATA) and left out, with the reason in metadata, when absent; plus the spent "
-    "blind sets of safety.triage.extra_dev_sets (origins blind1 to blind33), in dev only.",
+    "blind sets of safety.triage.extra_dev_sets (origins blind1 to blind34), in dev only.",
 )
 def triage_dataset(medchat: MedchatConfig) -> dg.Output[pl.DataFrame]:
     from medchat_pipeline.core.safety.triage_data import (

@@ -43,19 +43,19 @@ STYLES = ("lowercase", "typo", "no_apostrophe", "third_person", "non_native", "s
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASES_ORIGIN = "cases"  # the origin of every case of the families file
 # Blind sets that are measured only: never trained on, never used to choose a threshold (configs/safety/README.md).
-# Sets 1-33 are spent (their misses informed later rounds: set 5 round 7, set 6 round 8, set 7 round 9, set 8 round
+# Sets 1-34 are spent (their misses informed later rounds: set 5 round 7, set 6 round 8, set 7 round 9, set 8 round
 # 10, set 9 round 11, set 10 round 12, set 11 round 13, set 12 round 14, set 13 round 15, set 14 round 16, set 15
 # round 17, set 16 round 18, set 17 round 19, set 18 round 20, set 19 round 21, set 20 round 22, set 21 round 23, set
 # 22 round 24, set 23 round 25, set 24 round 26, set 25 round 27, set 26 round 28, set 27 round 29, set 28 round 30,
-# set 29 round 31, set 30 round 32, set 31 round 33, set 32 round 34, set 33 round 35)
+# set 29 round 31, set 30 round 32, set 31 round 33, set 32 round 34, set 33 round 35, set 34 round 36)
 # and train in dev (safety.triage.extra_dev_sets; sets 5 and 6 since round 9, set 7 since round 10, set 8 since round
 # 11, sets 9 and 10 since round 12, set 11 since round 13, set 12 since round 14, set 13 since round 15, set 14 since
 # round 16, set 15 since round 17, set 16 since round 18, set 17 since round 19, set 18 since round 20, set 19 since
 # round 21, set 20 since round 22, set 21 since round 23, set 22 since round 24, set 23 since round 25, set 24 since
 # round 26, set 25 since round 27, set 26 since round 28, set 27 since round 29, set 28 since round 30, set 29 since
-# round 31, set 30 since round 32, set 31 since round 33, set 32 since round 34, set 33 since round 35). Sets 34 (written
-# during round 34) and 35 (written during round 35) are held out.
-HELD_OUT_SETS = ("triage_blind_test34.yaml", "triage_blind_test35.yaml")
+# round 31, set 30 since round 32, set 31 since round 33, set 32 since round 34, set 33 since round 35, set 34 since
+# round 36). Sets 35 (written during round 35) and 36 (written during round 36) are held out.
+HELD_OUT_SETS = ("triage_blind_test35.yaml", "triage_blind_test36.yaml")
 # Sets whose texts are referenced, not copied (no licence stated): record stem → (file under the data root,
 # reader module in core/data/sources). Their first patient turn (`<record>#0`) is the case's text.
 REFERENCED_SOURCES = {

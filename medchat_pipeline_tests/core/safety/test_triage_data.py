@@ -94,7 +94,7 @@ def test_the_dataset_asset_records_the_cases_it_left_out(tmp_path, monkeypatch):
     assert all(Path(str(tmp_path / "no-data")).as_posix() in row["reason"] for row in rows)
 
 
-@pytest.mark.parametrize("name", ["triage_blind_test34.yaml", "triage_blind_test35.yaml"])
+@pytest.mark.parametrize("name", ["triage_blind_test35.yaml", "triage_blind_test36.yaml"])
 def test_the_held_out_blind_set_is_refused_for_training_before_it_is_read(name):
     # (both sets exist and are refused by name, before they are read)
     with pytest.raises(ValueError, match="held out for measurement only"):

@@ -94,13 +94,14 @@ def test_the_spent_blind_sets_join_dev_with_their_origin_and_the_held_out_one_is
                              ("blind20", 450), ("blind21", 450), ("blind22", 450),
                              ("blind23", 450), ("blind24", 450), ("blind25", 450), ("blind26", 450),
                              ("blind27", 450), ("blind28", 450), ("blind29", 450),
-                             ("blind30", 450), ("blind31", 450), ("blind32", 450), ("blind33", 450)):
+                             ("blind30", 450), ("blind31", 450), ("blind32", 450), ("blind33", 450),
+                             ("blind34", 450)):
         blind = [case for case in cases if case.origin == origin]
         assert len(blind) >= at_least and all(case.split == "dev" and case.id.startswith(f"{origin}/") for case in blind)
     assert len({case.id for case in cases}) == len(cases)
     assert {case.id for case in load_triage_cases()} == {case.id for case in cases if case.origin == "cases"}
     with pytest.raises(ValueError, match="held out"):
-        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind34": "safety/triage_blind_test34.yaml"}))
+        load_dataset_cases(TriageTrainingConfig(extra_dev_sets={"blind35": "safety/triage_blind_test35.yaml"}))
 
 
 @pytest.fixture(scope="module")
