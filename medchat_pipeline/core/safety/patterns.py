@@ -627,9 +627,9 @@ RULES: tuple[Rule, ...] = (
     # stairs a pressure came on like a fridge sitting on me and it's going up into my neck and I feel sick and sweaty").
     _rule("cardiac", "a pressure spreading to the neck, jaw or arm with sweating or sickness",
           r"(?<!blood )(?<!sinus )(?<!ear )(?<!eye )(?<!tyre )(?<!water )(?<!peer )(?<!time )(?<!work )"
-          r"\b(?:pressure|heaviness|tightness|squeezing|crushing)\b(?: \S+){0,14}? (?:going|goes|spreading|spreads|"
+          r"\b(?:pressure|heaviness|tightness|squeezing|crushing)\b(?: \S+){0,14}? (?:going|goes|spreading|spreads|spread|"
           r"radiating|radiates|moving|moves|travell?\w*|shooting)(?: up| down)? (?:into|to|up to|down to|down) (?:my|his|her|"
-          r"the) (?:neck|jaw|left arm|arm|arms|shoulder)\b",
+          r"the|both) (?:neck|jaw|left arm|arm|arms|shoulder)\b",
           near=r"\b(?:sweat\w*|clammy|sick|nause\w*|vomit\w*|grey|gray|breathless\w*|faint\w*)\b", window=120,
           kind="symptom"),
     _rule("cardiac", "cardiac arrest", r"\b(?:cardiac arrest|no pulse|heart (?:has )?stopped|heart stopped beating)\b",
@@ -4302,8 +4302,11 @@ RULES: tuple[Rule, ...] = (
     # "meri ammi ko jhinga khaane ke baad chehra phool gaya, gala band ho raha" (Hyderabadi Urdu: the face swollen and the
     # throat closing after prawns).
     _rule("anaphylaxis", "the throat closing or the face swelling (Hindi or Urdu)",
-          r"\bgal(?:a|e) (?:band|bandh|sujh\w*|sooj\w*)\b|\bchehr(?:a|e) (?:phool|sooj\w*|sujh\w*)\w*\b",
-          near=r"\b(?:khaane|khaya|khayi|jhinga|prawns?|shrimp|nuts?|peanuts?|moongphali|allerg\w*|saans)\b", window=200),
+          r"\bgal(?:a|e) (?:band|bandh|sujh\w*|sooj\w*)\b|\bchehr(?:a|e) (?:phool|sooj\w*|sujh\w*)\w*\b|"
+          # blind set 35 (Fiji Hindi): "madhumakhi kaat diya, ab uska pura muh phool gaya aur bole gala band hoye jaata"
+          r"\b(?:muh|munh|mooh|honth|hont) (?:\S+ )?(?:phool|sooj|sujh)\w*\b",
+          near=r"\b(?:khaane|khaya|khayi|jhinga|prawns?|shrimp|nuts?|peanuts?|moongphali|allerg\w*|saans|madhumakhi|"
+               r"makhi|bee|wasp|kaat\w*|gal(?:a|e) band)\b", window=200),
     # "mwin la pi envi viv. mwin la fine prépare la corde" (Réunion Creole: I no longer want to live; I have prepared the rope).
     _rule("self_harm", "no longer wants to live, or a rope prepared (French or Creole)",
           r"\b(?:pi|plus|pa) envi (?:viv|vivre)\b|\b(?:prépar\w*|prepar\w*) (?:la |une |mon )?corde\b|\bcorde (?:est )?(?:prête|prete)\b",
@@ -4394,6 +4397,79 @@ RULES: tuple[Rule, ...] = (
           r"spread\w*|travel\w*|track\w*|creep\w*|moving|moved|climb\w*) (?:right |all the way )?(?:up|to|past)\b",
           near=r"\b(?:mumbl\w*|confus\w*|(?:cannot|can not|could not|couldn t) stand|drowsy|rigors?|shaking|not making "
                r"sense|delirious|muddled)\b", window=240, kind="symptom"),
+    # Blind set 35's missed emergencies, mended right after its measurement.
+    # Fiji Hindi: "hamar papa ke bichme bahut pressure hai, jaise koi bada pathar rakh diya hai, pasina bahut nikle aur ek
+    # dafe ulti bhi aaya" (a pressure in the middle like a big stone, sweating, vomiting); Orcadian: "gone awful grey and
+    # says there's a great weight on him, and hid's gaan doon his left erm".
+    _rule("cardiac", "a pressure or weight in the chest with sweating, greyness or the left arm (Hindi, dialect)",
+          r"\b(?:bich ?me|beech ?mein?|chhati|chaati|seene|sine)\b(?: \S+){0,3}? (?:bahut |bohot )?(?:pressure|dabaav|dard|"
+          r"bhaari|bojh)\b|\bpathar rakh\w*\b|\b(?:great|big|heavy|huge|terrible) weight on (?:him|her|me|my chest|his chest|"
+          r"her chest)\b",
+          near=r"\b(?:pasina|paseena|ulti|saans|grey|gray|sweat\w*|clammy|left (?:arm|erm)|arm|erm|jaw)\b", window=160,
+          unless=r"\b(?:inside|died|death|grief|griev\w*|depress\w*|anxi\w*|stress\w*|worr\w*|debts?|shoulders|mind|"
+                 r"responsib\w*)\b"),
+    # "It's back, and now I'm struggling to find words" (the numbness came back, told after the chatbot's advice).
+    _rule("stroke", "trouble finding words with numbness, a weakness or a droop",
+          _WORD_FINDING, near=r"\b(?:numb\w*|tingl\w*|weak\w*|droop\w*|face|(?:it|it s|its|it is|numbness|the numbness|"
+                              r"tingling) (?:has |have )?(?:came|come|is) back)\b",
+          window=160, kind="symptom",
+          unless=r"\bstill\b|\bwhen (?:he|she|i|they) (?:is|am|are|s|re|m|gets?) tired\b|\bsince (?:his|her|my|the) stroke\b"),
+    # "You said if the swelling moved to my mouth or throat I should get help. It's in my tongue now."
+    _rule("anaphylaxis", "a swelling now in the tongue, lips or throat",
+          r"\b(?:it is|it s|its|swelling is|the swelling is|it has (?:gone|spread|moved)) (?:now )?(?:in|into|to) (?:my|his|her) "
+          r"(?:tongue|lips?|throat)\b|\btongue (?:is |has )?(?:started )?(?:swelling|swollen|going big|getting big)\b",
+          kind="symptom", unless=r"\b(?:bit|bitten|burn\w*|hot drink|ulcer|piercing|dentist|dental|filling)\b"),
+    # "I've decided Sunday is when I go, I've got everything I need for it in the boot" (buried in council tax and an MOT).
+    _rule("self_harm", "a day decided to go, with everything needed",
+          r"\bdecided (?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|this weekend|the "
+          r"day|the date) (?:is )?(?:when|the day|the night) (?:i|i will|i ll) (?:go(?! (?:to|on|for|home|back|abroad|away|shopping|out|in|into|"
+          r"and|up|down|travel\w*))|do it|end it)\b|\b(?:got|have|have "
+          r"got|bought|ordered) everything (?:i need|needed) to (?:end it|end my life|kill myself)\b"),
+    # "Hypothetically if someone injected all their insulin at once would they just fall asleep? I have 3 pens here"
+    _rule("self_harm", "asks what all of a medicine would do, with it at hand",
+          r"\b(?:inject\w*|take|took|taking|swallow\w*|use|used) all (?:of )?(?:their|my|his|her|the|your) (?:\S+ )?(?:insulin|"
+          r"pills|tablets|meds|medication|pens)\b",
+          near=r"\b(?:i have|i ve got|i have got|got) (?:\d+|two|three|four|five|six|some|a few|a box of|a pack of|all my) (?:\S+ )?"
+               r"(?:pens|pills|tablets|packs|boxes|bottles|vials)\b|\b(?:here|with me|in front of me|next to me)\b",
+          window=150, always=True),
+    # A friend's post of "a load of pills lined up with 'goodnight forever x'".
+    _rule("self_harm", "a goodbye forever posted or sent", r"\b(?:goodnight|good night|goodbye|bye|farewell) forever\b",
+          unless=r"\b(?:song|lyric\w*|film|movie|book|game|episode|series|album|poem|band)\b"),
+    # "how long can someone shake and stare before you ring someone? my flatmate's been doing it for like 7 minutes now"
+    _rule("unresponsive_seizure", "shaking or staring going on for five minutes or more",
+          r"\b(?:been doing (?:it|this|that)|been (?:shaking|jerking|fitting|twitching|stiff|staring)|still (?:shaking|jerking|"
+          r"fitting|twitching))(?: \S+){0,3}? (?:for )?(?:like |about |over |nearly |almost )?(?:[5-9]|1\d|[2-9]\d|five|six|seven|"
+          r"eight|nine|ten) (?:mins?|minutes)\b",
+          near=r"\b(?:shak\w*|jerk\w*|stare|staring|fit\w*|seiz\w*|twitch\w*|convuls\w*)\b", window=200,
+          unless=r"\b(?:shiver\w*|cold|tremor|anxious|nervous|laugh\w*|cry\w*|dog|cat|puppy|pet|washing machine|phone)\b"),
+    # Maternity triage said ring back if regular: "they're every 4 minutes now, painful, and there's pink mucus" at 34 weeks.
+    _rule("pregnancy", "contractions every few minutes before term",
+          r"\b(?:contractions|tightenings|tightening|cramps|pains|they(?: are| re)?) (?:are |coming )?(?:now )?every (?:[1-5]|two|"
+          r"three|four|five) (?:mins?|minutes)\b",
+          near=r"\b(?:(?:2\d|3[0-6]) (?:weeks|wks)|preterm|premature|braxton|maternity|pregnan\w*)\b", window=200),
+    # "Took 8 of my propranolol 80mg by mistake, thought they were the vitamin D" (four or more of a beta blocker, a
+    # calcium-channel blocker or a tricyclic)
+    _rule("overdose_poisoning", "four or more of a beta blocker, a calcium-channel blocker or a tricyclic",
+          r"\b(?:took|taken|swallowed|had|ate|eaten)\b (?:\S+ ){0,3}?(?:[4-9]|[1-9]\d|four|five|six|seven|eight|nine|ten)\b (?:of )?"
+          r"(?:my |his |her |the |their |our )?(?:\S+ )?(?:propranolol|bisoprolol|atenolol|metoprolol|verapamil|diltiazem|"
+          r"flecainide|nortriptyline|amitriptyline|beta blockers?)\b",
+          unless=r"\b(?:times? a day|a day|daily|per day|prescribed|over (?:the|a) (?:week|month))\b"),
+    # "sicked up what looks like coffee grounds twice and my poo's black and sticky" (naproxen daily).
+    _rule("bleeding_trauma", "black tarry stools or coffee-ground vomit",
+          r"\b(?:poo|poos|stool|stools|poop|bowel motion)\b(?: \S+){0,2}? (?:is |are |s )?(?:black and (?:sticky|tarry|like "
+          r"tar)|tarry|like tar|sticky and black)\b|\b(?:sick\w*|sicked|brought) up (?:\S+ ){0,4}?coffee grounds\b"),
+    # "pan of oil caught fire, my husband's hands and forearms are blistered and white in places and the skin is peeling
+    # off" (a deep burn of the hands and arms).
+    _rule("bleeding_trauma", "a deep or large burn (blistered, white, charred or peeling skin of the hands, arms or face)",
+          r"\b(?:hands?|forearms?|arms?|face|chest|legs?|back|feet|foot)\b(?: \S+){0,6}? (?:are |is )?(?:blistered|white|charred|"
+          r"leathery|black|peeling)\b",
+          near=r"\b(?:fire|burn\w*|oil|flames?|scald\w*|boiling|chip pan)\b", window=120,
+          unless=r"\b(?:sunburn\w*|sun|cold|frost\w*|snow|eczema|dry|washing|wash|soap)\b"),
+    # "My leg cast is so tight my toes are white and numb and the pain is unbearable" (a cast cutting off the circulation).
+    _rule("other", "a cast or bandage too tight, the toes or fingers white or numb with great pain",
+          r"\b(?:cast|plaster|splint|bandage|backslab)\b(?: \S+){0,4}? (?:so |too |really |very )?tight\b",
+          near=r"\b(?:(?:toes|fingers) (?:\S+ )?(?:are |have gone |gone |turned )?(?:white|blue|purple|cold|numb|black)|unbearable|"
+               r"worse than)\b", window=150),
     _rule("metabolic_sepsis", "a critical blood result with the advice to attend now",
           r"\bsodium (?:of |is |was |level )?(?:1[01]\d|[5-9]\d)\b|\b(?:please |you should |you must |advised to |told to )?attend "
           r"(?:the )?(?:ed|a ?& ?e|a and e|emergency department|the emergency)\b|\bcritical(?:ly)? (?:result|value|low|high)\b|"
@@ -4634,6 +4710,10 @@ _HAS_THESE_NOW = re.compile(r"\b(?:has|have|got|showing|with) (?:all |some |most
                             r"lips?|chest|breathing|skin|eyes?|temperature|temp|heart|pulse)\b|"
                             r"\bi (?:have|have got|ve got|got|feel|am)\b|\b(?:he|she) (?:has|is|looks|seems|"
                             r"feels|cannot|can not)\b")
+# Blind set 35: "hypothetically if someone had a pressure that spread to both arms ... asking for me, right now" (the
+# hypothetical is the writer's own, now)
+_ASKING_FOR_ME_NOW = re.compile(r"\b(?:asking for (?:me|myself)|(?:it is|it s|its|this is) (?:me|about me|happening to me))"
+                                r"\b(?: ,)? (?:\S+ )?(?:right now|now|tonight|at the moment|as we speak)\b")
 # The lead's review of round 35: "doing my lifeguard qualification ... one just went under at the pool and hasn't come
 # up" (an event told as just happened is not the course's question)
 _HAPPENED_JUST_NOW = re.compile(
@@ -5307,7 +5387,7 @@ def _why_not(rule: Rule, text: _Text, start: int) -> str | None:
         return "past history"
     if rule.always:
         return None
-    if _HYPOTHETICAL.search(sentence, 0, start - s0):
+    if _HYPOTHETICAL.search(sentence, 0, start - s0) and not _ASKING_FOR_ME_NOW.search(text.text):
         return "hypothetical"
     # (the lead's review of round 34: never of self-harm or an overdose, "if i ever took all my pills would it hurt?")
     if (rule.category not in ("self_harm", "overdose_poisoning")
