@@ -4328,8 +4328,12 @@ RULES: tuple[Rule, ...] = (
                r"eats|eating|drink|drinks|drinking|chew\w*|lick\w*|overdose\w*)\b", window=250,
           # a pet asked about ("what happens if a dog eats chocolate? mine just did"), or something harmless swallowed
           unless=r"\b(?:dogs?|cats?|pupp(?:y|ies)|kittens?|pets?|rabbits?|hamsters?|parrots?|horses?)\b(?: \S+){0,3}? (?:eat|eats|"
-                 r"ate|swallow\w*|drink\w*|lick\w*|chew\w*)\b|\b(?:chewing gum|gum|seeds?|pips?|toothpaste|crayons?|play ?doh|"
-                 r"silica gel|sand|chalk|grass|soil|dirt|paper|an ant|a fly|a bug|ice)\b", unless_scope="text"),
+                 r"ate|swallow\w*|drink\w*|lick\w*|chew\w*)\b|\b(?:what happens|what would happen|what if|is it (?:bad|dangerous|"
+                 r"serious|safe)|can (?:you|someone|a child|a kid|a baby|a toddler|a person) die|how dangerous)\b[^?]{0,60}?"
+                 r"\b(?:swallow\w*|eat\w*|ate|chew\w*|lick\w*|drink\w*) (?:a |an |some "
+                 r"|the |his |her |my |your )?(?:piece of |bit of |little |lump of )?(?:chewing gum|gum|seeds?|pips?|toothpaste|"
+                 r"crayons?|play ?doh|silica gel|sand|chalk|grass|soil|dirt|paper|ants?|flies|a fly|bugs?|ice)\b",
+          unless_scope="text"),
     _rule("overdose_poisoning", "a child ate several of someone's tablets",
           r"\b(?:toddler|baby|child|kid|son|daughter|sister|brother|\d+ (?:year|yr) old|little (?:boy|girl|one|sister|brother)|"
           r"grandson|granddaughter|nephew|niece)\b(?: \S+){0,8}? (?:ate|eaten|swallowed|chewed|took|taken|had|got into)(?: \S+){0,3}? "
