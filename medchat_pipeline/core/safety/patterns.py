@@ -4392,8 +4392,6 @@ RULES: tuple[Rule, ...] = (
           unless=r"\b(?:what (?:is|are)|side effects? (?:of|list)|leaflet says|how (?:common|likely)|years ago|(?:\d+|two|three|"
                  r"four|five|many|several) years (?:ago|back|since)|in (?:19|20)\d\d|as a (?:child|kid|teenager))\b",
           unless_scope="text"),
-    # "Patient portal: 'Sodium 118 mmol/L (L) CRITICAL. Please attend ED.' ... I do feel confused" (a critical result with
-    # the advice to attend now).
     # Blind set 34: "the ulcer on his leg stinks and the redness goes up to his knee, it was only round his ankle on
     # Tuesday ... he was hot, mumbling, couldn't stand" (a spreading infection with confusion: sepsis).
     _rule("metabolic_sepsis", "a spreading redness or infection with confusion or unable to stand",
@@ -4474,6 +4472,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:cast|plaster|splint|bandage|backslab)\b(?: \S+){0,4}? (?:so |too |really |very )?tight\b",
           near=r"\b(?:(?:toes|fingers) (?:\S+ )?(?:are |have gone |gone |turned )?(?:white|blue|purple|cold|numb|black)|unbearable|"
                r"worse than)\b", window=150),
+    # "Patient portal: 'Sodium 118 mmol/L (L) CRITICAL. Please attend ED.' ... I do feel confused" (a critical result with
+    # the advice to attend now).
     _rule("metabolic_sepsis", "a critical blood result with the advice to attend now",
           r"\bsodium (?:of |is |was |level )?(?:1[01]\d|[5-9]\d)\b|\b(?:please |you should |you must |advised to |told to )?attend "
           r"(?:the )?(?:ed|a ?& ?e|a and e|emergency department|the emergency)\b|\bcritical(?:ly)? (?:result|value|low|high)\b|"
